@@ -1,0 +1,209 @@
+package dev.relaybox.application.shared.jobs.runner;
+
+import dev.relaybox.application.shared.jobs.ClaimRequest;
+import dev.relaybox.application.shared.jobs.ClaimedJob;
+import dev.relaybox.application.shared.jobs.HandlerRegistration;
+import dev.relaybox.application.shared.jobs.JobFailure;
+import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.shared.jobs.Subscription;
+import dev.relaybox.application.shared.port.out.JobStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Claims and runs the jobs of one subscription on this node: claims only as many jobs as it has free permits, runs
+ * each on a virtual thread under the subscription's timeout, and settles the outcome.
+ */
+final class SubscriptionWorker {
+  private static final Logger LOG = LoggerFactory.getLogger(SubscriptionWorker.class);
+  static final String CORRELATION_HEADER = "correlationId";
+
+  private final Subscription subscription;
+  private final HandlerRegistration registration;
+  private final JobStore store;
+  private final RunnerSettings settings;
+  private final Clock clock;
+  private final RandomGenerator random;
+  private final ExecutorService handlers;
+  private final CompletionBatcher completions;
+  private final LeaseBook leases;
+  private final Semaphore permits;
+  private final int refillAt;
+  private final Wakeup wakeup = new Wakeup();
+  private final OutageLog outage;
+  private volatile boolean claiming = true;
+  private volatile boolean stopping;
+  private Thread loop;
+
+  SubscriptionWorker(HandlerRegistration registration, JobStore store, RunnerSettings settings, Clock clock,
+      RandomGenerator random, ExecutorService handlers, CompletionBatcher completions, LeaseBook leases) {
+    this.registration = registration;
+    this.subscription = registration.subscription();
+    this.store = store;
+    this.settings = settings;
+    this.clock = clock;
+    this.random = random;
+    this.handlers = handlers;
+    this.completions = completions;
+    this.leases = leases;
+    this.permits = new Semaphore(subscription.concurrency());
+    // Waiting for a quarter of the permits before claiming again keeps claims batched under a backlog.
+    this.refillAt = Math.max(1, subscription.concurrency() / 4);
+    this.outage = new OutageLog(LOG, "claiming jobs for " + subscription.name());
+  }
+
+  String name() {
+    return subscription.name();
+  }
+
+  void start() {
+    loop = Thread.ofVirtual().name("jobs-" + subscription.name()).start(this::claimLoop);
+  }
+
+  void wake() {
+    wakeup.signal();
+  }
+
+  /** Stops claiming; jobs claimed but not yet started are given back instead of run. */
+  void stopClaiming() {
+    claiming = false;
+    stopping = true;
+    wakeup.signal();
+  }
+
+  void awaitLoopExit(Duration max) throws InterruptedException {
+    if (loop != null) {
+      loop.join(max);
+    }
+  }
+
+  int inFlight() {
+    return subscription.concurrency() - permits.availablePermits();
+  }
+
+  private void claimLoop() {
+    while (claiming) {
+      int free = permits.availablePermits();
+      if (free < refillAt && free < subscription.concurrency()) {
+        wakeup.await(settings.pollInterval());
+        continue;
+      }
+      int limit = Math.min(free, settings.claimBatch());
+      List<ClaimedJob> claimed;
+      try {
+        Instant now = clock.instant();
+        claimed = store.claim(new ClaimRequest(subscription.name(), subscription.fifoPerKey(), limit, settings.node(), now,
+            now.plus(settings.lease())));
+        outage.succeeded();
+      } catch (RuntimeException e) {
+        outage.failed(e);
+        wakeup.await(settings.pollInterval());
+        continue;
+      }
+      for (ClaimedJob job : claimed) {
+        permits.acquireUninterruptibly();
+        leases.hold(job.ref());
+        handlers.execute(() -> runAndSettle(job));
+      }
+      if (claimed.size() < limit) {
+        wakeup.await(settings.pollInterval());
+      }
+    }
+  }
+
+  private void runAndSettle(ClaimedJob job) {
+    try {
+      if (stopping) {
+        giveBack(job);
+        return;
+      }
+      settle(job, run(job));
+    } finally {
+      permits.release();
+      if (permits.availablePermits() >= refillAt) {
+        wakeup.signal();
+      }
+    }
+  }
+
+  private Outcome run(ClaimedJob job) {
+    Map<String, String> context = Map.of(
+        "jobId", Long.toString(job.id()),
+        "subscription", subscription.name(),
+        "requestId", job.header(CORRELATION_HEADER).orElse(""));
+    Future<Outcome> attempt = handlers.submit(() -> {
+      context.forEach(MDC::put);
+      try {
+        return registration.handler().handle(job);
+      } finally {
+        MDC.clear();
+      }
+    });
+    try {
+      return attempt.get(subscription.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      attempt.cancel(true);
+      return Outcome.retry("handler timed out after " + subscription.timeout());
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      return Outcome.retry("handler threw " + cause);
+    } catch (InterruptedException e) {
+      attempt.cancel(true);
+      Thread.currentThread().interrupt();
+      return Outcome.retry("interrupted by shutdown");
+    }
+  }
+
+  private void settle(ClaimedJob job, Outcome outcome) {
+    Instant now = clock.instant();
+    try {
+      switch (outcome) {
+        case Outcome.Done done -> {
+          completions.add(job.ref());
+          return;
+        }
+        case Outcome.Retry retry when subscription.retry().exhausted(job.attempt()) ->
+            bury(job, now, "gave up after " + job.attempt() + " attempts; last: " + retry.reason());
+        case Outcome.Retry retry -> {
+          Duration delay = subscription.retry().delayAfter(job.attempt(), retry.after(), random);
+          store.retry(job.ref(), now.plus(delay), new JobFailure(job.attempt(), now, settings.node(), retry.reason()));
+          LOG.info("job {} of {} attempt {} will retry in {}: {}", job.id(), subscription.name(), job.attempt(), delay, retry.reason());
+        }
+        case Outcome.Fail fail -> bury(job, now, fail.reason());
+      }
+      leases.release(job.ref());
+    } catch (RuntimeException e) {
+      // The lease stops being extended, so the job comes back through lease rescue once the database answers.
+      leases.release(job.ref());
+      LOG.warn("could not record the outcome of job {} ({}); it will run again after its lease expires: {}", job.id(), outcome, e.toString());
+    }
+  }
+
+  private void bury(ClaimedJob job, Instant now, String reason) {
+    store.bury(job.ref(), new JobFailure(job.attempt(), now, settings.node(), reason));
+    LOG.warn("job {} of {} is dead after attempt {}: {}", job.id(), subscription.name(), job.attempt(), reason);
+  }
+
+  private void giveBack(ClaimedJob job) {
+    try {
+      store.giveBack(List.of(job.ref()));
+    } catch (RuntimeException e) {
+      LOG.warn("could not give back job {}; it returns when its lease expires: {}", job.id(), e.toString());
+    } finally {
+      leases.release(job.ref());
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package dev.relaybox.application.shared.port.out;
+
+import dev.relaybox.domain.shared.EventType;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * An event to fan out after commit. {@code key} orders events for FIFO subscriptions and may be null;
+ * {@code payloadJson} is a JSON document; headers carry the correlation id and similar metadata.
+ */
+public record OutboxEvent(UUID id, EventType type, String key, String payloadJson, Map<String, String> headers) {
+  public OutboxEvent {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(payloadJson, "payloadJson");
+    headers = Map.copyOf(headers == null ? Map.of() : headers);
+  }
+}
