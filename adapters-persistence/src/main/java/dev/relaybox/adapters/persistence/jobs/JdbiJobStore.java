@@ -1,0 +1,322 @@
+package dev.relaybox.adapters.persistence.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaybox.application.shared.jobs.ClaimRequest;
+import dev.relaybox.application.shared.jobs.ClaimedJob;
+import dev.relaybox.application.shared.jobs.JobFailure;
+import dev.relaybox.application.shared.jobs.JobRef;
+import dev.relaybox.application.shared.jobs.MaintenanceReport;
+import dev.relaybox.application.shared.jobs.RelayResult;
+import dev.relaybox.application.shared.jobs.Subscription;
+import dev.relaybox.application.shared.port.out.JobStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** The job tables as the runner uses them. Each method is one short transaction. */
+public final class JdbiJobStore implements JobStore {
+  /** Advisory lock key for maintenance: ASCII "rbx-mnt". */
+  static final long MAINTENANCE_LOCK = 0x7262782d6d6e74L;
+
+  private static final String CLAIMED_COLUMNS =
+      "j.id, j.subscription, j.event_id, j.event_type, j.job_key, j.payload::text AS payload, j.headers::text AS headers, j.attempts, j.created_at";
+
+  private static final String CLAIM = """
+      WITH picked AS (
+        SELECT id FROM job
+        WHERE subscription = :subscription AND state = 'available' AND run_at <= :now
+        ORDER BY run_at, id
+        LIMIT :limit
+        FOR UPDATE SKIP LOCKED)
+      UPDATE job j SET state = 'running', attempts = j.attempts + 1, lease_owner = :node, lease_until = :leaseUntil
+      FROM picked WHERE j.id = picked.id
+      RETURNING %s""".formatted(CLAIMED_COLUMNS);
+
+  // A job waits while an earlier job with the same key is unfinished; dead jobs no longer hold their key.
+  private static final String CLAIM_FIFO = """
+      WITH picked AS (
+        SELECT c.id FROM job c
+        WHERE c.subscription = :subscription AND c.state = 'available' AND c.run_at <= :now
+          AND NOT EXISTS (
+            SELECT 1 FROM job p
+            WHERE p.subscription = c.subscription AND p.job_key = c.job_key AND p.seq < c.seq
+              AND p.state IN ('available', 'running') AND p.job_key IS NOT NULL)
+        ORDER BY c.run_at, c.id
+        LIMIT :limit
+        FOR UPDATE SKIP LOCKED)
+      UPDATE job j SET state = 'running', attempts = j.attempts + 1, lease_owner = :node, lease_until = :leaseUntil
+      FROM picked WHERE j.id = picked.id
+      RETURNING %s""".formatted(CLAIMED_COLUMNS);
+
+  private static final String RELAY = """
+      WITH batch AS (
+        SELECT id, event_id, event_type, event_key, payload, headers FROM outbox_event
+        WHERE relayed_at IS NULL
+        ORDER BY id
+        LIMIT :limit
+        FOR UPDATE SKIP LOCKED),
+      fanned AS (
+        INSERT INTO job (subscription, seq, event_id, event_type, job_key, payload, headers, state, run_at, created_at)
+        SELECT s.name, b.id, b.event_id, b.event_type, b.event_key, b.payload, b.headers, 'available', :now, :now
+        FROM batch b JOIN job_subscription s
+          ON s.event_filter = '*'
+          OR s.event_filter = b.event_type
+          OR (s.event_filter LIKE '%.*' AND starts_with(b.event_type, left(s.event_filter, -1)))
+        ORDER BY b.id, s.name
+        ON CONFLICT (subscription, event_id) WHERE event_id IS NOT NULL DO NOTHING
+        RETURNING subscription),
+      marked AS (
+        UPDATE outbox_event o SET relayed_at = :now FROM batch b WHERE o.id = b.id RETURNING o.id)
+      SELECT NULL AS subscription, count(*) AS n FROM marked
+      UNION ALL
+      SELECT subscription, count(*) FROM fanned GROUP BY subscription""";
+
+  private final Jdbi jdbi;
+  private final Headers headers;
+
+  public JdbiJobStore(Jdbi jdbi, ObjectMapper json) {
+    this.jdbi = jdbi;
+    this.headers = new Headers(json);
+  }
+
+  @Override
+  public void registerSubscriptions(List<Subscription> subscriptions) {
+    jdbi.useTransaction(h -> {
+      var batch = h.prepareBatch("""
+          INSERT INTO job_subscription (name, event_filter, max_attempts, fifo_per_key, updated_at)
+          VALUES (:name, :filter, :maxAttempts, :fifo, now())
+          ON CONFLICT (name) DO UPDATE SET event_filter = excluded.event_filter, max_attempts = excluded.max_attempts,
+            fifo_per_key = excluded.fifo_per_key, updated_at = excluded.updated_at""");
+      for (Subscription s : subscriptions) {
+        batch.bind("name", s.name())
+            .bind("filter", s.filter().map(f -> f.pattern()).orElse(null))
+            .bind("maxAttempts", s.retry().maxAttempts())
+            .bind("fifo", s.fifoPerKey())
+            .add();
+      }
+      if (!subscriptions.isEmpty()) {
+        batch.execute();
+      }
+    });
+  }
+
+  @Override
+  public List<ClaimedJob> claim(ClaimRequest request) {
+    return jdbi.withHandle(h -> h.createQuery(request.fifoPerKey() ? CLAIM_FIFO : CLAIM)
+        .bind("subscription", request.subscription())
+        .bind("now", request.now())
+        .bind("limit", request.limit())
+        .bind("node", request.node())
+        .bind("leaseUntil", request.leaseUntil())
+        .map((rs, ctx) -> claimedJob(rs))
+        .list());
+  }
+
+  @Override
+  public void complete(Collection<JobRef> jobs, Instant now) {
+    if (jobs.isEmpty()) {
+      return;
+    }
+    jdbi.useHandle(h -> h.createUpdate("""
+            UPDATE job j SET state = 'done', finished_at = :now, lease_owner = NULL, lease_until = NULL
+            FROM unnest(:ids, :attempts) AS c(id, attempt)
+            WHERE j.id = c.id AND j.attempts = c.attempt AND j.state = 'running'""")
+        .bindArray("ids", Long.class, jobs.stream().map(JobRef::id).toList())
+        .bindArray("attempts", Integer.class, jobs.stream().map(JobRef::attempt).toList())
+        .bind("now", now)
+        .execute());
+  }
+
+  @Override
+  public boolean retry(JobRef job, Instant runAt, JobFailure failure) {
+    return jdbi.inTransaction(h -> {
+      int updated = h.createUpdate("""
+              UPDATE job SET state = 'available', run_at = :runAt, lease_owner = NULL, lease_until = NULL, last_error = :error
+              WHERE id = :id AND attempts = :attempt AND state = 'running'""")
+          .bind("id", job.id())
+          .bind("attempt", job.attempt())
+          .bind("runAt", runAt)
+          .bind("error", failure.error())
+          .execute();
+      if (updated == 1) {
+        recordHistory(h, job.id(), "error", failure);
+        notifyJobs(h, job.id());
+      }
+      return updated == 1;
+    });
+  }
+
+  @Override
+  public boolean bury(JobRef job, JobFailure failure) {
+    return jdbi.inTransaction(h -> {
+      int updated = h.createUpdate("""
+              UPDATE job SET state = 'dead', finished_at = :now, lease_owner = NULL, lease_until = NULL, last_error = :error
+              WHERE id = :id AND attempts = :attempt AND state = 'running'""")
+          .bind("id", job.id())
+          .bind("attempt", job.attempt())
+          .bind("now", failure.at())
+          .bind("error", failure.error())
+          .execute();
+      if (updated == 1) {
+        recordHistory(h, job.id(), "error", failure);
+      }
+      return updated == 1;
+    });
+  }
+
+  @Override
+  public int extendLeases(String node, Collection<JobRef> jobs, Instant leaseUntil) {
+    if (jobs.isEmpty()) {
+      return 0;
+    }
+    return jdbi.withHandle(h -> h.createUpdate("""
+            UPDATE job j SET lease_until = :leaseUntil
+            FROM unnest(:ids, :attempts) AS c(id, attempt)
+            WHERE j.id = c.id AND j.attempts = c.attempt AND j.state = 'running' AND j.lease_owner = :node""")
+        .bindArray("ids", Long.class, jobs.stream().map(JobRef::id).toList())
+        .bindArray("attempts", Integer.class, jobs.stream().map(JobRef::attempt).toList())
+        .bind("leaseUntil", leaseUntil)
+        .bind("node", node)
+        .execute());
+  }
+
+  @Override
+  public void giveBack(Collection<JobRef> jobs) {
+    if (jobs.isEmpty()) {
+      return;
+    }
+    jdbi.useHandle(h -> h.createUpdate("""
+            UPDATE job j SET state = 'available', attempts = j.attempts - 1, lease_owner = NULL, lease_until = NULL
+            FROM unnest(:ids, :attempts) AS c(id, attempt)
+            WHERE j.id = c.id AND j.attempts = c.attempt AND j.state = 'running'""")
+        .bindArray("ids", Long.class, jobs.stream().map(JobRef::id).toList())
+        .bindArray("attempts", Integer.class, jobs.stream().map(JobRef::attempt).toList())
+        .execute());
+  }
+
+  @Override
+  public RelayResult relay(int batchSize, Instant now) {
+    return jdbi.inTransaction(h -> {
+      int events = 0;
+      Map<String, Integer> jobs = new HashMap<>();
+      for (var row : h.createQuery(RELAY).bind("limit", batchSize).bind("now", now)
+          .map((rs, ctx) -> Map.entry(Optional.ofNullable(rs.getString("subscription")), rs.getInt("n"))).list()) {
+        if (row.getKey().isEmpty()) {
+          events = row.getValue();
+        } else {
+          jobs.put(row.getKey().get(), row.getValue());
+        }
+      }
+      for (String subscription : jobs.keySet()) {
+        h.createQuery("SELECT pg_notify(:channel, :subscription)")
+            .bind("channel", Signals.JOBS_CHANNEL)
+            .bind("subscription", subscription)
+            .mapTo(String.class)
+            .one();
+      }
+      return new RelayResult(events, jobs);
+    });
+  }
+
+  @Override
+  public Optional<MaintenanceReport> maintain(Instant now, Instant pruneBefore, int batchSize) {
+    return jdbi.inTransaction(h -> {
+      boolean locked = h.createQuery("SELECT pg_try_advisory_xact_lock(:key)").bind("key", MAINTENANCE_LOCK)
+          .mapTo(Boolean.class).one();
+      if (!locked) {
+        return Optional.empty();
+      }
+      List<String> rescued = h.createQuery("""
+              WITH expired AS (
+                SELECT j.id, j.attempts, j.lease_owner, s.max_attempts
+                FROM job j LEFT JOIN job_subscription s ON s.name = j.subscription
+                WHERE j.state = 'running' AND j.lease_until < :now
+                ORDER BY j.lease_until
+                LIMIT :limit
+                FOR UPDATE OF j SKIP LOCKED),
+              moved AS (
+                UPDATE job j
+                SET state = CASE WHEN e.attempts >= coalesce(e.max_attempts, 10) THEN 'dead' ELSE 'available' END,
+                    finished_at = CASE WHEN e.attempts >= coalesce(e.max_attempts, 10) THEN :now END,
+                    run_at = :now, lease_owner = NULL, lease_until = NULL,
+                    last_error = 'lease expired on node ' || coalesce(e.lease_owner, '?')
+                FROM expired e WHERE j.id = e.id
+                RETURNING j.id, j.attempts, j.state, e.lease_owner),
+              logged AS (
+                INSERT INTO job_history (job_id, at, kind, attempt, node, message)
+                SELECT id, :now, 'lease_expired', attempts, lease_owner,
+                       'lease expired: the node died or stalled during attempt ' || attempts
+                FROM moved)
+              SELECT state FROM moved""")
+          .bind("now", now)
+          .bind("limit", batchSize)
+          .mapTo(String.class)
+          .list();
+      int prunedJobs = h.createUpdate("""
+              DELETE FROM job WHERE id IN (
+                SELECT id FROM job WHERE state IN ('done', 'cancelled') AND finished_at < :before LIMIT :limit)""")
+          .bind("before", pruneBefore)
+          .bind("limit", batchSize)
+          .execute();
+      int prunedEvents = h.createUpdate("""
+              DELETE FROM outbox_event WHERE id IN (
+                SELECT id FROM outbox_event WHERE created_at < :before AND relayed_at IS NOT NULL LIMIT :limit)""")
+          .bind("before", pruneBefore)
+          .bind("limit", batchSize)
+          .execute();
+      if (!rescued.isEmpty()) {
+        notifyAll(h);
+      }
+      int buried = (int) rescued.stream().filter("dead"::equals).count();
+      return Optional.of(new MaintenanceReport(rescued.size(), buried, prunedJobs, prunedEvents));
+    });
+  }
+
+  private void recordHistory(Handle h, long jobId, String kind, JobFailure failure) {
+    h.createUpdate("INSERT INTO job_history (job_id, at, kind, attempt, node, message) VALUES (:id, :at, :kind, :attempt, :node, :message)")
+        .bind("id", jobId)
+        .bind("at", failure.at())
+        .bind("kind", kind)
+        .bind("attempt", failure.attempt())
+        .bind("node", failure.node())
+        .bind("message", failure.error())
+        .execute();
+  }
+
+  private void notifyJobs(Handle h, long jobId) {
+    h.createQuery("SELECT pg_notify(:channel, subscription) FROM job WHERE id = :id AND run_at <= now()")
+        .bind("channel", Signals.JOBS_CHANNEL)
+        .bind("id", jobId)
+        .mapTo(String.class)
+        .findOne();
+  }
+
+  private void notifyAll(Handle h) {
+    h.createQuery("SELECT pg_notify(:channel, name) FROM job_subscription")
+        .bind("channel", Signals.JOBS_CHANNEL)
+        .mapTo(String.class)
+        .list();
+  }
+
+  private ClaimedJob claimedJob(ResultSet rs) throws SQLException {
+    return new ClaimedJob(
+        rs.getLong("id"),
+        rs.getString("subscription"),
+        Optional.ofNullable(rs.getObject("event_id", UUID.class)),
+        Optional.ofNullable(rs.getString("event_type")),
+        Optional.ofNullable(rs.getString("job_key")),
+        rs.getString("payload"),
+        headers.read(rs.getString("headers")),
+        rs.getInt("attempts"),
+        rs.getObject("created_at", OffsetDateTime.class).toInstant());
+  }
+}
