@@ -51,6 +51,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setServerConfig("max_connections", "200")
           .setLocaleConfig("locale", "C")
           .start();
+      ShutdownHooks.removeEmbeddedPostgresCloser();
       EmbeddedDatabase database = new EmbeddedDatabase(postgres);
       database.createApplicationDatabase();
       return database;

@@ -18,7 +18,8 @@ public final class Migrations {
         .failOnMissingLocations(true)
         .load()
         .migrate();
-    LOG.info("database schema at version {} ({} migrations applied now)", result.targetSchemaVersion, result.migrationsExecuted);
+    String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+    LOG.info("database schema at version {} ({} migrations applied now)", version, result.migrationsExecuted);
     return result.migrationsExecuted;
   }
 

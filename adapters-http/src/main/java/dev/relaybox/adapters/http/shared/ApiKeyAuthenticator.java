@@ -1,0 +1,29 @@
+package dev.relaybox.adapters.http.shared;
+
+import dev.relaybox.application.shared.auth.ApiKeyRing;
+import dev.relaybox.application.shared.auth.ApiScope;
+import io.javalin.http.Context;
+import java.util.Map;
+
+/** Checks {@code Authorization: Bearer <key>} against the key ring for the scope the path needs. */
+public final class ApiKeyAuthenticator {
+  private static final String BEARER = "bearer ";
+  private final ApiKeyRing keys;
+
+  public ApiKeyAuthenticator(ApiKeyRing keys) {
+    this.keys = keys;
+  }
+
+  void require(Context ctx, ApiScope scope) {
+    String header = ctx.header("Authorization");
+    String presented = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+        ? header.substring(BEARER.length()).strip()
+        : null;
+    if (!keys.permits(presented, scope)) {
+      throw new ProblemException(
+          Problem.of(401, "unauthorized", "Unauthorized",
+              presented == null ? "send an API key as 'Authorization: Bearer <key>'" : "the API key is not valid for this path"),
+          Map.of("WWW-Authenticate", "Bearer realm=\"relaybox\""));
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.relaybox.adapters.http.shared;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaybox.application.shared.auth.ApiScope;
+import dev.relaybox.domain.shared.ValidationException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The Javalin server: request ids, security headers, body limits, API-key checks and problem+json errors for every
+ * route module. Shutdown first refuses new requests with 503 while in-flight ones finish, then stops Jetty.
+ */
+public final class HttpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+  private static final Map<String, String> SECURITY_HEADERS = Map.of(
+      "X-Content-Type-Options", "nosniff",
+      "X-Frame-Options", "DENY",
+      "Referrer-Policy", "no-referrer",
+      "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'",
+      "Cross-Origin-Resource-Policy", "same-origin",
+      "Cache-Control", "no-store",
+      "Strict-Transport-Security", "max-age=31536000");
+
+  private static final String PROBLEM_WRITTEN = "relaybox.problemWritten";
+
+  private final HttpSettings settings;
+  private final ObjectMapper json;
+  private final RequestIds requestIds;
+  private final ApiKeyAuthenticator authenticator;
+  private final List<RouteModule> modules;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
+  private Javalin app;
+
+  public HttpServer(HttpSettings settings, ObjectMapper json, RequestIds requestIds, ApiKeyAuthenticator authenticator,
+      List<RouteModule> modules) {
+    this.settings = settings;
+    this.json = json;
+    this.requestIds = requestIds;
+    this.authenticator = authenticator;
+    this.modules = List.copyOf(modules);
+  }
+
+  public HttpServer start() {
+    app = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.startup.showOldJavalinVersionWarning = false;
+      config.jetty.host = settings.host();
+      config.jetty.port = settings.port();
+      config.jetty.modifyHttpConfiguration(http -> {
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+      });
+      config.http.maxRequestSize = settings.maxBodyBytes();
+      config.http.prefer405over404 = true;
+      config.concurrency.useVirtualThreads = true;
+      config.jsonMapper(new JavalinJackson(json, true));
+      config.routes.before(this::beforeEveryRequest);
+      config.routes.after(ctx -> {
+        inFlight.decrementAndGet();
+        MDC.remove(RequestIds.MDC_KEY);
+      });
+      config.routes.exception(ProblemException.class, (e, ctx) -> {
+        e.headers().forEach(ctx::header);
+        write(ctx, e.problem());
+      });
+      config.routes.exception(ValidationException.class, (e, ctx) -> write(ctx,
+          Problem.of(422, "validation-failed", "Validation failed", e.getMessage())
+              .withErrors(e.violations().stream().map(v -> new Problem.FieldError(v.field(), v.message())).toList())));
+      config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), ctx)));
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+        write(ctx, Problem.of(500, "internal-error", "Internal server error",
+            "something went wrong on our side; quote the request id when you report it"));
+      });
+      config.routes.error(404, ctx -> writeIfBare(ctx, fromJavalin(404, ctx)));
+      config.routes.error(405, ctx -> writeIfBare(ctx, fromJavalin(405, ctx)));
+      config.routes.error(413, ctx -> writeIfBare(ctx, fromJavalin(413, ctx)));
+      modules.forEach(module -> module.register(config.routes));
+    }).start();
+    LOG.info("HTTP listening on {}:{}", settings.host(), app.port());
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  private void beforeEveryRequest(Context ctx) {
+    inFlight.incrementAndGet();
+    MDC.put(RequestIds.MDC_KEY, requestIds.assign(ctx));
+    SECURITY_HEADERS.forEach(ctx::header);
+    if (draining && !ctx.path().startsWith("/health/")) {
+      ctx.header("Connection", "close");
+      throw new ProblemException(Problem.of(503, "shutting-down", "Service unavailable",
+          "this node is shutting down; retry against another node"), Map.of("Retry-After", "1"));
+    }
+    long declared = ctx.contentLength();
+    if (declared > settings.maxBodyBytes()) {
+      throw tooLarge();
+    }
+    String path = ctx.path();
+    if (path.startsWith("/v1/") || path.equals("/v1")) {
+      authenticator.require(ctx, ApiScope.API);
+    } else if (path.startsWith("/admin/") || path.equals("/admin")) {
+      authenticator.require(ctx, ApiScope.ADMIN);
+    }
+  }
+
+  private ProblemException tooLarge() {
+    return new ProblemException(Problem.of(413, "content-too-large", "Content too large",
+        "the request body is larger than " + settings.maxBodyBytes() + " bytes"));
+  }
+
+  private Problem fromJavalin(int status, Context ctx) {
+    return switch (status) {
+      case 400 -> Problem.of(400, "bad-request", "Bad request", "the request could not be understood");
+      case 404 -> Problem.of(404, "not-found", "Not found", "no resource at " + ctx.path());
+      case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed", ctx.method() + " is not supported on " + ctx.path());
+      case 413 -> tooLarge().problem();
+      default -> Problem.of(status, "http-" + status, "HTTP " + status, "the request failed with status " + status);
+    };
+  }
+
+  private void writeIfBare(Context ctx, Problem problem) {
+    if (ctx.attribute(PROBLEM_WRITTEN) == null) {
+      write(ctx, problem);
+    }
+  }
+
+  private void write(Context ctx, Problem problem) {
+    ctx.attribute(PROBLEM_WRITTEN, Boolean.TRUE);
+    try {
+      ctx.status(problem.status())
+          .contentType(Problem.MEDIA_TYPE)
+          .result(json.writeValueAsString(problem.at(ctx.path(), RequestIds.of(ctx))));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Refuses new requests, waits for in-flight ones up to the drain timeout, then stops the server. */
+  @Override
+  public void close() {
+    if (app == null) {
+      return;
+    }
+    draining = true;
+    long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(Duration.ofMillis(20));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    app.stop();
+    LOG.info("HTTP server stopped");
+  }
+}

@@ -1,0 +1,68 @@
+package dev.relaybox.adapters.http.shared;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Reads a JSON request body into a request record, turning every way it can be wrong into a precise 4xx problem. */
+public final class JsonBodies {
+  private final ObjectMapper json;
+
+  public JsonBodies(ObjectMapper json) {
+    this.json = json;
+  }
+
+  public <T> T read(Context ctx, Class<T> type) {
+    requireJsonContentType(ctx);
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+      throw ProblemException.badRequest("the request body is empty; send a JSON object");
+    }
+    try {
+      var tree = json.readTree(body);
+      if (tree == null || !tree.isObject()) {
+        throw ProblemException.badRequest("the request body must be a JSON object");
+      }
+      return json.treeToValue(tree, type);
+    } catch (JsonParseException | StreamConstraintsException e) {
+      throw ProblemException.badRequest("the request body is not valid JSON: " + e.getOriginalMessage());
+    } catch (MismatchedInputException e) {
+      String field = path(e);
+      throw ProblemException.invalid(field.isEmpty() ? "body" : field, "has the wrong type or shape");
+    } catch (JsonMappingException e) {
+      Throwable cause = e.getCause();
+      String field = path(e);
+      String message = cause instanceof IllegalArgumentException ? cause.getMessage() : "is not valid";
+      throw ProblemException.invalid(field.isEmpty() ? "body" : field, message);
+    } catch (JsonProcessingException e) {
+      throw ProblemException.badRequest("the request body is not valid JSON");
+    } catch (IOException e) {
+      throw ProblemException.badRequest("the request body could not be read");
+    }
+  }
+
+  static void requireJsonContentType(Context ctx) {
+    String contentType = ctx.contentType();
+    String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
+      throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
+          "send the body as application/json" + (contentType == null ? "" : ", not " + contentType)));
+    }
+  }
+
+  private static String path(JsonMappingException e) {
+    List<JsonMappingException.Reference> refs = e.getPath();
+    return refs.stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining("."))
+        .replace(".[", "[");
+  }
+}

@@ -1,0 +1,149 @@
+package dev.relaybox.bootstrap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.relaybox.adapters.http.jobs.JobAdminRoutes;
+import dev.relaybox.adapters.http.shared.ApiKeyAuthenticator;
+import dev.relaybox.adapters.http.shared.HealthRoutes;
+import dev.relaybox.adapters.http.shared.HttpServer;
+import dev.relaybox.adapters.http.shared.HttpSettings;
+import dev.relaybox.adapters.http.shared.JsonBodies;
+import dev.relaybox.adapters.http.shared.JsonSupport;
+import dev.relaybox.adapters.http.shared.RequestIds;
+import dev.relaybox.adapters.persistence.auth.JdbiApiKeyStore;
+import dev.relaybox.adapters.persistence.jobs.JdbiJobAdmin;
+import dev.relaybox.adapters.persistence.jobs.JdbiJobStore;
+import dev.relaybox.adapters.persistence.jobs.PgNotificationListener;
+import dev.relaybox.adapters.persistence.shared.ConnectionPool;
+import dev.relaybox.adapters.persistence.shared.DatabaseHealth;
+import dev.relaybox.adapters.persistence.shared.Databases;
+import dev.relaybox.adapters.persistence.shared.EmbeddedDatabase;
+import dev.relaybox.adapters.persistence.shared.JdbcTarget;
+import dev.relaybox.application.shared.auth.ApiKeyRing;
+import dev.relaybox.application.shared.auth.ApiKeys;
+import dev.relaybox.application.shared.jobs.HandlerRegistration;
+import dev.relaybox.application.shared.jobs.admin.JobAdministration;
+import dev.relaybox.application.shared.jobs.runner.JobRunner;
+import dev.relaybox.application.shared.jobs.runner.RunnerSettings;
+import dev.relaybox.domain.shared.TimeOrderedIds;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole application wired by hand: database, engine, HTTP. {@link #close()} stops it in reverse order: the HTTP
+ * server drains, the runner finishes its jobs, then the pool and the embedded database close.
+ */
+public final class Relaybox implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Relaybox.class);
+
+  private final Deque<AutoCloseable> closeInReverse = new ArrayDeque<>();
+  private final HttpServer http;
+  private final Optional<String> firstApiKey;
+  private final JobRunner runner;
+
+  private Relaybox(RelayboxConfig config, Clock clock) {
+    try {
+      JdbcTarget target = openDatabase(config);
+      HikariDataSource pool = ConnectionPool.open(target, config.dbPoolSize());
+      closeInReverse.push(pool);
+      DatabaseHealth health = DatabaseHealth.afterMigrating(pool);
+      Jdbi jdbi = Databases.jdbi(pool);
+      ObjectMapper json = JsonSupport.mapper();
+      TimeOrderedIds ids = new TimeOrderedIds(clock, new SecureRandom());
+
+      ApiKeys apiKeys = new ApiKeys(new JdbiApiKeyStore(jdbi, ids, clock), new SecureRandom());
+      firstApiKey = config.embeddedDatabase()
+          ? apiKeys.issueFirstKeyIfNone(config.apiKeys(), config.adminKeys())
+          : Optional.empty();
+      ApiKeyRing keyRing = apiKeys.ring(config.apiKeys(), config.adminKeys());
+      if (keyRing.isEmpty()) {
+        LOG.warn("no API keys are configured: every /v1 and /admin request will get 401. Set RELAYBOX_API_KEYS and RELAYBOX_ADMIN_KEYS");
+      }
+
+      PgNotificationListener listener = new PgNotificationListener(target);
+      JdbiJobStore jobStore = new JdbiJobStore(jdbi, json);
+      List<HandlerRegistration> handlers = List.of();
+      runner = new JobRunner(jobStore, listener, handlers, runnerSettings(config), clock, new SplittableRandom());
+      closeInReverse.push(listener);
+      closeInReverse.push(runner);
+      listener.start();
+      runner.start();
+
+      JobAdministration administration = new JobAdministration(new JdbiJobAdmin(jdbi, json), clock);
+      JsonBodies bodies = new JsonBodies(json);
+      HttpServer[] server = new HttpServer[1];
+      server[0] = new HttpServer(
+          new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace()),
+          json,
+          new RequestIds(ids),
+          new ApiKeyAuthenticator(keyRing),
+          List.of(
+              new HealthRoutes(health::problem, () -> server[0].draining()),
+              new JobAdminRoutes(administration, administration, administration, administration, bodies)));
+      http = server[0].start();
+      closeInReverse.push(http);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  public static Relaybox start(RelayboxConfig config, Clock clock) {
+    LOG.info("starting Relaybox: {}", config);
+    return new Relaybox(config, clock);
+  }
+
+  private JdbcTarget openDatabase(RelayboxConfig config) {
+    if (config.databaseUrl().isPresent()) {
+      return JdbcTarget.parse(config.databaseUrl().get());
+    }
+    var dataDir = config.dataDir().resolve("postgres");
+    LOG.warn("DATABASE_URL is not set: using the embedded PostgreSQL in {} (the development default; set DATABASE_URL in production)",
+        dataDir.toAbsolutePath().normalize());
+    EmbeddedDatabase embedded = EmbeddedDatabase.start(dataDir);
+    closeInReverse.push(embedded);
+    return embedded.target();
+  }
+
+  private static RunnerSettings runnerSettings(RelayboxConfig config) {
+    return RunnerSettings.defaults(config.nodeId())
+        .withPollInterval(config.pollInterval())
+        .withLease(config.jobLease())
+        .withRetention(config.retention())
+        .withMaintenanceInterval(config.maintenanceInterval())
+        .withShutdownGrace(config.shutdownGrace());
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  /** The API key generated on first start of an empty embedded database; shown once, never stored in clear. */
+  public Optional<String> firstApiKey() {
+    return firstApiKey;
+  }
+
+  public JobRunner runner() {
+    return runner;
+  }
+
+  @Override
+  public synchronized void close() {
+    while (!closeInReverse.isEmpty()) {
+      AutoCloseable next = closeInReverse.pop();
+      try {
+        next.close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping {}: {}", next.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+}

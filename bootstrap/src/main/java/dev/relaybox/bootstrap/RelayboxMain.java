@@ -1,0 +1,47 @@
+package dev.relaybox.bootstrap;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/** {@code java -jar relaybox.jar}: reads the environment, starts everything, stops cleanly on SIGTERM. */
+public final class RelayboxMain {
+  private RelayboxMain() {}
+
+  public static void main(String[] args) {
+    long started = System.nanoTime();
+    RelayboxConfig config;
+    try {
+      config = RelayboxConfig.from(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("relaybox: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    // Must be set before the first logger is created.
+    System.setProperty("logback.configurationFile", config.logFormat().equals("json") ? "logback-json.xml" : "logback-text.xml");
+    var log = org.slf4j.LoggerFactory.getLogger(RelayboxMain.class);
+
+    Relaybox relaybox;
+    try {
+      relaybox = Relaybox.start(config, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      log.error("Relaybox failed to start: {}", e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutdown requested; draining");
+      relaybox.close();
+      log.info("stopped");
+    }, "relaybox-shutdown"));
+
+    relaybox.firstApiKey().ifPresent(key -> {
+      // Printed, not logged: the key must not end up in log storage. It is shown this once only.
+      System.out.printf("%n==== Relaybox generated an API key (valid for /v1 and /admin). It will not be shown again: ====%n"
+          + "%s%n==== Use it as: Authorization: Bearer <key> ====%n%n", key);
+      System.out.flush();
+    });
+    log.info("Relaybox ready on port {} in {} ms", relaybox.httpPort(),
+        Duration.ofNanos(System.nanoTime() - started).toMillis());
+  }
+}
