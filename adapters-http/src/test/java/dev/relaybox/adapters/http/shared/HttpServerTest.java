@@ -1,0 +1,197 @@
+package dev.relaybox.adapters.http.shared;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaybox.application.shared.auth.ApiKeyHash;
+import dev.relaybox.application.shared.auth.ApiKeyRing;
+import dev.relaybox.application.shared.auth.ApiScope;
+import dev.relaybox.application.shared.auth.StoredApiKey;
+import dev.relaybox.domain.shared.TimeOrderedIds;
+import dev.relaybox.domain.shared.ValidationException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class HttpServerTest {
+  private static final String API_KEY = "api-key-0123456789abcdef";
+  private static final String ADMIN_KEY = "admin-key-0123456789abcdef";
+  private static final ObjectMapper JSON = JsonSupport.mapper();
+  private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  private static final AtomicReference<Optional<String>> READINESS = new AtomicReference<>(Optional.empty());
+  private static HttpServer server;
+
+  record Order(String name, int count) {}
+
+  @BeforeAll
+  static void start() {
+    var keys = new ApiKeyRing(List.of(
+        new StoredApiKey(ApiKeyHash.of(API_KEY), java.util.Set.of(ApiScope.API), "api"),
+        new StoredApiKey(ApiKeyHash.of(ADMIN_KEY), java.util.Set.of(ApiScope.ADMIN), "admin")));
+    JsonBodies bodies = new JsonBodies(JSON);
+    RouteModule testRoutes = routes -> {
+      routes.post("/v1/orders", ctx -> {
+        Order order = bodies.read(ctx, Order.class);
+        if (order.name() == null) {
+          throw ValidationException.of("name", "is required");
+        }
+        ctx.status(202).json(Map.of("name", order.name(), "count", order.count()));
+      });
+      routes.get("/v1/boom", ctx -> {
+        throw new IllegalStateException("secret internals at com.example.Foo");
+      });
+      routes.get("/admin/ping", ctx -> ctx.json(Map.of("pong", true)));
+    };
+    HttpServer[] holder = new HttpServer[1];
+    holder[0] = new HttpServer(new HttpSettings("127.0.0.1", 0, 1024, Duration.ofSeconds(1)), JSON,
+        new RequestIds(new TimeOrderedIds(Clock.systemUTC(), new SplittableRandom())), new ApiKeyAuthenticator(keys),
+        List.of(new HealthRoutes(READINESS::get, () -> holder[0].draining()), testRoutes));
+    server = holder[0].start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void acceptsAValidJsonBodyWithTheRightKey() throws Exception {
+    var response = post("/v1/orders", API_KEY, "application/json", "{\"name\":\"tea\",\"count\":2}");
+    assertEquals(202, response.statusCode());
+    assertEquals("tea", JSON.readTree(response.body()).get("name").asText());
+  }
+
+  @Test
+  void malformedJsonIsA400Problem() throws Exception {
+    assertProblem(post("/v1/orders", API_KEY, "application/json", "{\"name\":"), 400, "bad-request");
+  }
+
+  @Test
+  void emptyBodyAndJsonArrayAre400Problems() throws Exception {
+    assertProblem(post("/v1/orders", API_KEY, "application/json", ""), 400, "bad-request");
+    assertProblem(post("/v1/orders", API_KEY, "application/json", "[1,2]"), 400, "bad-request");
+  }
+
+  @Test
+  void wrongFieldTypeIsA422NamingTheField() throws Exception {
+    JsonNode problem = assertProblem(post("/v1/orders", API_KEY, "application/json", "{\"name\":12,\"count\":1}"), 422, "validation-failed");
+    assertEquals("name", problem.get("errors").get(0).get("field").asText());
+    problem = assertProblem(post("/v1/orders", API_KEY, "application/json", "{\"name\":\"x\",\"count\":\"many\"}"), 422, "validation-failed");
+    assertEquals("count", problem.get("errors").get(0).get("field").asText());
+  }
+
+  @Test
+  void domainValidationIsA422NamingTheField() throws Exception {
+    JsonNode problem = assertProblem(post("/v1/orders", API_KEY, "application/json", "{\"count\":1}"), 422, "validation-failed");
+    assertEquals("name", problem.get("errors").get(0).get("field").asText());
+  }
+
+  @Test
+  void bodyOverTheLimitIsA413Problem() throws Exception {
+    String big = "{\"name\":\"" + "x".repeat(5_000) + "\",\"count\":1}";
+    assertProblem(post("/v1/orders", API_KEY, "application/json", big), 413, "content-too-large");
+  }
+
+  @Test
+  void nonJsonContentTypeIsA415Problem() throws Exception {
+    assertProblem(post("/v1/orders", API_KEY, "text/plain", "{\"name\":\"tea\",\"count\":2}"), 415, "unsupported-media-type");
+  }
+
+  @Test
+  void missingOrWrongKeyIsA401Problem() throws Exception {
+    assertProblem(post("/v1/orders", null, "application/json", "{}"), 401, "unauthorized");
+    assertProblem(post("/v1/orders", "not-a-key", "application/json", "{}"), 401, "unauthorized");
+    assertProblem(get("/admin/ping", API_KEY), 401, "unauthorized");
+    assertProblem(get("/v1/boom", ADMIN_KEY), 401, "unauthorized");
+    assertEquals(200, get("/admin/ping", ADMIN_KEY).statusCode());
+  }
+
+  @Test
+  void unknownRouteIsA404AndWrongMethodA405Problem() throws Exception {
+    assertProblem(get("/nowhere", null), 404, "not-found");
+    assertProblem(CLIENT.send(HttpRequest.newBuilder(uri("/health/live")).DELETE().build(), HttpResponse.BodyHandlers.ofString()),
+        405, "method-not-allowed");
+  }
+
+  @Test
+  void unexpectedErrorIsA500ProblemWithoutInternals() throws Exception {
+    var response = get("/v1/boom", API_KEY);
+    JsonNode problem = assertProblem(response, 500, "internal-error");
+    assertFalse(response.body().contains("secret internals"), response.body());
+    assertFalse(response.body().contains("Exception"), response.body());
+    assertEquals(response.headers().firstValue("X-Request-Id").orElseThrow(), problem.get("requestId").asText());
+  }
+
+  @Test
+  void echoesASaneRequestIdAndReplacesAnUnsafeOne() throws Exception {
+    var echoed = CLIENT.send(HttpRequest.newBuilder(uri("/health/live")).header("X-Request-Id", "bot-42.abc").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals("bot-42.abc", echoed.headers().firstValue("X-Request-Id").orElseThrow());
+    var replaced = CLIENT.send(HttpRequest.newBuilder(uri("/health/live")).header("X-Request-Id", "<script>").build(),
+        HttpResponse.BodyHandlers.ofString());
+    String id = replaced.headers().firstValue("X-Request-Id").orElseThrow();
+    assertFalse(id.contains("<"));
+    assertEquals(36, id.length());
+  }
+
+  @Test
+  void sendsSecurityHeadersOnEveryResponse() throws Exception {
+    for (var response : List.of(get("/health/live", null), get("/nowhere", null))) {
+      assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElseThrow());
+      assertEquals("DENY", response.headers().firstValue("X-Frame-Options").orElseThrow());
+      assertTrue(response.headers().firstValue("Content-Security-Policy").orElseThrow().contains("default-src 'none'"));
+      assertTrue(response.headers().firstValue("Server").isEmpty(), "no server banner");
+    }
+  }
+
+  @Test
+  void readinessReflectsTheCheck() throws Exception {
+    assertEquals(200, get("/health/ready", null).statusCode());
+    READINESS.set(Optional.of("database unavailable"));
+    try {
+      assertProblem(get("/health/ready", null), 503, "not-ready");
+    } finally {
+      READINESS.set(Optional.empty());
+    }
+  }
+
+  private static JsonNode assertProblem(HttpResponse<String> response, int status, String slug) throws Exception {
+    assertEquals(status, response.statusCode(), response.body());
+    assertEquals(Problem.MEDIA_TYPE, response.headers().firstValue("Content-Type").orElseThrow().split(";")[0]);
+    JsonNode problem = JSON.readTree(response.body());
+    assertEquals(status, problem.get("status").asInt());
+    assertTrue(problem.get("type").asText().endsWith("/" + slug), problem.toString());
+    assertTrue(problem.hasNonNull("title") && problem.hasNonNull("detail"), problem.toString());
+    return problem;
+  }
+
+  private static HttpResponse<String> get(String path, String key) throws Exception {
+    var builder = HttpRequest.newBuilder(uri(path)).GET();
+    if (key != null) builder.header("Authorization", "Bearer " + key);
+    return CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(String path, String key, String contentType, String body) throws Exception {
+    var builder = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", contentType);
+    if (key != null) builder.header("Authorization", "Bearer " + key);
+    return CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+}

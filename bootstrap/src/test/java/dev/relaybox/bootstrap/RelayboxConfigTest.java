@@ -1,0 +1,51 @@
+package dev.relaybox.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RelayboxConfigTest {
+
+  @Test
+  void hasSafeDefaults() {
+    RelayboxConfig config = RelayboxConfig.from(Map.of());
+    assertTrue(config.embeddedDatabase());
+    assertEquals(8080, config.httpPort());
+    assertEquals("0.0.0.0", config.httpHost());
+    assertEquals(64 * 1024, config.maxBodyBytes());
+    assertEquals(Duration.ofSeconds(25), config.shutdownGrace());
+    assertEquals(Duration.ofDays(7), config.retention());
+    assertEquals("text", config.logFormat());
+  }
+
+  @Test
+  void readsDurationsInShortAndIsoForm() {
+    RelayboxConfig config = RelayboxConfig.from(Map.of("RELAYBOX_SHUTDOWN_GRACE", "500ms", "RELAYBOX_RETENTION", "P3D"));
+    assertEquals(Duration.ofMillis(500), config.shutdownGrace());
+    assertEquals(Duration.ofDays(3), config.retention());
+  }
+
+  @Test
+  void namesTheVariableThatIsWrong() {
+    var e = assertThrows(ConfigException.class, () -> RelayboxConfig.from(Map.of("RELAYBOX_HTTP_PORT", "eighty")));
+    assertTrue(e.getMessage().contains("RELAYBOX_HTTP_PORT"));
+    e = assertThrows(ConfigException.class, () -> RelayboxConfig.from(Map.of("RELAYBOX_LOG_FORMAT", "xml")));
+    assertTrue(e.getMessage().contains("RELAYBOX_LOG_FORMAT"));
+    e = assertThrows(ConfigException.class, () -> RelayboxConfig.from(Map.of("RELAYBOX_API_KEYS", "short")));
+    assertTrue(e.getMessage().contains("at least 16"));
+  }
+
+  @Test
+  void neverPrintsKeysOrTheDatabaseUrl() {
+    String printed = RelayboxConfig.from(Map.of(
+        "DATABASE_URL", "postgres://app:hunter2hunter2@db/relay",
+        "RELAYBOX_API_KEYS", "sekrit-api-key-0123456789")).toString();
+    assertFalse(printed.contains("hunter2"));
+    assertFalse(printed.contains("sekrit"));
+  }
+}

@@ -1,0 +1,26 @@
+package dev.relaybox.bootstrap;
+
+import dev.relaybox.adapters.persistence.testing.TestDatabase;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Environments for starting the real wiring in tests: a fresh database on the shared test server, a random port. */
+final class TestConfigs {
+  static final String API_KEY = "test-api-key-0123456789";
+  static final String ADMIN_KEY = "test-admin-key-0123456789";
+
+  private TestConfigs() {}
+
+  static Map<String, String> freshDatabase() {
+    var target = TestDatabase.freshDatabase();
+    Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", target.jdbcUrl() + "?user=" + target.user().orElse("postgres"));
+    env.put("RELAYBOX_HTTP_HOST", "127.0.0.1");
+    env.put("RELAYBOX_HTTP_PORT", "0");
+    env.put("RELAYBOX_API_KEYS", API_KEY);
+    env.put("RELAYBOX_ADMIN_KEYS", ADMIN_KEY);
+    env.put("RELAYBOX_DB_POOL_SIZE", "8");
+    env.put("RELAYBOX_SHUTDOWN_GRACE", "5s");
+    return env;
+  }
+}
