@@ -1,0 +1,22 @@
+package dev.relaybox.application.assistance.port.out;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * What a channel delivers: one assistance request. {@code description} and {@code metadataJson} come from the bot
+ * unfiltered, so every channel must escape them for its own format. {@code requestId} is stable across retries and
+ * is the channel's idempotency or message id where it has one.
+ */
+public record Notification(UUID requestId, String topic, String description, String metadataJson, Instant requestedAt,
+    String correlationId) {
+  public Notification {
+    Objects.requireNonNull(requestId, "requestId");
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(requestedAt, "requestedAt");
+    metadataJson = metadataJson == null ? "{}" : metadataJson;
+    correlationId = correlationId == null ? "" : correlationId;
+  }
+}
