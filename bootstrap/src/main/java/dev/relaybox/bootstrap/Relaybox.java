@@ -2,6 +2,7 @@ package dev.relaybox.bootstrap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.relaybox.adapters.http.assistance.AssistanceRoutes;
 import dev.relaybox.adapters.http.jobs.JobAdminRoutes;
 import dev.relaybox.adapters.http.shared.ApiKeyAuthenticator;
 import dev.relaybox.adapters.http.shared.HealthRoutes;
@@ -10,7 +11,22 @@ import dev.relaybox.adapters.http.shared.HttpSettings;
 import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.JsonSupport;
 import dev.relaybox.adapters.http.shared.RequestIds;
+import dev.relaybox.adapters.persistence.assistance.JdbiAssistanceRequests;
+import dev.relaybox.adapters.persistence.assistance.JdbiIdempotencyKeys;
 import dev.relaybox.adapters.persistence.auth.JdbiApiKeyStore;
+import dev.relaybox.adapters.persistence.jobs.JdbiJobs;
+import dev.relaybox.adapters.persistence.jobs.JdbiOutbox;
+import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
+import dev.relaybox.application.assistance.AssistanceService;
+import dev.relaybox.application.assistance.DeliverAssistanceRequest;
+import dev.relaybox.application.assistance.RoutingTable;
+import dev.relaybox.application.assistance.port.out.ChannelSettings;
+import dev.relaybox.application.assistance.port.out.NotificationChannel;
+import dev.relaybox.application.shared.jobs.RetryPolicy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobAdmin;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobStore;
 import dev.relaybox.adapters.persistence.jobs.PgNotificationListener;
@@ -68,9 +84,24 @@ public final class Relaybox implements AutoCloseable {
         LOG.warn("no API keys are configured: every /v1 and /admin request will get 401. Set RELAYBOX_API_KEYS and RELAYBOX_ADMIN_KEYS");
       }
 
+      JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
+      JdbiOutbox outbox = new JdbiOutbox(unitOfWork, json, clock);
+      JdbiJobs jobs = new JdbiJobs(unitOfWork, json, clock);
+
+      Set<String> knownChannels = new TreeSet<>();
+      Map<String, NotificationChannel> channels = NotificationChannels.load(
+          new ChannelSettings(config.environment(), clock), channel -> channel, knownChannels);
+      RoutingTable routing = NotificationChannels.routes(config.routes(), knownChannels, channels.keySet());
+      JdbiAssistanceRequests assistanceRequests = new JdbiAssistanceRequests(unitOfWork, jdbi);
+      AssistanceService assistance = new AssistanceService(unitOfWork, assistanceRequests,
+          new JdbiIdempotencyKeys(unitOfWork, clock), outbox, routing, ids, clock);
+      DeliverAssistanceRequest delivery = new DeliverAssistanceRequest(unitOfWork, assistanceRequests, jobs, routing, channels,
+          new RetryPolicy(config.channelRetryBase(), config.channelRetryCap(), config.channelMaxAttempts()), clock, new SplittableRandom());
+
       PgNotificationListener listener = new PgNotificationListener(target);
       JdbiJobStore jobStore = new JdbiJobStore(jdbi, json);
-      List<HandlerRegistration> handlers = List.of();
+      List<HandlerRegistration> handlers = List.of(
+          new HandlerRegistration(DeliverAssistanceRequest.subscription(config.assistanceConcurrency(), Duration.ofSeconds(60)), delivery));
       runner = new JobRunner(jobStore, listener, handlers, runnerSettings(config), clock, new SplittableRandom());
       closeInReverse.push(listener);
       closeInReverse.push(runner);
@@ -87,6 +118,7 @@ public final class Relaybox implements AutoCloseable {
           new ApiKeyAuthenticator(keyRing),
           List.of(
               new HealthRoutes(health::problem, () -> server[0].draining()),
+              new AssistanceRoutes(assistance, assistance, assistance, bodies, json),
               new JobAdminRoutes(administration, administration, administration, administration, bodies)));
       http = server[0].start();
       closeInReverse.push(http);

@@ -28,11 +28,18 @@ public record RelayboxConfig(
     Duration pollInterval,
     Duration jobLease,
     Duration retention,
-    Duration maintenanceInterval) {
+    Duration maintenanceInterval,
+    Optional<String> routes,
+    int assistanceConcurrency,
+    int channelMaxAttempts,
+    Duration channelRetryBase,
+    Duration channelRetryCap,
+    Map<String, String> environment) {
 
   public RelayboxConfig {
     apiKeys = List.copyOf(apiKeys);
     adminKeys = List.copyOf(adminKeys);
+    environment = Map.copyOf(environment);
   }
 
   public static RelayboxConfig from(Map<String, String> environment) {
@@ -63,7 +70,13 @@ public record RelayboxConfig(
         positive("RELAYBOX_POLL_INTERVAL", env.duration("RELAYBOX_POLL_INTERVAL", Duration.ofSeconds(1))),
         positive("RELAYBOX_JOB_LEASE", env.duration("RELAYBOX_JOB_LEASE", Duration.ofSeconds(30))),
         positive("RELAYBOX_RETENTION", env.duration("RELAYBOX_RETENTION", Duration.ofDays(7))),
-        positive("RELAYBOX_MAINTENANCE_INTERVAL", env.duration("RELAYBOX_MAINTENANCE_INTERVAL", Duration.ofSeconds(5))));
+        positive("RELAYBOX_MAINTENANCE_INTERVAL", env.duration("RELAYBOX_MAINTENANCE_INTERVAL", Duration.ofSeconds(5))),
+        env.text("RELAYBOX_ROUTES"),
+        env.integer("RELAYBOX_ASSISTANCE_CONCURRENCY", 32, 1, 1_000),
+        env.integer("RELAYBOX_CHANNEL_MAX_ATTEMPTS", 10, 1, 100),
+        positive("RELAYBOX_CHANNEL_RETRY_BASE", env.duration("RELAYBOX_CHANNEL_RETRY_BASE", Duration.ofSeconds(1))),
+        positive("RELAYBOX_CHANNEL_RETRY_CAP", env.duration("RELAYBOX_CHANNEL_RETRY_CAP", Duration.ofMinutes(10))),
+        environment);
   }
 
   public boolean embeddedDatabase() {

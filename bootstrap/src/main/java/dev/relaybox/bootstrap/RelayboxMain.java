@@ -11,7 +11,7 @@ public final class RelayboxMain {
     long started = System.nanoTime();
     RelayboxConfig config;
     try {
-      config = RelayboxConfig.from(System.getenv());
+      config = RelayboxConfig.from(ConfigFile.mergedWith(System.getenv()));
     } catch (ConfigException e) {
       System.err.println("relaybox: configuration error: " + e.getMessage());
       System.exit(2);
@@ -24,6 +24,10 @@ public final class RelayboxMain {
     Relaybox relaybox;
     try {
       relaybox = Relaybox.start(config, Clock.systemUTC());
+    } catch (ConfigException e) {
+      log.error("configuration error: {}", e.getMessage());
+      System.exit(2);
+      return;
     } catch (RuntimeException e) {
       log.error("Relaybox failed to start: {}", e.getMessage(), e);
       System.exit(1);

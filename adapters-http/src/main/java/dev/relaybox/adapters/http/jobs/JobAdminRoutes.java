@@ -135,11 +135,11 @@ public final class JobAdminRoutes implements RouteModule {
     try {
       long value = Long.parseLong(raw.strip());
       if (value < min || value > max) {
-        throw badParameter(field, "must be between " + min + " and " + max);
+        throw ProblemException.badParameter(field, "must be between " + min + " and " + max);
       }
       return value;
     } catch (NumberFormatException e) {
-      throw badParameter(field, "must be a whole number");
+      throw ProblemException.badParameter(field, "must be a whole number");
     }
   }
 
@@ -151,14 +151,10 @@ public final class JobAdminRoutes implements RouteModule {
     try {
       return JobState.fromWire(raw.strip());
     } catch (IllegalArgumentException e) {
-      throw badParameter("state", "must be one of " + Arrays.stream(JobState.values()).map(JobState::wire).toList());
+      throw ProblemException.badParameter("state", "must be one of " + Arrays.stream(JobState.values()).map(JobState::wire).toList());
     }
   }
 
-  private static ProblemException badParameter(String field, String message) {
-    return new ProblemException(Problem.of(400, "bad-parameter", "Bad parameter", field + " " + message)
-        .withErrors(java.util.List.of(new Problem.FieldError(field, message))));
-  }
 
   private static ProblemException conflict(String detail) {
     return new ProblemException(Problem.of(409, "conflict", "Conflict", detail));

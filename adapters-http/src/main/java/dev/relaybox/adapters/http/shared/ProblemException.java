@@ -35,6 +35,12 @@ public final class ProblemException extends RuntimeException {
     return new ProblemException(Problem.of(404, "not-found", "Not found", detail));
   }
 
+  /** A query or path parameter that cannot be used. */
+  public static ProblemException badParameter(String field, String message) {
+    return new ProblemException(Problem.of(400, "bad-parameter", "Bad parameter", field + " " + message)
+        .withErrors(List.of(new Problem.FieldError(field, message))));
+  }
+
   public static ProblemException invalid(String field, String message) {
     return new ProblemException(Problem.of(422, "validation-failed", "Validation failed", field + ": " + message)
         .withErrors(List.of(new Problem.FieldError(field, message))));

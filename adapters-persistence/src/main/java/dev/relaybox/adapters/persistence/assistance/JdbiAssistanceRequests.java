@@ -1,0 +1,147 @@
+package dev.relaybox.adapters.persistence.assistance;
+
+import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
+import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.AssistancePage;
+import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.ListAssistanceRequestsQuery;
+import dev.relaybox.application.assistance.port.out.AssistanceRequests;
+import dev.relaybox.domain.assistance.AssistanceRequest;
+import dev.relaybox.domain.assistance.AssistanceStatus;
+import dev.relaybox.domain.assistance.Description;
+import dev.relaybox.domain.assistance.Topic;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Writes join the caller's transaction; reads outside one use a short-lived handle. */
+public final class JdbiAssistanceRequests implements AssistanceRequests {
+  private static final String COLUMNS = """
+      id, topic, description, metadata::text AS metadata, status, channel, attempts, route_index, channel_attempts,
+      created_at, delivered_at, last_error, correlation_id""";
+
+  private final JdbiUnitOfWork unitOfWork;
+  private final Jdbi jdbi;
+
+  public JdbiAssistanceRequests(JdbiUnitOfWork unitOfWork, Jdbi jdbi) {
+    this.unitOfWork = unitOfWork;
+    this.jdbi = jdbi;
+  }
+
+  @Override
+  public void add(AssistanceRequest r) {
+    unitOfWork.currentHandle("AssistanceRequests.add").createUpdate("""
+            INSERT INTO assistance_request (id, topic, description, metadata, status, created_at, correlation_id)
+            VALUES (:id, :topic, :description, CAST(:metadata AS jsonb), :status, :createdAt, :correlationId)""")
+        .bind("id", r.id())
+        .bind("topic", r.topic().value())
+        .bind("description", r.description().value())
+        .bind("metadata", r.metadataJson())
+        .bind("status", r.status().wire())
+        .bind("createdAt", r.createdAt())
+        .bind("correlationId", r.correlationId())
+        .execute();
+  }
+
+  @Override
+  public Optional<AssistanceRequest> find(UUID id) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM assistance_request WHERE id = :id")
+        .bind("id", id)
+        .map((rs, ctx) -> request(rs))
+        .findOne());
+  }
+
+  @Override
+  public AssistancePage list(ListAssistanceRequestsQuery query) {
+    List<AssistanceRequest> rows = jdbi.withHandle(h -> h.createQuery("""
+            SELECT %s FROM assistance_request
+            WHERE (CAST(:status AS text) IS NULL OR status = :status)
+              AND (CAST(:topic AS text) IS NULL OR topic = :topic)
+              AND (CAST(:before AS uuid) IS NULL OR id < :before)
+            ORDER BY id DESC
+            LIMIT :limit""".formatted(COLUMNS))
+        .bind("status", query.status().map(AssistanceStatus::wire).orElse(null))
+        .bind("topic", query.topic().map(Topic::value).orElse(null))
+        .bind("before", query.before().orElse(null))
+        .bind("limit", query.limit() + 1)
+        .map((rs, ctx) -> request(rs))
+        .list());
+    boolean more = rows.size() > query.limit();
+    List<AssistanceRequest> page = more ? rows.subList(0, query.limit()) : rows;
+    return new AssistancePage(page, more ? Optional.of(page.getLast().id()) : Optional.empty());
+  }
+
+  @Override
+  public void recordFailedAttempt(UUID id, String error) {
+    update("recordFailedAttempt", """
+        UPDATE assistance_request SET attempts = attempts + 1, channel_attempts = channel_attempts + 1, last_error = :error
+        WHERE id = :id AND status = 'pending'""", id, error);
+  }
+
+  @Override
+  public void moveToChannel(UUID id, int routeIndex, String error) {
+    handle("moveToChannel").createUpdate("""
+            UPDATE assistance_request SET attempts = attempts + 1, route_index = :routeIndex, channel_attempts = 0, last_error = :error
+            WHERE id = :id AND status = 'pending'""")
+        .bind("id", id)
+        .bind("routeIndex", routeIndex)
+        .bind("error", error)
+        .execute();
+  }
+
+  @Override
+  public void markDelivered(UUID id, String channel, Instant at) {
+    handle("markDelivered").createUpdate("""
+            UPDATE assistance_request SET status = 'delivered', channel = :channel, delivered_at = :at, attempts = attempts + 1
+            WHERE id = :id AND status = 'pending'""")
+        .bind("id", id)
+        .bind("channel", channel)
+        .bind("at", at)
+        .execute();
+  }
+
+  @Override
+  public void markFailed(UUID id, String error) {
+    update("markFailed", """
+        UPDATE assistance_request SET status = 'failed', attempts = attempts + 1, last_error = :error
+        WHERE id = :id AND status = 'pending'""", id, error);
+  }
+
+  @Override
+  public void restart(UUID id) {
+    handle("restart").createUpdate("""
+            UPDATE assistance_request SET status = 'pending', route_index = 0, channel_attempts = 0
+            WHERE id = :id AND status = 'failed'""")
+        .bind("id", id)
+        .execute();
+  }
+
+  private void update(String caller, String sql, UUID id, String error) {
+    handle(caller).createUpdate(sql).bind("id", id).bind("error", error).execute();
+  }
+
+  private Handle handle(String caller) {
+    return unitOfWork.currentHandle("AssistanceRequests." + caller);
+  }
+
+  private static AssistanceRequest request(ResultSet rs) throws SQLException {
+    return new AssistanceRequest(
+        rs.getObject("id", UUID.class),
+        new Topic(rs.getString("topic")),
+        new Description(rs.getString("description")),
+        rs.getString("metadata"),
+        AssistanceStatus.fromWire(rs.getString("status")),
+        Optional.ofNullable(rs.getString("channel")),
+        rs.getInt("attempts"),
+        rs.getInt("route_index"),
+        rs.getInt("channel_attempts"),
+        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        Optional.ofNullable(rs.getObject("delivered_at", OffsetDateTime.class)).map(OffsetDateTime::toInstant),
+        Optional.ofNullable(rs.getString("last_error")),
+        rs.getString("correlation_id"));
+  }
+}

@@ -1,0 +1,108 @@
+package dev.relaybox.application.assistance;
+
+import dev.relaybox.application.assistance.port.in.AssistanceReceipt;
+import dev.relaybox.application.assistance.port.in.GetAssistanceRequestUseCase;
+import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase;
+import dev.relaybox.application.assistance.port.in.RequestAssistanceCommand;
+import dev.relaybox.application.assistance.port.in.RequestAssistanceUseCase;
+import dev.relaybox.application.assistance.port.out.AssistanceRequests;
+import dev.relaybox.application.assistance.port.out.IdempotencyKeys;
+import dev.relaybox.application.shared.port.out.Outbox;
+import dev.relaybox.application.shared.port.out.OutboxEvent;
+import dev.relaybox.application.shared.port.out.UnitOfWork;
+import dev.relaybox.domain.assistance.AssistanceRequest;
+import dev.relaybox.domain.assistance.AssistanceRequested;
+import dev.relaybox.domain.shared.TimeOrderedIds;
+import dev.relaybox.domain.shared.ValidationException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Intake and status of assistance requests. */
+public final class AssistanceService
+    implements RequestAssistanceUseCase, GetAssistanceRequestUseCase, ListAssistanceRequestsUseCase {
+  static final String IDEMPOTENCY_SCOPE = "assistance";
+  public static final String CORRELATION_HEADER = "correlationId";
+
+  private final UnitOfWork unitOfWork;
+  private final AssistanceRequests requests;
+  private final IdempotencyKeys idempotencyKeys;
+  private final Outbox outbox;
+  private final RoutingTable routing;
+  private final TimeOrderedIds ids;
+  private final Clock clock;
+
+  public AssistanceService(UnitOfWork unitOfWork, AssistanceRequests requests, IdempotencyKeys idempotencyKeys, Outbox outbox,
+      RoutingTable routing, TimeOrderedIds ids, Clock clock) {
+    this.unitOfWork = unitOfWork;
+    this.requests = requests;
+    this.idempotencyKeys = idempotencyKeys;
+    this.outbox = outbox;
+    this.routing = routing;
+    this.ids = ids;
+    this.clock = clock;
+  }
+
+  @Override
+  public AssistanceReceipt request(RequestAssistanceCommand command) {
+    if (routing.channelsFor(command.topic()).isEmpty()) {
+      throw ValidationException.of("topic", "unknown topic '" + command.topic() + "'; known topics: " + routing.topics());
+    }
+    UUID id = ids.next();
+    Instant now = clock.instant();
+    return unitOfWork.inTransaction(() -> {
+      if (command.idempotencyKey().isPresent()) {
+        byte[] fingerprint = fingerprint(command);
+        Optional<IdempotencyKeys.Use> earlier = idempotencyKeys.reserve(IDEMPOTENCY_SCOPE, command.idempotencyKey().get(), fingerprint, id);
+        if (earlier.isPresent()) {
+          return replay(earlier.get(), fingerprint);
+        }
+      }
+      AssistanceRequest request = AssistanceRequest.received(id, command.topic(), command.description(), command.metadataJson(),
+          now, command.correlationId());
+      requests.add(request);
+      outbox.publish(new OutboxEvent(ids.next(), AssistanceRequested.TYPE, id.toString(),
+          "{\"requestId\":\"" + id + "\",\"topic\":\"" + command.topic() + "\"}",
+          Map.of(CORRELATION_HEADER, command.correlationId())));
+      return new AssistanceReceipt(id, request.status(), request.topic(), false);
+    });
+  }
+
+  private AssistanceReceipt replay(IdempotencyKeys.Use earlier, byte[] fingerprint) {
+    if (!MessageDigest.isEqual(earlier.fingerprint(), fingerprint)) {
+      throw ValidationException.of("Idempotency-Key", "was already used with a different request body");
+    }
+    AssistanceRequest existing = requests.find(earlier.resourceId())
+        .orElseThrow(() -> new IllegalStateException("idempotency key points at missing request " + earlier.resourceId()));
+    return new AssistanceReceipt(existing.id(), existing.status(), existing.topic(), true);
+  }
+
+  @Override
+  public Optional<AssistanceRequest> get(UUID id) {
+    return requests.find(id);
+  }
+
+  @Override
+  public AssistancePage list(ListAssistanceRequestsQuery query) {
+    return requests.list(query);
+  }
+
+  private static byte[] fingerprint(RequestAssistanceCommand command) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (String part : new String[] {command.topic().value(), command.description().value(), command.metadataJson()}) {
+        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+        digest.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+        digest.update(bytes);
+      }
+      return digest.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package dev.relaybox.application.assistance;
+
+import dev.relaybox.application.assistance.port.out.AssistanceRequests;
+import dev.relaybox.application.assistance.port.out.Notification;
+import dev.relaybox.application.assistance.port.out.NotificationChannel;
+import dev.relaybox.application.shared.jobs.ClaimedJob;
+import dev.relaybox.application.shared.jobs.EventFilter;
+import dev.relaybox.application.shared.jobs.JobHandler;
+import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.shared.jobs.RetryPolicy;
+import dev.relaybox.application.shared.jobs.Subscription;
+import dev.relaybox.application.shared.port.out.Jobs;
+import dev.relaybox.application.shared.port.out.UnitOfWork;
+import dev.relaybox.domain.assistance.AssistanceRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one assistance request along its route. Each channel gets up to {@code perChannel.maxAttempts()} sends
+ * with backoff; a permanent failure or running out of attempts moves the request to the next channel at once; when
+ * the last channel gives up the request is failed and this job goes dead, ready for replay, which starts the route
+ * again. Delivery is recorded in the same transaction as the job's completion.
+ */
+public final class DeliverAssistanceRequest implements JobHandler {
+  public static final String SUBSCRIPTION = "assistance.delivery";
+  private static final Logger LOG = LoggerFactory.getLogger(DeliverAssistanceRequest.class);
+
+  private final UnitOfWork unitOfWork;
+  private final AssistanceRequests requests;
+  private final Jobs jobs;
+  private final RoutingTable routing;
+  private final Map<String, NotificationChannel> channels;
+  private final RetryPolicy perChannel;
+  private final Clock clock;
+  private final RandomGenerator random;
+
+  public DeliverAssistanceRequest(UnitOfWork unitOfWork, AssistanceRequests requests, Jobs jobs, RoutingTable routing,
+      Map<String, NotificationChannel> channels, RetryPolicy perChannel, Clock clock, RandomGenerator random) {
+    this.unitOfWork = unitOfWork;
+    this.requests = requests;
+    this.jobs = jobs;
+    this.routing = routing;
+    this.channels = Map.copyOf(channels);
+    this.perChannel = perChannel;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /**
+   * The engine's own attempt limit is generous: this handler counts attempts per channel itself and decides when the
+   * request is out of options.
+   */
+  public static Subscription subscription(int concurrency, Duration timeout) {
+    return new Subscription(SUBSCRIPTION, Optional.of(new EventFilter("assistance.requested")),
+        new RetryPolicy(Duration.ofSeconds(1), Duration.ofMinutes(10), 1_000), concurrency, false, timeout);
+  }
+
+  @Override
+  public Outcome handle(ClaimedJob job) {
+    UUID id = UUID.fromString(job.key().orElseThrow(() -> new IllegalArgumentException("job " + job.id() + " has no request id")));
+    Optional<AssistanceRequest> found = requests.find(id);
+    if (found.isEmpty()) {
+      return Outcome.fail("assistance request " + id + " does not exist");
+    }
+    AssistanceRequest request = found.get();
+    if (request.isDelivered()) {
+      return Outcome.done();
+    }
+    if (request.isFailed()) {
+      unitOfWork.inTransaction(() -> requests.restart(id));
+      request = requests.find(id).orElseThrow();
+      LOG.info("assistance request {} replayed: starting its route again", id);
+    }
+    return deliver(job, request);
+  }
+
+  private Outcome deliver(ClaimedJob job, AssistanceRequest request) {
+    UUID id = request.id();
+    List<String> route = routing.channelsFor(request.topic()).orElse(List.of());
+    if (request.routeIndex() >= route.size()) {
+      return giveUp(request, "no channel is routed for topic '" + request.topic() + "'");
+    }
+    String channelName = route.get(request.routeIndex());
+    NotificationChannel channel = channels.get(channelName);
+    if (channel == null) {
+      return moveOn(request, route, "channel '" + channelName + "' is not configured");
+    }
+    Outcome outcome = channel.send(notification(request));
+    return switch (outcome) {
+      case Outcome.Done done -> {
+        unitOfWork.inTransaction(() -> {
+          requests.markDelivered(id, channelName, clock.instant());
+          jobs.markDone(job.ref());
+        });
+        LOG.info("assistance request {} delivered by {}", id, channelName);
+        yield done;
+      }
+      case Outcome.Retry retry when request.channelAttempts() + 1 >= perChannel.maxAttempts() ->
+          moveOn(request, route, channelName + " gave up after " + perChannel.maxAttempts() + " attempts: " + retry.reason());
+      case Outcome.Retry retry -> {
+        unitOfWork.inTransaction(() -> requests.recordFailedAttempt(id, channelName + ": " + retry.reason()));
+        Duration delay = perChannel.delayAfter(request.channelAttempts() + 1, retry.after(), random);
+        yield Outcome.retryAfter(delay, channelName + ": " + retry.reason());
+      }
+      case Outcome.Fail fail -> moveOn(request, route, channelName + " failed permanently: " + fail.reason());
+    };
+  }
+
+  private Outcome moveOn(AssistanceRequest request, List<String> route, String reason) {
+    int next = request.routeIndex() + 1;
+    if (next >= route.size()) {
+      return giveUp(request, reason);
+    }
+    unitOfWork.inTransaction(() -> requests.moveToChannel(request.id(), next, reason));
+    LOG.warn("assistance request {}: {}; falling back to {}", request.id(), reason, route.get(next));
+    return Outcome.retryAfter(Duration.ZERO, reason + "; falling back to " + route.get(next));
+  }
+
+  private Outcome giveUp(AssistanceRequest request, String reason) {
+    unitOfWork.inTransaction(() -> requests.markFailed(request.id(), reason));
+    LOG.warn("assistance request {} failed on every channel: {}", request.id(), reason);
+    return Outcome.fail("every channel failed; last: " + reason);
+  }
+
+  private static Notification notification(AssistanceRequest request) {
+    return new Notification(request.id(), request.topic().value(), request.description().value(), request.metadataJson(),
+        request.createdAt(), request.correlationId());
+  }
+}
