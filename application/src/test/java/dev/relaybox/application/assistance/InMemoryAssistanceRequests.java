@@ -1,0 +1,73 @@
+package dev.relaybox.application.assistance;
+
+import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.AssistancePage;
+import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.ListAssistanceRequestsQuery;
+import dev.relaybox.application.assistance.port.out.AssistanceRequests;
+import dev.relaybox.domain.assistance.AssistanceRequest;
+import dev.relaybox.domain.assistance.AssistanceStatus;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+
+/** An in-memory fake of the repository port, following the same state rules as the SQL one. */
+final class InMemoryAssistanceRequests implements AssistanceRequests {
+  final Map<UUID, AssistanceRequest> rows = new ConcurrentHashMap<>();
+
+  @Override
+  public void add(AssistanceRequest request) {
+    rows.put(request.id(), request);
+  }
+
+  @Override
+  public Optional<AssistanceRequest> find(UUID id) {
+    return Optional.ofNullable(rows.get(id));
+  }
+
+  @Override
+  public AssistancePage list(ListAssistanceRequestsQuery query) {
+    var page = rows.values().stream().sorted(Comparator.comparing(AssistanceRequest::id).reversed()).limit(query.limit()).toList();
+    return new AssistancePage(page, Optional.empty());
+  }
+
+  @Override
+  public void recordFailedAttempt(UUID id, String error) {
+    pending(id, r -> copy(r, r.status(), r.channel(), r.attempts() + 1, r.routeIndex(), r.channelAttempts() + 1, r.deliveredAt(), error));
+  }
+
+  @Override
+  public void moveToChannel(UUID id, int routeIndex, String error) {
+    pending(id, r -> copy(r, r.status(), r.channel(), r.attempts() + 1, routeIndex, 0, r.deliveredAt(), error));
+  }
+
+  @Override
+  public void markDelivered(UUID id, String channel, Instant at) {
+    pending(id, r -> copy(r, AssistanceStatus.DELIVERED, Optional.of(channel), r.attempts() + 1, r.routeIndex(), r.channelAttempts(),
+        Optional.of(at), r.lastError().orElse(null)));
+  }
+
+  @Override
+  public void markFailed(UUID id, String error) {
+    pending(id, r -> copy(r, AssistanceStatus.FAILED, r.channel(), r.attempts() + 1, r.routeIndex(), r.channelAttempts(), r.deliveredAt(), error));
+  }
+
+  @Override
+  public void restart(UUID id) {
+    rows.computeIfPresent(id, (k, r) -> r.isFailed()
+        ? copy(r, AssistanceStatus.PENDING, r.channel(), r.attempts(), 0, 0, r.deliveredAt(), r.lastError().orElse(null))
+        : r);
+  }
+
+  private void pending(UUID id, UnaryOperator<AssistanceRequest> change) {
+    rows.computeIfPresent(id, (k, r) -> r.status() == AssistanceStatus.PENDING ? change.apply(r) : r);
+  }
+
+  private static AssistanceRequest copy(AssistanceRequest r, AssistanceStatus status, Optional<String> channel, int attempts,
+      int routeIndex, int channelAttempts, Optional<Instant> deliveredAt, String error) {
+    return new AssistanceRequest(r.id(), r.topic(), r.description(), r.metadataJson(), status, channel, attempts, routeIndex,
+        channelAttempts, r.createdAt(), deliveredAt, Optional.ofNullable(error), r.correlationId());
+  }
+}
