@@ -33,6 +33,11 @@ final class TestApi {
     return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  HttpResponse<String> postWithHeader(String path, String json, String header, String value) {
+    return send(request(path).header("Content-Type", "application/json").header(header, value)
+        .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   HttpResponse<String> post(String path, String contentType, byte[] body) {
     return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }

@@ -1,0 +1,353 @@
+package dev.relaybox.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Assistance requests end to end through HTTP: the real wiring, real PostgreSQL, a scripted HTTP server in place of
+ * Slack and GreenMail in place of the SMTP relay.
+ */
+class AssistanceEndToEndTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static FakeSlack slack;
+  private static ServerSetup smtpSetup;
+  private static GreenMail smtp;
+  private static Relaybox relaybox;
+  private static TestApi api;
+  private static TestApi admin;
+
+  @BeforeAll
+  static void start() throws IOException {
+    slack = new FakeSlack();
+    int smtpPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      smtpPort = socket.getLocalPort();
+    }
+    smtpSetup = new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+    smtp = new GreenMail(smtpSetup);
+    smtp.start();
+    Map<String, String> env = TestConfigs.freshDatabase();
+    env.putAll(Map.of(
+        "RELAYBOX_SLACK_WEBHOOK_URL", slack.url(),
+        "RELAYBOX_SLACK_MAX_PER_SECOND", "1000",
+        "RELAYBOX_SLACK_TIMEOUT", "500ms",
+        "RELAYBOX_SMTP_HOST", "127.0.0.1",
+        "RELAYBOX_SMTP_PORT", Integer.toString(smtpPort),
+        "RELAYBOX_SMTP_STARTTLS", "false",
+        "RELAYBOX_EMAIL_FROM", "relaybox@example.test",
+        "RELAYBOX_EMAIL_TO", "team@example.test"));
+    env.putAll(Map.of(
+        "RELAYBOX_CHANNEL_RETRY_BASE", "50ms",
+        "RELAYBOX_CHANNEL_RETRY_CAP", "300ms",
+        "RELAYBOX_CHANNEL_MAX_ATTEMPTS", "3",
+        "RELAYBOX_POLL_INTERVAL", "200ms",
+        "RELAYBOX_DB_POOL_SIZE", "16"));
+    relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
+    api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
+    admin = new TestApi(relaybox.httpPort(), TestConfigs.ADMIN_KEY);
+  }
+
+  @AfterAll
+  static void stop() {
+    relaybox.close();
+    slack.close();
+    smtp.stop();
+  }
+
+  @Test
+  void salesGoesToSlackAndPricingToEmail() throws Exception {
+    String sales = accepted("sales", "need a quote " + marker());
+    String pricing = accepted("Pricing", "how much is it " + marker());
+
+    JsonNode salesStatus = awaitStatus(sales, "delivered");
+    assertEquals("slack", salesStatus.get("channel").asText());
+    assertEquals(1, slack.acceptedFor(sales));
+
+    JsonNode pricingStatus = awaitStatus(pricing, "delivered");
+    assertEquals("email", pricingStatus.get("channel").asText());
+    assertEquals("pricing", pricingStatus.get("topic").asText());
+    MimeMessage mail = mailFor(pricing);
+    assertEquals("<" + pricing + "@relaybox>", mail.getMessageID());
+  }
+
+  @Test
+  void slackFailingTwiceThenOkDeliversExactlyOnce() {
+    String marker = marker();
+    slack.script(marker, FakeSlack.Answer.status(500, "oops"), FakeSlack.Answer.status(500, "oops"));
+    String id = accepted("sales", "flaky slack " + marker);
+
+    JsonNode status = awaitStatus(id, "delivered");
+    assertEquals("slack", status.get("channel").asText());
+    assertEquals(3, status.get("attempts").asInt());
+    assertEquals(3, slack.receivedContaining(marker).size());
+    assertEquals(1, slack.acceptedFor(id));
+  }
+
+  @Test
+  void slackNoServiceFallsBackToEmail() throws Exception {
+    String marker = marker();
+    slack.alwaysAnswer(marker, FakeSlack.Answer.status(404, "no_service"));
+    try {
+      String id = accepted("sales", "slack is gone " + marker);
+      JsonNode status = awaitStatus(id, "delivered");
+      assertEquals("email", status.get("channel").asText());
+      assertEquals(1, slack.receivedContaining(marker).size(), "a permanent failure is not retried");
+      assertTrue(mailFor(id).getSubject().contains("sales"));
+    } finally {
+      slack.clear(marker);
+    }
+  }
+
+  @Test
+  void everythingDownFailsTheRequestAndAReplayAfterRecoveryDeliversIt() throws Exception {
+    String marker = marker();
+    slack.alwaysAnswer(marker, FakeSlack.Answer.status(503, "down"));
+    smtp.stop();
+    String id;
+    try {
+      id = accepted("sales", "nobody home " + marker);
+      JsonNode failed = awaitStatus(id, "failed");
+      assertTrue(failed.get("lastError").asText().length() > 0);
+    } finally {
+      smtp = new GreenMail(smtpSetup);
+      smtp.start();
+      slack.clear(marker);
+    }
+    JsonNode dead = TestApi.json(admin.get("/admin/jobs?state=dead&subscription=assistance.delivery&limit=500"));
+    long jobId = -1;
+    for (JsonNode job : dead.get("jobs")) {
+      if (id.equals(job.path("key").asText())) {
+        jobId = job.get("id").asLong();
+      }
+    }
+    assertNotEquals(-1, jobId, "the failed request shows as a dead job: " + dead);
+    JsonNode detail = TestApi.json(admin.get("/admin/jobs/" + jobId));
+    assertTrue(detail.get("history").size() >= 1, detail.toString());
+
+    assertEquals(200, admin.post("/admin/jobs/" + jobId + "/replay", "").statusCode());
+    JsonNode delivered = awaitStatus(id, "delivered");
+    assertEquals("slack", delivered.get("channel").asText());
+  }
+
+  @Test
+  void slackSlowerThanTheTimeoutIsRetried() {
+    String marker = marker();
+    slack.script(marker, new FakeSlack.Answer(200, "ok", Map.of(), Duration.ofSeconds(2)));
+    String id = accepted("sales", "slow slack " + marker);
+    JsonNode status = awaitStatus(id, "delivered");
+    assertEquals("slack", status.get("channel").asText());
+    assertTrue(status.get("attempts").asInt() >= 2, status.toString());
+  }
+
+  @Test
+  void rateLimitedBySlackWaitsForRetryAfter() {
+    String marker = marker();
+    slack.script(marker, new FakeSlack.Answer(429, "rate_limited", Map.of("Retry-After", "1"), Duration.ZERO));
+    String id = accepted("sales", "too fast " + marker);
+    awaitStatus(id, "delivered");
+    var calls = slack.receivedContaining(marker);
+    assertEquals(2, calls.size());
+    assertTrue(Duration.between(calls.get(0).at(), calls.get(1).at()).toMillis() >= 900,
+        "the retry waited for Retry-After: " + calls);
+  }
+
+  @Test
+  void fiveHundredConcurrentRequestsAreAllDeliveredOnce() throws Exception {
+    String marker = marker();
+    List<Future<String>> submissions = new ArrayList<>();
+    try (var pool = Executors.newFixedThreadPool(32)) {
+      for (int i = 0; i < 500; i++) {
+        int n = i;
+        submissions.add(pool.submit(() -> accepted("sales", "burst " + n + " " + marker)));
+      }
+    }
+    List<String> ids = new ArrayList<>();
+    for (Future<String> f : submissions) {
+      ids.add(f.get());
+    }
+    Await.until("500 deliveries", WAIT, () -> ids.stream().allMatch(id -> slack.acceptedFor(id) >= 1));
+    for (String id : ids) {
+      assertEquals(1, slack.acceptedFor(id), "delivered exactly once: " + id);
+    }
+  }
+
+  @Test
+  void markupInTheDescriptionIsEscapedForSlackAndEmail() throws Exception {
+    String marker = marker();
+    String nasty = "<!channel> <script>alert(1)</script> <http://evil.test|click> & " + marker;
+    String slackId = accepted("sales", nasty);
+    awaitStatus(slackId, "delivered");
+    String body = slack.receivedContaining(marker).getFirst().body();
+    assertFalse(body.contains("<!channel>"), body);
+    assertFalse(body.contains("<script>"), body);
+    assertTrue(body.contains("&lt;!channel&gt;"), body);
+
+    String mailId = accepted("pricing", nasty);
+    awaitStatus(mailId, "delivered");
+    String html = html(mailFor(mailId));
+    assertFalse(html.contains("<script>"), html);
+    assertTrue(html.contains("&lt;script&gt;"), html);
+  }
+
+  @Test
+  void emojiSurviveTheTrip() {
+    String marker = marker();
+    String id = accepted("sales", "help 🙏🏽 ünïcødé " + marker);
+    awaitStatus(id, "delivered");
+    assertTrue(slack.receivedContaining(marker).getFirst().body().contains("🙏🏽"));
+    assertTrue(TestApi.json(api.get("/v1/assistance-requests/" + id)).get("description").asText().contains("🙏🏽"));
+  }
+
+  @Test
+  void theSameIdempotencyKeyReturnsTheSameRequest() {
+    String key = "bot-msg-" + marker();
+    String body = "{\"topic\":\"sales\",\"description\":\"once " + key + "\"}";
+    var first = api.postWithHeader("/v1/assistance-requests", body, "Idempotency-Key", key);
+    var second = api.postWithHeader("/v1/assistance-requests", body, "Idempotency-Key", key);
+    assertEquals(202, first.statusCode(), first.body());
+    assertEquals(202, second.statusCode(), second.body());
+    assertEquals(TestApi.json(first).get("id"), TestApi.json(second).get("id"));
+    var different = api.postWithHeader("/v1/assistance-requests", "{\"topic\":\"sales\",\"description\":\"other\"}",
+        "Idempotency-Key", key);
+    assertEquals(422, different.statusCode(), different.body());
+  }
+
+  @Test
+  void badInputGets4xxProblemsAndStoresNothing() {
+    int before = count();
+    ObjectNode tooLong = TestApi.JSON.createObjectNode().put("topic", "sales").put("description", "x".repeat(4_001));
+    char[] huge = new char[2 * 1024 * 1024];
+    Arrays.fill(huge, 'y');
+    List<Object[]> cases = List.of(
+        new Object[] {"{\"topic\":\"sales\",", 400},
+        new Object[] {"", 400},
+        new Object[] {"[{\"topic\":\"sales\",\"description\":\"x\"}]", 400},
+        new Object[] {"{\"topic\":\"sales\"}", 422},
+        new Object[] {"{\"description\":\"no topic\"}", 422},
+        new Object[] {"{\"topic\":7,\"description\":\"x\"}", 422},
+        new Object[] {"{\"topic\":\"sales\",\"description\":[\"x\"]}", 422},
+        new Object[] {"{\"topic\":\"sales\",\"description\":\"x\",\"metadata\":\"flat\"}", 422},
+        new Object[] {"{\"topic\":\"sales\",\"description\":\"x\",\"metadata\":{\"blob\":\"" + "z".repeat(9_000) + "\"}}", 422},
+        new Object[] {tooLong.toString(), 422},
+        new Object[] {"{\"topic\":\"sales\",\"description\":\"" + new String(huge) + "\"}", 413},
+        new Object[] {"{\"topic\":\"refunds\",\"description\":\"x\"}", 422},
+        new Object[] {"{\"topic\":\"sales\",\"description\":\"bell \\u0007 nul \\u0000\"}", 422},
+        new Object[] {"{\"topic\":\"sales\",\"description\":\"   \"}", 422});
+    for (Object[] c : cases) {
+      var response = api.post("/v1/assistance-requests", (String) c[0]);
+      assertEquals((int) c[1], response.statusCode(), "for body " + abbreviate((String) c[0]) + ": " + response.body());
+      assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    }
+    var unknownTopic = TestApi.json(api.post("/v1/assistance-requests", "{\"topic\":\"refunds\",\"description\":\"x\"}"));
+    assertTrue(unknownTopic.get("detail").asText().contains("pricing"), "lists the known topics: " + unknownTopic);
+    assertEquals(before, count(), "nothing was stored");
+  }
+
+  @Test
+  void statusOfAnUnknownRequestIs404AndListingFilters() {
+    assertEquals(404, api.get("/v1/assistance-requests/" + UUID.randomUUID()).statusCode());
+    assertEquals(404, api.get("/v1/assistance-requests/not-a-uuid").statusCode());
+    String id = accepted("pricing", "listed " + marker());
+    awaitStatus(id, "delivered");
+    JsonNode page = TestApi.json(api.get("/v1/assistance-requests?topic=pricing&status=delivered&limit=200"));
+    boolean found = false;
+    for (JsonNode r : page.get("requests")) {
+      assertEquals("pricing", r.get("topic").asText());
+      found |= r.get("id").asText().equals(id);
+    }
+    assertTrue(found);
+    assertEquals(400, api.get("/v1/assistance-requests?status=lost").statusCode());
+    assertEquals(400, api.get("/v1/assistance-requests?limit=0").statusCode());
+  }
+
+  private static int count() {
+    int total = 0;
+    String cursor = null;
+    do {
+      JsonNode page = TestApi.json(api.get("/v1/assistance-requests?limit=200" + (cursor == null ? "" : "&cursor=" + cursor)));
+      total += page.get("requests").size();
+      cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+    } while (cursor != null);
+    return total;
+  }
+
+  private static String accepted(String topic, String description) {
+    ObjectNode body = TestApi.JSON.createObjectNode().put("topic", topic).put("description", description);
+    HttpResponse<String> response = api.post("/v1/assistance-requests", body.toString());
+    assertEquals(202, response.statusCode(), response.body());
+    JsonNode receipt = TestApi.json(response);
+    assertEquals("pending", receipt.get("status").asText());
+    String id = receipt.get("id").asText();
+    assertEquals("/v1/assistance-requests/" + id, response.headers().firstValue("Location").orElseThrow());
+    return id;
+  }
+
+  private static JsonNode awaitStatus(String id, String status) {
+    JsonNode[] last = new JsonNode[1];
+    Await.until("request " + id + " to be " + status, WAIT, () -> {
+      last[0] = TestApi.json(api.get("/v1/assistance-requests/" + id));
+      return status.equals(last[0].get("status").asText());
+    }, () -> String.valueOf(last[0]));
+    return last[0];
+  }
+
+  private static MimeMessage mailFor(String requestId) throws Exception {
+    MimeMessage[] found = new MimeMessage[1];
+    Await.until("mail for " + requestId, WAIT, () -> {
+      for (MimeMessage m : smtp.getReceivedMessages()) {
+        try {
+          if (("<" + requestId + "@relaybox>").equals(m.getMessageID())) {
+            found[0] = m;
+            return true;
+          }
+        } catch (jakarta.mail.MessagingException e) {
+          throw new AssertionError(e);
+        }
+      }
+      return false;
+    });
+    return found[0];
+  }
+
+  private static String html(MimeMessage message) throws Exception {
+    var multipart = (jakarta.mail.Multipart) message.getContent();
+    for (int i = 0; i < multipart.getCount(); i++) {
+      var part = multipart.getBodyPart(i);
+      if (part.isMimeType("text/html")) {
+        return (String) part.getContent();
+      }
+    }
+    throw new AssertionError("no HTML part");
+  }
+
+  private static String marker() {
+    return "m" + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+  }
+}
