@@ -246,7 +246,7 @@ public final class JdbiJobStore implements JobStore {
               moved AS (
                 UPDATE job j
                 SET state = CASE WHEN e.attempts >= coalesce(e.max_attempts, 10) THEN 'dead' ELSE 'available' END,
-                    finished_at = CASE WHEN e.attempts >= coalesce(e.max_attempts, 10) THEN :now END,
+                    finished_at = CASE WHEN e.attempts >= coalesce(e.max_attempts, 10) THEN CAST(:now AS timestamptz) END,
                     run_at = :now, lease_owner = NULL, lease_until = NULL,
                     last_error = 'lease expired on node ' || coalesce(e.lease_owner, '?')
                 FROM expired e WHERE j.id = e.id
