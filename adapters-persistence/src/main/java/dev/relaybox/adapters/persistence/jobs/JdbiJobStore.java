@@ -57,13 +57,16 @@ public final class JdbiJobStore implements JobStore {
       FROM picked WHERE j.id = picked.id
       RETURNING %s""".formatted(CLAIMED_COLUMNS);
 
+  // Relays queue behind each other (FOR UPDATE without SKIP LOCKED): a relay that skipped the events another relay is
+  // still fanning out could commit jobs for a key's later events first, and a FIFO subscription would run them before
+  // the earlier event's job exists. Locking in id order cannot deadlock; rows relayed meanwhile drop out on recheck.
   private static final String RELAY = """
       WITH batch AS (
         SELECT id, event_id, event_type, event_key, payload, headers FROM outbox_event
         WHERE relayed_at IS NULL
         ORDER BY id
         LIMIT :limit
-        FOR UPDATE SKIP LOCKED),
+        FOR UPDATE),
       fanned AS (
         INSERT INTO job (subscription, seq, event_id, event_type, job_key, payload, headers, state, run_at, created_at)
         SELECT s.name, b.id, b.event_id, b.event_type, b.event_key, b.payload, b.headers, 'available', :now, :now
