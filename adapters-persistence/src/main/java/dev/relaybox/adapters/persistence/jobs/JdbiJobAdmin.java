@@ -118,7 +118,9 @@ public final class JdbiJobAdmin implements JobAdmin {
 
   @Override
   public int cancelByDedupeKey(String subscription, String dedupeKey, Instant now) {
-    return jdbi.inTransaction(h -> cancelWhere(h, "subscription = :subscription AND dedupe_key = :dedupeKey", now,
+    // Only the unfinished job holding the key: earlier dead jobs with the same key stay dead letters for replay.
+    return jdbi.inTransaction(h -> cancelWhere(h,
+        "subscription = :subscription AND dedupe_key = :dedupeKey AND state IN ('available', 'running')", now,
         Map.of("subscription", subscription, "dedupeKey", dedupeKey)));
   }
 

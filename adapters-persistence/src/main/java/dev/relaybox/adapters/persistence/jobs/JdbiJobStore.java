@@ -57,13 +57,16 @@ public final class JdbiJobStore implements JobStore {
       FROM picked WHERE j.id = picked.id
       RETURNING %s""".formatted(CLAIMED_COLUMNS);
 
+  // Relays queue behind each other (FOR UPDATE without SKIP LOCKED): a relay that skipped the events another relay is
+  // still fanning out could commit jobs for a key's later events first, and a FIFO subscription would run them before
+  // the earlier event's job exists. Locking in id order cannot deadlock; rows relayed meanwhile drop out on recheck.
   private static final String RELAY = """
       WITH batch AS (
         SELECT id, event_id, event_type, event_key, payload, headers FROM outbox_event
         WHERE relayed_at IS NULL
         ORDER BY id
         LIMIT :limit
-        FOR UPDATE SKIP LOCKED),
+        FOR UPDATE),
       fanned AS (
         INSERT INTO job (subscription, seq, event_id, event_type, job_key, payload, headers, state, run_at, created_at)
         SELECT s.name, b.id, b.event_id, b.event_type, b.event_key, b.payload, b.headers, 'available', :now, :now
@@ -246,7 +249,7 @@ public final class JdbiJobStore implements JobStore {
               moved AS (
                 UPDATE job j
                 SET state = CASE WHEN e.attempts >= coalesce(e.max_attempts, 10) THEN 'dead' ELSE 'available' END,
-                    finished_at = CASE WHEN e.attempts >= coalesce(e.max_attempts, 10) THEN :now END,
+                    finished_at = CASE WHEN e.attempts >= coalesce(e.max_attempts, 10) THEN CAST(:now AS timestamptz) END,
                     run_at = :now, lease_owner = NULL, lease_until = NULL,
                     last_error = 'lease expired on node ' || coalesce(e.lease_owner, '?')
                 FROM expired e WHERE j.id = e.id

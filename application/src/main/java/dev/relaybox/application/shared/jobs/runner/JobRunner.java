@@ -138,9 +138,15 @@ public final class JobRunner implements AutoCloseable {
       }
       if (totalInFlight() > 0) {
         LOG.warn("{} jobs still running after the shutdown grace; interrupting them", totalInFlight());
+        workers.values().forEach(SubscriptionWorker::interruptHandlers);
       }
-      handlers.shutdownNow();
-      handlers.awaitTermination(5, TimeUnit.SECONDS);
+      // Not shutdownNow() up front: interrupting the threads that record outcomes would break their JDBC calls and
+      // leave the jobs leased until the lease expires.
+      handlers.shutdown();
+      if (!handlers.awaitTermination(5, TimeUnit.SECONDS)) {
+        handlers.shutdownNow();
+        handlers.awaitTermination(5, TimeUnit.SECONDS);
+      }
       completions.stop(Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(5)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -44,6 +47,7 @@ final class SubscriptionWorker {
   private final int refillAt;
   private final Wakeup wakeup = new Wakeup();
   private final OutageLog outage;
+  private final Set<Future<Outcome>> attempts = ConcurrentHashMap.newKeySet();
   private volatile boolean claiming = true;
   private volatile boolean stopping;
   private Thread loop;
@@ -88,6 +92,14 @@ final class SubscriptionWorker {
     if (loop != null) {
       loop.join(max);
     }
+  }
+
+  /**
+   * Interrupts the handlers still running (shutdown grace is over). Only the handlers' threads are interrupted: the
+   * threads waiting for them then record a retry, which needs a database connection that an interrupt would break.
+   */
+  void interruptHandlers() {
+    attempts.forEach(attempt -> attempt.cancel(true));
   }
 
   int inFlight() {
@@ -152,11 +164,14 @@ final class SubscriptionWorker {
         MDC.clear();
       }
     });
+    attempts.add(attempt);
     try {
       return attempt.get(subscription.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       attempt.cancel(true);
       return Outcome.retry("handler timed out after " + subscription.timeout());
+    } catch (CancellationException e) {
+      return Outcome.retry("interrupted by shutdown");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       return Outcome.retry("handler threw " + cause);
@@ -164,6 +179,8 @@ final class SubscriptionWorker {
       attempt.cancel(true);
       Thread.currentThread().interrupt();
       return Outcome.retry("interrupted by shutdown");
+    } finally {
+      attempts.remove(attempt);
     }
   }
 

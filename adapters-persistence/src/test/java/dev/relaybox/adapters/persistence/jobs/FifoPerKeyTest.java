@@ -1,0 +1,185 @@
+package dev.relaybox.adapters.persistence.jobs;
+
+import static dev.relaybox.adapters.persistence.jobs.Engine.handle;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.relaybox.adapters.persistence.testing.Await;
+import dev.relaybox.application.shared.jobs.ClaimRequest;
+import dev.relaybox.application.shared.jobs.ClaimedJob;
+import dev.relaybox.application.shared.jobs.JobFailure;
+import dev.relaybox.application.shared.jobs.JobHandler;
+import dev.relaybox.application.shared.jobs.JobRef;
+import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.shared.jobs.Subscription;
+import dev.relaybox.application.shared.jobs.runner.RunnerSettings;
+import dev.relaybox.application.shared.port.out.EnqueueJob;
+import dev.relaybox.application.shared.port.out.OutboxEvent;
+import dev.relaybox.domain.shared.EventType;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** On a FIFO subscription a key's next job waits until the one before it finishes; other keys are not held up. */
+class FifoPerKeyTest {
+  private static final Duration LEASE = Duration.ofSeconds(30);
+  private static Engine engine;
+
+  @BeforeAll
+  static void startEngine() {
+    engine = Engine.fresh();
+  }
+
+  @AfterAll
+  static void stopEngine() {
+    engine.close();
+  }
+
+  @AfterEach
+  void stopRunners() {
+    engine.stopRunners();
+  }
+
+  record Execution(String key, int seq, long startNanos, long endNanos, String node) {}
+
+  private List<ClaimedJob> claimFifo(String subscription, String node) {
+    Instant now = Instant.now();
+    return engine.store.claim(new ClaimRequest(subscription, true, 100, node, now, now.plus(LEASE)));
+  }
+
+  @Test
+  void keysRunOneAtATimeInOrderAcrossNodesAndASlowKeyDoesNotBlockTheOthers() {
+    Subscription fifo = Subscription.toEvents("fifo-sink", "shipment.*").withFifoPerKey(true).withConcurrency(8);
+    List<String> keys = List.of("k1", "k2", "k3", "k4", "slow");
+    int perKey = 40;
+    ConcurrentLinkedQueue<Execution> executions = new ConcurrentLinkedQueue<>();
+    Function<String, JobHandler> recorder = node -> job -> {
+      long start = System.nanoTime();
+      String key = job.key().orElseThrow();
+      int seq = engine.json.readTree(job.payloadJson()).get("seq").asInt();
+      Thread.sleep(key.equals("slow") ? 250 : ThreadLocalRandom.current().nextInt(2, 15));
+      executions.add(new Execution(key, seq, start, System.nanoTime(), node));
+      return Outcome.done();
+    };
+    for (String node : List.of("node-a", "node-b")) {
+      PgNotificationListener listener = engine.listener();
+      RunnerSettings settings = Engine.settings(node);
+      engine.runner(settings, listener, new SplittableRandom(), engine.clock, handle(fifo, recorder.apply(node)));
+    }
+
+    // Intake while the runners run: k1, k2 and slow arrive as outbox events, k3 and k4 as directly enqueued jobs.
+    for (int seq = 1; seq <= perKey; seq++) {
+      for (String key : keys) {
+        String payload = "{\"seq\":" + seq + "}";
+        if (key.equals("k3") || key.equals("k4")) {
+          engine.enqueue(EnqueueJob.of("fifo-sink", payload).key(key));
+        } else {
+          engine.publish("shipment.updated", key, payload);
+        }
+      }
+    }
+
+    Await.until("all " + keys.size() * perKey + " jobs ran", () -> executions.size() == keys.size() * perKey);
+
+    Map<String, List<Execution>> byKey = executions.stream()
+        .collect(Collectors.groupingBy(Execution::key, Collectors.toList()));
+    for (String key : keys) {
+      List<Execution> runs = new ArrayList<>(byKey.get(key));
+      runs.sort(Comparator.comparingLong(Execution::startNanos));
+      assertEquals(IntStream.rangeClosed(1, perKey).boxed().toList(), runs.stream().map(Execution::seq).toList(),
+          "key " + key + " ran in order, each job once");
+      for (int i = 1; i < runs.size(); i++) {
+        assertTrue(runs.get(i).startNanos() >= runs.get(i - 1).endNanos(),
+            "key " + key + ": job " + runs.get(i).seq() + " started before job " + runs.get(i - 1).seq() + " ended");
+      }
+    }
+    long othersFinished = executions.stream().filter(e -> !e.key().equals("slow")).mapToLong(Execution::endNanos).max().orElseThrow();
+    long slowDoneByThen = byKey.get("slow").stream().filter(e -> e.endNanos() <= othersFinished).count();
+    assertTrue(slowDoneByThen < perKey, "the other keys finished while the slow key was still in progress (" + slowDoneByThen + " of "
+        + perKey + " slow jobs done by then)");
+    assertEquals(keys.size() * perKey, engine.count("SELECT count(*) FROM job WHERE subscription = 'fifo-sink' AND state = 'done'"));
+  }
+
+  @Test
+  void aKeysNextJobWaitsWhileTheJobBeforeItIsRunningOrWaitingToRetry() {
+    engine.register(Subscription.forCommands("fifo-retry").withFifoPerKey(true));
+    long first = engine.enqueue(EnqueueJob.of("fifo-retry", "{}").key("customer-1"));
+    long second = engine.enqueue(EnqueueJob.of("fifo-retry", "{}").key("customer-1"));
+    long otherKey = engine.enqueue(EnqueueJob.of("fifo-retry", "{}").key("customer-2"));
+    long noKey = engine.enqueue(EnqueueJob.of("fifo-retry", "{}"));
+
+    List<Long> claimed = claimFifo("fifo-retry", "node-a").stream().map(ClaimedJob::id).toList();
+    assertEquals(List.of(first, otherKey, noKey), claimed, "only the head of each key (and unkeyed jobs)");
+    assertEquals(List.of(), claimFifo("fifo-retry", "node-b"), "the second job waits while the first runs");
+
+    Instant now = Instant.now();
+    engine.store.retry(new JobRef(first, 1), now.plusSeconds(3600),
+        new JobFailure(1, now, "node-a", "503"));
+    assertEquals(List.of(), claimFifo("fifo-retry", "node-b"), "the second job waits while the first waits to retry");
+
+    engine.sql("UPDATE job SET run_at = now() - interval '1 second' WHERE id = " + first);
+    ClaimedJob retried = claimFifo("fifo-retry", "node-b").getFirst();
+    assertEquals(first, retried.id());
+    engine.store.bury(retried.ref(), new JobFailure(2, Instant.now(), "node-b", "gone"));
+
+    assertEquals(List.of(second), claimFifo("fifo-retry", "node-b").stream().map(ClaimedJob::id).toList(),
+        "a dead job no longer holds its key");
+  }
+
+  @Test
+  void aKeysLaterEventIsNotClaimableWhileAnEarlierEventIsStillBeingRelayed() throws Exception {
+    engine.register(Subscription.toEvents("fifo-relay", "parcel.*").withFifoPerKey(true));
+    UUID earlier = publish("parcel.scanned", "parcel-9");
+    UUID later = publish("parcel.delivered", "parcel-9");
+
+    CompletableFuture<Void> secondRelay;
+    try (Connection firstRelay = engine.pool.getConnection()) {
+      // A relay on another node has picked up the earlier event (it holds the row lock) but not committed yet.
+      firstRelay.setAutoCommit(false);
+      try (var lock = firstRelay.prepareStatement("SELECT id FROM outbox_event WHERE event_id = ? FOR UPDATE")) {
+        lock.setObject(1, earlier);
+        lock.executeQuery().close();
+      }
+      secondRelay = CompletableFuture.runAsync(() -> engine.store.relay(100, Instant.now()));
+      try {
+        secondRelay.get(1, TimeUnit.SECONDS);
+      } catch (TimeoutException stillWaiting) {
+        // expected: the second relay waits for the first instead of fanning out the later event on its own
+      }
+
+      List<ClaimedJob> claimed = claimFifo("fifo-relay", "node-a");
+      assertTrue(claimed.stream().noneMatch(j -> j.eventId().orElseThrow().equals(later)),
+          "the later event's job overtook the earlier event, whose job does not exist yet: " + claimed);
+      firstRelay.rollback();
+    }
+    secondRelay.get(30, TimeUnit.SECONDS);
+    engine.store.relay(100, Instant.now());
+
+    List<ClaimedJob> claimed = claimFifo("fifo-relay", "node-a");
+    assertEquals(List.of(earlier), claimed.stream().map(j -> j.eventId().orElseThrow()).toList());
+  }
+
+  private static UUID publish(String type, String key) {
+    UUID id = UUID.randomUUID();
+    engine.unitOfWork.inTransaction(() -> engine.outbox.publish(new OutboxEvent(id, new EventType(type), key, "{}", Map.of())));
+    return id;
+  }
+}

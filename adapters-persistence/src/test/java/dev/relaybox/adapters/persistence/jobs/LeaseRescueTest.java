@@ -1,0 +1,143 @@
+package dev.relaybox.adapters.persistence.jobs;
+
+import static dev.relaybox.adapters.persistence.jobs.Engine.handle;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.relaybox.adapters.persistence.testing.Await;
+import dev.relaybox.application.shared.jobs.ClaimedJob;
+import dev.relaybox.application.shared.jobs.JobFailure;
+import dev.relaybox.application.shared.jobs.JobHistoryEntry;
+import dev.relaybox.application.shared.jobs.JobState;
+import dev.relaybox.application.shared.jobs.JobSummary;
+import dev.relaybox.application.shared.jobs.MaintenanceReport;
+import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.shared.jobs.RetryPolicy;
+import dev.relaybox.application.shared.jobs.Subscription;
+import dev.relaybox.application.shared.port.out.EnqueueJob;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A node that dies holding leases loses nothing: its jobs come back after the lease expires, and its late writes are ignored. */
+class LeaseRescueTest {
+  private static Engine engine;
+
+  @BeforeAll
+  static void startEngine() {
+    engine = Engine.fresh();
+  }
+
+  @AfterAll
+  static void stopEngine() {
+    engine.close();
+  }
+
+  @AfterEach
+  void stopRunners() {
+    engine.stopRunners();
+  }
+
+  private static Subscription commands(String name, int maxAttempts) {
+    return Subscription.forCommands(name).withRetry(new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), maxAttempts));
+  }
+
+  @Test
+  void redeliversAfterLeaseExpiresWhenWorkerDies() {
+    Subscription subscription = commands("rescue-me", 5);
+    engine.register(subscription);
+    long id = engine.enqueue(EnqueueJob.of("rescue-me", "{\"invoice\":42}"));
+    ClaimedJob orphan = engine.claimOne("rescue-me", "dead-node", Instant.now(), Duration.ofSeconds(1));
+    assertEquals(1, orphan.attempt());
+    // "dead-node" never heartbeats, completes or fails it.
+
+    List<Integer> attemptsSeen = new CopyOnWriteArrayList<>();
+    engine.runner(Engine.settings("node-b").withMaintenanceInterval(Duration.ofMillis(200)),
+        handle(subscription, job -> {
+          attemptsSeen.add(job.attempt());
+          return Outcome.done();
+        }));
+
+    JobSummary done = Await.until("job " + id + " is done", () -> engine.detail(id).summary(), s -> s.state() == JobState.DONE);
+    assertEquals(2, done.attempts());
+    assertEquals(List.of(2), attemptsSeen);
+    List<JobHistoryEntry> history = engine.detail(id).history();
+    assertEquals(1, history.size(), history.toString());
+    JobHistoryEntry rescue = history.getFirst();
+    assertEquals("lease_expired", rescue.kind());
+    assertEquals(1, rescue.attempt());
+    assertEquals(Optional.of("dead-node"), rescue.node());
+  }
+
+  @Test
+  void lateWritesFromTheNodeThatLostTheLeaseAreIgnored() {
+    engine.register(commands("fenced", 5));
+    long id = engine.enqueue(EnqueueJob.of("fenced", "{}"));
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    ClaimedJob stale = engine.claimOne("fenced", "dead-node", t0, Duration.ofSeconds(1));
+    Instant afterExpiry = t0.plusSeconds(2);
+
+    MaintenanceReport report = engine.store.maintain(afterExpiry, t0.minus(Duration.ofDays(7)), 100).orElseThrow();
+    assertTrue(report.rescued() >= 1);
+    ClaimedJob current = engine.claimOne("fenced", "node-b", afterExpiry, Duration.ofSeconds(30));
+    assertEquals(2, current.attempt());
+
+    engine.store.complete(List.of(stale.ref()), afterExpiry);
+    assertFalse(engine.store.retry(stale.ref(), afterExpiry, new JobFailure(1, afterExpiry, "dead-node", "late")));
+    assertFalse(engine.store.bury(stale.ref(), new JobFailure(1, afterExpiry, "dead-node", "late")));
+    assertEquals(0, engine.store.extendLeases("dead-node", List.of(stale.ref()), afterExpiry.plusSeconds(60)));
+    engine.store.giveBack(List.of(stale.ref()));
+
+    JobSummary summary = engine.detail(id).summary();
+    assertEquals(JobState.RUNNING, summary.state());
+    assertEquals(2, summary.attempts());
+    assertEquals(Optional.of("node-b"), summary.leaseOwner());
+    assertEquals(Optional.of(afterExpiry.plusSeconds(30)), summary.leaseUntil());
+
+    engine.store.complete(List.of(current.ref()), afterExpiry.plusSeconds(1));
+    assertEquals(JobState.DONE, engine.state(id));
+  }
+
+  @Test
+  void rescuingAJobThatUsedItsLastAttemptMakesItDead() {
+    engine.register(commands("last-chance", 1));
+    long id = engine.enqueue(EnqueueJob.of("last-chance", "{}"));
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    engine.claimOne("last-chance", "dead-node", t0, Duration.ofSeconds(1));
+
+    MaintenanceReport report = engine.store.maintain(t0.plusSeconds(2), t0.minus(Duration.ofDays(7)), 100).orElseThrow();
+
+    assertTrue(report.buriedOnRescue() >= 1, report.toString());
+    JobSummary dead = engine.detail(id).summary();
+    assertEquals(JobState.DEAD, dead.state());
+    assertEquals(Optional.of(t0.plusSeconds(2)), dead.finishedAt());
+    assertEquals("lease_expired", engine.detail(id).history().getFirst().kind());
+  }
+
+  @Test
+  void heartbeatsKeepALongRunningJobsLeaseSoItIsNotRescued() {
+    Subscription slow = commands("slow-report", 5);
+    long id = engine.enqueue(EnqueueJob.of("slow-report", "{}"));
+    List<Integer> attemptsSeen = new CopyOnWriteArrayList<>();
+    // A 1 s lease (heartbeat every 333 ms) and a 3 s handler: without heartbeats maintenance would rescue it.
+    engine.runner(Engine.settings("node-a").withLease(Duration.ofSeconds(1)).withMaintenanceInterval(Duration.ofMillis(200)),
+        handle(slow, job -> {
+          attemptsSeen.add(job.attempt());
+          Thread.sleep(3_000);
+          return Outcome.done();
+        }));
+
+    Await.until("job " + id + " is done", () -> engine.state(id) == JobState.DONE);
+
+    assertEquals(List.of(1), attemptsSeen);
+    assertEquals(List.of(), engine.detail(id).history());
+  }
+}
