@@ -84,6 +84,31 @@ class RelayboxEndToEndTest {
     assertProblem(admin.get("/admin/jobs/987654321"), 404);
   }
 
+  @Test
+  void badInputToTheAdminApiGets4xxProblems() {
+    assertProblem(admin.get("/admin/jobs?state=sleeping"), 400);
+    assertProblem(admin.get("/admin/jobs?limit=100000"), 400);
+    assertProblem(admin.get("/admin/jobs?cursor=-5"), 400);
+    assertProblem(admin.post("/admin/jobs/replay", "{\"diedFrom\":\"yesterday\"}"), 422);
+    assertProblem(admin.post("/admin/jobs/replay",
+        "{\"diedFrom\":\"2026-11-02T00:00:00Z\",\"diedUntil\":\"2026-11-01T00:00:00Z\"}"), 422);
+    assertProblem(admin.post("/admin/jobs/replay", "{\"limit\":0}"), 422);
+    assertProblem(admin.post("/admin/jobs/cancel", "{\"subscription\":\"assistance.delivery\"}"), 422);
+    assertProblem(admin.post("/admin/jobs/42424242/cancel", ""), 404);
+    assertProblem(admin.post("/admin/jobs/42424242/replay", ""), 404);
+    assertProblem(admin.post("/admin/subscriptions/nope/backfill", "{\"since\":\"2026-11-01T00:00:00Z\"}"), 404);
+    assertProblem(admin.post("/admin/subscriptions/assistance.delivery/backfill", "{}"), 422);
+    assertEquals(200, admin.post("/admin/jobs/replay", "{\"subscription\":\"assistance.delivery\"}").statusCode());
+  }
+
+  @Test
+  void statsListTheRegisteredSubscriptions() {
+    JsonNode stats = TestApi.json(admin.get("/admin/stats"));
+    JsonNode first = stats.get("subscriptions").get(0);
+    assertEquals("assistance.delivery", first.get("subscription").asText());
+    assertTrue(first.get("counts").has("dead"));
+  }
+
   private static JsonNode assertProblem(HttpResponse<String> response, int status) {
     assertEquals(status, response.statusCode(), response.body());
     assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));

@@ -27,7 +27,6 @@ import java.util.UUID;
 public final class AssistanceService
     implements RequestAssistanceUseCase, GetAssistanceRequestUseCase, ListAssistanceRequestsUseCase {
   static final String IDEMPOTENCY_SCOPE = "assistance";
-  public static final String CORRELATION_HEADER = "correlationId";
 
   private final UnitOfWork unitOfWork;
   private final AssistanceRequests requests;
@@ -68,7 +67,7 @@ public final class AssistanceService
       requests.add(request);
       outbox.publish(new OutboxEvent(ids.next(), AssistanceRequested.TYPE, id.toString(),
           "{\"requestId\":\"" + id + "\",\"topic\":\"" + command.topic() + "\"}",
-          Map.of(CORRELATION_HEADER, command.correlationId())));
+          Map.of(OutboxEvent.CORRELATION_HEADER, command.correlationId())));
       return new AssistanceReceipt(id, request.status(), request.topic(), false);
     });
   }

@@ -7,6 +7,7 @@ import dev.relaybox.application.shared.jobs.JobFailure;
 import dev.relaybox.application.shared.jobs.Outcome;
 import dev.relaybox.application.shared.jobs.Subscription;
 import dev.relaybox.application.shared.port.out.JobStore;
+import dev.relaybox.application.shared.port.out.OutboxEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,6 @@ import org.slf4j.MDC;
  */
 final class SubscriptionWorker {
   private static final Logger LOG = LoggerFactory.getLogger(SubscriptionWorker.class);
-  static final String CORRELATION_HEADER = "correlationId";
 
   private final Subscription subscription;
   private final HandlerRegistration registration;
@@ -155,7 +155,7 @@ final class SubscriptionWorker {
     Map<String, String> context = Map.of(
         "jobId", Long.toString(job.id()),
         "subscription", subscription.name(),
-        "requestId", job.header(CORRELATION_HEADER).orElse(""));
+        "requestId", job.header(OutboxEvent.CORRELATION_HEADER).orElse(""));
     Future<Outcome> attempt = handlers.submit(() -> {
       context.forEach(MDC::put);
       try {

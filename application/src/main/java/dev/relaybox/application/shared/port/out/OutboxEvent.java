@@ -10,6 +10,9 @@ import java.util.UUID;
  * {@code payloadJson} is a JSON document; headers carry the correlation id and similar metadata.
  */
 public record OutboxEvent(UUID id, EventType type, String key, String payloadJson, Map<String, String> headers) {
+  /** The header that carries the request id (or traceparent) of the call that caused the event into its jobs' logs. */
+  public static final String CORRELATION_HEADER = "correlationId";
+
   public OutboxEvent {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(type, "type");
