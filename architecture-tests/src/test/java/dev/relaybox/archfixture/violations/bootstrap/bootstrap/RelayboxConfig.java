@@ -1,0 +1,3 @@
+package dev.relaybox.archfixture.violations.bootstrap.bootstrap;
+
+public record RelayboxConfig(int poolSize) {}
