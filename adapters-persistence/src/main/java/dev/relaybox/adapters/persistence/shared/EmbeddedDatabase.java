@@ -37,6 +37,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * killed process on the same directory is stopped first.
    */
   public static EmbeddedDatabase start(Path dataDirectory) {
+    return start(dataDirectory, 0);
+  }
+
+  /**
+   * Like {@link #start(Path)}, on a fixed {@code port} ({@code 0} picks a free one). Restarting on the port of the
+   * previous run lets pools and listeners that point at it reconnect.
+   */
+  public static EmbeddedDatabase start(Path dataDirectory, int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+    }
     try {
       Path data = dataDirectory.toAbsolutePath().normalize();
       Files.createDirectories(data);
@@ -45,6 +56,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
       EmbeddedPostgres postgres = EmbeddedPostgres.builder()
           .setDataDirectory(data)
           .setCleanDataDirectory(false)
+          .setPort(port)
           .setPGStartupWait(Duration.ofSeconds(60))
           // Durability is the point of Relaybox; the library's default turns it off for speed in tests.
           .setServerConfig("synchronous_commit", "on")

@@ -154,6 +154,28 @@ class RetryBackoffTest {
   }
 
   @Test
+  void aHandlerThatOverrunsItsTimeoutIsInterruptedAndRetried() {
+    Subscription slow = Subscription.forCommands("overrunning").withRetry(policy).withTimeout(Duration.ofMillis(200));
+    AtomicInteger interrupted = new AtomicInteger();
+    long id = engine.enqueue(EnqueueJob.of("overrunning", "{}"));
+    engine.runner(settings("node-a"), Engine.NO_SIGNALS, new SplittableRandom(5), clock, handle(slow, job -> {
+      try {
+        Thread.sleep(30_000);
+      } catch (InterruptedException e) {
+        interrupted.incrementAndGet();
+        throw e;
+      }
+      return Outcome.done();
+    }));
+
+    awaitRetryRecorded(id, 1);
+
+    assertTrue(engine.detail(id).history().getFirst().message().contains("timed out after PT0.2S"),
+        engine.detail(id).history().toString());
+    Await.until("the overrunning handler was interrupted", () -> interrupted.get() == 1);
+  }
+
+  @Test
   void storeRetryPutsTheJobBackForRunAtAndItIsClaimableFromThenOn() {
     engine.register(Subscription.forCommands("direct-retry"));
     long id = engine.enqueue(EnqueueJob.of("direct-retry", "{\"to\":\"x\"}"));
