@@ -8,6 +8,7 @@ import dev.relaybox.application.shared.port.out.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import dev.relaybox.application.shared.jobs.JobRef;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ public final class JobRunner implements AutoCloseable {
   private final CompletionBatcher completions;
   private final OutboxRelayLoop relay;
   private final List<Subscription> subscriptions;
+  private final List<SubscriptionWorker> fifoWorkers;
   private final OutageLog heartbeatOutage = new OutageLog(LOG, "extending leases");
   private final OutageLog maintenanceOutage = new OutageLog(LOG, "maintenance");
   private volatile boolean started;
@@ -51,7 +53,7 @@ public final class JobRunner implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("job-timers").daemon().factory());
-    this.completions = new CompletionBatcher(store, clock, 1_000, settings.pollInterval(), leases::releaseAll);
+    this.completions = new CompletionBatcher(store, clock, 1_000, settings.pollInterval(), this::afterCompletionsWritten);
     for (HandlerRegistration registration : registrations) {
       String name = registration.subscription().name();
       if (workers.containsKey(name)) {
@@ -60,6 +62,7 @@ public final class JobRunner implements AutoCloseable {
       workers.put(name, new SubscriptionWorker(registration, store, settings, clock, random, handlers, completions, leases));
     }
     this.subscriptions = registrations.stream().map(HandlerRegistration::subscription).toList();
+    this.fifoWorkers = workers.values().stream().filter(w -> w.fifoPerKey()).toList();
     this.relay = new OutboxRelayLoop(store, settings, clock, this::wake);
   }
 
@@ -154,6 +157,15 @@ public final class JobRunner implements AutoCloseable {
       timers.shutdownNow();
     }
     LOG.info("job runner stopped");
+  }
+
+  /**
+   * A written completion frees the next job of its key on FIFO subscriptions, so their claim loops look again at
+   * once instead of at the next poll.
+   */
+  private void afterCompletionsWritten(List<JobRef> written) {
+    leases.releaseAll(written);
+    fifoWorkers.forEach(SubscriptionWorker::wake);
   }
 
   private int totalInFlight() {

@@ -73,6 +73,10 @@ final class SubscriptionWorker {
     return subscription.name();
   }
 
+  boolean fifoPerKey() {
+    return subscription.fifoPerKey();
+  }
+
   void start() {
     loop = Thread.ofVirtual().name("jobs-" + subscription.name()).start(this::claimLoop);
   }
