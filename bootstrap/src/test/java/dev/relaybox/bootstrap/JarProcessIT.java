@@ -86,6 +86,34 @@ class JarProcessIT {
     }
   }
 
+  @Test
+  void jsonLogsCarryTheRequestIdFromIntakeIntoTheDeliveryJob() throws Exception {
+    env.put("RELAYBOX_LOG_FORMAT", "json");
+    try (RelayboxProcess process = RelayboxProcess.start(env, "json-logs")) {
+      TestApi api = new TestApi(process.port(), TestConfigs.API_KEY);
+      var response = api.postWithHeader("/v1/assistance-requests", "{\"topic\":\"sales\",\"description\":\"trace me\"}",
+          "X-Request-Id", "trace-me-4242");
+      assertEquals(202, response.statusCode(), response.body());
+      assertEquals("trace-me-4242", response.headers().firstValue("X-Request-Id").orElseThrow());
+      String id = TestApi.json(response).get("id").asText();
+      Await.until("delivery", Duration.ofSeconds(30), () -> slack.acceptedFor(id) == 1);
+      Await.until("the delivery log line", Duration.ofSeconds(10), () -> {
+        try {
+          return process.log().lines().anyMatch(l -> l.contains("delivered by slack") && l.contains("trace-me-4242"));
+        } catch (java.io.IOException e) {
+          throw new AssertionError(e);
+        }
+      });
+      for (String line : process.log().lines().filter(l -> l.startsWith("{")).toList()) {
+        TestApi.JSON.readTree(line);
+      }
+      String deliveredLine = process.log().lines().filter(l -> l.contains("delivered by slack")).findFirst().orElseThrow();
+      var json = TestApi.JSON.readTree(deliveredLine);
+      assertEquals("trace-me-4242", json.get("mdc").get("requestId").asText(), deliveredLine);
+      assertTrue(process.log().lines().noneMatch(l -> l.contains(TestConfigs.API_KEY)), "keys never reach the log");
+    }
+  }
+
   /** Sends {@code total} requests from 16 threads; after {@code trigger} are accepted, runs {@code action}. */
   private static List<String> burstThen(RelayboxProcess process, int total, int trigger, Runnable action) throws Exception {
     TestApi api = new TestApi(process.port(), TestConfigs.API_KEY);
