@@ -11,6 +11,7 @@ import dev.relaybox.adapters.http.shared.HttpSettings;
 import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.JsonSupport;
 import dev.relaybox.adapters.http.shared.RequestIds;
+import dev.relaybox.adapters.notify.resilience.ResilientChannel;
 import dev.relaybox.adapters.persistence.assistance.JdbiAssistanceRequests;
 import dev.relaybox.adapters.persistence.assistance.JdbiIdempotencyKeys;
 import dev.relaybox.adapters.persistence.auth.JdbiApiKeyStore;
@@ -89,8 +90,9 @@ public final class Relaybox implements AutoCloseable {
       JdbiJobs jobs = new JdbiJobs(unitOfWork, json, clock);
 
       Set<String> knownChannels = new TreeSet<>();
+      ChannelSettings channelSettings = new ChannelSettings(config.environment(), clock);
       Map<String, NotificationChannel> channels = NotificationChannels.load(
-          new ChannelSettings(config.environment(), clock), channel -> channel, knownChannels);
+          channelSettings, channel -> ResilientChannel.wrap(channel, channelSettings), knownChannels);
       RoutingTable routing = NotificationChannels.routes(config.routes(), knownChannels, channels.keySet());
       JdbiAssistanceRequests assistanceRequests = new JdbiAssistanceRequests(unitOfWork, jdbi);
       AssistanceService assistance = new AssistanceService(unitOfWork, assistanceRequests,

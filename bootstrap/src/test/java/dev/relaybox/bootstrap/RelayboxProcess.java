@@ -36,7 +36,7 @@ final class RelayboxProcess implements AutoCloseable {
     builder.environment().putAll(env);
     builder.environment().put("RELAYBOX_HTTP_HOST", "127.0.0.1");
     builder.environment().put("RELAYBOX_HTTP_PORT", Integer.toString(port));
-    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     RelayboxProcess started = new RelayboxProcess(builder.start(), port, log);
     TestApi anonymous = new TestApi(port, null);
     Await.until("process " + name + " to be ready", Duration.ofSeconds(60), () -> {
