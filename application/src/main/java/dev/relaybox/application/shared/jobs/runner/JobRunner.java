@@ -51,7 +51,10 @@ public final class JobRunner implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("job-timers").daemon().factory());
-    this.completions = new CompletionBatcher(store, clock, 1_000, settings.pollInterval(), leases::releaseAll);
+    this.completions = new CompletionBatcher(store, clock, 1_000, settings.pollInterval(), written -> {
+      leases.releaseAll(written);
+      workers.values().forEach(SubscriptionWorker::completionsWritten);
+    });
     for (HandlerRegistration registration : registrations) {
       String name = registration.subscription().name();
       if (workers.containsKey(name)) {
