@@ -54,6 +54,14 @@ final class BenchDatabase implements AutoCloseable {
     }
   }
 
+  /** Another database on the same server (created if missing), sharing nothing but the server with this one. */
+  BenchDatabase sibling(String database) {
+    if (count("SELECT count(*) FROM pg_database WHERE datname = '" + database + "'") == 0) {
+      execute("CREATE DATABASE " + database);
+    }
+    return new BenchDatabase(target.withDatabase(database), Optional.empty(), Optional.empty());
+  }
+
   JdbcTarget target() {
     return target;
   }

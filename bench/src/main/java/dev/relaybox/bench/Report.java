@@ -43,7 +43,7 @@ final class Report {
 
     var settings = Engine.settings(config);
     md.append("| settings | |\n|---|---|\n");
-    row(md, "runs per measurement", config.runs() + " measured, after one warm-up of 20,000 jobs");
+    row(md, "runs per measurement", config.runs() + " measured rounds after one warm-up of 20,000 jobs per contender; each round runs drain, drain with history, raw ceiling and db-scheduler back to back, so host noise hits all of them");
     row(md, "backlog", String.format(Locale.ROOT, "%,d jobs, bulk-loaded before the consumer starts, then VACUUM ANALYZE + CHECKPOINT", config.jobs()));
     row(md, "Relaybox subscription", "no-op handler (`Outcome.done()`), concurrency " + config.concurrency() + ", not FIFO");
     row(md, "Relaybox runner", "claimBatch " + settings.claimBatch() + ", completion batch ≤ 1,000, lease " + settings.lease().toSeconds()
@@ -57,7 +57,7 @@ final class Report {
     row(md, "latency", config.latencyRate() + " enqueues/s for " + config.latencySeconds() + " s (after " + LatencyBench.WARMUP_SECONDS + " s of warm-up at the same rate), one "
         + "`JdbiJobs.enqueue` per `JdbiUnitOfWork` transaction from 4 producer threads");
     row(md, "growth", String.format(Locale.ROOT, "%,d done jobs (finished over the last 6 days) bulk-inserted, VACUUM ANALYZE, then the "
-        + "drain above; table %s", config.history(), results.notes().getOrDefault("growth.table", "?")));
+        + "drain above, in a second database on the same server (job table %s)", config.history(), results.notes().getOrDefault("growth.table", "?")));
     md.append('\n');
 
     md.append("| # | measurement | median | min – max | per run |\n|---|---|---:|---:|---|\n");
