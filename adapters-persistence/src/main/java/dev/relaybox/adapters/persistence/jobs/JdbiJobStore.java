@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,12 +130,13 @@ public final class JdbiJobStore implements JobStore {
     if (jobs.isEmpty()) {
       return;
     }
+    List<JobRef> sorted = byId(jobs);
     jdbi.useHandle(h -> h.createUpdate("""
             UPDATE job j SET state = 'done', finished_at = :now, lease_owner = NULL, lease_until = NULL
             FROM unnest(:ids, :attempts) AS c(id, attempt)
             WHERE j.id = c.id AND j.attempts = c.attempt AND j.state = 'running'""")
-        .bindArray("ids", Long.class, jobs.stream().map(JobRef::id).toList())
-        .bindArray("attempts", Integer.class, jobs.stream().map(JobRef::attempt).toList())
+        .bindArray("ids", Long.class, ids(sorted))
+        .bindArray("attempts", Integer.class, attempts(sorted))
         .bind("now", now)
         .execute());
   }
@@ -181,12 +183,13 @@ public final class JdbiJobStore implements JobStore {
     if (jobs.isEmpty()) {
       return 0;
     }
+    List<JobRef> sorted = byId(jobs);
     return jdbi.withHandle(h -> h.createUpdate("""
             UPDATE job j SET lease_until = :leaseUntil
             FROM unnest(:ids, :attempts) AS c(id, attempt)
             WHERE j.id = c.id AND j.attempts = c.attempt AND j.state = 'running' AND j.lease_owner = :node""")
-        .bindArray("ids", Long.class, jobs.stream().map(JobRef::id).toList())
-        .bindArray("attempts", Integer.class, jobs.stream().map(JobRef::attempt).toList())
+        .bindArray("ids", Long.class, ids(sorted))
+        .bindArray("attempts", Integer.class, attempts(sorted))
         .bind("leaseUntil", leaseUntil)
         .bind("node", node)
         .execute());
@@ -197,12 +200,13 @@ public final class JdbiJobStore implements JobStore {
     if (jobs.isEmpty()) {
       return;
     }
+    List<JobRef> sorted = byId(jobs);
     jdbi.useHandle(h -> h.createUpdate("""
             UPDATE job j SET state = 'available', attempts = j.attempts - 1, lease_owner = NULL, lease_until = NULL
             FROM unnest(:ids, :attempts) AS c(id, attempt)
             WHERE j.id = c.id AND j.attempts = c.attempt AND j.state = 'running'""")
-        .bindArray("ids", Long.class, jobs.stream().map(JobRef::id).toList())
-        .bindArray("attempts", Integer.class, jobs.stream().map(JobRef::attempt).toList())
+        .bindArray("ids", Long.class, ids(sorted))
+        .bindArray("attempts", Integer.class, attempts(sorted))
         .execute());
   }
 
@@ -282,6 +286,22 @@ public final class JdbiJobStore implements JobStore {
       int buried = (int) rescued.stream().filter("dead"::equals).count();
       return Optional.of(new MaintenanceReport(rescued.size(), buried, prunedJobs, prunedEvents));
     });
+  }
+
+  /**
+   * Batched writes lock their rows in id order (the plan walks the id array into the primary key), so a heartbeat
+   * and a completion batch that share jobs queue behind each other instead of deadlocking.
+   */
+  private static List<JobRef> byId(Collection<JobRef> jobs) {
+    return jobs.stream().sorted(Comparator.comparingLong(JobRef::id)).toList();
+  }
+
+  private static List<Long> ids(List<JobRef> jobs) {
+    return jobs.stream().map(JobRef::id).toList();
+  }
+
+  private static List<Integer> attempts(List<JobRef> jobs) {
+    return jobs.stream().map(JobRef::attempt).toList();
   }
 
   private void recordHistory(Handle h, long jobId, String kind, JobFailure failure) {

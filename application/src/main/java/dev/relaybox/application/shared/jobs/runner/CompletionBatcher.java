@@ -46,6 +46,16 @@ final class CompletionBatcher {
     pending.add(job);
   }
 
+  /** Completions queued and not yet being written. */
+  int backlog() {
+    return pending.size();
+  }
+
+  /** Most completions one statement writes. */
+  int maxBatch() {
+    return maxBatch;
+  }
+
   /** Stops the flusher after writing everything queued so far (trying until {@code deadlineNanos}). */
   void stop(long deadlineNanos) {
     running = false;

@@ -160,11 +160,12 @@ public final class JobRunner implements AutoCloseable {
   }
 
   /**
-   * A written completion frees the next job of its key on FIFO subscriptions, so their claim loops look again at
-   * once instead of at the next poll.
+   * A written completion lets claim loops that were holding back for unwritten completions go on, and frees the next
+   * job of its key on FIFO subscriptions, so their claim loops look again at once instead of at the next poll.
    */
   private void afterCompletionsWritten(List<JobRef> written) {
     leases.releaseAll(written);
+    workers.values().forEach(SubscriptionWorker::completionsWritten);
     fifoWorkers.forEach(SubscriptionWorker::wake);
   }
 

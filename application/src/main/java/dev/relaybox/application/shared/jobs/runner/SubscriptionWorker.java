@@ -49,6 +49,7 @@ final class SubscriptionWorker {
   private final OutageLog outage;
   private final Set<Future<Outcome>> attempts = ConcurrentHashMap.newKeySet();
   private volatile boolean claiming = true;
+  private volatile boolean waitingForCompletions;
   private volatile boolean stopping;
   private Thread loop;
 
@@ -85,6 +86,13 @@ final class SubscriptionWorker {
     wakeup.signal();
   }
 
+  /** A completion batch was written; a claim loop held back by unwritten completions may go on. */
+  void completionsWritten() {
+    if (waitingForCompletions) {
+      wakeup.signal();
+    }
+  }
+
   /** Stops claiming; jobs claimed but not yet started are given back instead of run. */
   void stopClaiming() {
     claiming = false;
@@ -114,6 +122,14 @@ final class SubscriptionWorker {
     while (claiming) {
       int free = permits.availablePermits();
       if (free < refillAt && free < subscription.concurrency()) {
+        wakeup.await(settings.pollInterval());
+        continue;
+      }
+      // Permits come back when a handler returns, before its completion is written. Without this check a fast
+      // handler lets the claim loop run ahead of the completion writer: unwritten completions (each a running
+      // job whose lease is heartbeated, and which reruns if the node dies) pile up without bound.
+      waitingForCompletions = completions.backlog() >= completions.maxBatch();
+      if (waitingForCompletions) {
         wakeup.await(settings.pollInterval());
         continue;
       }

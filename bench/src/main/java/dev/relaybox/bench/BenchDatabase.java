@@ -1,0 +1,165 @@
+package dev.relaybox.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.relaybox.adapters.persistence.shared.ConnectionPool;
+import dev.relaybox.adapters.persistence.shared.EmbeddedDatabase;
+import dev.relaybox.adapters.persistence.shared.JdbcTarget;
+import dev.relaybox.adapters.persistence.shared.Migrations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server under test: the app's embedded PostgreSQL in a throw-away directory, or {@code DATABASE_URL}. Holds the
+ * statements every scenario uses to reset tables and load backlogs outside the measured window.
+ */
+final class BenchDatabase implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BenchDatabase.class);
+  static final String SUBSCRIPTION = "bench.noop";
+
+  private final JdbcTarget target;
+  private final Optional<EmbeddedDatabase> embedded;
+  private final Optional<Path> dataDirectory;
+
+  private BenchDatabase(JdbcTarget target, Optional<EmbeddedDatabase> embedded, Optional<Path> dataDirectory) {
+    this.target = target;
+    this.embedded = embedded;
+    this.dataDirectory = dataDirectory;
+  }
+
+  static BenchDatabase open(Optional<String> databaseUrl) {
+    if (databaseUrl.isPresent()) {
+      JdbcTarget target = JdbcTarget.parse(databaseUrl.get());
+      LOG.info("benchmarking against DATABASE_URL {}", target);
+      return new BenchDatabase(target, Optional.empty(), Optional.empty());
+    }
+    try {
+      Path dir = Files.createTempDirectory("relaybox-bench-pg");
+      EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("data"));
+      LOG.info("benchmarking against the embedded PostgreSQL in {}", dir);
+      return new BenchDatabase(db.target(), Optional.of(db), Optional.of(dir));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Another database on the same server (created if missing), sharing nothing but the server with this one. */
+  BenchDatabase sibling(String database) {
+    if (count("SELECT count(*) FROM pg_database WHERE datname = '" + database + "'") == 0) {
+      execute("CREATE DATABASE " + database);
+    }
+    return new BenchDatabase(target.withDatabase(database), Optional.empty(), Optional.empty());
+  }
+
+  JdbcTarget target() {
+    return target;
+  }
+
+  String description() {
+    return embedded.isPresent() ? "embedded (EmbeddedDatabase.start, zonky binaries, fresh temp data directory)" : "DATABASE_URL";
+  }
+
+  HikariDataSource pool(int size) {
+    return ConnectionPool.open(target, size);
+  }
+
+  void migrate() {
+    try (HikariDataSource pool = pool(2)) {
+      Migrations.apply(pool);
+    }
+  }
+
+  Map<String, String> serverSettings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    try (Connection c = target.connect("relaybox-bench"); Statement s = c.createStatement()) {
+      for (String name : new String[] {"server_version", "shared_buffers", "synchronous_commit", "fsync", "max_connections",
+          "wal_level", "max_wal_size", "work_mem", "effective_cache_size", "autovacuum"}) {
+        try (var rs = s.executeQuery("SHOW " + name)) {
+          rs.next();
+          settings.put(name, rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read server settings", e);
+    }
+    return settings;
+  }
+
+  /** Runs statements on a connection outside any pool (autocommit, so VACUUM works). */
+  void execute(String... statements) {
+    try (Connection c = target.connect("relaybox-bench"); Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("bench statement failed: " + e.getMessage(), e);
+    }
+  }
+
+  long count(String sql) {
+    try (Connection c = target.connect("relaybox-bench"); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("bench query failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Empties the engine tables (a new relfilenode each, so no bloat carries over between runs). */
+  void resetEngineTables() {
+    execute("TRUNCATE job, job_history, outbox_event", "DELETE FROM job_subscription");
+  }
+
+  /**
+   * Loads {@code n} due jobs for the bench subscription in one statement: the same row {@code JdbiJobs.enqueue}
+   * inserts (a seq from relay_order, state 'available', run_at = created_at = now, no key, no dedupe key), minus the
+   * NOTIFY, since the runner is not started yet. Then VACUUM ANALYZE and CHECKPOINT, so every run starts from the
+   * same statistics and no checkpoint from the load lands inside the measured window.
+   */
+  void loadBacklog(int n) {
+    execute("""
+        INSERT INTO job (subscription, seq, payload, headers, state, run_at, created_at)
+        SELECT '%s', nextval('relay_order'), jsonb_build_object('n', g), '{}'::jsonb, 'available', now(), now()
+        FROM generate_series(1, %d) g""".formatted(SUBSCRIPTION, n),
+        "VACUUM ANALYZE job",
+        "CHECKPOINT");
+  }
+
+  /** {@code n} finished jobs spread over the last six days (inside the 7-day retention, so nothing is pruned). */
+  void loadHistory(int n) {
+    execute("""
+        INSERT INTO job (subscription, seq, payload, headers, state, attempts, run_at, created_at, finished_at)
+        SELECT '%s', nextval('relay_order'), jsonb_build_object('n', g), '{}'::jsonb, 'done', 1,
+               t, t, t + interval '20 milliseconds'
+        FROM generate_series(1, %d) g,
+             LATERAL (SELECT now() - interval '6 days' + (g::double precision / %d) * interval '6 days' AS t) x"""
+        .formatted(SUBSCRIPTION, n, n),
+        "VACUUM ANALYZE job",
+        "CHECKPOINT");
+  }
+
+  @Override
+  public void close() {
+    embedded.ifPresent(EmbeddedDatabase::close);
+    dataDirectory.ifPresent(BenchDatabase::deleteRecursively);
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("could not delete {}: {}", dir, e.toString());
+    }
+  }
+}
