@@ -45,6 +45,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * previous run lets pools and listeners that point at it reconnect.
    */
   public static EmbeddedDatabase start(Path dataDirectory, int port) {
+    return start(dataDirectory, port, true);
+  }
+
+  /**
+   * A throwaway server for tests: fsync off, so commits do not wait for the disk. Never for data that matters.
+   */
+  public static EmbeddedDatabase startScratch(Path dataDirectory) {
+    return start(dataDirectory, 0, false);
+  }
+
+  private static EmbeddedDatabase start(Path dataDirectory, int port, boolean durable) {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
     }
@@ -58,8 +69,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setCleanDataDirectory(false)
           .setPort(port)
           .setPGStartupWait(Duration.ofSeconds(60))
-          // Durability is the point of Relaybox; the library's default turns it off for speed in tests.
-          .setServerConfig("synchronous_commit", "on")
+          // Durability is the point of Relaybox; the library's defaults (postgres -F, synchronous_commit off) trade
+          // it for speed in tests. A later -c wins over -F.
+          .setServerConfig("synchronous_commit", durable ? "on" : "off")
+          .setServerConfig("fsync", durable ? "on" : "off")
           .setServerConfig("max_connections", "200")
           .setLocaleConfig("locale", "C")
           .start();

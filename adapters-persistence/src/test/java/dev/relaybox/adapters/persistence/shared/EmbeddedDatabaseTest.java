@@ -26,8 +26,11 @@ class EmbeddedDatabaseTest {
     try (EmbeddedDatabase second = EmbeddedDatabase.start(data);
          Connection c = second.target().connect("test");
          var s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT name, current_setting('server_version_num')::int AS version FROM survivor")) {
+         ResultSet rs = s.executeQuery("SELECT name, current_setting('server_version_num')::int AS version,"
+             + " current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync FROM survivor")) {
       assertTrue(rs.next());
+      assertEquals("on", rs.getString("fsync"), "the development database must survive an OS crash too");
+      assertEquals("on", rs.getString("sync"));
       assertEquals("still here", rs.getString("name"));
       assertTrue(rs.getInt("version") >= 160000, "PostgreSQL 16 or newer");
     }

@@ -25,7 +25,7 @@ public final class TestDatabase {
 
     private static EmbeddedDatabase start() {
       try {
-        EmbeddedDatabase db = EmbeddedDatabase.start(Files.createTempDirectory("relaybox-test-pg").resolve("data"));
+        EmbeddedDatabase db = EmbeddedDatabase.startScratch(Files.createTempDirectory("relaybox-test-pg").resolve("data"));
         Runtime.getRuntime().addShutdownHook(new Thread(db::close, "test-postgres-stop"));
         return db;
       } catch (IOException e) {
