@@ -20,24 +20,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Operators cancel unfinished jobs by id or dedupe key; a dedupe key admits one unfinished job at a time. */
 class CancelAndDedupeTest {
   private static final Duration LEASE = Duration.ofSeconds(30);
-  private static Engine engine;
-
-  @BeforeAll
-  static void startEngine() {
-    engine = Engine.fresh();
-  }
-
-  @AfterAll
-  static void stopEngine() {
-    engine.close();
-  }
+  @RegisterExtension
+  static final Engine engine = Engine.fresh();
 
   private static EnqueueJob poll(String subscription, String dedupeKey) {
     return EnqueueJob.of(subscription, "{}").dedupeKey(dedupeKey);

@@ -22,30 +22,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A permanent failure makes a job dead at once; an operator replays dead jobs by id or by filter. */
 class DeadLetterReplayTest {
   private static final Duration LEASE = Duration.ofSeconds(30);
-  private static Engine engine;
-
-  @BeforeAll
-  static void startEngine() {
-    engine = Engine.fresh();
-  }
-
-  @AfterAll
-  static void stopEngine() {
-    engine.close();
-  }
-
-  @AfterEach
-  void stopRunners() {
-    engine.stopRunners();
-  }
+  @RegisterExtension
+  static final Engine engine = Engine.fresh();
 
   /** A job of {@code subscription} that died at {@code diedAt}, made through the store as a runner would. */
   private long deadJob(String subscription, Instant diedAt) {

@@ -22,6 +22,9 @@ import dev.relaybox.application.shared.port.out.JobSignals;
 import dev.relaybox.application.shared.port.out.OutboxEvent;
 import dev.relaybox.domain.shared.EventType;
 import java.time.Clock;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -39,7 +42,7 @@ import org.jdbi.v3.core.Jdbi;
  * The engine's adapters wired to one fresh, migrated database, plus small helpers to build fixtures. One per test
  * class; runners and listeners it starts are closed by {@link #stopRunners()} (after each test) and {@link #close()}.
  */
-final class Engine implements AutoCloseable {
+final class Engine implements AutoCloseable, AfterEachCallback, AfterAllCallback {
   static final JobSignals NO_SIGNALS = listener -> {};
 
   final JdbcTarget target;
@@ -209,6 +212,16 @@ final class Engine implements AutoCloseable {
 
   JobState state(long jobId) {
     return detail(jobId).summary().state();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    stopRunners();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   @Override

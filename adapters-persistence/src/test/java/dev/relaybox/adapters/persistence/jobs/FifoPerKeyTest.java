@@ -33,30 +33,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** On a FIFO subscription a key's next job waits until the one before it finishes; other keys are not held up. */
 class FifoPerKeyTest {
   private static final Duration LEASE = Duration.ofSeconds(30);
-  private static Engine engine;
-
-  @BeforeAll
-  static void startEngine() {
-    engine = Engine.fresh();
-  }
-
-  @AfterAll
-  static void stopEngine() {
-    engine.close();
-  }
-
-  @AfterEach
-  void stopRunners() {
-    engine.stopRunners();
-  }
+  @RegisterExtension
+  static final Engine engine = Engine.fresh();
 
   record Execution(String key, int seq, long startNanos, long endNanos, String node) {}
 

@@ -18,30 +18,14 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Closing a runner lets in-flight jobs finish within the grace, and hands back the rest instead of leaving them leased. */
 class GracefulShutdownTest {
   private static final String NODE = "node-stopping";
-  private static Engine engine;
-
-  @BeforeAll
-  static void startEngine() {
-    engine = Engine.fresh();
-  }
-
-  @AfterAll
-  static void stopEngine() {
-    engine.close();
-  }
-
-  @AfterEach
-  void stopRunners() {
-    engine.stopRunners();
-  }
+  @RegisterExtension
+  static final Engine engine = Engine.fresh();
 
   @Test
   void closeLetsJobsFinishWithinGraceAndInterruptsTheRestBackToAvailable() throws Exception {

@@ -22,29 +22,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A node that dies holding leases loses nothing: its jobs come back after the lease expires, and its late writes are ignored. */
 class LeaseRescueTest {
-  private static Engine engine;
-
-  @BeforeAll
-  static void startEngine() {
-    engine = Engine.fresh();
-  }
-
-  @AfterAll
-  static void stopEngine() {
-    engine.close();
-  }
-
-  @AfterEach
-  void stopRunners() {
-    engine.stopRunners();
-  }
+  @RegisterExtension
+  static final Engine engine = Engine.fresh();
 
   private static Subscription commands(String name, int maxAttempts) {
     return Subscription.forCommands(name).withRetry(new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), maxAttempts));
