@@ -9,6 +9,7 @@ import com.standardwebhooks.exceptions.WebhookSigningException;
 import dev.relaybox.application.assistance.port.out.Notification;
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
 import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.shared.jobs.RetryAfter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

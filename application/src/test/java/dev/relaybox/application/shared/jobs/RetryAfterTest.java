@@ -1,4 +1,4 @@
-package dev.relaybox.adapters.notify.slack;
+package dev.relaybox.application.shared.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.relaybox.adapters.notify.webhook;
+package dev.relaybox.application.shared.jobs;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,12 +8,15 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
-/** Reads an HTTP {@code Retry-After}: delay seconds or an HTTP date. Anything unreadable means "no hint". */
-final class RetryAfter {
+/**
+ * Reads a third party's HTTP {@code Retry-After} (delay seconds or an HTTP date) into the delay for
+ * {@link Outcome.Retry}. Anything unreadable means "no hint".
+ */
+public final class RetryAfter {
 
   private RetryAfter() {}
 
-  static Optional<Duration> parse(Optional<String> header, Clock clock) {
+  public static Optional<Duration> parse(Optional<String> header, Clock clock) {
     if (header.isEmpty()) {
       return Optional.empty();
     }
