@@ -85,15 +85,21 @@ public final class StoreNotificationService implements ReceiveStoreNotificationU
   }
 
   @Override
-  public boolean receiveGoogle(String rawBody, Optional<String> bearerToken, GooglePush push) {
+  public void authenticateGooglePush(Optional<String> bearerToken) {
     PushAuthenticator authenticator = googlePush.orElseThrow(() -> new StoreNotConfiguredException("google"));
-    Instant now = clock.instant();
     Optional<String> refusal = authenticator.refusal(bearerToken);
     if (refusal.isPresent()) {
-      audit.appendAlone(new AuditEntry(ids.next(), Optional.empty(), "google", push.purchaseToken().orElse("message:" + push.messageId()),
-          "webhook", "rejected", "Pub/Sub push " + push.messageId(), refusal.get(), Optional.empty(), Optional.empty(), now));
+      audit.appendAlone(new AuditEntry(ids.next(), Optional.empty(), "google", "push", "webhook", "rejected",
+          "Pub/Sub push" + (bearerToken.isPresent() ? "" : " without a bearer token"), refusal.get(), Optional.empty(),
+          Optional.empty(), clock.instant()));
       throw new PurchaseRejectedException(refusal.get());
     }
+  }
+
+  @Override
+  public boolean receiveGoogle(String rawBody, GooglePush push) {
+    googlePush.orElseThrow(() -> new StoreNotConfiguredException("google"));
+    Instant now = clock.instant();
     Map<String, String> facts = new HashMap<>();
     facts.put("packageName", push.packageName());
     facts.put("notification", push.notification());

@@ -12,5 +12,9 @@ public interface ReceiveStoreNotificationUseCase {
   /** @return true when it was new, false for a replay (which has no further effect) */
   boolean receiveApple(String rawBody, String signedPayload);
 
-  boolean receiveGoogle(String rawBody, java.util.Optional<String> bearerToken, GooglePush push);
+  /** Checks a Pub/Sub push's OIDC token before its body is even read; a refusal is audited and thrown. */
+  void authenticateGooglePush(java.util.Optional<String> bearerToken);
+
+  /** Call only after {@link #authenticateGooglePush} accepted the request. */
+  boolean receiveGoogle(String rawBody, GooglePush push);
 }
