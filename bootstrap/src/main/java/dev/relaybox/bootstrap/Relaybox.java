@@ -11,6 +11,7 @@ import dev.relaybox.adapters.http.shared.HttpSettings;
 import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.JsonSupport;
 import dev.relaybox.adapters.http.shared.RequestIds;
+import dev.relaybox.adapters.http.shared.RouteModule;
 import dev.relaybox.adapters.notify.resilience.ResilientChannel;
 import dev.relaybox.adapters.persistence.assistance.JdbiAssistanceRequests;
 import dev.relaybox.adapters.persistence.assistance.JdbiIdempotencyKeys;
@@ -46,10 +47,12 @@ import dev.relaybox.domain.shared.TimeOrderedIds;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,10 +103,14 @@ public final class Relaybox implements AutoCloseable {
       DeliverAssistanceRequest delivery = new DeliverAssistanceRequest(unitOfWork, assistanceRequests, jobs, routing, channels,
           new RetryPolicy(config.channelRetryBase(), config.channelRetryCap(), config.channelMaxAttempts()), clock, new SplittableRandom());
 
+      JsonBodies bodies = new JsonBodies(json);
+      PurchaseWiring purchases = PurchaseWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock);
+
       PgNotificationListener listener = new PgNotificationListener(target);
       JdbiJobStore jobStore = new JdbiJobStore(jdbi, json);
-      List<HandlerRegistration> handlers = List.of(
-          new HandlerRegistration(DeliverAssistanceRequest.subscription(config.assistanceConcurrency(), Duration.ofSeconds(60)), delivery));
+      List<HandlerRegistration> handlers = new ArrayList<>(List.of(
+          new HandlerRegistration(DeliverAssistanceRequest.subscription(config.assistanceConcurrency(), Duration.ofSeconds(60)), delivery)));
+      handlers.addAll(purchases.handlers());
       runner = new JobRunner(jobStore, listener, handlers, runnerSettings(config), clock, new SplittableRandom());
       closeInReverse.push(listener);
       closeInReverse.push(runner);
@@ -111,17 +118,17 @@ public final class Relaybox implements AutoCloseable {
       runner.start();
 
       JobAdministration administration = new JobAdministration(new JdbiJobAdmin(jdbi, json), clock);
-      JsonBodies bodies = new JsonBodies(json);
       HttpServer[] server = new HttpServer[1];
       server[0] = new HttpServer(
           new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace()),
           json,
           new RequestIds(ids),
           new ApiKeyAuthenticator(keyRing),
-          List.of(
+          Stream.concat(Stream.<RouteModule>of(
               new HealthRoutes(health::problem, () -> server[0].draining()),
               new AssistanceRoutes(assistance, assistance, assistance, bodies, json),
-              new JobAdminRoutes(administration, administration, administration, administration, bodies)));
+              new JobAdminRoutes(administration, administration, administration, administration, bodies)),
+              purchases.routes().stream()).toList());
       http = server[0].start();
       closeInReverse.push(http);
     } catch (RuntimeException e) {

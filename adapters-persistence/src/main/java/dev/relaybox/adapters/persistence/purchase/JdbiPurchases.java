@@ -1,0 +1,138 @@
+package dev.relaybox.adapters.persistence.purchase;
+
+import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
+import dev.relaybox.application.purchase.port.out.Purchases;
+import dev.relaybox.domain.purchase.Purchase;
+import dev.relaybox.domain.purchase.PurchaseKind;
+import dev.relaybox.domain.purchase.PurchaseState;
+import dev.relaybox.domain.purchase.Store;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Purchases; writes and locking reads join the caller's transaction, plain reads use a short-lived handle. */
+public final class JdbiPurchases implements Purchases {
+  private static final String COLUMNS = """
+      id, store, environment, store_key, user_id, product_id, kind, state, transaction_id, original_transaction_id,
+      purchased_at, expires_at, amount_micros, currency, acknowledged, created_at, updated_at""";
+
+  private final JdbiUnitOfWork unitOfWork;
+  private final Jdbi jdbi;
+
+  public JdbiPurchases(JdbiUnitOfWork unitOfWork, Jdbi jdbi) {
+    this.unitOfWork = unitOfWork;
+    this.jdbi = jdbi;
+  }
+
+  @Override
+  public Purchase addIfAbsent(Purchase p) {
+    Handle h = unitOfWork.currentHandle("Purchases.addIfAbsent");
+    h.createUpdate("""
+            INSERT INTO purchase (%s)
+            VALUES (:id, :store, :environment, :storeKey, :userId, :productId, :kind, :state, :transactionId, :originalTransactionId,
+                    :purchasedAt, :expiresAt, :amountMicros, :currency, :acknowledged, :createdAt, :updatedAt)
+            ON CONFLICT (store, environment, store_key) DO NOTHING""".formatted(COLUMNS))
+        .bind("id", p.id())
+        .bind("store", p.store().wire())
+        .bind("environment", p.environment())
+        .bind("storeKey", p.storeKey())
+        .bind("userId", p.userId())
+        .bind("productId", p.productId())
+        .bind("kind", p.kind().wire())
+        .bind("state", p.state().wire())
+        .bind("transactionId", p.transactionId())
+        .bind("originalTransactionId", p.originalTransactionId())
+        .bind("purchasedAt", p.purchasedAt().orElse(null))
+        .bind("expiresAt", p.expiresAt().orElse(null))
+        .bind("amountMicros", p.amountMicros().orElse(null))
+        .bind("currency", p.currency().orElse(null))
+        .bind("acknowledged", p.acknowledged())
+        .bind("createdAt", p.createdAt())
+        .bind("updatedAt", p.updatedAt())
+        .execute();
+    return lockByStoreKey(p.store(), p.environment(), p.storeKey()).orElseThrow();
+  }
+
+  @Override
+  public Optional<Purchase> lockByStoreKey(Store store, String environment, String storeKey) {
+    return unitOfWork.currentHandle("Purchases.lockByStoreKey").createQuery("""
+            SELECT %s FROM purchase WHERE store = :store AND environment = :environment AND store_key = :storeKey FOR UPDATE"""
+            .formatted(COLUMNS))
+        .bind("store", store.wire())
+        .bind("environment", environment)
+        .bind("storeKey", storeKey)
+        .map((rs, ctx) -> purchase(rs))
+        .findOne();
+  }
+
+  @Override
+  public Optional<Purchase> lock(UUID id) {
+    return unitOfWork.currentHandle("Purchases.lock").createQuery("SELECT " + COLUMNS + " FROM purchase WHERE id = :id FOR UPDATE")
+        .bind("id", id)
+        .map((rs, ctx) -> purchase(rs))
+        .findOne();
+  }
+
+  @Override
+  public Optional<Purchase> find(UUID id) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM purchase WHERE id = :id")
+        .bind("id", id)
+        .map((rs, ctx) -> purchase(rs))
+        .findOne());
+  }
+
+  @Override
+  public Optional<Purchase> findByStoreKey(Store store, String storeKey) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT %s FROM purchase WHERE store = :store AND store_key = :storeKey ORDER BY created_at DESC LIMIT 1""".formatted(COLUMNS))
+        .bind("store", store.wire())
+        .bind("storeKey", storeKey)
+        .map((rs, ctx) -> purchase(rs))
+        .findOne());
+  }
+
+  @Override
+  public void update(Purchase p) {
+    unitOfWork.currentHandle("Purchases.update").createUpdate("""
+            UPDATE purchase SET state = :state, transaction_id = :transactionId, original_transaction_id = :originalTransactionId,
+                   purchased_at = :purchasedAt, expires_at = :expiresAt, amount_micros = :amountMicros, currency = :currency,
+                   acknowledged = :acknowledged, updated_at = :updatedAt
+            WHERE id = :id""")
+        .bind("id", p.id())
+        .bind("state", p.state().wire())
+        .bind("transactionId", p.transactionId())
+        .bind("originalTransactionId", p.originalTransactionId())
+        .bind("purchasedAt", p.purchasedAt().orElse(null))
+        .bind("expiresAt", p.expiresAt().orElse(null))
+        .bind("amountMicros", p.amountMicros().orElse(null))
+        .bind("currency", p.currency().orElse(null))
+        .bind("acknowledged", p.acknowledged())
+        .bind("updatedAt", p.updatedAt())
+        .execute();
+  }
+
+  private static Purchase purchase(ResultSet rs) throws SQLException {
+    return new Purchase(
+        rs.getObject("id", UUID.class),
+        Store.fromWire(rs.getString("store")),
+        rs.getString("environment"),
+        rs.getString("store_key"),
+        rs.getString("user_id"),
+        rs.getString("product_id"),
+        PurchaseKind.fromWire(rs.getString("kind")),
+        PurchaseState.fromWire(rs.getString("state")),
+        rs.getString("transaction_id"),
+        rs.getString("original_transaction_id"),
+        Optional.ofNullable(rs.getObject("purchased_at", OffsetDateTime.class)).map(OffsetDateTime::toInstant),
+        Optional.ofNullable(rs.getObject("expires_at", OffsetDateTime.class)).map(OffsetDateTime::toInstant),
+        Optional.ofNullable((Long) rs.getObject("amount_micros")),
+        Optional.ofNullable(rs.getString("currency")),
+        rs.getBoolean("acknowledged"),
+        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+  }
+}

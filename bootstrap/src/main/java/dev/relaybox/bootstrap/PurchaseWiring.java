@@ -1,0 +1,173 @@
+package dev.relaybox.bootstrap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaybox.adapters.apple.AppStoreVerifier;
+import dev.relaybox.adapters.apple.AppleStoreSettings;
+import dev.relaybox.adapters.backend.StandardWebhooksBackend;
+import dev.relaybox.adapters.google.GooglePlaySettings;
+import dev.relaybox.adapters.google.GooglePlayVerifier;
+import dev.relaybox.adapters.google.OidcPushAuthenticator;
+import dev.relaybox.adapters.http.purchase.EndpointAdminRoutes;
+import dev.relaybox.adapters.http.purchase.PurchaseRoutes;
+import dev.relaybox.adapters.http.purchase.StoreWebhookRoutes;
+import dev.relaybox.adapters.http.shared.JsonBodies;
+import dev.relaybox.adapters.http.shared.RouteModule;
+import dev.relaybox.adapters.persistence.purchase.JdbiBackendEndpoints;
+import dev.relaybox.adapters.persistence.purchase.JdbiPurchaseAudit;
+import dev.relaybox.adapters.persistence.purchase.JdbiPurchases;
+import dev.relaybox.adapters.persistence.purchase.JdbiStoreNotifications;
+import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
+import dev.relaybox.application.purchase.AcknowledgeGooglePurchase;
+import dev.relaybox.application.purchase.ApplyStoreNotification;
+import dev.relaybox.application.purchase.BackendEndpointService;
+import dev.relaybox.application.purchase.BackendRetrySchedule;
+import dev.relaybox.application.purchase.DeliverPurchaseEvents;
+import dev.relaybox.application.purchase.PurchaseLedger;
+import dev.relaybox.application.purchase.PurchaseService;
+import dev.relaybox.application.purchase.StoreNotificationService;
+import dev.relaybox.application.purchase.port.out.AppStoreNotifications;
+import dev.relaybox.application.purchase.port.out.PurchaseVerifier;
+import dev.relaybox.application.purchase.port.out.PushAuthenticator;
+import dev.relaybox.application.shared.jobs.HandlerRegistration;
+import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.shared.port.out.Jobs;
+import dev.relaybox.application.shared.port.out.Outbox;
+import dev.relaybox.domain.shared.TimeOrderedIds;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * In-app purchases wired by hand from the environment (the README's "In-app purchases" section lists the variables).
+ * A store whose settings are absent is left out: its routes answer 503 "store not configured" and Relaybox still
+ * starts. Settings that are present but wrong fail startup with a {@link ConfigException}.
+ */
+record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handlers) {
+  private static final Logger LOG = LoggerFactory.getLogger(PurchaseWiring.class);
+
+  static PurchaseWiring create(Map<String, String> environment, Jdbi jdbi, JdbiUnitOfWork unitOfWork, Outbox outbox, Jobs jobs,
+      ObjectMapper json, JsonBodies bodies, TimeOrderedIds ids, Clock clock) {
+    Env env = new Env(environment);
+    boolean allowUnverified = Boolean.parseBoolean(env.text("RELAYBOX_ALLOW_UNVERIFIED_STORE_ENVIRONMENTS", "false"));
+    Optional<AppStoreVerifier> apple = apple(env, allowUnverified, clock);
+    Optional<GooglePlayVerifier> google = google(env);
+    Optional<PushAuthenticator> googlePush = googlePush(env);
+
+    var purchases = new JdbiPurchases(unitOfWork, jdbi);
+    var audit = new JdbiPurchaseAudit(unitOfWork, jdbi);
+    var notifications = new JdbiStoreNotifications(unitOfWork, jdbi, json);
+    var endpoints = new JdbiBackendEndpoints(jdbi);
+    var ledger = new PurchaseLedger(purchases, audit, outbox, ids, clock);
+    var service = new PurchaseService(unitOfWork, purchases, audit, ledger, jobs, google.map(g -> (PurchaseVerifier) g),
+        apple.map(a -> (PurchaseVerifier) a), ids, clock);
+    var webhooks = new StoreNotificationService(unitOfWork, notifications, purchases, audit, outbox,
+        apple.map(a -> (AppStoreNotifications) a), googlePush, ids, clock);
+
+    Optional<URI> backendUrl = env.text("RELAYBOX_BACKEND_WEBHOOK_URL").map(PurchaseWiring::uri);
+    StandardWebhooksBackend backend;
+    try {
+      backend = new StandardWebhooksBackend(backendUrl, env.text("RELAYBOX_BACKEND_WEBHOOK_SECRET"),
+          env.duration("RELAYBOX_BACKEND_TIMEOUT", Duration.ofSeconds(10)));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    if (backendUrl.isEmpty()) {
+      LOG.warn("RELAYBOX_BACKEND_WEBHOOK_URL is not set: purchase events are kept and wait until it is");
+    }
+    double scale = scale(env.text("RELAYBOX_BACKEND_RETRY_SCALE", "1"));
+    var deliver = new DeliverPurchaseEvents(unitOfWork, backend, endpoints, audit, jobs, BackendRetrySchedule.standard(scale), ids,
+        clock, new SplittableRandom());
+    var apply = new ApplyStoreNotification(unitOfWork, notifications, purchases, audit, ledger, jobs,
+        google.map(g -> (PurchaseVerifier) g), ids, clock);
+    var acknowledge = new AcknowledgeGooglePurchase(unitOfWork, purchases, audit, ledger, jobs,
+        google.<dev.relaybox.application.purchase.port.out.PurchaseAcknowledger>map(g -> g)
+            .orElse((pkg, product, token, kind) -> Outcome.retryAfter(Duration.ofMinutes(5), "google store is not configured")),
+        ids, clock);
+
+    int concurrency = env.integer("RELAYBOX_BACKEND_CONCURRENCY", 8, 1, 256);
+    return new PurchaseWiring(
+        List.of(new PurchaseRoutes(service, service, bodies), new StoreWebhookRoutes(webhooks, bodies, json),
+            new EndpointAdminRoutes(new BackendEndpointService(endpoints, clock))),
+        List.of(new HandlerRegistration(DeliverPurchaseEvents.subscription(concurrency), deliver),
+            new HandlerRegistration(ApplyStoreNotification.subscription(), apply),
+            new HandlerRegistration(AcknowledgeGooglePurchase.subscription(), acknowledge)));
+  }
+
+  private static Optional<AppStoreVerifier> apple(Env env, boolean allowUnverified, Clock clock) {
+    List<String> roots = env.list("RELAYBOX_APPLE_ROOT_CERTS");
+    Optional<String> bundle = env.text("RELAYBOX_APPLE_BUNDLE_ID");
+    if (roots.isEmpty() || bundle.isEmpty()) {
+      LOG.info("App Store not configured (RELAYBOX_APPLE_ROOT_CERTS, RELAYBOX_APPLE_BUNDLE_ID): its routes answer 503");
+      return Optional.empty();
+    }
+    Optional<Long> appId;
+    try {
+      appId = env.text("RELAYBOX_APPLE_APP_APPLE_ID").map(Long::parseLong);
+    } catch (NumberFormatException e) {
+      throw new ConfigException("RELAYBOX_APPLE_APP_APPLE_ID must be a number");
+    }
+    try {
+      return Optional.of(AppStoreVerifier.create(new AppleStoreSettings(roots.stream().map(Path::of).toList(), bundle.get(), appId,
+          env.text("RELAYBOX_APPLE_ENVIRONMENT", "Production"), allowUnverified, env.text("RELAYBOX_APPLE_PRIVATE_KEY_FILE").map(Path::of),
+          env.text("RELAYBOX_APPLE_KEY_ID"), env.text("RELAYBOX_APPLE_ISSUER_ID"), env.text("RELAYBOX_APPLE_API_BASE_URL")), clock));
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new ConfigException("App Store settings: " + e.getMessage());
+    }
+  }
+
+  private static Optional<GooglePlayVerifier> google(Env env) {
+    Optional<String> file = env.text("RELAYBOX_GOOGLE_SERVICE_ACCOUNT_FILE");
+    if (file.isEmpty()) {
+      LOG.info("Google Play not configured (RELAYBOX_GOOGLE_SERVICE_ACCOUNT_FILE): its routes answer 503");
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(GooglePlayVerifier.create(new GooglePlaySettings(Path.of(file.get()), env.text("RELAYBOX_GOOGLE_API_ROOT_URL"),
+          env.text("RELAYBOX_GOOGLE_TOKEN_URL"), env.duration("RELAYBOX_GOOGLE_TIMEOUT", Duration.ofSeconds(10)))));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("Google Play settings: " + e.getMessage());
+    }
+  }
+
+  private static Optional<PushAuthenticator> googlePush(Env env) {
+    Optional<String> audience = env.text("RELAYBOX_GOOGLE_PUSH_AUDIENCE");
+    Optional<String> account = env.text("RELAYBOX_GOOGLE_PUSH_SERVICE_ACCOUNT");
+    if (audience.isEmpty() || account.isEmpty()) {
+      LOG.info("Google push not configured (RELAYBOX_GOOGLE_PUSH_AUDIENCE, RELAYBOX_GOOGLE_PUSH_SERVICE_ACCOUNT): /webhooks/google answers 503");
+      return Optional.empty();
+    }
+    return Optional.of(new OidcPushAuthenticator(audience.get(), account.get(), env.text("RELAYBOX_GOOGLE_PUSH_CERTS_URL")));
+  }
+
+  private static URI uri(String raw) {
+    try {
+      URI uri = URI.create(raw);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+        throw new IllegalArgumentException();
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("RELAYBOX_BACKEND_WEBHOOK_URL must be an http(s) URL");
+    }
+  }
+
+  private static double scale(String raw) {
+    try {
+      double value = Double.parseDouble(raw);
+      if (!(value > 0) || value > 1000) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new ConfigException("RELAYBOX_BACKEND_RETRY_SCALE must be a number above 0 (1 = the real schedule), got '" + raw + "'");
+    }
+  }
+}

@@ -1,0 +1,435 @@
+package dev.relaybox.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relaybox.adapters.apple.AppleTestPki;
+import dev.relaybox.adapters.google.FakeGoogle;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * In-app purchases end to end through HTTP: the real wiring and PostgreSQL, a test PKI signing real App Store JWS, a
+ * loopback Google (token endpoint, Play API, OIDC keys) and a main backend that verifies Standard Webhooks signatures.
+ */
+class PurchaseEndToEndTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String BUNDLE = "dev.relaybox.testapp";
+  private static final long APP_ID = 1234567890L;
+  private static final String PACKAGE = "dev.relaybox.testapp";
+  private static final String AUDIENCE = "https://relaybox.test/webhooks/google";
+  private static final String PUSHER = "pubsub-push@relaybox-test.iam.gserviceaccount.com";
+  private static final AtomicLong TRANSACTION = new AtomicLong(2_000_000_000L);
+
+  private static Path dir;
+  private static AppleTestPki apple;
+  private static AppleTestPki stranger;
+  private static FakeGoogle google;
+  private static FakeBackend backend;
+  private static Relaybox relaybox;
+  private static String databaseUrl;
+  private static TestApi api;
+  private static TestApi admin;
+  private static TestApi anonymous;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = Files.createTempDirectory("relaybox-purchases");
+    apple = AppleTestPki.create("Test Apple");
+    stranger = AppleTestPki.create("Stranger");
+    google = new FakeGoogle();
+    backend = new FakeBackend();
+    Map<String, String> env = TestConfigs.freshDatabase();
+    databaseUrl = env.get("DATABASE_URL");
+    env.putAll(Map.of(
+        "RELAYBOX_APPLE_ROOT_CERTS", apple.writeRoot(dir).toString(),
+        "RELAYBOX_APPLE_BUNDLE_ID", BUNDLE,
+        "RELAYBOX_APPLE_APP_APPLE_ID", Long.toString(APP_ID),
+        "RELAYBOX_APPLE_ENVIRONMENT", "Production",
+        "RELAYBOX_GOOGLE_SERVICE_ACCOUNT_FILE", google.writeServiceAccount(dir).toString(),
+        "RELAYBOX_GOOGLE_API_ROOT_URL", google.baseUrl(),
+        "RELAYBOX_GOOGLE_TOKEN_URL", google.tokenUrl(),
+        "RELAYBOX_GOOGLE_PUSH_AUDIENCE", AUDIENCE,
+        "RELAYBOX_GOOGLE_PUSH_SERVICE_ACCOUNT", PUSHER,
+        "RELAYBOX_GOOGLE_PUSH_CERTS_URL", google.certsUrl()));
+    env.putAll(Map.of(
+        "RELAYBOX_BACKEND_WEBHOOK_URL", backend.url(),
+        "RELAYBOX_BACKEND_WEBHOOK_SECRET", FakeBackend.SECRET,
+        "RELAYBOX_BACKEND_RETRY_SCALE", "0.001",
+        "RELAYBOX_POLL_INTERVAL", "200ms"));
+    relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
+    api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
+    admin = new TestApi(relaybox.httpPort(), TestConfigs.ADMIN_KEY);
+    anonymous = new TestApi(relaybox.httpPort(), null);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (relaybox != null) {
+      relaybox.close();
+    }
+    google.close();
+    backend.close();
+  }
+
+  // ---- Apple ----
+
+  private static String signedTransaction(AppleTestPki pki, String bundle, String env, String originalId, String productId,
+      Instant expires) {
+    return pki.signedTransaction(AppleTestPki.transaction(bundle, env, Long.toString(TRANSACTION.incrementAndGet()), originalId, productId,
+        Instant.now().minusSeconds(30), expires));
+  }
+
+  private static String newOriginalId() {
+    return Long.toString(TRANSACTION.addAndGet(1000));
+  }
+
+  private static HttpResponse<String> postApple(String signedTransaction, String user) {
+    return api.post("/v1/purchases/apple", "{\"signedTransaction\":\"" + signedTransaction + "\",\"userId\":\"" + user + "\"}");
+  }
+
+  private static HttpResponse<String> appleWebhook(String signedPayload) {
+    return anonymous.post("/webhooks/apple", "{\"signedPayload\":\"" + signedPayload + "\"}");
+  }
+
+  @Test
+  void appleSignedTransactionIsVerifiedStoredAndDeliveredToTheBackend() {
+    String original = newOriginalId();
+    String user = "apple-user-" + UUID.randomUUID();
+    var response = postApple(signedTransaction(apple, BUNDLE, "Production", original, "pro.monthly",
+        Instant.now().plus(Duration.ofDays(30))), user);
+    assertEquals(200, response.statusCode(), response.body());
+    JsonNode purchase = TestApi.json(response);
+    assertEquals("verified", purchase.path("state").asText());
+    assertEquals("apple", purchase.path("store").asText());
+    assertEquals("Production", purchase.path("environment").asText());
+    assertEquals(original, purchase.path("originalTransactionId").asText());
+    assertEquals(9_990_000L, purchase.path("amountMicros").asLong());
+    String id = purchase.path("id").asText();
+    assertEquals("verified", TestApi.json(api.get("/v1/purchases/" + id)).path("state").asText());
+
+    Await.until("the backend receives purchase.verified", WAIT, () -> backend.acceptedFor(user).size() == 1);
+    var delivered = backend.acceptedFor(user).getFirst();
+    assertEquals("purchase.verified", delivered.type());
+    assertEquals(id, delivered.body().path("data").path("purchaseId").asText());
+    assertEquals(delivered.webhookId(), delivered.body().path("id").asText());
+
+    Await.until("the delivery is in the history", WAIT, () -> kinds(id).contains("delivery"));
+    List<String> kinds = kinds(id);
+    assertTrue(kinds.containsAll(List.of("state_change", "verification", "delivery")), kinds.toString());
+    JsonNode verification = entries(id).stream().filter(e -> e.path("kind").asText().equals("verification")).findFirst().orElseThrow();
+    assertEquals("verified", verification.path("outcome").asText());
+    assertTrue(verification.has("latencyMs"));
+  }
+
+  @Test
+  void appleVerificationRejectsTamperedUnknownRootWrongBundleAndSandboxAndAuditsEach() throws Exception {
+    Instant expires = Instant.now().plus(Duration.ofDays(30));
+    long before = auditCount("apple", "verification", "rejected");
+    List<String> bad = List.of(
+        AppleTestPki.tamper(signedTransaction(apple, BUNDLE, "Production", newOriginalId(), "pro.monthly", expires)),
+        signedTransaction(stranger, BUNDLE, "Production", newOriginalId(), "pro.monthly", expires),
+        signedTransaction(apple, "com.other.app", "Production", newOriginalId(), "pro.monthly", expires),
+        signedTransaction(apple, BUNDLE, "Sandbox", newOriginalId(), "pro.monthly", expires));
+    for (String jws : bad) {
+      var response = postApple(jws, "rejected-user");
+      assertEquals(422, response.statusCode(), response.body());
+      assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+    }
+    assertEquals(before + 4, auditCount("apple", "verification", "rejected"));
+
+    long webhooksBefore = auditCount("apple", "webhook", "rejected");
+    String payload = apple.signedNotification(AppleTestPki.notification(UUID.randomUUID().toString(), "TEST", null, BUNDLE, APP_ID,
+        "Production", null));
+    assertEquals(401, appleWebhook(AppleTestPki.tamper(payload)).statusCode());
+    assertEquals(401, appleWebhook(stranger.signedNotification(AppleTestPki.notification(UUID.randomUUID().toString(), "TEST", null,
+        BUNDLE, APP_ID, "Production", null))).statusCode());
+    assertEquals(401, appleWebhook(apple.signedNotification(AppleTestPki.notification(UUID.randomUUID().toString(), "TEST", null,
+        BUNDLE, APP_ID, "Sandbox", null))).statusCode());
+    assertEquals(webhooksBefore + 3, auditCount("apple", "webhook", "rejected"));
+    assertEquals(200, appleWebhook(payload).statusCode(), "TEST is accepted and logged");
+  }
+
+  @Test
+  void appleNotificationsRenewAndRevokeOnceEvenWhenReplayed() throws Exception {
+    String original = newOriginalId();
+    String user = "renewing-user-" + UUID.randomUUID();
+    Instant firstExpiry = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MILLIS);
+    var verified = postApple(signedTransaction(apple, BUNDLE, "Production", original, "pro.monthly", firstExpiry), user);
+    assertEquals(200, verified.statusCode(), verified.body());
+    String id = TestApi.json(verified).path("id").asText();
+
+    Instant renewedExpiry = firstExpiry.plus(Duration.ofDays(30));
+    String renewal = apple.signedNotification(AppleTestPki.notification(UUID.randomUUID().toString(), "DID_RENEW", null, BUNDLE, APP_ID,
+        "Production", signedTransaction(apple, BUNDLE, "Production", original, "pro.monthly", renewedExpiry)));
+    assertEquals(200, appleWebhook(renewal).statusCode());
+    assertEquals(200, appleWebhook(renewal).statusCode(), "a replay is acknowledged");
+    Await.until("the renewal is applied", WAIT, () -> "renewed".equals(state(id)));
+    assertEquals(renewedExpiry.toString(), Instant.parse(TestApi.json(api.get("/v1/purchases/" + id)).path("expiresAt").asText()).toString());
+
+    String refund = apple.signedNotification(AppleTestPki.notification(UUID.randomUUID().toString(), "REFUND", null, BUNDLE, APP_ID,
+        "Production", signedTransaction(apple, BUNDLE, "Production", original, "pro.monthly", renewedExpiry)));
+    assertEquals(200, appleWebhook(refund).statusCode());
+    assertEquals(200, appleWebhook(refund).statusCode());
+    Await.until("the refund revokes it", WAIT, () -> "revoked".equals(state(id)));
+    Await.until("the backend has verified, renewed, revoked", WAIT, () -> backend.acceptedFor(user).size() >= 3);
+    Thread.sleep(1_000);
+    assertEquals(List.of("purchase.verified", "purchase.renewed", "purchase.revoked"),
+        backend.acceptedFor(user).stream().map(FakeBackend.Received::type).toList(), "each effect once, in order");
+    List<JsonNode> webhooks = entries(id).stream().filter(e -> e.path("kind").asText().equals("webhook")).toList();
+    assertEquals(List.of("accepted", "duplicate", "accepted", "duplicate"), webhooks.stream().map(e -> e.path("outcome").asText()).toList());
+    assertEquals(1, entries(id).stream().filter(e -> e.path("outcome").asText().equals("renewed")).count());
+  }
+
+  // ---- Google ----
+
+  private static String googleBody(String product, String token, String type, String user) {
+    return "{\"packageName\":\"" + PACKAGE + "\",\"productId\":\"" + product + "\",\"purchaseToken\":\"" + token + "\",\"type\":\""
+        + type + "\",\"userId\":\"" + user + "\"}";
+  }
+
+  private static HttpResponse<String> push(String bearer, String rtdnJson, String messageId) {
+    String data = Base64.getEncoder().encodeToString(rtdnJson.getBytes(StandardCharsets.UTF_8));
+    String body = "{\"message\":{\"data\":\"" + data + "\",\"messageId\":\"" + messageId + "\",\"publishTime\":\"" + Instant.now()
+        + "\"},\"subscription\":\"projects/relaybox-test/subscriptions/play\"}";
+    return bearer == null ? anonymous.post("/webhooks/google", body)
+        : anonymous.postWithHeader("/webhooks/google", body, "Authorization", "Bearer " + bearer);
+  }
+
+  @Test
+  void googleProductIsVerifiedIdempotentlyAndAcknowledgedByAJob() {
+    String token = "gp-token-" + UUID.randomUUID();
+    String user = "google-user-" + UUID.randomUUID();
+    google.product(token, 0, false, null, null);
+    var first = api.post("/v1/purchases/google", googleBody("coins.100", token, "product", user));
+    assertEquals(200, first.statusCode(), first.body());
+    String id = TestApi.json(first).path("id").asText();
+    assertEquals("verified", TestApi.json(first).path("state").asText());
+    var again = api.post("/v1/purchases/google", googleBody("coins.100", token, "product", user));
+    assertEquals(200, again.statusCode());
+    assertEquals(id, TestApi.json(again).path("id").asText(), "idempotent on the purchase token");
+    assertEquals(409, api.post("/v1/purchases/google", googleBody("coins.100", token, "product", "someone-else")).statusCode());
+
+    Await.until("the purchase is acknowledged with Google", WAIT, () -> "acknowledged".equals(state(id)));
+    assertEquals(1, google.acknowledgements(token));
+    assertTrue(kinds(id).contains("acknowledgement"));
+    Await.until("the backend receives purchase.verified", WAIT, () -> backend.acceptedFor(user).size() == 1);
+  }
+
+  @Test
+  void googleUnreachableAnswers503WithRetryAfterAndIsAudited() throws Exception {
+    String token = "gp-down-" + UUID.randomUUID();
+    google.product(token, 0, false, null, null);
+    long before = auditCount("google", "verification", "unavailable");
+    google.failWith(503);
+    try {
+      var response = api.post("/v1/purchases/google", googleBody("coins.100", token, "product", "user-1"));
+      assertEquals(503, response.statusCode(), response.body());
+      assertTrue(response.headers().firstValue("Retry-After").isPresent());
+    } finally {
+      google.failWith(0);
+    }
+    assertEquals(before + 1, auditCount("google", "verification", "unavailable"));
+    var later = api.post("/v1/purchases/google", googleBody("coins.100", token, "product", "user-1"));
+    assertEquals(200, later.statusCode());
+    String id = TestApi.json(later).path("id").asText();
+    assertTrue(entries(id).stream().anyMatch(e -> e.path("outcome").asText().equals("unavailable")),
+        "the failed attempt is in the purchase's history");
+  }
+
+  @Test
+  void googlePushIsVerifiedStoredOnceAndAppliedByFetchingThePurchase() throws Exception {
+    String token = "gp-sub-" + UUID.randomUUID();
+    String user = "sub-user-" + UUID.randomUUID();
+    Instant expiry = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
+    google.subscription(token, "pro.monthly", "SUBSCRIPTION_STATE_ACTIVE", expiry, true);
+    var verified = api.post("/v1/purchases/google", googleBody("pro.monthly", token, "subscription", user));
+    assertEquals(200, verified.statusCode(), verified.body());
+    String id = TestApi.json(verified).path("id").asText();
+
+    google.subscription(token, "pro.monthly", "SUBSCRIPTION_STATE_EXPIRED", Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS), true);
+    String rtdn = "{\"version\":\"1.0\",\"packageName\":\"" + PACKAGE + "\",\"eventTimeMillis\":\"" + Instant.now().toEpochMilli()
+        + "\",\"subscriptionNotification\":{\"version\":\"1.0\",\"notificationType\":13,\"purchaseToken\":\"" + token
+        + "\",\"subscriptionId\":\"pro.monthly\"}}";
+    String messageId = "msg-" + UUID.randomUUID();
+    String good = google.oidcToken(AUDIENCE, PUSHER, Instant.now().plusSeconds(600));
+    long rejectedBefore = auditCount("google", "webhook", "rejected");
+    assertEquals(401, push(google.oidcToken(AUDIENCE, PUSHER, Instant.now().minusSeconds(60)), rtdn, messageId).statusCode(), "expired");
+    assertEquals(401, push(google.oidcToken("https://elsewhere.test", PUSHER, Instant.now().plusSeconds(600)), rtdn, messageId).statusCode(),
+        "wrong audience");
+    assertEquals(401, push(null, rtdn, messageId).statusCode(), "no token");
+    assertEquals(rejectedBefore + 3, auditCount("google", "webhook", "rejected"));
+
+    assertEquals(204, push(good, rtdn, messageId).statusCode());
+    assertEquals(204, push(good, rtdn, messageId).statusCode(), "a redelivered push is acknowledged");
+    Await.until("the job fetched the purchase and expired it", WAIT, () -> "expired".equals(state(id)));
+    Await.until("backend got verified and expired", WAIT, () -> backend.acceptedFor(user).size() >= 2);
+    Thread.sleep(1_000);
+    assertEquals(List.of("purchase.verified", "purchase.expired"),
+        backend.acceptedFor(user).stream().map(FakeBackend.Received::type).toList());
+    assertEquals(1, countRows("SELECT count(*) FROM store_notification WHERE external_id = '" + messageId + "'"));
+  }
+
+  // ---- delivery to the backend ----
+
+  @Test
+  void backendDownForAnHourThenBackGetsEveryEventOncePerWebhookIdInOrderPerUser() throws Exception {
+    List<String> users = List.of("ordered-a-" + UUID.randomUUID(), "ordered-b-" + UUID.randomUUID(), "ordered-c-" + UUID.randomUUID());
+    int perUser = 4;
+    backend.answer(503);
+    try {
+      for (int i = 0; i < perUser; i++) {
+        for (String user : users) {
+          var r = postApple(signedTransaction(apple, BUNDLE, "Production", newOriginalId(), "item.n" + i, null), user);
+          assertEquals(200, r.statusCode(), r.body());
+        }
+      }
+      // 0.001 x 1 h: the backend is down through the 5 s, 5 min and 30 min retries
+      Thread.sleep(3_600);
+      assertTrue(backend.attempts() > 0, "deliveries were attempted while the backend was down");
+      for (String user : users) {
+        assertTrue(backend.acceptedFor(user).isEmpty());
+      }
+    } finally {
+      backend.answer(200);
+    }
+    Await.until("every event arrives after the backend returns", WAIT,
+        () -> users.stream().allMatch(u -> backend.acceptedFor(u).size() >= perUser),
+        () -> users.stream().map(u -> u + "=" + backend.acceptedFor(u).size()).toList().toString());
+    Thread.sleep(1_000);
+    Set<String> ids = new HashSet<>();
+    for (String user : users) {
+      List<FakeBackend.Received> received = backend.acceptedFor(user);
+      List<String> products = new ArrayList<>();
+      for (var r : received) {
+        assertTrue(ids.add(r.webhookId()), "webhook-id " + r.webhookId() + " delivered twice");
+        products.add(r.productId());
+      }
+      assertEquals(List.of("item.n0", "item.n1", "item.n2", "item.n3"), products, "in order for " + user);
+    }
+    assertEquals(0, backend.badSignatures());
+  }
+
+  @Test
+  void a410DisablesTheEndpointUntilAnAdminReenablesItAndTheBacklogArrives() throws Exception {
+    String user = "gone-user-" + UUID.randomUUID();
+    backend.answer(410);
+    try {
+      assertEquals(200, postApple(signedTransaction(apple, BUNDLE, "Production", newOriginalId(), "gone.one", null), user).statusCode());
+      Await.until("the endpoint is disabled", WAIT, () -> !endpoint().path("enabled").asBoolean());
+      assertTrue(endpoint().path("disabledReason").asText().contains("410"));
+      assertEquals(200, postApple(signedTransaction(apple, BUNDLE, "Production", newOriginalId(), "gone.two", null), user).statusCode());
+      backend.answer(200);
+      Thread.sleep(1_000);
+      assertTrue(backend.acceptedFor(user).isEmpty(), "nothing is sent while disabled");
+      assertEquals(0, countRows("SELECT count(*) FROM job WHERE subscription = 'purchase.backend' AND state = 'dead'"), "jobs wait, not die");
+    } finally {
+      backend.answer(200);
+    }
+    var enabled = admin.post("/admin/endpoints/backend/enable", "{}");
+    assertEquals(200, enabled.statusCode(), enabled.body());
+    assertTrue(TestApi.json(enabled).path("enabled").asBoolean());
+    Await.until("the backlog arrives", WAIT, () -> backend.acceptedFor(user).size() >= 2);
+    assertEquals(List.of("gone.one", "gone.two"), backend.acceptedFor(user).stream().map(FakeBackend.Received::productId).toList());
+    assertEquals(404, admin.post("/admin/endpoints/nope/enable", "{}").statusCode());
+    assertEquals(401, api.get("/admin/endpoints").statusCode(), "the admin API needs the admin key");
+  }
+
+  private static JsonNode endpoint() {
+    for (JsonNode e : TestApi.json(admin.get("/admin/endpoints")).path("endpoints")) {
+      if (e.path("name").asText().equals("backend")) {
+        return e;
+      }
+    }
+    throw new AssertionError("no backend endpoint");
+  }
+
+  // ---- bad input ----
+
+  @Test
+  void badInputToEveryEndpointGets4xxProblems() {
+    assertProblem(api.post("/v1/purchases/google", "{}"), 422);
+    assertProblem(api.post("/v1/purchases/google", googleBody("coins.100", "short", "gift", "u")), 422);
+    assertProblem(api.post("/v1/purchases/google", "not json"), 400);
+    assertProblem(api.post("/v1/purchases/google", "text/plain", "x".getBytes(StandardCharsets.UTF_8)), 415);
+    assertProblem(anonymous.post("/v1/purchases/google", googleBody("coins.100", "gp-token-000000001", "product", "u")), 401);
+    assertProblem(api.post("/v1/purchases/apple", "{\"userId\":\"u\"}"), 422);
+    assertProblem(api.post("/v1/purchases/apple", "{\"signedTransaction\":\"a.b.c\",\"transactionId\":\"1\",\"userId\":\"u\"}"), 422);
+    assertProblem(api.post("/v1/purchases/apple", "{\"transactionId\":\"abc\",\"userId\":\"u\"}"), 422);
+    assertProblem(api.post("/v1/purchases/apple", "{\"signedTransaction\":\"not-a-jws\",\"userId\":\"u\"}"), 422);
+    assertProblem(api.post("/v1/purchases/apple", "[1]"), 400);
+    assertProblem(api.get("/v1/purchases/" + UUID.randomUUID()), 404);
+    assertProblem(api.get("/v1/purchases/not-a-uuid"), 404);
+    assertProblem(api.get("/v1/purchases/" + UUID.randomUUID() + "/history"), 404);
+    assertProblem(anonymous.post("/webhooks/apple", "{}"), 422);
+    assertProblem(anonymous.post("/webhooks/apple", "{\"signedPayload\":\"nope\"}"), 422);
+    assertProblem(anonymous.post("/webhooks/apple", "{\"signedPayload\":\"a.b.c\"}"), 401);
+    assertProblem(anonymous.post("/webhooks/apple", "garbage"), 400);
+    String token = google.oidcToken(AUDIENCE, PUSHER, Instant.now().plusSeconds(600));
+    assertProblem(anonymous.postWithHeader("/webhooks/google", "{}", "Authorization", "Bearer " + token), 422);
+    assertProblem(anonymous.postWithHeader("/webhooks/google", "{\"message\":{\"data\":\"%%%\",\"messageId\":\"1\"}}", "Authorization",
+        "Bearer " + token), 422);
+    assertProblem(push(token, "{\"packageName\":\"" + PACKAGE + "\"}", "m-" + UUID.randomUUID()), 422);
+    assertProblem(anonymous.post("/webhooks/google", "{}"), 401);
+  }
+
+  private static void assertProblem(HttpResponse<String> response, int status) {
+    assertEquals(status, response.statusCode(), response.body());
+    assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse("").split(";")[0], response.body());
+    assertFalse(response.body().contains("Exception"), response.body());
+    assertNotNull(TestApi.json(response).path("title").asText(null));
+  }
+
+  // ---- helpers ----
+
+  private static String state(String id) {
+    return TestApi.json(api.get("/v1/purchases/" + id)).path("state").asText();
+  }
+
+  private static List<JsonNode> entries(String id) {
+    var response = api.get("/v1/purchases/" + id + "/history");
+    assertEquals(200, response.statusCode(), response.body());
+    List<JsonNode> list = new ArrayList<>();
+    TestApi.json(response).path("entries").forEach(list::add);
+    return list;
+  }
+
+  private static List<String> kinds(String id) {
+    return entries(id).stream().map(e -> e.path("kind").asText()).toList();
+  }
+
+  private static long auditCount(String store, String kind, String outcome) throws Exception {
+    return countRows("SELECT count(*) FROM purchase_audit WHERE store = '" + store + "' AND kind = '" + kind + "' AND outcome = '"
+        + outcome + "'");
+  }
+
+  private static long countRows(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection(databaseUrl); ResultSet rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.relaybox.domain.purchase;
+
+import dev.relaybox.domain.shared.EventType;
+import java.time.Instant;
+
+/** On the wire {@code purchase.refunded}. */
+public record PurchaseRefunded(Purchase purchase, Instant occurredAt) implements PurchaseEvent {
+  public static final EventType TYPE = new EventType("purchase.refunded");
+
+  @Override
+  public EventType type() {
+    return TYPE;
+  }
+}

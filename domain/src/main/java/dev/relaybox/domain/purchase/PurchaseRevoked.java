@@ -1,0 +1,14 @@
+package dev.relaybox.domain.purchase;
+
+import dev.relaybox.domain.shared.EventType;
+import java.time.Instant;
+
+/** On the wire {@code purchase.revoked}. */
+public record PurchaseRevoked(Purchase purchase, Instant occurredAt) implements PurchaseEvent {
+  public static final EventType TYPE = new EventType("purchase.revoked");
+
+  @Override
+  public EventType type() {
+    return TYPE;
+  }
+}

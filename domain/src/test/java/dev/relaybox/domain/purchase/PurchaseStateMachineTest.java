@@ -1,0 +1,64 @@
+package dev.relaybox.domain.purchase;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.relaybox.domain.shared.ValidationException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class PurchaseStateMachineTest {
+  private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+
+  private static StoreTransaction subscription(StoreStatus status, Instant expires) {
+    return new StoreTransaction(Store.APPLE, "Production", "1000", "pro.monthly", PurchaseKind.SUBSCRIPTION, "2000", "1000",
+        status, Optional.of(T0), Optional.ofNullable(expires), Optional.of(9_990_000L), Optional.of("EUR"), false, Optional.empty());
+  }
+
+  @Test
+  void pendingPurchaseIsVerifiedThenRenewedThenExpiredThenRevoked() {
+    Purchase p = Purchase.pending(UUID.randomUUID(), new UserId("user-1"), subscription(StoreStatus.ACTIVE, T0.plusSeconds(60)), T0);
+    assertEquals(PurchaseState.PENDING, p.state());
+    p = p.moveTo(PurchaseState.VERIFIED, subscription(StoreStatus.ACTIVE, T0.plusSeconds(60)), T0);
+    PurchaseState next = subscription(StoreStatus.ACTIVE, T0.plusSeconds(120)).targetState(p.state(), p.expiresAt());
+    assertEquals(PurchaseState.RENEWED, next);
+    p = p.moveTo(next, subscription(StoreStatus.ACTIVE, T0.plusSeconds(120)), T0);
+    assertEquals(Optional.of(T0.plusSeconds(120)), p.expiresAt());
+    assertEquals(PurchaseState.RENEWED, p.state());
+    p = p.moveTo(PurchaseState.EXPIRED, subscription(StoreStatus.EXPIRED, null), T0);
+    p = p.moveTo(PurchaseState.REVOKED, subscription(StoreStatus.REVOKED, null), T0);
+    assertTrue(p.state().isFinal());
+  }
+
+  @Test
+  void illegalMovesAreRefused() {
+    Purchase p = Purchase.pending(UUID.randomUUID(), new UserId("user-1"), subscription(StoreStatus.ACTIVE, null), T0);
+    Purchase pending = p;
+    assertThrows(IllegalTransitionException.class, () -> pending.moveTo(PurchaseState.RENEWED, subscription(StoreStatus.ACTIVE, null), T0));
+    Purchase revoked = p.moveTo(PurchaseState.VERIFIED, subscription(StoreStatus.ACTIVE, null), T0)
+        .moveTo(PurchaseState.REVOKED, subscription(StoreStatus.REVOKED, null), T0);
+    assertThrows(IllegalTransitionException.class, () -> revoked.moveTo(PurchaseState.VERIFIED, subscription(StoreStatus.ACTIVE, null), T0));
+    assertFalse(PurchaseState.REJECTED.canMoveTo(PurchaseState.VERIFIED));
+    assertFalse(PurchaseState.REFUNDED.canMoveTo(PurchaseState.RENEWED));
+  }
+
+  @Test
+  void sameExpiryIsNoChangeAndOnlyAnnouncingStatesHaveEvents() {
+    StoreTransaction tx = subscription(StoreStatus.ACTIVE, T0.plusSeconds(60));
+    assertEquals(PurchaseState.ACKNOWLEDGED, tx.targetState(PurchaseState.ACKNOWLEDGED, Optional.of(T0.plusSeconds(60))));
+    Purchase p = Purchase.pending(UUID.randomUUID(), new UserId("u"), tx, T0);
+    assertEquals("purchase.verified", PurchaseEvent.announcing(PurchaseState.VERIFIED, p, T0).orElseThrow().type().value());
+    assertTrue(PurchaseEvent.announcing(PurchaseState.ACKNOWLEDGED, p, T0).isEmpty());
+  }
+
+  @Test
+  void userIdsAreValidated() {
+    assertThrows(ValidationException.class, () -> new UserId(" "));
+    assertThrows(ValidationException.class, () -> new UserId("has space"));
+    assertThrows(ValidationException.class, () -> new UserId("x".repeat(129)));
+  }
+}
