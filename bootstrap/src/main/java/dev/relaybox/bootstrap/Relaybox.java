@@ -18,6 +18,7 @@ import dev.relaybox.adapters.persistence.assistance.JdbiIdempotencyKeys;
 import dev.relaybox.adapters.persistence.auth.JdbiApiKeyStore;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobs;
 import dev.relaybox.adapters.persistence.jobs.JdbiOutbox;
+import dev.relaybox.adapters.persistence.shared.GroupCommitUnitOfWork;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.application.assistance.AssistanceService;
 import dev.relaybox.application.assistance.DeliverAssistanceRequest;
@@ -89,6 +90,8 @@ public final class Relaybox implements AutoCloseable {
       }
 
       JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
+      GroupCommitUnitOfWork intakeCommits = new GroupCommitUnitOfWork(unitOfWork, config.intakeWriters(), 128);
+      closeInReverse.push(intakeCommits);
       JdbiOutbox outbox = new JdbiOutbox(unitOfWork, json, clock);
       JdbiJobs jobs = new JdbiJobs(unitOfWork, json, clock);
 
@@ -98,7 +101,7 @@ public final class Relaybox implements AutoCloseable {
           channelSettings, channel -> ResilientChannel.wrap(channel, channelSettings), knownChannels);
       RoutingTable routing = NotificationChannels.routes(config.routes(), knownChannels, channels.keySet());
       JdbiAssistanceRequests assistanceRequests = new JdbiAssistanceRequests(unitOfWork, jdbi);
-      AssistanceService assistance = new AssistanceService(unitOfWork, assistanceRequests,
+      AssistanceService assistance = new AssistanceService(intakeCommits, assistanceRequests,
           new JdbiIdempotencyKeys(unitOfWork, clock), outbox, routing, ids, clock);
       DeliverAssistanceRequest delivery = new DeliverAssistanceRequest(unitOfWork, assistanceRequests, jobs, routing, channels,
           new RetryPolicy(config.channelRetryBase(), config.channelRetryCap(), config.channelMaxAttempts()), clock, new SplittableRandom());

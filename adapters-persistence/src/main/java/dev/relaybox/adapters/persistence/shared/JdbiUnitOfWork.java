@@ -31,6 +31,11 @@ public final class JdbiUnitOfWork implements UnitOfWork {
     }
   }
 
+  /** Whether this thread is inside {@link #inTransaction}. */
+  boolean inTransactionOnThisThread() {
+    return current.get() != null;
+  }
+
   /** The handle of the transaction open on this thread; fails loudly when there is none. */
   public Handle currentHandle(String caller) {
     Handle handle = current.get();
