@@ -1,6 +1,7 @@
 package dev.relaybox.adapters.persistence.assistance;
 
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
+import dev.relaybox.adapters.persistence.shared.KeysetPage;
 import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.AssistancePage;
 import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.ListAssistanceRequestsQuery;
 import dev.relaybox.application.assistance.port.out.AssistanceRequests;
@@ -70,9 +71,8 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
         .bind("limit", query.limit() + 1)
         .map((rs, ctx) -> request(rs))
         .list());
-    boolean more = rows.size() > query.limit();
-    List<AssistanceRequest> page = more ? rows.subList(0, query.limit()) : rows;
-    return new AssistancePage(page, more ? Optional.of(page.getLast().id()) : Optional.empty());
+    var page = KeysetPage.of(rows, query.limit(), AssistanceRequest::id);
+    return new AssistancePage(page.rows(), page.next());
   }
 
   @Override

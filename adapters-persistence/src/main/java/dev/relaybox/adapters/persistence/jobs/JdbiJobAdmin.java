@@ -1,6 +1,7 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaybox.adapters.persistence.shared.KeysetPage;
 import dev.relaybox.application.shared.jobs.JobDetail;
 import dev.relaybox.application.shared.jobs.JobHistoryEntry;
 import dev.relaybox.application.shared.jobs.JobPage;
@@ -54,9 +55,8 @@ public final class JdbiJobAdmin implements JobAdmin {
         .bind("limit", query.limit() + 1)
         .map((rs, ctx) -> summary(rs))
         .list());
-    boolean more = rows.size() > query.limit();
-    List<JobSummary> page = more ? rows.subList(0, query.limit()) : rows;
-    return new JobPage(page, more ? Optional.of(page.getLast().id()) : Optional.empty());
+    var page = KeysetPage.of(rows, query.limit(), JobSummary::id);
+    return new JobPage(page.rows(), page.next());
   }
 
   @Override

@@ -2,11 +2,11 @@ package dev.relaybox.application.assistance.port.in;
 
 import dev.relaybox.domain.assistance.Description;
 import dev.relaybox.domain.assistance.Topic;
-import dev.relaybox.domain.shared.ValidationException;
-import dev.relaybox.domain.shared.Violation;
+
+import dev.relaybox.domain.shared.Violations;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+
+
 import java.util.Optional;
 
 /**
@@ -32,29 +32,19 @@ public record RequestAssistanceCommand(
   /** Builds a command from raw input, reporting every invalid field at once. */
   public static RequestAssistanceCommand of(String topic, String description, String metadataJson,
       Optional<String> idempotencyKey, String correlationId) {
-    List<Violation> violations = new ArrayList<>();
-    Topic parsedTopic = collect(violations, () -> Topic.parse(topic));
-    Description parsedDescription = collect(violations, () -> new Description(description));
+    Violations violations = new Violations();
+    Topic parsedTopic = violations.collect(() -> Topic.parse(topic));
+    Description parsedDescription = violations.collect(() -> new Description(description));
     if (metadataJson != null && metadataJson.getBytes(StandardCharsets.UTF_8).length > MAX_METADATA_BYTES) {
-      violations.add(new Violation("metadata", "must be at most " + MAX_METADATA_BYTES + " bytes of JSON"));
+      violations.add("metadata", "must be at most " + MAX_METADATA_BYTES + " bytes of JSON");
     }
     idempotencyKey.ifPresent(key -> {
       if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-        violations.add(new Violation("Idempotency-Key", "must be 1-" + MAX_IDEMPOTENCY_KEY_LENGTH + " visible ASCII characters"));
+        violations.add("Idempotency-Key", "must be 1-" + MAX_IDEMPOTENCY_KEY_LENGTH + " visible ASCII characters");
       }
     });
-    if (!violations.isEmpty()) {
-      throw new ValidationException(violations);
-    }
+    violations.throwIfAny();
     return new RequestAssistanceCommand(parsedTopic, parsedDescription, metadataJson, idempotencyKey, correlationId);
   }
 
-  private static <T> T collect(List<Violation> violations, java.util.function.Supplier<T> parse) {
-    try {
-      return parse.get();
-    } catch (ValidationException e) {
-      violations.addAll(e.violations());
-      return null;
-    }
-  }
 }

@@ -1,10 +1,10 @@
 package dev.relaybox.application.purchase.port.in;
 
 import dev.relaybox.domain.purchase.UserId;
-import dev.relaybox.domain.shared.ValidationException;
-import dev.relaybox.domain.shared.Violation;
-import java.util.ArrayList;
-import java.util.List;
+
+import dev.relaybox.domain.shared.Violations;
+
+
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -14,25 +14,18 @@ public record VerifyApplePurchaseCommand(Optional<String> signedTransaction, Opt
   private static final Pattern TRANSACTION_ID = Pattern.compile("[0-9]{1,32}");
 
   public static VerifyApplePurchaseCommand of(String signedTransaction, String transactionId, String userId) {
-    List<Violation> violations = new ArrayList<>();
+    Violations violations = new Violations();
     boolean hasJws = signedTransaction != null && !signedTransaction.isBlank();
     boolean hasId = transactionId != null && !transactionId.isBlank();
     if (hasJws == hasId) {
-      violations.add(new Violation("signedTransaction", "send exactly one of signedTransaction or transactionId"));
+      violations.add("signedTransaction", "send exactly one of signedTransaction or transactionId");
     } else if (hasJws && (signedTransaction.length() > 32_768 || !JWS.matcher(signedTransaction).matches())) {
-      violations.add(new Violation("signedTransaction", "must be a compact JWS (three base64url parts)"));
+      violations.add("signedTransaction", "must be a compact JWS (three base64url parts)");
     } else if (hasId && !TRANSACTION_ID.matcher(transactionId).matches()) {
-      violations.add(new Violation("transactionId", "must be an App Store transaction id (digits)"));
+      violations.add("transactionId", "must be an App Store transaction id (digits)");
     }
-    UserId user = null;
-    try {
-      user = new UserId(userId);
-    } catch (ValidationException e) {
-      violations.addAll(e.violations());
-    }
-    if (!violations.isEmpty()) {
-      throw new ValidationException(violations);
-    }
+    UserId user = violations.collect(() -> new UserId(userId));
+    violations.throwIfAny();
     return new VerifyApplePurchaseCommand(hasJws ? Optional.of(signedTransaction) : Optional.empty(),
         hasId ? Optional.of(transactionId) : Optional.empty(), user);
   }
