@@ -74,7 +74,7 @@ public final class AssistanceRoutes implements RouteModule {
       throw ValidationException.of("metadata", "must be a JSON object");
     }
     RequestAssistanceCommand command = RequestAssistanceCommand.of(body.topic(), body.description(), metadataJson(body.metadata()),
-        Optional.ofNullable(ctx.header("Idempotency-Key")), RequestIds.of(ctx));
+        Optional.ofNullable(ctx.header("Idempotency-Key")), RequestIds.of(ctx), RequestIds.traceparentOf(ctx));
     AssistanceReceipt receipt = intake.request(command);
     ctx.header("Location", BASE + "/" + receipt.id());
     if (receipt.replayed()) {

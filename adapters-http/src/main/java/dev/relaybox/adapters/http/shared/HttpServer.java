@@ -69,6 +69,7 @@ public final class HttpServer implements AutoCloseable {
       config.routes.after(ctx -> {
         inFlight.decrementAndGet();
         MDC.remove(RequestIds.MDC_KEY);
+        MDC.remove(RequestIds.TRACE_MDC_KEY);
       });
       config.routes.exception(ProblemException.class, (e, ctx) -> {
         e.headers().forEach(ctx::header);
@@ -103,6 +104,7 @@ public final class HttpServer implements AutoCloseable {
   private void beforeEveryRequest(Context ctx) {
     inFlight.incrementAndGet();
     MDC.put(RequestIds.MDC_KEY, requestIds.assign(ctx));
+    MDC.put(RequestIds.TRACE_MDC_KEY, RequestIds.traceIdOf(ctx));
     SECURITY_HEADERS.forEach(ctx::header);
     if (draining && !ctx.path().startsWith("/health/")) {
       ctx.header("Connection", "close");

@@ -18,7 +18,8 @@ public record RequestAssistanceCommand(
     Description description,
     String metadataJson,
     Optional<String> idempotencyKey,
-    String correlationId) {
+    String correlationId,
+    String traceparent) {
 
   public static final int MAX_METADATA_BYTES = 8 * 1024;
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -27,11 +28,23 @@ public record RequestAssistanceCommand(
     metadataJson = metadataJson == null || metadataJson.isBlank() ? "{}" : metadataJson;
     idempotencyKey = idempotencyKey == null ? Optional.empty() : idempotencyKey;
     correlationId = correlationId == null ? "" : correlationId;
+    traceparent = traceparent == null ? "" : traceparent;
+  }
+
+  public RequestAssistanceCommand(Topic topic, Description description, String metadataJson, Optional<String> idempotencyKey,
+      String correlationId) {
+    this(topic, description, metadataJson, idempotencyKey, correlationId, "");
   }
 
   /** Builds a command from raw input, reporting every invalid field at once. */
   public static RequestAssistanceCommand of(String topic, String description, String metadataJson,
       Optional<String> idempotencyKey, String correlationId) {
+    return of(topic, description, metadataJson, idempotencyKey, correlationId, "");
+  }
+
+  /** As {@link #of(String, String, String, Optional, String)}, with the W3C traceparent of the call. */
+  public static RequestAssistanceCommand of(String topic, String description, String metadataJson,
+      Optional<String> idempotencyKey, String correlationId, String traceparent) {
     List<Violation> violations = new ArrayList<>();
     Topic parsedTopic = collect(violations, () -> Topic.parse(topic));
     Description parsedDescription = collect(violations, () -> new Description(description));
@@ -46,7 +59,7 @@ public record RequestAssistanceCommand(
     if (!violations.isEmpty()) {
       throw new ValidationException(violations);
     }
-    return new RequestAssistanceCommand(parsedTopic, parsedDescription, metadataJson, idempotencyKey, correlationId);
+    return new RequestAssistanceCommand(parsedTopic, parsedDescription, metadataJson, idempotencyKey, correlationId, traceparent);
   }
 
   private static <T> T collect(List<Violation> violations, java.util.function.Supplier<T> parse) {
