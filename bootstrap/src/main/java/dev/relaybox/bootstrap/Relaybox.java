@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relaybox.adapters.http.assistance.AssistanceRoutes;
 import dev.relaybox.adapters.http.jobs.JobAdminRoutes;
+import dev.relaybox.adapters.http.jobs.LookupRoutes;
+import dev.relaybox.adapters.http.shared.ApiDocsRoutes;
+import dev.relaybox.adapters.http.shared.OpsDashboardRoutes;
 import dev.relaybox.adapters.http.shared.ApiKeyAuthenticator;
 import dev.relaybox.adapters.http.shared.HealthRoutes;
 import dev.relaybox.adapters.http.shared.HttpServer;
@@ -12,6 +15,7 @@ import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.JsonSupport;
 import dev.relaybox.adapters.http.shared.RequestIds;
 import dev.relaybox.adapters.http.shared.RouteModule;
+import dev.relaybox.adapters.http.shared.RouteInfo;
 import dev.relaybox.adapters.notify.resilience.ResilientChannel;
 import dev.relaybox.adapters.persistence.assistance.JdbiAssistanceRequests;
 import dev.relaybox.adapters.persistence.assistance.JdbiIdempotencyKeys;
@@ -75,6 +79,9 @@ public final class Relaybox implements AutoCloseable {
       JdbcTarget target = openDatabase(config);
       HikariDataSource pool = ConnectionPool.open(target, config.dbPoolSize());
       closeInReverse.push(pool);
+      OperabilityWiring ops = new OperabilityWiring(config, clock);
+      closeInReverse.push(ops);
+      ops.instrument(pool);
       DatabaseHealth health = DatabaseHealth.afterMigrating(pool);
       Jdbi jdbi = Databases.jdbi(pool);
       ObjectMapper json = JsonSupport.mapper();
@@ -98,7 +105,7 @@ public final class Relaybox implements AutoCloseable {
       Set<String> knownChannels = new TreeSet<>();
       ChannelSettings channelSettings = new ChannelSettings(config.environment(), clock);
       Map<String, NotificationChannel> channels = NotificationChannels.load(
-          channelSettings, channel -> ResilientChannel.wrap(channel, channelSettings), knownChannels);
+          channelSettings, channel -> ops.decorate(ResilientChannel.wrap(channel, channelSettings)), knownChannels);
       RoutingTable routing = NotificationChannels.routes(config.routes(), knownChannels, channels.keySet());
       JdbiAssistanceRequests assistanceRequests = new JdbiAssistanceRequests(unitOfWork, jdbi);
       AssistanceService assistance = new AssistanceService(intakeCommits, assistanceRequests,
@@ -114,13 +121,16 @@ public final class Relaybox implements AutoCloseable {
       List<HandlerRegistration> handlers = new ArrayList<>(List.of(
           new HandlerRegistration(DeliverAssistanceRequest.subscription(config.assistanceConcurrency(), Duration.ofSeconds(60)), delivery)));
       handlers.addAll(purchases.handlers());
-      runner = new JobRunner(jobStore, listener, handlers, runnerSettings(config), clock, new SplittableRandom());
+      runner = new JobRunner(jobStore, listener, handlers, runnerSettings(config), clock, new SplittableRandom(),
+          ops.jobObserver(handlers.stream().map(h -> h.subscription().name()).toList()));
       closeInReverse.push(listener);
       closeInReverse.push(runner);
       listener.start();
       runner.start();
 
       JobAdministration administration = new JobAdministration(new JdbiJobAdmin(jdbi, json), clock);
+      ops.watchJobs(administration::stats);
+      AssistanceRoutes assistanceRoutes = new AssistanceRoutes(assistance, assistance, assistance, bodies, json);
       HttpServer[] server = new HttpServer[1];
       server[0] = new HttpServer(
           new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace()),
@@ -128,10 +138,15 @@ public final class Relaybox implements AutoCloseable {
           new RequestIds(ids),
           new ApiKeyAuthenticator(keyRing),
           Stream.concat(Stream.<RouteModule>of(
-              new HealthRoutes(health::problem, () -> server[0].draining()),
-              new AssistanceRoutes(assistance, assistance, assistance, bodies, json),
-              new JobAdminRoutes(administration, administration, administration, administration, bodies)),
-              purchases.routes().stream()).toList());
+              new HealthRoutes(health::problem, () -> server[0].draining(), ops::channelStates),
+              assistanceRoutes,
+              new JobAdminRoutes(administration, administration, administration, administration, bodies, ops.throughput()),
+              new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find)),
+              ops.metricsRoute(),
+              new ApiDocsRoutes(),
+              new OpsDashboardRoutes()),
+              purchases.routes().stream()).toList(),
+          ops.requestObserver());
       http = server[0].start();
       closeInReverse.push(http);
     } catch (RuntimeException e) {
@@ -173,6 +188,11 @@ public final class Relaybox implements AutoCloseable {
   /** The API key generated on first start of an empty embedded database; shown once, never stored in clear. */
   public Optional<String> firstApiKey() {
     return firstApiKey;
+  }
+
+  /** Every HTTP route the server registered, for the test that holds the OpenAPI document to them. */
+  public List<RouteInfo> httpRoutes() {
+    return http.routes();
   }
 
   public JobRunner runner() {

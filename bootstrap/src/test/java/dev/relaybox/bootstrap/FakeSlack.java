@@ -34,7 +34,7 @@ final class FakeSlack implements AutoCloseable {
     }
   }
 
-  record Received(Instant at, String body, int answeredWith) {}
+  record Received(Instant at, String body, int answeredWith, String traceparent) {}
 
   private final HttpServer server;
   private final Map<String, Deque<Answer>> scripts = new ConcurrentHashMap<>();
@@ -87,7 +87,8 @@ final class FakeSlack implements AutoCloseable {
       if (!answer.delay().isZero()) {
         Thread.sleep(answer.delay());
       }
-      received.add(new Received(Instant.now(), body, answer.status()));
+      received.add(new Received(Instant.now(), body, answer.status(),
+          String.valueOf(exchange.getRequestHeaders().getFirst("traceparent"))));
       if (answer.status() == 200) {
         Matcher m = REQUEST_ID.matcher(body);
         if (m.find()) {

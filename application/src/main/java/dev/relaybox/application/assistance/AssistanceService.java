@@ -67,9 +67,15 @@ public final class AssistanceService
       requests.add(request);
       outbox.publish(new OutboxEvent(ids.next(), AssistanceRequested.TYPE, id.toString(),
           "{\"requestId\":\"" + id + "\",\"topic\":\"" + command.topic() + "\"}",
-          Map.of(OutboxEvent.CORRELATION_HEADER, command.correlationId())));
+          headers(command)));
       return new AssistanceReceipt(id, request.status(), request.topic(), false);
     });
+  }
+
+  private static Map<String, String> headers(RequestAssistanceCommand command) {
+    return command.traceparent().isEmpty()
+        ? Map.of(OutboxEvent.CORRELATION_HEADER, command.correlationId())
+        : Map.of(OutboxEvent.CORRELATION_HEADER, command.correlationId(), OutboxEvent.TRACEPARENT_HEADER, command.traceparent());
   }
 
   private AssistanceReceipt replay(IdempotencyKeys.Use earlier, byte[] fingerprint) {

@@ -10,8 +10,10 @@ import dev.relaybox.application.shared.jobs.Outcome;
 import dev.relaybox.application.shared.jobs.RetryPolicy;
 import dev.relaybox.application.shared.jobs.Subscription;
 import dev.relaybox.application.shared.port.out.Jobs;
+import dev.relaybox.application.shared.port.out.OutboxEvent;
 import dev.relaybox.application.shared.port.out.UnitOfWork;
 import dev.relaybox.domain.assistance.AssistanceRequest;
+import dev.relaybox.domain.shared.Traceparent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -92,7 +94,7 @@ public final class DeliverAssistanceRequest implements JobHandler {
     if (channel == null) {
       return moveOn(request, route, "channel '" + channelName + "' is not configured");
     }
-    Outcome outcome = channel.send(notification(request));
+    Outcome outcome = channel.send(notification(request, job));
     return switch (outcome) {
       case Outcome.Done done -> {
         unitOfWork.inTransaction(() -> {
@@ -129,8 +131,11 @@ public final class DeliverAssistanceRequest implements JobHandler {
     return Outcome.fail("every channel failed; last: " + reason);
   }
 
-  private static Notification notification(AssistanceRequest request) {
+  /** The outgoing call is a new span of the trace that the intake request started or joined. */
+  private Notification notification(AssistanceRequest request, ClaimedJob job) {
+    String traceparent = job.header(OutboxEvent.TRACEPARENT_HEADER).flatMap(Traceparent::parse)
+        .map(parent -> parent.child(random).toString()).orElse("");
     return new Notification(request.id(), request.topic().value(), request.description().value(), request.metadataJson(),
-        request.createdAt(), request.correlationId());
+        request.createdAt(), request.correlationId(), traceparent);
   }
 }

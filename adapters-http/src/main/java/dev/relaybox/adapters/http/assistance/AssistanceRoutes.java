@@ -68,13 +68,24 @@ public final class AssistanceRoutes implements RouteModule {
     routes.get(BASE + "/{id}", this::get);
   }
 
+  /** The request with this id as the API shows it, for the admin look-up; empty when the id is not one. */
+  public Optional<Object> find(String id) {
+    UUID uuid;
+    try {
+      uuid = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    return lookup.get(uuid).map(RequestView::of);
+  }
+
   private void create(Context ctx) {
     IntakeBody body = bodies.read(ctx, IntakeBody.class);
     if (body.metadata() != null && !body.metadata().isNull() && !body.metadata().isObject()) {
       throw ValidationException.of("metadata", "must be a JSON object");
     }
     RequestAssistanceCommand command = RequestAssistanceCommand.of(body.topic(), body.description(), metadataJson(body.metadata()),
-        Optional.ofNullable(ctx.header("Idempotency-Key")), RequestIds.of(ctx));
+        Optional.ofNullable(ctx.header("Idempotency-Key")), RequestIds.of(ctx), RequestIds.traceparentOf(ctx));
     AssistanceReceipt receipt = intake.request(command);
     ctx.header("Location", BASE + "/" + receipt.id());
     if (receipt.replayed()) {

@@ -16,20 +16,29 @@ import dev.relaybox.application.shared.port.in.ReplayDeadJobsCommand;
 import dev.relaybox.application.shared.port.in.ReplayDeadJobsUseCase;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import dev.relaybox.application.shared.port.in.ObserveThroughputUseCase;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The admin API over jobs: list, inspect with history, replay dead letters, cancel, stats, backfill. */
+/** The admin API over jobs: list, inspect with history, replay dead letters, cancel, stats, throughput, backfill. */
 public final class JobAdminRoutes implements RouteModule {
   private final InspectJobsUseCase inspect;
   private final ReplayDeadJobsUseCase replay;
   private final CancelJobUseCase cancel;
   private final BackfillSubscriptionUseCase backfill;
   private final JsonBodies bodies;
+  private final ObserveThroughputUseCase throughput;
 
   public JobAdminRoutes(InspectJobsUseCase inspect, ReplayDeadJobsUseCase replay, CancelJobUseCase cancel,
       BackfillSubscriptionUseCase backfill, JsonBodies bodies) {
+    this(inspect, replay, cancel, backfill, bodies, List::of);
+  }
+
+  public JobAdminRoutes(InspectJobsUseCase inspect, ReplayDeadJobsUseCase replay, CancelJobUseCase cancel,
+      BackfillSubscriptionUseCase backfill, JsonBodies bodies, ObserveThroughputUseCase throughput) {
+    this.throughput = throughput;
     this.inspect = inspect;
     this.replay = replay;
     this.cancel = cancel;
@@ -46,6 +55,7 @@ public final class JobAdminRoutes implements RouteModule {
     routes.post("/admin/jobs/{id}/replay", this::replayOne);
     routes.post("/admin/jobs/{id}/cancel", this::cancelOne);
     routes.get("/admin/stats", this::stats);
+    routes.get("/admin/throughput", this::throughput);
     routes.post("/admin/subscriptions/{name}/backfill", this::backfill);
   }
 
@@ -55,7 +65,8 @@ public final class JobAdminRoutes implements RouteModule {
     int limit = Optional.ofNullable(ctx.queryParam("limit")).map(v -> number("limit", v, 1, JobQuery.MAX_LIMIT)).orElse(50);
     Optional<Long> cursor = Optional.ofNullable(ctx.queryParam("cursor")).filter(s -> !s.isBlank())
         .map(v -> (long) number("cursor", v, 1, Long.MAX_VALUE));
-    var page = inspect.list(new JobQuery(state, subscription, limit, cursor));
+    Optional<String> key = Optional.ofNullable(ctx.queryParam("key")).filter(s -> !s.isBlank()).map(String::strip);
+    var page = inspect.list(new JobQuery(state, subscription, limit, cursor, key));
     ctx.json(new JobViews.PageView(page.jobs().stream().map(JobViews.JobView::of).toList(),
         page.nextBeforeId().map(String::valueOf).orElse(null)));
   }
@@ -112,6 +123,10 @@ public final class JobAdminRoutes implements RouteModule {
 
   private void stats(Context ctx) {
     ctx.json(Map.of("subscriptions", inspect.stats().stream().map(JobViews.StatsView::of).toList()));
+  }
+
+  private void throughput(Context ctx) {
+    ctx.json(Map.of("minutes", throughput.lastMinutes()));
   }
 
   private void backfill(Context ctx) {

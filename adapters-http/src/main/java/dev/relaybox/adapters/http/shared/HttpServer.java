@@ -11,6 +11,7 @@ import io.javalin.json.JavalinJackson;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,8 @@ public final class HttpServer implements AutoCloseable {
       "Cache-Control", "no-store",
       "Strict-Transport-Security", "max-age=31536000");
 
+  /** The ops dashboard's page and assets, served without a key (the key is asked for in the page). */
+  public static final String ADMIN_UI = "/admin/ui";
   private static final String PROBLEM_WRITTEN = "relaybox.problemWritten";
 
   private final HttpSettings settings;
@@ -38,12 +41,20 @@ public final class HttpServer implements AutoCloseable {
   private final RequestIds requestIds;
   private final ApiKeyAuthenticator authenticator;
   private final List<RouteModule> modules;
+  private final RequestObserver observer;
+  private final List<RouteInfo> routes = new CopyOnWriteArrayList<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
   private Javalin app;
 
   public HttpServer(HttpSettings settings, ObjectMapper json, RequestIds requestIds, ApiKeyAuthenticator authenticator,
       List<RouteModule> modules) {
+    this(settings, json, requestIds, authenticator, modules, RequestObserver.NONE);
+  }
+
+  public HttpServer(HttpSettings settings, ObjectMapper json, RequestIds requestIds, ApiKeyAuthenticator authenticator,
+      List<RouteModule> modules, RequestObserver observer) {
+    this.observer = observer;
     this.settings = settings;
     this.json = json;
     this.requestIds = requestIds;
@@ -65,10 +76,23 @@ public final class HttpServer implements AutoCloseable {
       config.http.prefer405over404 = true;
       config.concurrency.useVirtualThreads = true;
       config.jsonMapper(new JavalinJackson(json, true));
+      config.events.handlerAdded(info -> {
+        if (info.getHttpMethod().isHttpMethod()) {
+          routes.add(new RouteInfo(info.getHttpMethod().name(), info.getPath()));
+        }
+      });
+      config.requestLogger.http((ctx, millis) -> {
+        try {
+          observer.finished(ctx.method().name(), matchedRoute(ctx), ctx.statusCode(), Duration.ofNanos((long) (millis * 1_000_000)));
+        } catch (RuntimeException e) {
+          LOG.warn("could not record request metrics for {} {}", ctx.method(), ctx.path(), e);
+        }
+      });
       config.routes.before(this::beforeEveryRequest);
       config.routes.after(ctx -> {
         inFlight.decrementAndGet();
         MDC.remove(RequestIds.MDC_KEY);
+        MDC.remove(RequestIds.TRACE_MDC_KEY);
       });
       config.routes.exception(ProblemException.class, (e, ctx) -> {
         e.headers().forEach(ctx::header);
@@ -92,6 +116,21 @@ public final class HttpServer implements AutoCloseable {
     return this;
   }
 
+  /** Every HTTP route registered, in registration order (before and after handlers excluded). */
+  public List<RouteInfo> routes() {
+    return List.copyOf(routes);
+  }
+
+  /** The route pattern that handled the request, or empty when none did (404s, refusals before matching). */
+  private static String matchedRoute(Context ctx) {
+    try {
+      var endpoint = ctx.endpoints().matchedHttpEndpoint();
+      return endpoint == null || !endpoint.method.isHttpMethod() ? "" : endpoint.path;
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
   public int port() {
     return app.port();
   }
@@ -103,6 +142,7 @@ public final class HttpServer implements AutoCloseable {
   private void beforeEveryRequest(Context ctx) {
     inFlight.incrementAndGet();
     MDC.put(RequestIds.MDC_KEY, requestIds.assign(ctx));
+    MDC.put(RequestIds.TRACE_MDC_KEY, RequestIds.traceIdOf(ctx));
     SECURITY_HEADERS.forEach(ctx::header);
     if (draining && !ctx.path().startsWith("/health/")) {
       ctx.header("Connection", "close");
@@ -116,6 +156,9 @@ public final class HttpServer implements AutoCloseable {
     String path = ctx.path();
     if (path.startsWith("/v1/") || path.equals("/v1")) {
       authenticator.require(ctx, ApiScope.API);
+    } else if (path.equals(ADMIN_UI) || path.startsWith(ADMIN_UI + "/")) {
+      // The dashboard's page and assets hold no data; every call it makes sends the admin key.
+      return;
     } else if (path.startsWith("/admin/") || path.equals("/admin")) {
       authenticator.require(ctx, ApiScope.ADMIN);
     }

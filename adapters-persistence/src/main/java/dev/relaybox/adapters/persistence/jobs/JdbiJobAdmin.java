@@ -47,11 +47,13 @@ public final class JdbiJobAdmin implements JobAdmin {
             WHERE (CAST(:state AS text) IS NULL OR state = :state)
               AND (CAST(:subscription AS text) IS NULL OR subscription = :subscription)
               AND (CAST(:before AS bigint) IS NULL OR id < :before)
+              AND (CAST(:key AS text) IS NULL OR job_key = :key)
             ORDER BY id DESC
             LIMIT :limit""".formatted(SUMMARY_COLUMNS))
         .bind("state", query.state().map(JobState::wire).orElse(null))
         .bind("subscription", query.subscription().orElse(null))
         .bind("before", query.beforeId().orElse(null))
+        .bind("key", query.key().orElse(null))
         .bind("limit", query.limit() + 1)
         .map((rs, ctx) -> summary(rs))
         .list());

@@ -57,12 +57,15 @@ public final class SlackChannel implements NotificationChannel {
 
   @Override
   public Outcome send(Notification notification) {
-    HttpRequest request = HttpRequest.newBuilder(webhookUrl)
+    HttpRequest.Builder builder = HttpRequest.newBuilder(webhookUrl)
         .timeout(requestTimeout)
         .header("Content-Type", "application/json; charset=utf-8")
         .header("User-Agent", "relaybox")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(SlackMessage.json(notification)))
-        .build();
+        .POST(HttpRequest.BodyPublishers.ofByteArray(SlackMessage.json(notification)));
+    if (!notification.traceparent().isEmpty()) {
+      builder.header("traceparent", notification.traceparent());
+    }
+    HttpRequest request = builder.build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -80,15 +80,18 @@ public final class WebhookChannel implements NotificationChannel {
       // only when HmacSHA256 is missing or the key unusable: nothing a retry would change
       return Outcome.fail("webhook signing failed: " + e.getMessage());
     }
-    HttpRequest request = HttpRequest.newBuilder(url)
+    HttpRequest.Builder builder = HttpRequest.newBuilder(url)
         .timeout(requestTimeout)
         .header("Content-Type", "application/json")
         .header("User-Agent", "relaybox")
         .header("webhook-id", id)
         .header("webhook-timestamp", Long.toString(timestamp))
         .header("webhook-signature", signature)
-        .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8))
-        .build();
+        .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
+    if (!notification.traceparent().isEmpty()) {
+      builder.header("traceparent", notification.traceparent());
+    }
+    HttpRequest request = builder.build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -2,11 +2,8 @@ package dev.relaybox.application.assistance.port.in;
 
 import dev.relaybox.domain.assistance.Description;
 import dev.relaybox.domain.assistance.Topic;
-
 import dev.relaybox.domain.shared.Violations;
 import java.nio.charset.StandardCharsets;
-
-
 import java.util.Optional;
 
 /**
@@ -18,7 +15,8 @@ public record RequestAssistanceCommand(
     Description description,
     String metadataJson,
     Optional<String> idempotencyKey,
-    String correlationId) {
+    String correlationId,
+    String traceparent) {
 
   public static final int MAX_METADATA_BYTES = 8 * 1024;
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -27,11 +25,23 @@ public record RequestAssistanceCommand(
     metadataJson = metadataJson == null || metadataJson.isBlank() ? "{}" : metadataJson;
     idempotencyKey = idempotencyKey == null ? Optional.empty() : idempotencyKey;
     correlationId = correlationId == null ? "" : correlationId;
+    traceparent = traceparent == null ? "" : traceparent;
+  }
+
+  public RequestAssistanceCommand(Topic topic, Description description, String metadataJson, Optional<String> idempotencyKey,
+      String correlationId) {
+    this(topic, description, metadataJson, idempotencyKey, correlationId, "");
   }
 
   /** Builds a command from raw input, reporting every invalid field at once. */
   public static RequestAssistanceCommand of(String topic, String description, String metadataJson,
       Optional<String> idempotencyKey, String correlationId) {
+    return of(topic, description, metadataJson, idempotencyKey, correlationId, "");
+  }
+
+  /** As {@link #of(String, String, String, Optional, String)}, with the W3C traceparent of the call. */
+  public static RequestAssistanceCommand of(String topic, String description, String metadataJson,
+      Optional<String> idempotencyKey, String correlationId, String traceparent) {
     Violations violations = new Violations();
     Topic parsedTopic = violations.collect(() -> Topic.parse(topic));
     Description parsedDescription = violations.collect(() -> new Description(description));
@@ -44,7 +54,7 @@ public record RequestAssistanceCommand(
       }
     });
     violations.throwIfAny();
-    return new RequestAssistanceCommand(parsedTopic, parsedDescription, metadataJson, idempotencyKey, correlationId);
+    return new RequestAssistanceCommand(parsedTopic, parsedDescription, metadataJson, idempotencyKey, correlationId, traceparent);
   }
 
 }

@@ -7,10 +7,11 @@ import java.util.UUID;
 /**
  * What a channel delivers: one assistance request. {@code description} and {@code metadataJson} come from the bot
  * unfiltered, so every channel must escape them for its own format. {@code requestId} is stable across retries and
- * is the channel's idempotency or message id where it has one.
+ * is the channel's idempotency or message id where it has one. {@code traceparent} is the W3C trace context to send
+ * on outgoing HTTP calls (empty when unknown).
  */
 public record Notification(UUID requestId, String topic, String description, String metadataJson, Instant requestedAt,
-    String correlationId) {
+    String correlationId, String traceparent) {
   public Notification {
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(topic, "topic");
@@ -18,5 +19,11 @@ public record Notification(UUID requestId, String topic, String description, Str
     Objects.requireNonNull(requestedAt, "requestedAt");
     metadataJson = metadataJson == null ? "{}" : metadataJson;
     correlationId = correlationId == null ? "" : correlationId;
+    traceparent = traceparent == null ? "" : traceparent;
+  }
+
+  public Notification(UUID requestId, String topic, String description, String metadataJson, Instant requestedAt,
+      String correlationId) {
+    this(requestId, topic, description, metadataJson, requestedAt, correlationId, "");
   }
 }

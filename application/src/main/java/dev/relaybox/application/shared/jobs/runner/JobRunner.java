@@ -1,6 +1,7 @@
 package dev.relaybox.application.shared.jobs.runner;
 
 import dev.relaybox.application.shared.jobs.HandlerRegistration;
+import dev.relaybox.application.shared.jobs.JobObserver;
 import dev.relaybox.application.shared.jobs.MaintenanceReport;
 import dev.relaybox.application.shared.jobs.Subscription;
 import dev.relaybox.application.shared.port.out.JobSignals;
@@ -48,6 +49,12 @@ public final class JobRunner implements AutoCloseable {
 
   public JobRunner(JobStore store, JobSignals signals, List<HandlerRegistration> registrations, RunnerSettings settings,
       Clock clock, RandomGenerator random) {
+    this(store, signals, registrations, settings, clock, random, JobObserver.NONE);
+  }
+
+  /** A runner that reports claims, outcomes and handler durations to {@code observer} (metrics, the dashboard). */
+  public JobRunner(JobStore store, JobSignals signals, List<HandlerRegistration> registrations, RunnerSettings settings,
+      Clock clock, RandomGenerator random, JobObserver observer) {
     this.store = store;
     this.signals = signals;
     this.settings = settings;
@@ -59,7 +66,7 @@ public final class JobRunner implements AutoCloseable {
       if (workers.containsKey(name)) {
         throw new IllegalArgumentException("two handlers registered for subscription " + name);
       }
-      workers.put(name, new SubscriptionWorker(registration, store, settings, clock, random, handlers, completions, leases));
+      workers.put(name, new SubscriptionWorker(registration, store, settings, clock, random, handlers, completions, leases, observer));
     }
     this.subscriptions = registrations.stream().map(HandlerRegistration::subscription).toList();
     this.fifoWorkers = workers.values().stream().filter(w -> w.fifoPerKey()).toList();

@@ -4,6 +4,7 @@ import dev.relaybox.application.shared.jobs.ClaimRequest;
 import dev.relaybox.application.shared.jobs.ClaimedJob;
 import dev.relaybox.application.shared.jobs.HandlerRegistration;
 import dev.relaybox.application.shared.jobs.JobFailure;
+import dev.relaybox.application.shared.jobs.JobObserver;
 import dev.relaybox.application.shared.jobs.Outcome;
 import dev.relaybox.application.shared.jobs.Subscription;
 import dev.relaybox.application.shared.port.out.JobStore;
@@ -23,6 +24,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
+import dev.relaybox.domain.shared.Traceparent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -43,6 +45,7 @@ final class SubscriptionWorker {
   private final ExecutorService handlers;
   private final CompletionBatcher completions;
   private final LeaseBook leases;
+  private final JobObserver observer;
   private final Semaphore permits;
   private final int refillAt;
   private final Wakeup wakeup = new Wakeup();
@@ -54,7 +57,8 @@ final class SubscriptionWorker {
   private Thread loop;
 
   SubscriptionWorker(HandlerRegistration registration, JobStore store, RunnerSettings settings, Clock clock,
-      RandomGenerator random, ExecutorService handlers, CompletionBatcher completions, LeaseBook leases) {
+      RandomGenerator random, ExecutorService handlers, CompletionBatcher completions, LeaseBook leases,
+      JobObserver observer) {
     this.registration = registration;
     this.subscription = registration.subscription();
     this.store = store;
@@ -64,6 +68,7 @@ final class SubscriptionWorker {
     this.handlers = handlers;
     this.completions = completions;
     this.leases = leases;
+    this.observer = observer;
     this.permits = new Semaphore(subscription.concurrency());
     // Waiting for a quarter of the permits before claiming again keeps claims batched under a backlog.
     this.refillAt = Math.max(1, subscription.concurrency() / 4);
@@ -145,6 +150,9 @@ final class SubscriptionWorker {
         wakeup.await(settings.pollInterval());
         continue;
       }
+      if (!claimed.isEmpty()) {
+        observer.claimed(subscription.name(), claimed.size());
+      }
       for (ClaimedJob job : claimed) {
         permits.acquireUninterruptibly();
         leases.hold(job.ref());
@@ -157,13 +165,19 @@ final class SubscriptionWorker {
   }
 
   private void runAndSettle(ClaimedJob job) {
+    Map<String, String> context = logContext(job);
+    context.forEach(MDC::put);
     try {
       if (stopping) {
         giveBack(job);
         return;
       }
-      settle(job, run(job));
+      long started = System.nanoTime();
+      Outcome outcome = run(job, context);
+      observer.handlerFinished(subscription.name(), label(outcome), Duration.ofNanos(System.nanoTime() - started));
+      settle(job, outcome);
     } finally {
+      MDC.clear();
       permits.release();
       if (permits.availablePermits() >= refillAt) {
         wakeup.signal();
@@ -171,11 +185,28 @@ final class SubscriptionWorker {
     }
   }
 
-  private Outcome run(ClaimedJob job) {
-    Map<String, String> context = Map.of(
-        "jobId", Long.toString(job.id()),
-        "subscription", subscription.name(),
-        "requestId", job.header(OutboxEvent.CORRELATION_HEADER).orElse(""));
+  /**
+   * The MDC of every log line about this job, on the handler's thread and on the one settling its outcome: the job,
+   * its subscription, and the request id and W3C trace id of the call that caused it.
+   */
+  private Map<String, String> logContext(ClaimedJob job) {
+    Map<String, String> context = new java.util.LinkedHashMap<>();
+    context.put("jobId", Long.toString(job.id()));
+    context.put("subscription", subscription.name());
+    context.put("requestId", job.header(OutboxEvent.CORRELATION_HEADER).orElse(""));
+    job.header(OutboxEvent.TRACEPARENT_HEADER).flatMap(Traceparent::traceIdOf).ifPresent(traceId -> context.put("traceId", traceId));
+    return Map.copyOf(context);
+  }
+
+  private static String label(Outcome outcome) {
+    return switch (outcome) {
+      case Outcome.Done done -> "done";
+      case Outcome.Retry retry -> "retry";
+      case Outcome.Fail fail -> "fail";
+    };
+  }
+
+  private Outcome run(ClaimedJob job, Map<String, String> context) {
     Future<Outcome> attempt = handlers.submit(() -> {
       context.forEach(MDC::put);
       try {
@@ -210,6 +241,7 @@ final class SubscriptionWorker {
       switch (outcome) {
         case Outcome.Done done -> {
           completions.add(job.ref());
+          observer.completed(subscription.name());
           return;
         }
         case Outcome.Retry retry when subscription.retry().exhausted(job.attempt()) ->
@@ -217,6 +249,7 @@ final class SubscriptionWorker {
         case Outcome.Retry retry -> {
           Duration delay = subscription.retry().delayAfter(job.attempt(), retry.after(), random);
           store.retry(job.ref(), now.plus(delay), new JobFailure(job.attempt(), now, settings.node(), retry.reason()));
+          observer.retried(subscription.name());
           LOG.info("job {} of {} attempt {} will retry in {}: {}", job.id(), subscription.name(), job.attempt(), delay, retry.reason());
         }
         case Outcome.Fail fail -> bury(job, now, fail.reason());
@@ -231,6 +264,7 @@ final class SubscriptionWorker {
 
   private void bury(ClaimedJob job, Instant now, String reason) {
     store.bury(job.ref(), new JobFailure(job.attempt(), now, settings.node(), reason));
+    observer.dead(subscription.name());
     LOG.warn("job {} of {} is dead after attempt {}: {}", job.id(), subscription.name(), job.attempt(), reason);
   }
 

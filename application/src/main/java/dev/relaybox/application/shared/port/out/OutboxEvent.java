@@ -12,6 +12,8 @@ import java.util.UUID;
 public record OutboxEvent(UUID id, EventType type, String key, String payloadJson, Map<String, String> headers) {
   /** The header that carries the request id (or traceparent) of the call that caused the event into its jobs' logs. */
   public static final String CORRELATION_HEADER = "correlationId";
+  /** The W3C {@code traceparent} of the call that caused the event; its jobs log its trace id and pass it on. */
+  public static final String TRACEPARENT_HEADER = "traceparent";
 
   public OutboxEvent {
     Objects.requireNonNull(id, "id");

@@ -1,0 +1,202 @@
+package dev.relaybox.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.File;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The ops dashboard in real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}): log in, find
+ * the dead letter this test caused, replay it once Slack is healthy again and watch it get delivered; and show that
+ * markup in a description or an error stays text. Skips when Chromium is not installed; {@code .ci/run} installs it.
+ * With {@code -Drelaybox.dashboard.screenshot=<path>} the screenshot is also copied there (docs/dashboard.png).
+ */
+class DashboardBrowserTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static FakeSlack slack;
+  private static Relaybox relaybox;
+  private static TestApi api;
+  private static WebDriver browser;
+  private static Path profile;
+
+  @BeforeAll
+  static void start() throws IOException {
+    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "the dashboard browser test needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver):"
+            + " apt-get install -y chromium chromium-driver; skipping");
+    slack = new FakeSlack();
+    Map<String, String> env = TestConfigs.freshDatabase();
+    env.putAll(Map.of(
+        "RELAYBOX_SLACK_WEBHOOK_URL", slack.url(),
+        "RELAYBOX_SLACK_MAX_PER_SECOND", "1000",
+        "RELAYBOX_ROUTES", "sales=slack",
+        "RELAYBOX_CHANNEL_MAX_ATTEMPTS", "1",
+        "RELAYBOX_POLL_INTERVAL", "200ms"));
+    relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
+    api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
+
+    profile = Files.createTempDirectory("relaybox-chromium");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-dev-shm-usage", "--window-size=1280,1500", "--user-data-dir=" + profile);
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+        .usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+    browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (browser != null) browser.quit();
+    if (relaybox != null) relaybox.close();
+    if (slack != null) slack.close();
+    if (profile != null) {
+      try (var files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      }
+    }
+  }
+
+  @Test
+  void anOperatorReplaysADeadRequestAndSeesItDelivered() throws IOException {
+    String marker = marker();
+    slack.alwaysAnswer(marker, FakeSlack.Answer.status(500, "slack is down"));
+    String id = accepted("A customer wants a quote for 40 seats " + marker);
+    awaitStatus(id, "failed");
+
+    logIn();
+    WebElement row = waitFor(By.cssSelector("#dead tr[data-key='" + id + "']"));
+    assertTrue(row.getText().contains("slack 500"), row.getText());
+    String jobId = row.getAttribute("data-job-id");
+    click(By.id("show-" + jobId));
+    WebElement history = waitFor(By.cssSelector("#job-detail .history"));
+    assertTrue(history.getText().contains("slack 500: slack is down"), history.getText());
+
+    slack.clear(marker);
+    click(By.id("replay-" + jobId));
+    waitUntilText(By.id("action-result"), "replay: 1 of 1 done");
+
+    browser.findElement(By.id("lookup-id")).sendKeys(id);
+    click(By.cssSelector("#lookup button[type=submit]"));
+    new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(
+        By.cssSelector("#lookup-record dd[data-field='status']"), "delivered"));
+    assertEquals("slack", browser.findElement(By.cssSelector("#lookup-record dd[data-field='channel']")).getText());
+    new WebDriverWait(browser, WAIT).until(ExpectedConditions.invisibilityOfElementLocated(
+        By.cssSelector("#dead tr[data-key='" + id + "']")));
+    assertEquals(1, slack.acceptedFor(id));
+    // the next refresh shows the delivery in the queue table and the throughput chart
+    waitUntilText(By.cssSelector("#queues tr[data-subscription='assistance.delivery'] td:nth-child(7)"), "1");
+    waitFor(By.cssSelector("#chart rect.done"));
+    screenshot();
+  }
+
+  @Test
+  void markupFromDescriptionsAndErrorsIsShownAsText() {
+    String marker = marker();
+    String nasty = "<script>window.__xss='script'</script> \"><img src=x onerror=\"window.__xss='img'\"> " + marker;
+    slack.alwaysAnswer(marker, FakeSlack.Answer.status(404, "<img src=x onerror=\"window.__xss='error'\">"));
+    String id = accepted(nasty);
+    awaitStatus(id, "failed");
+
+    logIn();
+    WebElement row = waitFor(By.cssSelector("#dead tr[data-key='" + id + "']"));
+    assertTrue(row.getText().contains("<img src=x onerror="), "the error shows as text: " + row.getText());
+    browser.findElement(By.id("lookup-id")).sendKeys(id);
+    click(By.cssSelector("#lookup button[type=submit]"));
+    WebElement description = waitFor(By.cssSelector("#lookup-record dd[data-field='description']"));
+    assertEquals(nasty, description.getText());
+    assertEquals(0, browser.findElements(By.cssSelector("#lookup-result img, #dead img, #lookup-result script")).size());
+    assertNull(((JavascriptExecutor) browser).executeScript("return window.__xss === undefined ? null : window.__xss;"),
+        "no injected script ran");
+    slack.clear(marker);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------------------
+
+  private static void logIn() {
+    browser.get("http://127.0.0.1:" + relaybox.httpPort() + "/admin/ui");
+    assertEquals("", browser.getCurrentUrl().replaceAll("^[^?]*", ""), "nothing in the query string");
+    waitFor(By.id("key")).sendKeys(TestConfigs.ADMIN_KEY);
+    click(By.id("login-button"));
+    new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("app")));
+    assertTrue(!browser.getCurrentUrl().contains(TestConfigs.ADMIN_KEY), "the key never goes into the URL");
+  }
+
+  private static WebElement waitFor(By locator) {
+    return new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(locator));
+  }
+
+  private static void waitUntilText(By locator, String text) {
+    new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+  }
+
+  /** Clicks, retrying when the periodic refresh replaced the element in between. */
+  private static void click(By locator) {
+    new WebDriverWait(browser, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+      d.findElement(locator).click();
+      return true;
+    });
+  }
+
+  private static void screenshot() throws IOException {
+    File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+    Path target = Path.of("target", "dashboard.png");
+    Files.createDirectories(target.getParent());
+    Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    String copy = System.getProperty("relaybox.dashboard.screenshot");
+    if (copy != null && !copy.isBlank()) {
+      Files.copy(shot.toPath(), Path.of(copy), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static String accepted(String description) {
+    ObjectNode body = TestApi.JSON.createObjectNode().put("topic", "sales").put("description", description);
+    HttpResponse<String> response = api.post("/v1/assistance-requests", body.toString());
+    assertEquals(202, response.statusCode(), response.body());
+    return TestApi.json(response).get("id").asText();
+  }
+
+  private static JsonNode awaitStatus(String id, String status) {
+    JsonNode[] last = new JsonNode[1];
+    Await.until("request " + id + " to be " + status, WAIT, () -> {
+      last[0] = TestApi.json(api.get("/v1/assistance-requests/" + id));
+      return status.equals(last[0].get("status").asText());
+    }, () -> String.valueOf(last[0]));
+    return last[0];
+  }
+
+  private static String marker() {
+    return "m" + UUID.randomUUID().toString().replace("-", "");
+  }
+}
