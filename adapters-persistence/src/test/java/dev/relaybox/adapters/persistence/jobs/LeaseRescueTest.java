@@ -65,7 +65,8 @@ class LeaseRescueTest {
   void lateWritesFromTheNodeThatLostTheLeaseAreIgnored() {
     engine.register(commands("fenced", 5));
     long id = engine.enqueue(EnqueueJob.of("fenced", "{}"));
-    Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    // One millisecond ahead: the enqueue stamped run_at with microseconds that truncation would cut off.
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(1);
     ClaimedJob stale = engine.claimOne("fenced", "dead-node", t0, Duration.ofSeconds(1));
     Instant afterExpiry = t0.plusSeconds(2);
 
@@ -94,7 +95,8 @@ class LeaseRescueTest {
   void rescuingAJobThatUsedItsLastAttemptMakesItDead() {
     engine.register(commands("last-chance", 1));
     long id = engine.enqueue(EnqueueJob.of("last-chance", "{}"));
-    Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    // One millisecond ahead: the enqueue stamped run_at with microseconds that truncation would cut off.
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(1);
     engine.claimOne("last-chance", "dead-node", t0, Duration.ofSeconds(1));
 
     MaintenanceReport report = engine.store.maintain(t0.plusSeconds(2), t0.minus(Duration.ofDays(7)), 100).orElseThrow();
