@@ -128,10 +128,13 @@ public final class BenchMain {
         results.put("latency.noise.p99", noiseP99);
         results.put("latency.noise.max", noiseMax);
       }
+      if (config.runs("intake") || config.runs("e2e")) {
+        new AppBench(db, config, AppConfig.fromEnvironment()).run(results);
+      }
     }
     double minutes = (System.nanoTime() - started) / 60e9;
     results.note("duration", String.format(java.util.Locale.ROOT, "%.1f min", minutes));
-    Report report = new Report(config, machine, server, databaseDescription, results);
+    Report report = new Report(config, AppConfig.fromEnvironment(), machine, server, databaseDescription, results);
     String markdown = report.markdown();
     System.out.println();
     System.out.println(markdown);
