@@ -28,6 +28,7 @@ public final class JdbiJobStore implements JobStore {
   /** Advisory lock key for maintenance: ASCII "rbx-mnt". */
   static final long MAINTENANCE_LOCK = 0x7262782d6d6e74L;
 
+  /** In this order: {@link #claimedJob} reads them by position. */
   private static final String CLAIMED_COLUMNS =
       "j.id, j.subscription, j.event_id, j.event_type, j.job_key, j.payload::text AS payload, j.headers::text AS headers, j.attempts, j.created_at";
 
@@ -330,16 +331,17 @@ public final class JdbiJobStore implements JobStore {
         .list();
   }
 
+  /** Reads the columns of {@link #CLAIMED_COLUMNS} by position (no name lookup per column and row). */
   private ClaimedJob claimedJob(ResultSet rs) throws SQLException {
     return new ClaimedJob(
-        rs.getLong("id"),
-        rs.getString("subscription"),
-        Optional.ofNullable(rs.getObject("event_id", UUID.class)),
-        Optional.ofNullable(rs.getString("event_type")),
-        Optional.ofNullable(rs.getString("job_key")),
-        rs.getString("payload"),
-        headers.read(rs.getString("headers")),
-        rs.getInt("attempts"),
-        rs.getObject("created_at", OffsetDateTime.class).toInstant());
+        rs.getLong(1),
+        rs.getString(2),
+        Optional.ofNullable(rs.getObject(3, UUID.class)),
+        Optional.ofNullable(rs.getString(4)),
+        Optional.ofNullable(rs.getString(5)),
+        rs.getString(6),
+        headers.read(rs.getString(7)),
+        rs.getInt(8),
+        rs.getObject(9, OffsetDateTime.class).toInstant());
   }
 }

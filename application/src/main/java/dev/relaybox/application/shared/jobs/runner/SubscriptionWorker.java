@@ -12,16 +12,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +28,8 @@ import org.slf4j.MDC;
 
 /**
  * Claims and runs the jobs of one subscription on this node: claims only as many jobs as it has free permits, runs
- * each on a virtual thread under the subscription's timeout, and settles the outcome.
+ * each on its own virtual thread under the subscription's timeout (a task on the runner's shared timeout timer, not a
+ * second thread per job), and settles the outcome.
  */
 final class SubscriptionWorker {
   private static final Logger LOG = LoggerFactory.getLogger(SubscriptionWorker.class);
@@ -41,20 +41,22 @@ final class SubscriptionWorker {
   private final Clock clock;
   private final RandomGenerator random;
   private final ExecutorService handlers;
+  private final ScheduledExecutorService timeouts;
   private final CompletionBatcher completions;
   private final LeaseBook leases;
   private final Semaphore permits;
   private final int refillAt;
   private final Wakeup wakeup = new Wakeup();
   private final OutageLog outage;
-  private final Set<Future<Outcome>> attempts = ConcurrentHashMap.newKeySet();
+  private final Set<Attempt> attempts = ConcurrentHashMap.newKeySet();
   private volatile boolean claiming = true;
   private volatile boolean waitingForCompletions;
   private volatile boolean stopping;
   private Thread loop;
 
   SubscriptionWorker(HandlerRegistration registration, JobStore store, RunnerSettings settings, Clock clock,
-      RandomGenerator random, ExecutorService handlers, CompletionBatcher completions, LeaseBook leases) {
+      RandomGenerator random, ExecutorService handlers, ScheduledExecutorService timeouts, CompletionBatcher completions,
+      LeaseBook leases) {
     this.registration = registration;
     this.subscription = registration.subscription();
     this.store = store;
@@ -62,6 +64,7 @@ final class SubscriptionWorker {
     this.clock = clock;
     this.random = random;
     this.handlers = handlers;
+    this.timeouts = timeouts;
     this.completions = completions;
     this.leases = leases;
     this.permits = new Semaphore(subscription.concurrency());
@@ -107,11 +110,11 @@ final class SubscriptionWorker {
   }
 
   /**
-   * Interrupts the handlers still running (shutdown grace is over). Only the handlers' threads are interrupted: the
-   * threads waiting for them then record a retry, which needs a database connection that an interrupt would break.
+   * Interrupts the handlers still running (shutdown grace is over). Only the handlers' threads are interrupted; the
+   * retry is recorded on another thread, since it needs a database connection that an interrupt would break.
    */
   void interruptHandlers() {
-    attempts.forEach(attempt -> attempt.cancel(true));
+    attempts.forEach(attempt -> expire(attempt.job, attempt, "interrupted by shutdown"));
   }
 
   int inFlight() {
@@ -157,50 +160,90 @@ final class SubscriptionWorker {
   }
 
   private void runAndSettle(ClaimedJob job) {
-    try {
-      if (stopping) {
+    if (stopping) {
+      try {
         giveBack(job);
-        return;
+      } finally {
+        releasePermit();
       }
-      settle(job, run(job));
+      return;
+    }
+    // The handler runs on this virtual thread. Its timeout is a task on the shared timer that, if it fires first,
+    // interrupts this thread and settles the job as a retry on another thread; whichever side claims the attempt
+    // first settles it, so an outcome is recorded once and a runaway handler cannot hold the settle back.
+    Attempt attempt = new Attempt(job, Thread.currentThread());
+    attempts.add(attempt);
+    Outcome outcome;
+    MDC.put("jobId", Long.toString(job.id()));
+    MDC.put("subscription", subscription.name());
+    MDC.put("requestId", job.header(OutboxEvent.CORRELATION_HEADER).orElse(""));
+    try {
+      attempt.timeout = timeouts.schedule(() -> expire(job, attempt, "handler timed out after " + subscription.timeout()),
+          subscription.timeout().toNanos(), TimeUnit.NANOSECONDS);
+      outcome = registration.handler().handle(job);
+    } catch (Throwable e) {
+      outcome = Outcome.retry("handler threw " + e);
     } finally {
-      permits.release();
-      if (permits.availablePermits() >= refillAt) {
-        wakeup.signal();
-      }
+      MDC.clear();
+    }
+    if (!attempt.finish()) {
+      return; // timed out or interrupted by shutdown: the other side settled it and releases the permit
+    }
+    attempts.remove(attempt);
+    attempt.timeout.cancel(false);
+    if (Thread.interrupted()) {
+      // An interrupt meant for the handler (it may have swallowed it) must not break the JDBC calls of the settle.
+      LOG.debug("job {} of {}: cleared a leftover interrupt before recording its outcome", job.id(), subscription.name());
+    }
+    try {
+      settle(job, outcome);
+    } finally {
+      releasePermit();
     }
   }
 
-  private Outcome run(ClaimedJob job) {
-    Map<String, String> context = Map.of(
-        "jobId", Long.toString(job.id()),
-        "subscription", subscription.name(),
-        "requestId", job.header(OutboxEvent.CORRELATION_HEADER).orElse(""));
-    Future<Outcome> attempt = handlers.submit(() -> {
-      context.forEach(MDC::put);
+  /** The attempt ran out of time (or shutdown grace): interrupt its handler and record a retry on another thread. */
+  private void expire(ClaimedJob job, Attempt attempt, String reason) {
+    if (!attempt.finish()) {
+      return; // the handler returned first
+    }
+    attempts.remove(attempt);
+    attempt.thread.interrupt();
+    Runnable settleRetry = () -> {
       try {
-        return registration.handler().handle(job);
+        settle(job, Outcome.retry(reason));
       } finally {
-        MDC.clear();
+        releasePermit();
       }
-    });
-    attempts.add(attempt);
+    };
     try {
-      return attempt.get(subscription.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      attempt.cancel(true);
-      return Outcome.retry("handler timed out after " + subscription.timeout());
-    } catch (CancellationException e) {
-      return Outcome.retry("interrupted by shutdown");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return Outcome.retry("handler threw " + cause);
-    } catch (InterruptedException e) {
-      attempt.cancel(true);
-      Thread.currentThread().interrupt();
-      return Outcome.retry("interrupted by shutdown");
-    } finally {
-      attempts.remove(attempt);
+      handlers.execute(settleRetry);
+    } catch (RejectedExecutionException e) {
+      Thread.ofVirtual().name("jobs-" + subscription.name() + "-settle").start(settleRetry);
+    }
+  }
+
+  private void releasePermit() {
+    permits.release();
+    if (permits.availablePermits() >= refillAt) {
+      wakeup.signal();
+    }
+  }
+
+  /** One running attempt: its handler's thread and its pending timeout; exactly one side gets to finish it. */
+  private static final class Attempt {
+    final ClaimedJob job;
+    final Thread thread;
+    final AtomicBoolean finished = new AtomicBoolean();
+    volatile ScheduledFuture<?> timeout;
+
+    Attempt(ClaimedJob job, Thread thread) {
+      this.job = job;
+      this.thread = thread;
+    }
+
+    boolean finish() {
+      return finished.compareAndSet(false, true);
     }
   }
 
