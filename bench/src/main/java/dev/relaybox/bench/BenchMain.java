@@ -68,13 +68,16 @@ public final class BenchMain {
         peer.run(config, WARMUP_JOBS);
       }
       List<Double> drainRates = new ArrayList<>();
+      List<Double> drainCpu = new ArrayList<>();
       List<Double> rawRates = new ArrayList<>();
       List<Double> peerRates = new ArrayList<>();
       List<Double> growthRates = new ArrayList<>();
       for (int i = 1; i <= config.runs(); i++) {
         if (config.runs("drain") || config.runs("growth")) {
           db.resetEngineTables();
-          drainRates.add(drain.run(config, config.jobs(), "round " + i + " drain").jobsPerSecond());
+          DrainBench.Result d = drain.run(config, config.jobs(), "round " + i + " drain");
+          drainRates.add(d.jobsPerSecond());
+          drainCpu.add(d.cpuMicrosPerJob());
         }
         if (config.runs("growth")) {
           growthRates.add(historyDrain.run(config, config.jobs(), "round " + i + " drain with history").jobsPerSecond());
@@ -87,6 +90,7 @@ public final class BenchMain {
         }
       }
       if (!drainRates.isEmpty()) results.put("drain", drainRates);
+      if (!drainCpu.isEmpty()) results.put("drain.cpu", drainCpu);
       if (!rawRates.isEmpty()) results.put("raw", rawRates);
       if (!peerRates.isEmpty()) results.put("dbscheduler", peerRates);
       if (!growthRates.isEmpty()) {

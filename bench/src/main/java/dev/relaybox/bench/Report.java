@@ -84,6 +84,7 @@ final class Report {
 
     md.append("| # | measurement | median | min – max | per run |\n|---|---|---:|---:|---|\n");
     measurement(md, "1", "drain: Relaybox runner, empty history (jobs/s)", "drain", "%.0f");
+    measurement(md, "1", "drain: the bench JVM's CPU time per job (µs; the runner's own work, all threads)", "drain.cpu", "%.1f");
     measurement(md, "2", "raw SQL ceiling, claim + complete loop (jobs/s)", "raw", "%.0f");
     measurement(md, "3", "db-scheduler, lock-and-fetch (jobs/s)", "dbscheduler", "%.0f");
     measurement(md, "4", "latency p50, handler start − created_at (ms)", "latency.p50", "%.2f");
