@@ -1,26 +1,53 @@
 #!/usr/bin/env bash
-# Builds what the bench needs and runs every engine benchmark; writes docs/benchmarks.md and bench/results/*.json.
+# Builds the jar and the bench, runs the benchmarks; writes docs/benchmarks.md and bench/results/*.json.
 #
-#   bench/run.sh                      # embedded PostgreSQL in a temp directory
+#   bench/run.sh                      # everything (~20 min), embedded PostgreSQL (fsync on) in a temp directory
+#   bench/run.sh intake e2e           # a subset: scenario names, or the groups "engine" and "app"
 #   DATABASE_URL=postgres://u:p@host:5432/db bench/run.sh
-#   BENCH_SCENARIOS=drain,latency BENCH_RUNS=5 bench/run.sh
-#   BENCH_JFR=1 bench/run.sh          # also record a JFR file in bench/results/
+#   BENCH_RUNS=5 bench/run.sh engine
+#   BENCH_JFR=1 bench/run.sh          # also record a JFR file of the bench JVM in bench/results/
 #
+# Scenarios: drain, raw, dbscheduler, latency, growth (the engine in this JVM); intake, e2e (the real jar as a process,
+# with wrk, pgbench and a loopback Slack sink; they also measure the jar's footprint); sweep (not in "all").
 # Knobs (environment): BENCH_RUNS, BENCH_JOBS, BENCH_CONCURRENCY, BENCH_CLAIM_BATCH, BENCH_POOL, BENCH_HISTORY,
-# BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_DBS_THREADS, BENCH_SCENARIOS (drain,raw,dbscheduler,latency,growth,sweep),
-# BENCH_JAVA_OPTS.
+# BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_DBS_THREADS, BENCH_SCENARIOS, BENCH_JAVA_OPTS (bench JVM),
+# BENCH_APP_JAVA_OPTS (the jar, default -Xmx256m), BENCH_INTAKE_CONCURRENCY (1,16,64), BENCH_INTAKE_SECONDS (15),
+# BENCH_E2E_RATES (200,1000), BENCH_E2E_SECONDS (60).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+
+if [[ $# -gt 0 ]]; then
+  scenarios=()
+  for arg in "$@"; do
+    case "$arg" in
+      all) scenarios+=(drain raw dbscheduler latency growth intake e2e) ;;
+      engine) scenarios+=(drain raw dbscheduler latency growth) ;;
+      app) scenarios+=(intake e2e) ;;
+      drain|raw|dbscheduler|latency|growth|intake|e2e|sweep) scenarios+=("$arg") ;;
+      *) echo "unknown scenario '$arg' (drain raw dbscheduler latency growth intake e2e sweep, or engine / app / all)" >&2; exit 2 ;;
+    esac
+  done
+  BENCH_SCENARIOS="$(IFS=,; echo "${scenarios[*]}")"
+  export BENCH_SCENARIOS
+fi
+
+scenarios_now="${BENCH_SCENARIOS:-drain,raw,dbscheduler,latency,growth,intake,e2e}"
+if [[ ",$scenarios_now," == *,intake,* ]]; then
+  command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+  command -v pgbench >/dev/null || [[ -x /usr/lib/postgresql/15/bin/pgbench ]] \
+    || { echo "pgbench is missing: apt-get install -y postgresql-client (Debian ships pgbench with it)" >&2; exit 1; }
+fi
 
 if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-./mvnw -B -q install -DskipTests -pl bench -am
-./mvnw -B -q dependency:build-classpath -pl bench -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+# One reactor build: the runnable jar (bootstrap/target/relaybox.jar) and the bench's classpath, resolved to this
+# checkout's module jars, not to whatever snapshots sit in ~/.m2.
+./mvnw -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
 
 mkdir -p bench/results
 opts=(-Xms1g -Xmx2g -XX:+UseParallelGC)

@@ -107,6 +107,15 @@ final class BenchDatabase implements AutoCloseable {
     }
   }
 
+  String text(String sql) {
+    try (Connection c = target.connect("relaybox-bench"); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("bench query failed: " + e.getMessage(), e);
+    }
+  }
+
   long count(String sql) {
     try (Connection c = target.connect("relaybox-bench"); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
       rs.next();

@@ -68,13 +68,16 @@ public final class BenchMain {
         peer.run(config, WARMUP_JOBS);
       }
       List<Double> drainRates = new ArrayList<>();
+      List<Double> drainCpu = new ArrayList<>();
       List<Double> rawRates = new ArrayList<>();
       List<Double> peerRates = new ArrayList<>();
       List<Double> growthRates = new ArrayList<>();
       for (int i = 1; i <= config.runs(); i++) {
         if (config.runs("drain") || config.runs("growth")) {
           db.resetEngineTables();
-          drainRates.add(drain.run(config, config.jobs(), "round " + i + " drain").jobsPerSecond());
+          DrainBench.Result d = drain.run(config, config.jobs(), "round " + i + " drain");
+          drainRates.add(d.jobsPerSecond());
+          drainCpu.add(d.cpuMicrosPerJob());
         }
         if (config.runs("growth")) {
           growthRates.add(historyDrain.run(config, config.jobs(), "round " + i + " drain with history").jobsPerSecond());
@@ -87,6 +90,7 @@ public final class BenchMain {
         }
       }
       if (!drainRates.isEmpty()) results.put("drain", drainRates);
+      if (!drainCpu.isEmpty()) results.put("drain.cpu", drainCpu);
       if (!rawRates.isEmpty()) results.put("raw", rawRates);
       if (!peerRates.isEmpty()) results.put("dbscheduler", peerRates);
       if (!growthRates.isEmpty()) {
@@ -128,10 +132,13 @@ public final class BenchMain {
         results.put("latency.noise.p99", noiseP99);
         results.put("latency.noise.max", noiseMax);
       }
+      if (config.runs("intake") || config.runs("e2e")) {
+        new AppBench(db, config, AppConfig.fromEnvironment()).run(results);
+      }
     }
     double minutes = (System.nanoTime() - started) / 60e9;
     results.note("duration", String.format(java.util.Locale.ROOT, "%.1f min", minutes));
-    Report report = new Report(config, machine, server, databaseDescription, results);
+    Report report = new Report(config, AppConfig.fromEnvironment(), machine, server, databaseDescription, results);
     String markdown = report.markdown();
     System.out.println();
     System.out.println(markdown);

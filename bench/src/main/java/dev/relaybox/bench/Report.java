@@ -3,6 +3,7 @@ package dev.relaybox.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,13 +17,15 @@ final class Report {
   static final String END = "<!-- bench:end -->";
 
   private final BenchConfig config;
+  private final AppConfig app;
   private final Map<String, String> machine;
   private final Map<String, String> server;
   private final String database;
   private final Results results;
 
-  Report(BenchConfig config, Map<String, String> machine, Map<String, String> server, String database, Results results) {
+  Report(BenchConfig config, AppConfig app, Map<String, String> machine, Map<String, String> server, String database, Results results) {
     this.config = config;
+    this.app = app;
     this.machine = machine;
     this.server = server;
     this.database = database;
@@ -43,7 +46,8 @@ final class Report {
 
     var settings = Engine.settings(config);
     md.append("| settings | |\n|---|---|\n");
-    row(md, "runs per measurement", config.runs() + " measured rounds after one warm-up of 20,000 jobs per contender; each round runs drain, drain with history, raw ceiling and db-scheduler back to back, so host noise hits all of them");
+    row(md, "scenarios", String.join(", ", config.scenarios()));
+    row(md, "runs per measurement", config.runs() + " measured rounds after one warm-up of 20,000 jobs per contender; each round runs drain, drain with history, raw ceiling and db-scheduler back to back, so host noise hits all of them; the jar rows (6–8) run after them, in as many rounds, each on a freshly started jar");
     row(md, "backlog", String.format(Locale.ROOT, "%,d jobs, bulk-loaded before the consumer starts, then VACUUM ANALYZE + CHECKPOINT", config.jobs()));
     row(md, "Relaybox subscription", "no-op handler (`Outcome.done()`), concurrency " + config.concurrency() + ", not FIFO");
     row(md, "Relaybox runner", "claimBatch " + settings.claimBatch() + ", completion batch ≤ 1,000, lease " + settings.lease().toSeconds()
@@ -58,10 +62,29 @@ final class Report {
         + "`JdbiJobs.enqueue` per `JdbiUnitOfWork` transaction from 4 producer threads");
     row(md, "growth", String.format(Locale.ROOT, "%,d done jobs (finished over the last 6 days) bulk-inserted, VACUUM ANALYZE, then the "
         + "drain above, in a second database on the same server (job table %s)", config.history(), results.notes().getOrDefault("growth.table", "?")));
+    if (config.runs("intake") || config.runs("e2e")) {
+      row(md, "the jar", "`" + app.jar() + "` as its own process (`java " + String.join(" ", app.javaOpts()) + " -jar …`; JVM chose: "
+          + results.notes().getOrDefault("app.heap", "?") + "), a fresh start per round on emptied tables, `DATABASE_URL` = the server above "
+          + "(pool 20, default), `RELAYBOX_ROUTES=sales=slack`, Slack = a loopback sink in the bench JVM answering `ok` at once, "
+          + "`RELAYBOX_SLACK_MAX_PER_SECOND`/`_BURST` 100000, other settings default (delivery concurrency 32, Slack calls in flight 8)");
+      row(md, "intake", "`" + IntakeBench.wrkVersion() + "`, `-t min(2,c) -c c -d " + app.intakeSeconds() + "s`, closed loop, the POST "
+          + "of the README walkthrough (no Idempotency-Key), after a " + 5 + " s warm-up at c16; the jar delivers what it accepts "
+          + "meanwhile, and the bench waits until every request is delivered before the next measurement");
+      row(md, "intake ceiling", "`" + IntakeBench.pgbenchVersion() + " -n -M prepared -c c -j min(2,c) -T " + app.intakeSeconds()
+          + "`, one transaction per request: BEGIN; the assistance_request INSERT of `JdbiAssistanceRequests.add`; the outbox_event "
+          + "INSERT + `pg_notify` of `JdbiOutbox.publish`; END; time-ordered ids like the app's; same database, same jar running "
+          + "(it relays and delivers these rows too); p50/p99/max from pgbench's per-transaction log");
+      row(md, "end to end", "open loop: " + app.e2eRates() + " requests/s for " + app.e2eSeconds() + " s each, one virtual thread per "
+          + "request (java.net.http), latency = the sink's arrival time of the Slack message − the arrival of its `202`, same JVM "
+          + "clock; delivered counted by request id at the sink");
+      row(md, "footprint", "peak RSS = `VmHWM` of the jar's `/proc/<pid>/status` at the end of each round (after rows 1 and 3); "
+          + "time to ready = process start → first `200` from `/health/ready` (10 ms polls), external (already migrated) database");
+    }
     md.append('\n');
 
     md.append("| # | measurement | median | min – max | per run |\n|---|---|---:|---:|---|\n");
     measurement(md, "1", "drain: Relaybox runner, empty history (jobs/s)", "drain", "%.0f");
+    measurement(md, "1", "drain: the bench JVM's CPU time per job (µs; the runner's own work, all threads)", "drain.cpu", "%.1f");
     measurement(md, "2", "raw SQL ceiling, claim + complete loop (jobs/s)", "raw", "%.0f");
     measurement(md, "3", "db-scheduler, lock-and-fetch (jobs/s)", "dbscheduler", "%.0f");
     measurement(md, "4", "latency p50, handler start − created_at (ms)", "latency.p50", "%.2f");
@@ -73,6 +96,20 @@ final class Report {
     measurement(md, "4", "host noise during latency runs: 1 ms sleep overshoot p99 (ms)", "latency.noise.p99", "%.2f");
     measurement(md, "4", "host noise during latency runs: 1 ms sleep overshoot max (ms)", "latency.noise.max", "%.2f");
     measurement(md, "5", "drain with history (jobs/s)", "growth", "%.0f");
+    for (int c : app.intakeConcurrency()) {
+      measurement(md, "6", "intake c" + c + ": POST accepted/s (wrk)", "intake.c" + c + ".rate", "%.0f");
+      measurement(md, "6", "intake c" + c + ": latency p50 / p99 / max (ms)", "intake.c" + c, null);
+      measurement(md, "6", "ceiling c" + c + ": pgbench tps, same rows", "ceiling.c" + c + ".rate", "%.0f");
+      measurement(md, "6", "ceiling c" + c + ": latency p50 / p99 / max (ms)", "ceiling.c" + c, null);
+    }
+    for (int r : app.e2eRates()) {
+      measurement(md, "7", "end to end " + r + "/s: accepted→delivered p50 / p99 / max (ms)", "e2e.r" + r, null);
+      measurement(md, "7", "end to end " + r + "/s: accepted", "e2e.r" + r + ".accepted", "%.0f");
+      measurement(md, "7", "end to end " + r + "/s: delivered (distinct ids at the sink)", "e2e.r" + r + ".delivered", "%.0f");
+      measurement(md, "7", "end to end " + r + "/s: achieved send rate (/s)", "e2e.r" + r + ".rate", "%.0f");
+    }
+    measurement(md, "8", "jar peak RSS (MiB)", "footprint.rss", "%.0f");
+    measurement(md, "8", "jar time to ready (ms)", "footprint.ready", "%.0f");
     md.append('\n');
 
     md.append("| ratio (of medians) | value | target | met |\n|---|---:|---|---|\n");
@@ -81,8 +118,24 @@ final class Report {
     ratio(md, "latency p50", median("latency.p50"), "%.2f ms", "≤ 10 ms", v -> v <= 10);
     ratio(md, "latency p99", median("latency.p99"), "%.2f ms", "≤ 50 ms", v -> v <= 50);
     ratio(md, "drain with history / empty drain", div("growth", "drain").map(v -> v * 100), "%.0f %%", "≥ 90 %", v -> v >= 90);
+    for (int c : app.intakeConcurrency()) {
+      ratio(md, "intake / pgbench ceiling at c" + c, div("intake.c" + c + ".rate", "ceiling.c" + c + ".rate").map(v -> v * 100), "%.0f %%",
+          c == 64 ? "≥ 80 %" : "(none)", v -> c != 64 || v >= 80);
+    }
+    for (int r : app.e2eRates()) {
+      int rate = r;
+      ratio(md, "end to end p99 at " + r + "/s", median("e2e.r" + r + ".p99"), "%.1f ms", r == 200 ? "≤ 100 ms" : "(none)",
+          v -> rate != 200 || v <= 100);
+      results.stats("e2e.r" + r + ".accepted").ifPresent(a -> results.stats("e2e.r" + r + ".delivered").ifPresent(d -> {
+        boolean same = a.values().equals(d.values());
+        md.append("| delivered == accepted at ").append(rate).append("/s | ").append(same ? "every run" : "**not in every run**")
+            .append(" | equal | ").append(same ? "yes" : "**no**").append(" |\n");
+      }));
+    }
+    ratio(md, "jar peak RSS", results.stats("footprint.rss").map(Stats::max), "%.0f MiB (max of runs)", "≤ 512 MB", v -> v <= 512);
+    ratio(md, "time to ready", median("footprint.ready"), "%.0f ms", "≤ 5 s", v -> v <= 5000);
     results.notes().forEach((k, v) -> {
-      if (k.startsWith("sweep")) {
+      if (k.startsWith("sweep") || k.startsWith("intake.mismatch") || k.startsWith("ceiling.failed")) {
         md.append("\n- ").append(k).append(": ").append(v);
       }
     });
@@ -103,9 +156,32 @@ final class Report {
   }
 
   private void measurement(StringBuilder md, String number, String label, String key, String pattern) {
+    if (pattern == null) {
+      triple(md, number, label, key);
+      return;
+    }
     results.stats(key).ifPresent(s -> md.append("| ").append(number).append(" | ").append(label).append(" | ")
         .append(fmt(pattern, s.median())).append(" | ").append(fmt(pattern, s.min())).append(" – ").append(fmt(pattern, s.max()))
         .append(" | ").append(String.join(", ", s.values().stream().map(v -> fmt(pattern, v)).toList())).append(" |\n"));
+  }
+
+  /** p50 / p99 / max of one run per cell: medians, then min – max of each, then each run. */
+  private void triple(StringBuilder md, String number, String label, String key) {
+    var p50 = results.stats(key + ".p50");
+    var p99 = results.stats(key + ".p99");
+    var max = results.stats(key + ".max");
+    if (p50.isEmpty() || p99.isEmpty() || max.isEmpty()) {
+      return;
+    }
+    List<String> runs = new java.util.ArrayList<>();
+    for (int i = 0; i < p50.get().values().size(); i++) {
+      runs.add(fmt("%.1f", p50.get().values().get(i)) + " / " + fmt("%.1f", p99.get().values().get(i)) + " / "
+          + fmt("%.1f", max.get().values().get(i)));
+    }
+    md.append("| ").append(number).append(" | ").append(label).append(" | ")
+        .append(fmt("%.1f", p50.get().median())).append(" / ").append(fmt("%.1f", p99.get().median())).append(" / ")
+        .append(fmt("%.1f", max.get().median())).append(" | p99 ").append(fmt("%.1f", p99.get().min())).append(" – ")
+        .append(fmt("%.1f", p99.get().max())).append(" | ").append(String.join("; ", runs)).append(" |\n");
   }
 
   private void ratio(StringBuilder md, String label, Optional<Double> value, String pattern, String target,

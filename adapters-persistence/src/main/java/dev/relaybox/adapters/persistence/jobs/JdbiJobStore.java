@@ -9,10 +9,13 @@ import dev.relaybox.application.shared.jobs.MaintenanceReport;
 import dev.relaybox.application.shared.jobs.RelayResult;
 import dev.relaybox.application.shared.jobs.Subscription;
 import dev.relaybox.application.shared.port.out.JobStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,12 +25,14 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.postgresql.PGConnection;
 
 /** The job tables as the runner uses them. Each method is one short transaction. */
 public final class JdbiJobStore implements JobStore {
   /** Advisory lock key for maintenance: ASCII "rbx-mnt". */
   static final long MAINTENANCE_LOCK = 0x7262782d6d6e74L;
 
+  /** In this order: {@link #claimedJob} reads them by position. */
   private static final String CLAIMED_COLUMNS =
       "j.id, j.subscription, j.event_id, j.event_type, j.job_key, j.payload::text AS payload, j.headers::text AS headers, j.attempts, j.created_at";
 
@@ -130,16 +135,33 @@ public final class JdbiJobStore implements JobStore {
     if (jobs.isEmpty()) {
       return;
     }
+    // The hottest statement of the engine (one per completion batch of up to 1,000 jobs): plain JDBC with primitive
+    // arrays, which the driver sends in binary, instead of boxed lists that Jdbi's argument binding turns into text.
     List<JobRef> sorted = byId(jobs);
-    jdbi.useHandle(h -> h.createUpdate("""
-            UPDATE job j SET state = 'done', finished_at = :now, lease_owner = NULL, lease_until = NULL
-            FROM unnest(:ids, :attempts) AS c(id, attempt)
-            WHERE j.id = c.id AND j.attempts = c.attempt AND j.state = 'running'""")
-        .bindArray("ids", Long.class, ids(sorted))
-        .bindArray("attempts", Integer.class, attempts(sorted))
-        .bind("now", now)
-        .execute());
+    long[] ids = new long[sorted.size()];
+    int[] attempts = new int[sorted.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = sorted.get(i).id();
+      attempts[i] = sorted.get(i).attempt();
+    }
+    jdbi.useHandle(h -> {
+      Connection c = h.getConnection();
+      try (PreparedStatement update = c.prepareStatement(COMPLETE)) {
+        PGConnection pg = c.unwrap(PGConnection.class);
+        update.setObject(1, now.atOffset(ZoneOffset.UTC));
+        update.setArray(2, pg.createArrayOf("int8", ids));
+        update.setArray(3, pg.createArrayOf("int4", attempts));
+        update.executeUpdate();
+      } catch (SQLException e) {
+        throw new IllegalStateException("could not complete " + ids.length + " jobs: " + e.getMessage(), e);
+      }
+    });
   }
+
+  private static final String COMPLETE = """
+      UPDATE job j SET state = 'done', finished_at = ?, lease_owner = NULL, lease_until = NULL
+      FROM unnest(?::bigint[], ?::integer[]) AS c(id, attempt)
+      WHERE j.id = c.id AND j.attempts = c.attempt AND j.state = 'running'""";
 
   @Override
   public boolean retry(JobRef job, Instant runAt, JobFailure failure) {
@@ -330,16 +352,17 @@ public final class JdbiJobStore implements JobStore {
         .list();
   }
 
+  /** Reads the columns of {@link #CLAIMED_COLUMNS} by position (no name lookup per column and row). */
   private ClaimedJob claimedJob(ResultSet rs) throws SQLException {
     return new ClaimedJob(
-        rs.getLong("id"),
-        rs.getString("subscription"),
-        Optional.ofNullable(rs.getObject("event_id", UUID.class)),
-        Optional.ofNullable(rs.getString("event_type")),
-        Optional.ofNullable(rs.getString("job_key")),
-        rs.getString("payload"),
-        headers.read(rs.getString("headers")),
-        rs.getInt("attempts"),
-        rs.getObject("created_at", OffsetDateTime.class).toInstant());
+        rs.getLong(1),
+        rs.getString(2),
+        Optional.ofNullable(rs.getObject(3, UUID.class)),
+        Optional.ofNullable(rs.getString(4)),
+        Optional.ofNullable(rs.getString(5)),
+        rs.getString(6),
+        headers.read(rs.getString(7)),
+        rs.getInt(8),
+        rs.getObject(9, OffsetDateTime.class).toInstant());
   }
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ public final class JobRunner implements AutoCloseable {
   private final Map<String, SubscriptionWorker> workers = new LinkedHashMap<>();
   private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timers;
+  private final ScheduledExecutorService timeouts;
   private final LeaseBook leases = new LeaseBook();
   private final CompletionBatcher completions;
   private final OutboxRelayLoop relay;
@@ -60,13 +62,19 @@ public final class JobRunner implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("job-timers").daemon().factory());
+    // Handler timeouts: one task per running job, almost all cancelled when the handler returns, so cancelled tasks
+    // must leave the queue at once. Their own thread, so a slow heartbeat never delays a timeout.
+    ScheduledThreadPoolExecutor timeoutTimer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("job-timeouts").daemon().factory());
+    timeoutTimer.setRemoveOnCancelPolicy(true);
+    this.timeouts = timeoutTimer;
     this.completions = new CompletionBatcher(store, clock, 1_000, settings.pollInterval(), this::afterCompletionsWritten);
     for (HandlerRegistration registration : registrations) {
       String name = registration.subscription().name();
       if (workers.containsKey(name)) {
         throw new IllegalArgumentException("two handlers registered for subscription " + name);
       }
-      workers.put(name, new SubscriptionWorker(registration, store, settings, clock, random, handlers, completions, leases, observer));
+      workers.put(name, new SubscriptionWorker(registration, store, settings, clock, random, handlers, timeouts, completions, leases,
+          observer));
     }
     this.subscriptions = registrations.stream().map(HandlerRegistration::subscription).toList();
     this.fifoWorkers = workers.values().stream().filter(w -> w.fifoPerKey()).toList();
@@ -162,6 +170,7 @@ public final class JobRunner implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       timers.shutdownNow();
+      timeouts.shutdownNow();
     }
     LOG.info("job runner stopped");
   }

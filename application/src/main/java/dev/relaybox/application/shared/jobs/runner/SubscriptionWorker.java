@@ -4,10 +4,10 @@ import dev.relaybox.application.shared.jobs.ClaimRequest;
 import dev.relaybox.application.shared.jobs.ClaimedJob;
 import dev.relaybox.application.shared.jobs.HandlerRegistration;
 import dev.relaybox.application.shared.jobs.JobFailure;
-import dev.relaybox.application.shared.jobs.JobObserver;
 import dev.relaybox.application.shared.jobs.Outcome;
 import dev.relaybox.application.shared.jobs.Subscription;
 import dev.relaybox.application.shared.port.out.JobStore;
+import dev.relaybox.application.shared.jobs.JobObserver;
 import dev.relaybox.application.shared.port.out.OutboxEvent;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,14 +15,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import dev.relaybox.domain.shared.Traceparent;
 import org.slf4j.Logger;
@@ -31,7 +31,8 @@ import org.slf4j.MDC;
 
 /**
  * Claims and runs the jobs of one subscription on this node: claims only as many jobs as it has free permits, runs
- * each on a virtual thread under the subscription's timeout, and settles the outcome.
+ * each on its own virtual thread under the subscription's timeout (a task on the runner's shared timeout timer, not a
+ * second thread per job), and settles the outcome.
  */
 final class SubscriptionWorker {
   private static final Logger LOG = LoggerFactory.getLogger(SubscriptionWorker.class);
@@ -43,6 +44,7 @@ final class SubscriptionWorker {
   private final Clock clock;
   private final RandomGenerator random;
   private final ExecutorService handlers;
+  private final ScheduledExecutorService timeouts;
   private final CompletionBatcher completions;
   private final LeaseBook leases;
   private final JobObserver observer;
@@ -50,15 +52,15 @@ final class SubscriptionWorker {
   private final int refillAt;
   private final Wakeup wakeup = new Wakeup();
   private final OutageLog outage;
-  private final Set<Future<Outcome>> attempts = ConcurrentHashMap.newKeySet();
+  private final Set<Attempt> attempts = ConcurrentHashMap.newKeySet();
   private volatile boolean claiming = true;
   private volatile boolean waitingForCompletions;
   private volatile boolean stopping;
   private Thread loop;
 
   SubscriptionWorker(HandlerRegistration registration, JobStore store, RunnerSettings settings, Clock clock,
-      RandomGenerator random, ExecutorService handlers, CompletionBatcher completions, LeaseBook leases,
-      JobObserver observer) {
+      RandomGenerator random, ExecutorService handlers, ScheduledExecutorService timeouts, CompletionBatcher completions,
+      LeaseBook leases, JobObserver observer) {
     this.registration = registration;
     this.subscription = registration.subscription();
     this.store = store;
@@ -66,6 +68,7 @@ final class SubscriptionWorker {
     this.clock = clock;
     this.random = random;
     this.handlers = handlers;
+    this.timeouts = timeouts;
     this.completions = completions;
     this.leases = leases;
     this.observer = observer;
@@ -112,11 +115,11 @@ final class SubscriptionWorker {
   }
 
   /**
-   * Interrupts the handlers still running (shutdown grace is over). Only the handlers' threads are interrupted: the
-   * threads waiting for them then record a retry, which needs a database connection that an interrupt would break.
+   * Interrupts the handlers still running (shutdown grace is over). Only the handlers' threads are interrupted; the
+   * retry is recorded on another thread, since it needs a database connection that an interrupt would break.
    */
   void interruptHandlers() {
-    attempts.forEach(attempt -> attempt.cancel(true));
+    attempts.forEach(attempt -> expire(attempt.job, attempt, "interrupted by shutdown"));
   }
 
   int inFlight() {
@@ -150,13 +153,13 @@ final class SubscriptionWorker {
         wakeup.await(settings.pollInterval());
         continue;
       }
-      if (!claimed.isEmpty()) {
-        observer.claimed(subscription.name(), claimed.size());
-      }
       for (ClaimedJob job : claimed) {
         permits.acquireUninterruptibly();
         leases.hold(job.ref());
         handlers.execute(() -> runAndSettle(job));
+      }
+      if (!claimed.isEmpty()) {
+        observer.claimed(subscription.name(), claimed.size());
       }
       if (claimed.size() < limit) {
         wakeup.await(settings.pollInterval());
@@ -165,23 +168,70 @@ final class SubscriptionWorker {
   }
 
   private void runAndSettle(ClaimedJob job) {
-    Map<String, String> context = logContext(job);
-    context.forEach(MDC::put);
-    try {
-      if (stopping) {
+    if (stopping) {
+      try {
         giveBack(job);
-        return;
+      } finally {
+        releasePermit();
       }
-      long started = System.nanoTime();
-      Outcome outcome = run(job, context);
-      observer.handlerFinished(subscription.name(), label(outcome), Duration.ofNanos(System.nanoTime() - started));
-      settle(job, outcome);
+      return;
+    }
+    // The handler runs on this virtual thread. Its timeout is a task on the shared timer that, if it fires first,
+    // interrupts this thread and settles the job as a retry on another thread; whichever side claims the attempt
+    // first settles it, so an outcome is recorded once and a runaway handler cannot hold the settle back.
+    Attempt attempt = new Attempt(job, Thread.currentThread(), logContext(job), System.nanoTime());
+    attempts.add(attempt);
+    attempt.context().forEach(MDC::put);
+    try {
+      Outcome outcome;
+      try {
+        attempt.timeout = timeouts.schedule(() -> expire(job, attempt, "handler timed out after " + subscription.timeout()),
+            subscription.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        outcome = registration.handler().handle(job);
+      } catch (Throwable e) {
+        outcome = Outcome.retry("handler threw " + e);
+      }
+      if (!attempt.finish()) {
+        return; // timed out or interrupted by shutdown: the other side settled it and releases the permit
+      }
+      attempts.remove(attempt);
+      attempt.timeout.cancel(false);
+      if (Thread.interrupted()) {
+        // An interrupt meant for the handler (it may have swallowed it) must not break the JDBC calls of the settle.
+        LOG.debug("job {} of {}: cleared a leftover interrupt before recording its outcome", job.id(), subscription.name());
+      }
+      observer.handlerFinished(subscription.name(), label(outcome), attempt.elapsed());
+      try {
+        settle(job, outcome);
+      } finally {
+        releasePermit();
+      }
     } finally {
       MDC.clear();
-      permits.release();
-      if (permits.availablePermits() >= refillAt) {
-        wakeup.signal();
+    }
+  }
+
+  /** The attempt ran out of time (or shutdown grace): interrupt its handler and record a retry on another thread. */
+  private void expire(ClaimedJob job, Attempt attempt, String reason) {
+    if (!attempt.finish()) {
+      return; // the handler returned first
+    }
+    attempts.remove(attempt);
+    attempt.thread.interrupt();
+    observer.handlerFinished(subscription.name(), "retry", attempt.elapsed());
+    Runnable settleRetry = () -> {
+      attempt.context().forEach(MDC::put);
+      try {
+        settle(job, Outcome.retry(reason));
+      } finally {
+        MDC.clear();
+        releasePermit();
       }
+    };
+    try {
+      handlers.execute(settleRetry);
+    } catch (RejectedExecutionException e) {
+      Thread.ofVirtual().name("jobs-" + subscription.name() + "-settle").start(settleRetry);
     }
   }
 
@@ -206,32 +256,39 @@ final class SubscriptionWorker {
     };
   }
 
-  private Outcome run(ClaimedJob job, Map<String, String> context) {
-    Future<Outcome> attempt = handlers.submit(() -> {
-      context.forEach(MDC::put);
-      try {
-        return registration.handler().handle(job);
-      } finally {
-        MDC.clear();
-      }
-    });
-    attempts.add(attempt);
-    try {
-      return attempt.get(subscription.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      attempt.cancel(true);
-      return Outcome.retry("handler timed out after " + subscription.timeout());
-    } catch (CancellationException e) {
-      return Outcome.retry("interrupted by shutdown");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      return Outcome.retry("handler threw " + cause);
-    } catch (InterruptedException e) {
-      attempt.cancel(true);
-      Thread.currentThread().interrupt();
-      return Outcome.retry("interrupted by shutdown");
-    } finally {
-      attempts.remove(attempt);
+  private void releasePermit() {
+    permits.release();
+    if (permits.availablePermits() >= refillAt) {
+      wakeup.signal();
+    }
+  }
+
+  /** One running attempt: its handler's thread and its pending timeout; exactly one side gets to finish it. */
+  private static final class Attempt {
+    final ClaimedJob job;
+    final Thread thread;
+    private final Map<String, String> context;
+    private final long startedNanos;
+    final AtomicBoolean finished = new AtomicBoolean();
+    volatile ScheduledFuture<?> timeout;
+
+    Attempt(ClaimedJob job, Thread thread, Map<String, String> context, long startedNanos) {
+      this.job = job;
+      this.thread = thread;
+      this.context = context;
+      this.startedNanos = startedNanos;
+    }
+
+    Map<String, String> context() {
+      return context;
+    }
+
+    Duration elapsed() {
+      return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    boolean finish() {
+      return finished.compareAndSet(false, true);
     }
   }
 

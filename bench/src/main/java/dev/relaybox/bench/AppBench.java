@@ -1,0 +1,137 @@
+package dev.relaybox.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rows that need the real jar: intake against the pgbench ceiling, end-to-end latency and the footprint. Each
+ * round starts a fresh jar on emptied tables, so every round also measures the time to ready.
+ */
+final class AppBench {
+  private static final Logger LOG = LoggerFactory.getLogger(AppBench.class);
+  private static final int WARMUP_SECONDS = 5;
+
+  private final BenchDatabase db;
+  private final BenchConfig config;
+  private final AppConfig app;
+  private final Map<String, List<Double>> values = new LinkedHashMap<>();
+
+  AppBench(BenchDatabase db, BenchConfig config, AppConfig app) {
+    this.db = db;
+    this.config = config;
+    this.app = app;
+  }
+
+  void run(Results results) throws Exception {
+    Files.createDirectories(Path.of("bench/results"));
+    String heap = "?";
+    try (Sink sink = new Sink()) {
+      IntakeBench intake = new IntakeBench(app);
+      EndToEndBench e2e = new EndToEndBench(app, sink);
+      for (int round = 1; round <= config.runs(); round++) {
+        db.execute("TRUNCATE assistance_request, idempotency_key, job, job_history, outbox_event", "DELETE FROM job_subscription",
+            "VACUUM ANALYZE", "CHECKPOINT");
+        Path log = Path.of("bench/results/app-round-" + round + ".log");
+        try (AppProcess jar = AppProcess.start(app, db.target(), sink, log)) {
+          add("footprint.ready", jar.readyMillis());
+          heap = jar.heapSettings();
+          if (config.runs("intake")) {
+            intake.wrk(jar.baseUrl(), 16, WARMUP_SECONDS);
+            awaitDelivered("warm-up");
+            for (int c : app.intakeConcurrency()) {
+              long before = rows();
+              IntakeBench.Result w = intake.wrk(jar.baseUrl(), c, app.intakeSeconds());
+              long written = rows() - before;
+              if (written < w.count() || written > w.count() + c) { // answers still in flight at the end are written, not counted
+                results.note("intake.mismatch.round" + round + ".c" + c, "wrk counted " + w.count() + " accepted, " + written + " rows written");
+              }
+              put("intake.c" + c, w);
+              awaitDelivered("wrk c" + c);
+              IntakeBench.Result p = intake.pgbench(db.target(), c, app.intakeSeconds());
+              put("ceiling.c" + c, p);
+              if (p.failed() > 0) {
+                results.note("ceiling.failed.round" + round + ".c" + c, p.failed() + " failed transactions");
+              }
+              awaitDelivered("pgbench c" + c);
+              LOG.info("round {} c{}: intake/ceiling {}", round, c, String.format("%.0f %%", 100 * w.perSecond() / p.perSecond()));
+            }
+          }
+          if (config.runs("e2e")) {
+            for (int rate : app.e2eRates()) {
+              EndToEndBench.Result r = e2e.run(jar.baseUrl(), rate, app.e2eSeconds());
+              String k = "e2e.r" + rate;
+              add(k + ".p50", r.p50Millis());
+              add(k + ".p99", r.p99Millis());
+              add(k + ".max", r.maxMillis());
+              add(k + ".accepted", r.accepted());
+              add(k + ".delivered", r.delivered());
+              add(k + ".failed", r.failed());
+              add(k + ".rate", r.achievedRate());
+              add(k + ".duplicates", r.duplicates());
+              awaitDelivered("e2e " + rate + "/s");
+              stages(results, "e2e.r" + rate + ".round" + round);
+              db.execute("TRUNCATE assistance_request, job, job_history, outbox_event");
+            }
+          }
+          add("footprint.rss", jar.peakRssMib());
+          LOG.info("round {}: jar peak RSS {} MiB ({})", round, String.format("%.0f", jar.peakRssMib()), heap);
+        }
+      }
+    }
+    values.forEach(results::put);
+    results.note("app.heap", heap);
+    results.note("app.opts", String.join(" ", app.javaOpts()));
+  }
+
+  /** Where the accepted→delivered time went, from the rows' own timestamps (database clock, ms). */
+  private void stages(Results results, String key) {
+    String sql = """
+        SELECT concat_ws(' ',
+          'relay (outbox created_at -> job created_at) p50/p99', round(percentile_cont(0.5) WITHIN GROUP (ORDER BY r)::numeric, 1),
+            round(percentile_cont(0.99) WITHIN GROUP (ORDER BY r)::numeric, 1),
+          '| job created_at -> delivered_at p50/p99', round(percentile_cont(0.5) WITHIN GROUP (ORDER BY d)::numeric, 1),
+            round(percentile_cont(0.99) WITHIN GROUP (ORDER BY d)::numeric, 1))
+        FROM (SELECT extract(epoch FROM j.created_at - e.created_at) * 1000 AS r,
+                     extract(epoch FROM a.delivered_at - j.created_at) * 1000 AS d
+              FROM assistance_request a JOIN outbox_event e ON e.event_key = a.id::text JOIN job j ON j.event_id = e.event_id) x""";
+    String text = db.text(sql);
+    LOG.info("{} stages (ms): {}", key, text);
+    results.note("stages." + key, text);
+  }
+
+  private void put(String key, IntakeBench.Result r) {
+    add(key + ".rate", r.perSecond());
+    add(key + ".p50", r.p50Millis());
+    add(key + ".p99", r.p99Millis());
+    add(key + ".max", r.maxMillis());
+  }
+
+  private void add(String key, double value) {
+    values.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+  }
+
+  private long rows() {
+    return db.count("SELECT count(*) FROM assistance_request");
+  }
+
+  /** Lets the jar deliver what the last measurement accepted, so the next one starts from an idle system. */
+  private void awaitDelivered(String after) throws InterruptedException {
+    long t0 = System.nanoTime();
+    long deadline = t0 + TimeUnit.MINUTES.toNanos(5);
+    long pending;
+    while ((pending = db.count("SELECT count(*) FROM assistance_request WHERE status = 'pending'")) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    if (pending > 0) {
+      throw new IllegalStateException(pending + " requests still pending 5 min after " + after);
+    }
+    LOG.info("delivered everything from {} {} s after it ended", after, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+  }
+}

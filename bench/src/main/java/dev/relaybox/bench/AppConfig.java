@@ -1,0 +1,42 @@
+package dev.relaybox.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Settings of the scenarios that run the real jar ({@code intake}, {@code e2e}), from {@code BENCH_*} variables.
+ *
+ * @param jar the runnable jar, built by {@code bench/run.sh}
+ * @param javaOpts JVM options for the jar (its heap settings are part of the footprint row)
+ * @param intakeConcurrency wrk connections and pgbench clients, one measurement each
+ * @param intakeSeconds length of one wrk or pgbench run
+ * @param e2eRates request rates of the end-to-end scenario
+ * @param e2eSeconds length of one end-to-end run
+ * @param apiKey the bench's API key for {@code /v1}
+ */
+record AppConfig(Path jar, List<String> javaOpts, List<Integer> intakeConcurrency, int intakeSeconds, List<Integer> e2eRates,
+    int e2eSeconds, String apiKey) {
+
+  static final String DEFAULT_JAVA_OPTS = "-Xmx256m";
+
+  static AppConfig fromEnvironment() {
+    return new AppConfig(
+        Path.of(env("BENCH_APP_JAR").orElse("bootstrap/target/relaybox.jar")),
+        List.of(env("BENCH_APP_JAVA_OPTS").orElse(DEFAULT_JAVA_OPTS).split("\\s+")),
+        ints(env("BENCH_INTAKE_CONCURRENCY").orElse("1,16,64")),
+        Integer.parseInt(env("BENCH_INTAKE_SECONDS").orElse("15")),
+        ints(env("BENCH_E2E_RATES").orElse("200,1000")),
+        Integer.parseInt(env("BENCH_E2E_SECONDS").orElse("60")),
+        "rbx_bench_key_0123456789abcdef");
+  }
+
+  private static List<Integer> ints(String csv) {
+    return Arrays.stream(csv.split("\\s*,\\s*")).map(Integer::parseInt).toList();
+  }
+
+  private static Optional<String> env(String name) {
+    return Optional.ofNullable(System.getenv(name)).map(String::strip).filter(s -> !s.isEmpty());
+  }
+}

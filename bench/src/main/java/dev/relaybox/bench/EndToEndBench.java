@@ -1,0 +1,119 @@
+package dev.relaybox.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepted→delivered latency at a steady request rate. An open-loop generator fires {@code POST
+ * /v1/assistance-requests} on a fixed schedule (each request on its own virtual thread, so a slow answer never delays
+ * the next send) and notes when each {@code 202} arrived; the sink notes when Slack's message for that request id
+ * arrived. Both use this JVM's {@link System#nanoTime()}.
+ */
+final class EndToEndBench {
+  private static final Logger LOG = LoggerFactory.getLogger(EndToEndBench.class);
+
+  record Result(double p50Millis, double p99Millis, double maxMillis, long accepted, long delivered, long failed,
+      double achievedRate, long duplicates) {}
+
+  private final AppConfig config;
+  private final Sink sink;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+
+  EndToEndBench(AppConfig config, Sink sink) {
+    this.config = config;
+    this.sink = sink;
+  }
+
+  Result run(String baseUrl, int rate, int seconds) throws InterruptedException {
+    HttpRequest post = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/assistance-requests"))
+        .header("Authorization", "Bearer " + config.apiKey())
+        .header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString(IntakeBench.BODY))
+        .build();
+    ConcurrentHashMap<String, Long> arrivals = sink.record();
+    ConcurrentHashMap<String, Long> accepted = new ConcurrentHashMap<>();
+    AtomicLong failed = new AtomicLong();
+    long total = (long) rate * seconds;
+    long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+    long begin = System.nanoTime();
+    long lastSend = begin;
+    try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (long i = 0; i < total; i++) {
+        long due = begin + i * interval;
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        senders.execute(() -> {
+          try {
+            HttpResponse<String> response = http.send(post, HttpResponse.BodyHandlers.ofString());
+            long at = System.nanoTime();
+            if (response.statusCode() == 202) {
+              accepted.put(id(response.body()), at);
+            } else {
+              failed.incrementAndGet();
+            }
+          } catch (IOException e) {
+            failed.incrementAndGet();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+      }
+      lastSend = System.nanoTime();
+    }
+    double sendSeconds = (lastSend - begin) / 1e9;
+    // Wait for the deliveries still under way (at most 60 s past the last answer).
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!arrivals.keySet().containsAll(accepted.keySet()) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    sink.stopRecording();
+    List<Double> latencies = new ArrayList<>(accepted.size());
+    long delivered = 0;
+    for (Map.Entry<String, Long> e : accepted.entrySet()) {
+      Long arrived = arrivals.get(e.getKey());
+      if (arrived != null) {
+        delivered++;
+        // Can be slightly negative: the message may reach the sink before the 202 reaches the generator.
+        latencies.add((arrived - e.getValue()) / 1e6);
+      }
+    }
+    double[] ms = latencies.stream().mapToDouble(Double::doubleValue).toArray();
+    double max = latencies.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    Result r = new Result(Stats.percentile(ms, 50), Stats.percentile(ms, 99), max, accepted.size(), delivered, failed.get(),
+        (total - 1) / sendSeconds, sink.duplicates());
+    LOG.info("e2e {}/s: accepted {}, delivered {}, failed {}, p50 {} ms, p99 {} ms, max {} ms, achieved {}/s, duplicates {}", rate,
+        r.accepted(), r.delivered(), r.failed(), fmt(r.p50Millis()), fmt(r.p99Millis()), fmt(r.maxMillis()), fmt(r.achievedRate()),
+        r.duplicates());
+    return r;
+  }
+
+  private static String fmt(double v) {
+    return String.format(java.util.Locale.ROOT, "%.2f", v);
+  }
+
+  /** The id out of {@code {"id":"…",…}} without a JSON parser on the hot path. */
+  private static String id(String body) {
+    int key = body.indexOf("\"id\"");
+    int start = body.indexOf('"', body.indexOf(':', key) + 1) + 1;
+    return body.substring(start, body.indexOf('"', start));
+  }
+}
