@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * A store whose settings are absent is left out: its routes answer 503 "store not configured" and Relaybox still
  * starts. Settings that are present but wrong fail startup with a {@link ConfigException}.
  */
-record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handlers) {
+record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handlers, Function<String, Optional<?>> lookup) {
   private static final Logger LOG = LoggerFactory.getLogger(PurchaseWiring.class);
 
   static PurchaseWiring create(Map<String, String> environment, Jdbi jdbi, JdbiUnitOfWork unitOfWork, Outbox outbox, Jobs jobs,
@@ -93,12 +94,14 @@ record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handle
         ids, clock);
 
     int concurrency = env.integer("RELAYBOX_BACKEND_CONCURRENCY", 8, 1, 256);
+    PurchaseRoutes purchaseRoutes = new PurchaseRoutes(service, service, bodies);
     return new PurchaseWiring(
-        List.of(new PurchaseRoutes(service, service, bodies), new StoreWebhookRoutes(webhooks, bodies, json),
+        List.of(purchaseRoutes, new StoreWebhookRoutes(webhooks, bodies, json),
             new EndpointAdminRoutes(new BackendEndpointService(endpoints, clock))),
         List.of(new HandlerRegistration(DeliverPurchaseEvents.subscription(concurrency), deliver),
             new HandlerRegistration(ApplyStoreNotification.subscription(), apply),
-            new HandlerRegistration(AcknowledgeGooglePurchase.subscription(), acknowledge)));
+            new HandlerRegistration(AcknowledgeGooglePurchase.subscription(), acknowledge)),
+        purchaseRoutes::find);
   }
 
   private static Optional<AppStoreVerifier> apple(Env env, boolean allowUnverified, Clock clock) {

@@ -141,7 +141,7 @@ public final class Relaybox implements AutoCloseable {
               new HealthRoutes(health::problem, () -> server[0].draining(), ops::channelStates),
               assistanceRoutes,
               new JobAdminRoutes(administration, administration, administration, administration, bodies, ops.throughput()),
-              new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find)),
+              new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find, "purchase", purchases.lookup())),
               ops.metricsRoute(),
               new ApiDocsRoutes(),
               new OpsDashboardRoutes()),

@@ -143,6 +143,11 @@ class PurchaseEndToEndTest {
     JsonNode verification = entries(id).stream().filter(e -> e.path("kind").asText().equals("verification")).findFirst().orElseThrow();
     assertEquals("verified", verification.path("outcome").asText());
     assertTrue(verification.has("latencyMs"));
+
+    JsonNode lookup = TestApi.json(admin.get("/admin/lookup/" + id));
+    assertEquals("purchase", lookup.path("kind").asText(), lookup.toString());
+    assertEquals(id, lookup.path("record").path("purchase").path("id").asText());
+    assertTrue(lookup.path("record").path("history").size() >= 3, lookup.toString());
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -82,6 +83,20 @@ public final class PurchaseRoutes implements RouteModule {
   private void respond(Context ctx, Purchase purchase) {
     ctx.header("Location", BASE + "/" + purchase.id());
     ctx.status(200).json(PurchaseView.of(purchase));
+  }
+
+  record PurchaseWithHistory(PurchaseView purchase, List<AuditView> history) {}
+
+  /** The purchase with its audit trail, for the operators' look-up; empty when {@code id} is not a purchase id. */
+  public Optional<Object> find(String id) {
+    UUID uuid;
+    try {
+      uuid = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    return lookup.get(uuid).map(p -> new PurchaseWithHistory(PurchaseView.of(p),
+        lookup.history(uuid).orElse(List.of()).stream().map(AuditView::of).toList()));
   }
 
   private void get(Context ctx) {
