@@ -14,7 +14,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * {@code GET /admin/lookup/{id}}: one business record by its id (an assistance request id or a purchase id) with every job keyed by that id and each job's history. Answers 404 when neither exists.
+ * {@code GET /admin/lookup/{id}}: one business record by its id (an assistance request id or a purchase id) with
+ * every job keyed by that id and each job's history. Answers 404 when neither exists.
  */
 public final class LookupRoutes implements RouteModule {
   private static final int MAX_JOBS = 50;
