@@ -133,7 +133,7 @@ public final class Relaybox implements AutoCloseable {
       AssistanceRoutes assistanceRoutes = new AssistanceRoutes(assistance, assistance, assistance, bodies, json);
       HttpServer[] server = new HttpServer[1];
       server[0] = new HttpServer(
-          new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace()),
+          new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace(), config.maxInFlight()),
           json,
           new RequestIds(ids),
           new ApiKeyAuthenticator(keyRing),

@@ -103,6 +103,13 @@ public final class HttpServer implements AutoCloseable {
               .withErrors(e.violations().stream().map(v -> new Problem.FieldError(v.field(), v.message())).toList())));
       config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), ctx)));
       config.routes.exception(Exception.class, (e, ctx) -> {
+        if (isTransientDatabaseFailure(e)) {
+          LOG.warn("database busy or unreachable on {} {}: {}", ctx.method(), ctx.path(), e.toString());
+          ProblemException busy = overloaded("the database is busy or unreachable");
+          busy.headers().forEach(ctx::header);
+          write(ctx, busy.problem());
+          return;
+        }
         LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
         write(ctx, Problem.of(500, "internal-error", "Internal server error",
             "something went wrong on our side; quote the request id when you report it"));
@@ -140,10 +147,13 @@ public final class HttpServer implements AutoCloseable {
   }
 
   private void beforeEveryRequest(Context ctx) {
-    inFlight.incrementAndGet();
+    int running = inFlight.incrementAndGet();
     MDC.put(RequestIds.MDC_KEY, requestIds.assign(ctx));
     MDC.put(RequestIds.TRACE_MDC_KEY, RequestIds.traceIdOf(ctx));
     SECURITY_HEADERS.forEach(ctx::header);
+    if (running > settings.maxInFlight() && !ctx.path().startsWith("/health/")) {
+      throw overloaded("more than " + settings.maxInFlight() + " requests are in flight on this node");
+    }
     if (draining && !ctx.path().startsWith("/health/")) {
       ctx.header("Connection", "close");
       throw new ProblemException(Problem.of(503, "shutting-down", "Service unavailable",
@@ -162,6 +172,22 @@ public final class HttpServer implements AutoCloseable {
     } else if (path.startsWith("/admin/") || path.equals("/admin")) {
       authenticator.require(ctx, ApiScope.ADMIN);
     }
+  }
+
+  private static ProblemException overloaded(String detail) {
+    return new ProblemException(Problem.of(503, "overloaded", "Service unavailable", detail + "; retry shortly"),
+        Map.of("Retry-After", "1"));
+  }
+
+  /** A pool that timed out or a connection that failed: the request was not taken, so the caller may retry. */
+  private static boolean isTransientDatabaseFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLNonTransientConnectionException
+          || (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private ProblemException tooLarge() {

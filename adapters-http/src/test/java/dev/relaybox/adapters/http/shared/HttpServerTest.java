@@ -34,6 +34,8 @@ class HttpServerTest {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
   private static final AtomicReference<Optional<String>> READINESS = new AtomicReference<>(Optional.empty());
   private static HttpServer server;
+  private static final java.util.concurrent.CountDownLatch RELEASE = new java.util.concurrent.CountDownLatch(1);
+  private static final java.util.concurrent.CountDownLatch HELD = new java.util.concurrent.CountDownLatch(64);
 
   record Order(String name, int count) {}
 
@@ -55,9 +57,17 @@ class HttpServerTest {
         throw new IllegalStateException("secret internals at com.example.Foo");
       });
       routes.get("/admin/ping", ctx -> ctx.json(Map.of("pong", true)));
+      routes.get("/v1/pool-exhausted", ctx -> {
+        throw new IllegalStateException(new java.sql.SQLTransientConnectionException("Connection is not available"));
+      });
+      routes.get("/v1/hold", ctx -> {
+        HELD.countDown();
+        RELEASE.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        ctx.json(Map.of("held", true));
+      });
     };
     HttpServer[] holder = new HttpServer[1];
-    holder[0] = new HttpServer(new HttpSettings("127.0.0.1", 0, 1024, Duration.ofSeconds(1)), JSON,
+    holder[0] = new HttpServer(new HttpSettings("127.0.0.1", 0, 1024, Duration.ofSeconds(1), 64), JSON,
         new RequestIds(new TimeOrderedIds(Clock.systemUTC(), new SplittableRandom())), new ApiKeyAuthenticator(keys),
         List.of(new HealthRoutes(READINESS::get, () -> holder[0].draining()), testRoutes));
     server = holder[0].start();
@@ -166,6 +176,33 @@ class HttpServerTest {
       assertProblem(get("/health/ready", null), 503, "not-ready");
     } finally {
       READINESS.set(Optional.empty());
+    }
+  }
+
+  @Test
+  void aDatabaseThatTimesOutIsA503WithRetryAfterNotA500() throws Exception {
+    var response = get("/v1/pool-exhausted", API_KEY);
+    assertProblem(response, 503, "overloaded");
+    assertEquals("1", response.headers().firstValue("Retry-After").orElseThrow());
+  }
+
+  @Test
+  void requestsBeyondTheInFlightLimitAreShedWith503() throws Exception {
+    var held = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
+    for (int i = 0; i < 64; i++) {
+      held.add(CLIENT.sendAsync(HttpRequest.newBuilder(uri("/v1/hold")).header("Authorization", "Bearer " + API_KEY).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    try {
+      assertTrue(HELD.await(30, java.util.concurrent.TimeUnit.SECONDS), "64 requests in flight");
+      var shed = get("/v1/hold", API_KEY);
+      assertProblem(shed, 503, "overloaded");
+      assertEquals(200, get("/health/live", null).statusCode(), "health answers even when full");
+    } finally {
+      RELEASE.countDown();
+    }
+    for (var response : held) {
+      assertEquals(200, response.get().statusCode());
     }
   }
 
