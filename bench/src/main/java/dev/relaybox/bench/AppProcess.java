@@ -34,7 +34,10 @@ final class AppProcess implements AutoCloseable {
   private final int port;
   private final double readyMillis;
 
-  private AppProcess(Process process, int port, double readyMillis) {
+  private final Path log;
+
+  private AppProcess(Process process, int port, double readyMillis, Path log) {
+    this.log = log;
     this.process = process;
     this.port = port;
     this.readyMillis = readyMillis;
@@ -88,7 +91,7 @@ final class AppProcess implements AutoCloseable {
     }
     double readyMillis = (System.nanoTime() - t0) / 1e6;
     LOG.info("jar pid {} ready on port {} after {} ms", process.pid(), port, String.format("%.0f", readyMillis));
-    return new AppProcess(process, port, readyMillis);
+    return new AppProcess(process, port, readyMillis, log);
   }
 
   /** The pool's URL with the credentials as parameters, since the jar takes one variable. */
@@ -101,6 +104,19 @@ final class AppProcess implements AutoCloseable {
     }
     target.password().ifPresent(p -> url.append('&').append("password=").append(URLEncoder.encode(p, StandardCharsets.UTF_8)));
     return url.toString();
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  /** The first OutOfMemoryError line of the jar's log, if any. */
+  Optional<String> outOfMemory() {
+    try (var lines = Files.lines(log)) {
+      return lines.filter(l -> l.contains("OutOfMemoryError")).findFirst().map(l -> "`" + l.strip().replace("|", "/") + "`");
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return Optional.empty();
+    }
   }
 
   String baseUrl() {

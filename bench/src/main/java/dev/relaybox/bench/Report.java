@@ -106,6 +106,7 @@ final class Report {
       measurement(md, "7", "end to end " + r + "/s: accepted→delivered p50 / p99 / max (ms)", "e2e.r" + r, null);
       measurement(md, "7", "end to end " + r + "/s: accepted", "e2e.r" + r + ".accepted", "%.0f");
       measurement(md, "7", "end to end " + r + "/s: delivered (distinct ids at the sink)", "e2e.r" + r + ".delivered", "%.0f");
+      measurement(md, "7", "end to end " + r + "/s: refused or failed (500, timeout)", "e2e.r" + r + ".failed", "%.0f");
       measurement(md, "7", "end to end " + r + "/s: achieved send rate (/s)", "e2e.r" + r + ".rate", "%.0f");
     }
     measurement(md, "8", "jar peak RSS (MiB)", "footprint.rss", "%.0f");
@@ -135,7 +136,7 @@ final class Report {
     ratio(md, "jar peak RSS", results.stats("footprint.rss").map(Stats::max), "%.0f MiB (max of runs)", "≤ 512 MB", v -> v <= 512);
     ratio(md, "time to ready", median("footprint.ready"), "%.0f ms", "≤ 5 s", v -> v <= 5000);
     results.notes().forEach((k, v) -> {
-      if (k.startsWith("sweep") || k.startsWith("intake.mismatch") || k.startsWith("ceiling.failed")) {
+      if (k.startsWith("sweep") || k.startsWith("intake.mismatch") || k.startsWith("ceiling.failed") || k.startsWith("e2e.stuck")) {
         md.append("\n- ").append(k).append(": ").append(v);
       }
     });
