@@ -15,11 +15,14 @@ public final class ConnectionPool {
     target.user().ifPresent(config::setUsername);
     target.password().ifPresent(config::setPassword);
     config.setMaximumPoolSize(maximumSize);
-    config.setMinimumIdle(Math.min(maximumSize, 4));
+    int minimumIdle = Math.min(maximumSize, 4);
+    config.setMinimumIdle(minimumIdle);
     config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
     config.setValidationTimeout(Duration.ofSeconds(2).toMillis());
     config.setMaxLifetime(Duration.ofMinutes(30).toMillis());
-    config.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+    if (minimumIdle < maximumSize) {
+      config.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+    }
     // Wait for the database at start instead of failing on the first refused connection (it may still be booting).
     config.setInitializationFailTimeout(Duration.ofSeconds(30).toMillis());
     config.addDataSourceProperty("ApplicationName", "relaybox");
