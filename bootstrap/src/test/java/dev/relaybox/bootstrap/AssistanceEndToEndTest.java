@@ -79,14 +79,14 @@ class AssistanceEndToEndTest {
 
   @Test
   void salesGoesToSlackAndPricingToEmail() throws Exception {
-    String sales = accepted("sales", "need a quote " + marker());
-    String pricing = accepted("Pricing", "how much is it " + marker());
+    String sales = accepted("sales", "need a quote " + TestApi.marker());
+    String pricing = accepted("Pricing", "how much is it " + TestApi.marker());
 
-    JsonNode salesStatus = awaitStatus(sales, "delivered");
+    JsonNode salesStatus = api.awaitAssistanceStatus(sales, "delivered", WAIT);
     assertEquals("slack", salesStatus.get("channel").asText());
     assertEquals(1, slack.acceptedFor(sales));
 
-    JsonNode pricingStatus = awaitStatus(pricing, "delivered");
+    JsonNode pricingStatus = api.awaitAssistanceStatus(pricing, "delivered", WAIT);
     assertEquals("email", pricingStatus.get("channel").asText());
     assertEquals("pricing", pricingStatus.get("topic").asText());
     MimeMessage mail = mailFor(pricing);
@@ -95,11 +95,11 @@ class AssistanceEndToEndTest {
 
   @Test
   void slackFailingTwiceThenOkDeliversExactlyOnce() {
-    String marker = marker();
+    String marker = TestApi.marker();
     slack.script(marker, FakeSlack.Answer.status(500, "oops"), FakeSlack.Answer.status(500, "oops"));
     String id = accepted("sales", "flaky slack " + marker);
 
-    JsonNode status = awaitStatus(id, "delivered");
+    JsonNode status = api.awaitAssistanceStatus(id, "delivered", WAIT);
     assertEquals("slack", status.get("channel").asText());
     assertEquals(3, status.get("attempts").asInt());
     assertEquals(3, slack.receivedContaining(marker).size());
@@ -108,11 +108,11 @@ class AssistanceEndToEndTest {
 
   @Test
   void slackNoServiceFallsBackToEmail() throws Exception {
-    String marker = marker();
+    String marker = TestApi.marker();
     slack.alwaysAnswer(marker, FakeSlack.Answer.status(404, "no_service"));
     try {
       String id = accepted("sales", "slack is gone " + marker);
-      JsonNode status = awaitStatus(id, "delivered");
+      JsonNode status = api.awaitAssistanceStatus(id, "delivered", WAIT);
       assertEquals("email", status.get("channel").asText());
       assertEquals(1, slack.receivedContaining(marker).size(), "a permanent failure is not retried");
       assertTrue(mailFor(id).getSubject().contains("sales"));
@@ -123,13 +123,13 @@ class AssistanceEndToEndTest {
 
   @Test
   void everythingDownFailsTheRequestAndAReplayAfterRecoveryDeliversIt() throws Exception {
-    String marker = marker();
+    String marker = TestApi.marker();
     slack.alwaysAnswer(marker, FakeSlack.Answer.status(503, "down"));
     smtp.stop();
     String id;
     try {
       id = accepted("sales", "nobody home " + marker);
-      JsonNode failed = awaitStatus(id, "failed");
+      JsonNode failed = api.awaitAssistanceStatus(id, "failed", WAIT);
       assertTrue(failed.get("lastError").asText().length() > 0);
     } finally {
       smtp = new GreenMail(smtpSetup);
@@ -148,26 +148,26 @@ class AssistanceEndToEndTest {
     assertTrue(detail.get("history").size() >= 1, detail.toString());
 
     assertEquals(200, admin.post("/admin/jobs/" + jobId + "/replay", "").statusCode());
-    JsonNode delivered = awaitStatus(id, "delivered");
+    JsonNode delivered = api.awaitAssistanceStatus(id, "delivered", WAIT);
     assertEquals("slack", delivered.get("channel").asText());
   }
 
   @Test
   void slackSlowerThanTheTimeoutIsRetried() {
-    String marker = marker();
+    String marker = TestApi.marker();
     slack.script(marker, new FakeSlack.Answer(200, "ok", Map.of(), Duration.ofSeconds(4)));
     String id = accepted("sales", "slow slack " + marker);
-    JsonNode status = awaitStatus(id, "delivered");
+    JsonNode status = api.awaitAssistanceStatus(id, "delivered", WAIT);
     assertEquals("slack", status.get("channel").asText());
     assertTrue(status.get("attempts").asInt() >= 2, status.toString());
   }
 
   @Test
   void rateLimitedBySlackWaitsForRetryAfter() {
-    String marker = marker();
+    String marker = TestApi.marker();
     slack.script(marker, new FakeSlack.Answer(429, "rate_limited", Map.of("Retry-After", "1"), Duration.ZERO));
     String id = accepted("sales", "too fast " + marker);
-    awaitStatus(id, "delivered");
+    api.awaitAssistanceStatus(id, "delivered", WAIT);
     var calls = slack.receivedContaining(marker);
     assertEquals(2, calls.size());
     assertTrue(Duration.between(calls.get(0).at(), calls.get(1).at()).toMillis() >= 900,
@@ -176,7 +176,7 @@ class AssistanceEndToEndTest {
 
   @Test
   void fiveHundredConcurrentRequestsAreAllDeliveredOnce() throws Exception {
-    String marker = marker();
+    String marker = TestApi.marker();
     List<Future<String>> submissions = new ArrayList<>();
     try (var pool = Executors.newFixedThreadPool(32)) {
       for (int i = 0; i < 500; i++) {
@@ -196,17 +196,17 @@ class AssistanceEndToEndTest {
 
   @Test
   void markupInTheDescriptionIsEscapedForSlackAndEmail() throws Exception {
-    String marker = marker();
+    String marker = TestApi.marker();
     String nasty = "<!channel> <script>alert(1)</script> <http://evil.test|click> & " + marker;
     String slackId = accepted("sales", nasty);
-    awaitStatus(slackId, "delivered");
+    api.awaitAssistanceStatus(slackId, "delivered", WAIT);
     String body = slack.receivedContaining(marker).getFirst().body();
     assertFalse(body.contains("<!channel>"), body);
     assertFalse(body.contains("<script>"), body);
     assertTrue(body.contains("&lt;!channel&gt;"), body);
 
     String mailId = accepted("pricing", nasty);
-    awaitStatus(mailId, "delivered");
+    api.awaitAssistanceStatus(mailId, "delivered", WAIT);
     String html = html(mailFor(mailId));
     assertFalse(html.contains("<script>"), html);
     assertTrue(html.contains("&lt;script&gt;"), html);
@@ -214,9 +214,9 @@ class AssistanceEndToEndTest {
 
   @Test
   void emojiSurviveTheTrip() {
-    String marker = marker();
+    String marker = TestApi.marker();
     String id = accepted("sales", "help 🙏🏽 ünïcødé " + marker);
-    awaitStatus(id, "delivered");
+    api.awaitAssistanceStatus(id, "delivered", WAIT);
     JsonNode message = TestApi.json(slack.receivedContaining(marker).getFirst().body());
     assertTrue(message.get("text").asText().contains("🙏🏽"), message.toString());
     assertTrue(TestApi.json(api.get("/v1/assistance-requests/" + id)).get("description").asText().contains("🙏🏽"));
@@ -224,7 +224,7 @@ class AssistanceEndToEndTest {
 
   @Test
   void theSameIdempotencyKeyReturnsTheSameRequest() {
-    String key = "bot-msg-" + marker();
+    String key = "bot-msg-" + TestApi.marker();
     String body = "{\"topic\":\"sales\",\"description\":\"once " + key + "\"}";
     var first = api.postWithHeader("/v1/assistance-requests", body, "Idempotency-Key", key);
     var second = api.postWithHeader("/v1/assistance-requests", body, "Idempotency-Key", key);
@@ -271,8 +271,8 @@ class AssistanceEndToEndTest {
   void statusOfAnUnknownRequestIs404AndListingFilters() {
     assertEquals(404, api.get("/v1/assistance-requests/" + UUID.randomUUID()).statusCode());
     assertEquals(404, api.get("/v1/assistance-requests/not-a-uuid").statusCode());
-    String id = accepted("pricing", "listed " + marker());
-    awaitStatus(id, "delivered");
+    String id = accepted("pricing", "listed " + TestApi.marker());
+    api.awaitAssistanceStatus(id, "delivered", WAIT);
     JsonNode page = TestApi.json(api.get("/v1/assistance-requests?topic=pricing&status=delivered&limit=200"));
     boolean found = false;
     for (JsonNode r : page.get("requests")) {
@@ -306,14 +306,6 @@ class AssistanceEndToEndTest {
     return id;
   }
 
-  private static JsonNode awaitStatus(String id, String status) {
-    JsonNode[] last = new JsonNode[1];
-    Await.until("request " + id + " to be " + status, WAIT, () -> {
-      last[0] = TestApi.json(api.get("/v1/assistance-requests/" + id));
-      return status.equals(last[0].get("status").asText());
-    }, () -> String.valueOf(last[0]));
-    return last[0];
-  }
 
   private static MimeMessage mailFor(String requestId) throws Exception {
     MimeMessage[] found = new MimeMessage[1];
@@ -344,9 +336,6 @@ class AssistanceEndToEndTest {
     throw new AssertionError("no HTML part");
   }
 
-  private static String marker() {
-    return "m" + UUID.randomUUID().toString().replace("-", "");
-  }
 
   private static String abbreviate(String s) {
     return s.length() > 80 ? s.substring(0, 80) + "…" : s;

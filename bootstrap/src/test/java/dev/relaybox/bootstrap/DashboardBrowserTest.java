@@ -90,10 +90,10 @@ class DashboardBrowserTest {
 
   @Test
   void anOperatorReplaysADeadRequestAndSeesItDelivered() throws IOException {
-    String marker = marker();
+    String marker = TestApi.marker();
     slack.alwaysAnswer(marker, FakeSlack.Answer.status(500, "slack is down"));
     String id = accepted("A customer wants a quote for 40 seats " + marker);
-    awaitStatus(id, "failed");
+    api.awaitAssistanceStatus(id, "failed", WAIT);
 
     logIn();
     WebElement row = waitFor(By.cssSelector("#dead tr[data-key='" + id + "']"));
@@ -123,11 +123,11 @@ class DashboardBrowserTest {
 
   @Test
   void markupFromDescriptionsAndErrorsIsShownAsText() {
-    String marker = marker();
+    String marker = TestApi.marker();
     String nasty = "<script>window.__xss='script'</script> \"><img src=x onerror=\"window.__xss='img'\"> " + marker;
     slack.alwaysAnswer(marker, FakeSlack.Answer.status(404, "<img src=x onerror=\"window.__xss='error'\">"));
     String id = accepted(nasty);
-    awaitStatus(id, "failed");
+    api.awaitAssistanceStatus(id, "failed", WAIT);
 
     logIn();
     WebElement row = waitFor(By.cssSelector("#dead tr[data-key='" + id + "']"));
@@ -187,16 +187,5 @@ class DashboardBrowserTest {
     return TestApi.json(response).get("id").asText();
   }
 
-  private static JsonNode awaitStatus(String id, String status) {
-    JsonNode[] last = new JsonNode[1];
-    Await.until("request " + id + " to be " + status, WAIT, () -> {
-      last[0] = TestApi.json(api.get("/v1/assistance-requests/" + id));
-      return status.equals(last[0].get("status").asText());
-    }, () -> String.valueOf(last[0]));
-    return last[0];
-  }
 
-  private static String marker() {
-    return "m" + UUID.randomUUID().toString().replace("-", "");
-  }
 }

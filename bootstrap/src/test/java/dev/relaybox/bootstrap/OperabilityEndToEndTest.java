@@ -79,15 +79,15 @@ class OperabilityEndToEndTest {
   @Test
   @Order(1)
   void metricsShowTheEngineHttpChannelsJvmAndPool() {
-    String marker = marker();
+    String marker = TestApi.marker();
     List<String> ok = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       ok.add(accepted("sales", "fine " + i + " " + marker, Map.of()));
     }
     slack.alwaysAnswer(marker + "-down", FakeSlack.Answer.status(500, "down"));
     String failing = accepted("sales", "doomed " + marker + "-down", Map.of());
-    ok.forEach(id -> awaitStatus(id, "delivered"));
-    awaitStatus(failing, "failed");
+    ok.forEach(id -> api.awaitAssistanceStatus(id, "delivered", WAIT));
+    api.awaitAssistanceStatus(failing, "failed", WAIT);
     slack.clear(marker + "-down");
     assertEquals(200, api.get("/v1/assistance-requests/" + ok.getFirst()).statusCode());
 
@@ -133,12 +133,12 @@ class OperabilityEndToEndTest {
   @Test
   @Order(2)
   void aRequestIdAndTraceparentFollowTheRequestIntoTheJobItsLogsAndSlack() throws Exception {
-    String marker = marker();
+    String marker = TestApi.marker();
     String requestId = "req-" + marker;
     String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     String id = accepted("sales", "traced " + marker,
         Map.of("X-Request-Id", requestId, "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
-    awaitStatus(id, "delivered");
+    api.awaitAssistanceStatus(id, "delivered", WAIT);
 
     String sent = slack.receivedContaining(marker).getFirst().traceparent();
     assertTrue(sent.startsWith("00-" + traceId + "-"), "Slack got the trace: " + sent);
@@ -203,7 +203,7 @@ class OperabilityEndToEndTest {
     assertEquals("closed", healthy.at("/checks/channels/slack").asText(), healthy.toString());
     assertEquals(0, healthy.get("degraded").size());
 
-    String marker = marker();
+    String marker = TestApi.marker();
     slack.alwaysAnswer(marker, FakeSlack.Answer.status(500, "down"));
     for (int i = 0; i < 6; i++) {
       accepted("sales", "outage " + i + " " + marker, Map.of());
@@ -287,16 +287,5 @@ class OperabilityEndToEndTest {
     }
   }
 
-  private static JsonNode awaitStatus(String id, String status) {
-    JsonNode[] last = new JsonNode[1];
-    Await.until("request " + id + " to be " + status, WAIT, () -> {
-      last[0] = TestApi.json(api.get("/v1/assistance-requests/" + id));
-      return status.equals(last[0].get("status").asText());
-    }, () -> String.valueOf(last[0]));
-    return last[0];
-  }
 
-  private static String marker() {
-    return "m" + UUID.randomUUID().toString().replace("-", "");
-  }
 }

@@ -42,6 +42,21 @@ final class TestApi {
     return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
+  /** Polls an assistance request until it has {@code status}; fails with its last state if it never does. */
+  JsonNode awaitAssistanceStatus(String id, String status, Duration max) {
+    JsonNode[] last = new JsonNode[1];
+    Await.until("request " + id + " to be " + status, max, () -> {
+      last[0] = json(get("/v1/assistance-requests/" + id));
+      return status.equals(last[0].get("status").asText());
+    }, () -> String.valueOf(last[0]));
+    return last[0];
+  }
+
+  /** A unique word to put in a description, so a test can tell its own messages apart. */
+  static String marker() {
+    return "m" + java.util.UUID.randomUUID().toString().replace("-", "");
+  }
+
   static JsonNode json(HttpResponse<String> response) {
     try {
       return JSON.readTree(response.body());
