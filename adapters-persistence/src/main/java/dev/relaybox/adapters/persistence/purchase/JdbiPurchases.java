@@ -43,16 +43,8 @@ public final class JdbiPurchases implements Purchases {
         .bind("userId", p.userId())
         .bind("productId", p.productId())
         .bind("kind", p.kind().wire())
-        .bind("state", p.state().wire())
-        .bind("transactionId", p.transactionId())
-        .bind("originalTransactionId", p.originalTransactionId())
-        .bind("purchasedAt", p.purchasedAt().orElse(null))
-        .bind("expiresAt", p.expiresAt().orElse(null))
-        .bind("amountMicros", p.amountMicros().orElse(null))
-        .bind("currency", p.currency().orElse(null))
-        .bind("acknowledged", p.acknowledged())
         .bind("createdAt", p.createdAt())
-        .bind("updatedAt", p.updatedAt())
+        .bindMap(changing(p))
         .execute();
     return lockByStoreKey(p.store(), p.environment(), p.storeKey()).orElseThrow();
   }
@@ -103,16 +95,23 @@ public final class JdbiPurchases implements Purchases {
                    acknowledged = :acknowledged, updated_at = :updatedAt
             WHERE id = :id""")
         .bind("id", p.id())
-        .bind("state", p.state().wire())
-        .bind("transactionId", p.transactionId())
-        .bind("originalTransactionId", p.originalTransactionId())
-        .bind("purchasedAt", p.purchasedAt().orElse(null))
-        .bind("expiresAt", p.expiresAt().orElse(null))
-        .bind("amountMicros", p.amountMicros().orElse(null))
-        .bind("currency", p.currency().orElse(null))
-        .bind("acknowledged", p.acknowledged())
-        .bind("updatedAt", p.updatedAt())
+        .bindMap(changing(p))
         .execute();
+  }
+
+  /** The columns that change over a purchase's life, bound the same way on insert and on update. */
+  private static java.util.Map<String, Object> changing(Purchase p) {
+    java.util.Map<String, Object> values = new java.util.HashMap<>();
+    values.put("state", p.state().wire());
+    values.put("transactionId", p.transactionId());
+    values.put("originalTransactionId", p.originalTransactionId());
+    values.put("purchasedAt", p.purchasedAt().orElse(null));
+    values.put("expiresAt", p.expiresAt().orElse(null));
+    values.put("amountMicros", p.amountMicros().orElse(null));
+    values.put("currency", p.currency().orElse(null));
+    values.put("acknowledged", p.acknowledged());
+    values.put("updatedAt", p.updatedAt());
+    return values;
   }
 
   private static Purchase purchase(ResultSet rs) throws SQLException {
