@@ -1,13 +1,13 @@
 package dev.relaybox.bench;
 
-import dev.relaybox.application.shared.jobs.ClaimRequest;
-import dev.relaybox.application.shared.jobs.ClaimedJob;
-import dev.relaybox.application.shared.jobs.JobFailure;
-import dev.relaybox.application.shared.jobs.JobRef;
-import dev.relaybox.application.shared.jobs.MaintenanceReport;
-import dev.relaybox.application.shared.jobs.RelayResult;
-import dev.relaybox.application.shared.jobs.Subscription;
-import dev.relaybox.application.shared.port.out.JobStore;
+import dev.relaybox.application.jobs.ClaimRequest;
+import dev.relaybox.application.jobs.ClaimedJob;
+import dev.relaybox.application.jobs.JobFailure;
+import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.MaintenanceReport;
+import dev.relaybox.application.jobs.RelayResult;
+import dev.relaybox.application.jobs.Subscription;
+import dev.relaybox.application.jobs.port.out.JobStore;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.relaybox.bench;
 
-import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.jobs.Outcome;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

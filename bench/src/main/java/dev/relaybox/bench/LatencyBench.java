@@ -2,8 +2,8 @@ package dev.relaybox.bench;
 
 import dev.relaybox.adapters.persistence.jobs.JdbiJobs;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
-import dev.relaybox.application.shared.jobs.Outcome;
-import dev.relaybox.application.shared.port.out.EnqueueJob;
+import dev.relaybox.application.jobs.Outcome;
+import dev.relaybox.application.jobs.port.out.EnqueueJob;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,7 +1,7 @@
 package dev.relaybox.adapters.metrics;
 
-import dev.relaybox.application.shared.jobs.JobState;
-import dev.relaybox.application.shared.jobs.SubscriptionStats;
+import dev.relaybox.application.jobs.JobState;
+import dev.relaybox.application.jobs.SubscriptionStats;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

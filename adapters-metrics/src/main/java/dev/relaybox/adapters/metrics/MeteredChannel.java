@@ -2,7 +2,7 @@ package dev.relaybox.adapters.metrics;
 
 import dev.relaybox.application.assistance.port.out.Notification;
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
-import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.jobs.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

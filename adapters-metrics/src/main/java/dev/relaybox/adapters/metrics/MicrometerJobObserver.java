@@ -1,6 +1,6 @@
 package dev.relaybox.adapters.metrics;
 
-import dev.relaybox.application.shared.jobs.JobObserver;
+import dev.relaybox.application.jobs.JobObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -2,8 +2,8 @@ package dev.relaybox.adapters.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.relaybox.application.shared.jobs.JobState;
-import dev.relaybox.application.shared.jobs.SubscriptionStats;
+import dev.relaybox.application.jobs.JobState;
+import dev.relaybox.application.jobs.SubscriptionStats;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.relaybox.adapters.http.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.relaybox.application.shared.jobs.JobDetail;
-import dev.relaybox.application.shared.jobs.JobHistoryEntry;
-import dev.relaybox.application.shared.jobs.JobState;
-import dev.relaybox.application.shared.jobs.JobSummary;
-import dev.relaybox.application.shared.jobs.SubscriptionStats;
+import dev.relaybox.application.jobs.JobDetail;
+import dev.relaybox.application.jobs.JobHistoryEntry;
+import dev.relaybox.application.jobs.JobState;
+import dev.relaybox.application.jobs.JobSummary;
+import dev.relaybox.application.jobs.SubscriptionStats;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

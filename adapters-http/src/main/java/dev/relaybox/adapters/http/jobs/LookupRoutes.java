@@ -2,8 +2,8 @@ package dev.relaybox.adapters.http.jobs;
 
 import dev.relaybox.adapters.http.shared.ProblemException;
 import dev.relaybox.adapters.http.shared.RouteModule;
-import dev.relaybox.application.shared.jobs.JobQuery;
-import dev.relaybox.application.shared.port.in.InspectJobsUseCase;
+import dev.relaybox.application.jobs.JobQuery;
+import dev.relaybox.application.jobs.port.in.InspectJobsUseCase;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;

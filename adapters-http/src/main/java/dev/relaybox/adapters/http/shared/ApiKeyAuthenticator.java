@@ -1,7 +1,7 @@
 package dev.relaybox.adapters.http.shared;
 
-import dev.relaybox.application.shared.auth.ApiKeyRing;
-import dev.relaybox.application.shared.auth.ApiScope;
+import dev.relaybox.application.auth.ApiKeyRing;
+import dev.relaybox.application.auth.ApiScope;
 import io.javalin.http.Context;
 import java.util.Map;
 

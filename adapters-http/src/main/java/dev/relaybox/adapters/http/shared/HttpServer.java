@@ -2,7 +2,7 @@ package dev.relaybox.adapters.http.shared;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.relaybox.application.shared.auth.ApiScope;
+import dev.relaybox.application.auth.ApiScope;
 import dev.relaybox.domain.shared.ValidationException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.relaybox.application.shared.auth.ApiKeyHash;
-import dev.relaybox.application.shared.auth.ApiKeyRing;
-import dev.relaybox.application.shared.auth.ApiScope;
-import dev.relaybox.application.shared.auth.StoredApiKey;
+import dev.relaybox.application.auth.ApiKeyHash;
+import dev.relaybox.application.auth.ApiKeyRing;
+import dev.relaybox.application.auth.ApiScope;
+import dev.relaybox.application.auth.StoredApiKey;
 import dev.relaybox.domain.shared.TimeOrderedIds;
 import dev.relaybox.domain.shared.ValidationException;
 import java.net.URI;

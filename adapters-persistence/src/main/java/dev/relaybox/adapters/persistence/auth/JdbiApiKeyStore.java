@@ -1,8 +1,8 @@
 package dev.relaybox.adapters.persistence.auth;
 
-import dev.relaybox.application.shared.auth.ApiScope;
-import dev.relaybox.application.shared.auth.StoredApiKey;
-import dev.relaybox.application.shared.port.out.ApiKeyStore;
+import dev.relaybox.application.auth.ApiScope;
+import dev.relaybox.application.auth.StoredApiKey;
+import dev.relaybox.application.auth.port.out.ApiKeyStore;
 import dev.relaybox.domain.shared.TimeOrderedIds;
 import java.time.Clock;
 import java.util.EnumSet;

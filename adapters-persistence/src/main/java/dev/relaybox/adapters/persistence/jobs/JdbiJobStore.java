@@ -1,14 +1,14 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.relaybox.application.shared.jobs.ClaimRequest;
-import dev.relaybox.application.shared.jobs.ClaimedJob;
-import dev.relaybox.application.shared.jobs.JobFailure;
-import dev.relaybox.application.shared.jobs.JobRef;
-import dev.relaybox.application.shared.jobs.MaintenanceReport;
-import dev.relaybox.application.shared.jobs.RelayResult;
-import dev.relaybox.application.shared.jobs.Subscription;
-import dev.relaybox.application.shared.port.out.JobStore;
+import dev.relaybox.application.jobs.ClaimRequest;
+import dev.relaybox.application.jobs.ClaimedJob;
+import dev.relaybox.application.jobs.JobFailure;
+import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.MaintenanceReport;
+import dev.relaybox.application.jobs.RelayResult;
+import dev.relaybox.application.jobs.Subscription;
+import dev.relaybox.application.jobs.port.out.JobStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

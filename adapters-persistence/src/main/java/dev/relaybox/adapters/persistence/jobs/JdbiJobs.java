@@ -2,9 +2,9 @@ package dev.relaybox.adapters.persistence.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
-import dev.relaybox.application.shared.jobs.JobRef;
-import dev.relaybox.application.shared.port.out.EnqueueJob;
-import dev.relaybox.application.shared.port.out.Jobs;
+import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.port.out.EnqueueJob;
+import dev.relaybox.application.jobs.port.out.Jobs;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;

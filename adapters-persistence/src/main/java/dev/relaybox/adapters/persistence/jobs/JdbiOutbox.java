@@ -2,8 +2,8 @@ package dev.relaybox.adapters.persistence.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
-import dev.relaybox.application.shared.port.out.Outbox;
-import dev.relaybox.application.shared.port.out.OutboxEvent;
+import dev.relaybox.application.jobs.port.out.Outbox;
+import dev.relaybox.application.jobs.port.out.OutboxEvent;
 import java.time.Clock;
 
 /**

@@ -1,7 +1,7 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import dev.relaybox.adapters.persistence.shared.JdbcTarget;
-import dev.relaybox.application.shared.port.out.JobSignals;
+import dev.relaybox.application.jobs.port.out.JobSignals;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

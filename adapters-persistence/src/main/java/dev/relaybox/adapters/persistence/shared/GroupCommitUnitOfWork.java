@@ -1,6 +1,6 @@
 package dev.relaybox.adapters.persistence.shared;
 
-import dev.relaybox.application.shared.port.out.UnitOfWork;
+import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,6 @@
 package dev.relaybox.adapters.persistence.shared;
 
-import dev.relaybox.application.shared.port.out.UnitOfWork;
+import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.relaybox.application.shared.port.out.EnqueueJob;
-import dev.relaybox.application.shared.port.out.OutboxEvent;
+import dev.relaybox.application.jobs.port.out.EnqueueJob;
+import dev.relaybox.application.jobs.port.out.OutboxEvent;
 import dev.relaybox.domain.shared.EventType;
 import java.util.Map;
 import java.util.UUID;

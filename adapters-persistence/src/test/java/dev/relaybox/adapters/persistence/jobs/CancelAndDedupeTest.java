@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.relaybox.application.shared.jobs.ClaimedJob;
-import dev.relaybox.application.shared.jobs.JobFailure;
-import dev.relaybox.application.shared.jobs.JobHistoryEntry;
-import dev.relaybox.application.shared.jobs.JobState;
-import dev.relaybox.application.shared.port.out.EnqueueJob;
+import dev.relaybox.application.jobs.ClaimedJob;
+import dev.relaybox.application.jobs.JobFailure;
+import dev.relaybox.application.jobs.JobHistoryEntry;
+import dev.relaybox.application.jobs.JobState;
+import dev.relaybox.application.jobs.port.out.EnqueueJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package dev.relaybox.adapters.persistence.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.relaybox.application.shared.jobs.RelayResult;
-import dev.relaybox.application.shared.jobs.Subscription;
-import dev.relaybox.application.shared.port.out.OutboxEvent;
+import dev.relaybox.application.jobs.RelayResult;
+import dev.relaybox.application.jobs.Subscription;
+import dev.relaybox.application.jobs.port.out.OutboxEvent;
 import dev.relaybox.domain.shared.EventType;
 import java.time.Duration;
 import java.time.Instant;

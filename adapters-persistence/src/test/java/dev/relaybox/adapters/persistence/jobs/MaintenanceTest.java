@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaybox.adapters.persistence.testing.MutableClock;
-import dev.relaybox.application.shared.jobs.ClaimedJob;
-import dev.relaybox.application.shared.jobs.JobFailure;
-import dev.relaybox.application.shared.jobs.JobRef;
-import dev.relaybox.application.shared.jobs.MaintenanceReport;
-import dev.relaybox.application.shared.jobs.Subscription;
-import dev.relaybox.application.shared.port.out.EnqueueJob;
+import dev.relaybox.application.jobs.ClaimedJob;
+import dev.relaybox.application.jobs.JobFailure;
+import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.MaintenanceReport;
+import dev.relaybox.application.jobs.Subscription;
+import dev.relaybox.application.jobs.port.out.EnqueueJob;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;

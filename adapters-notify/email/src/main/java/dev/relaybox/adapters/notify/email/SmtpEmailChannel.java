@@ -2,7 +2,7 @@ package dev.relaybox.adapters.notify.email;
 
 import dev.relaybox.application.assistance.port.out.Notification;
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
-import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.jobs.Outcome;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;

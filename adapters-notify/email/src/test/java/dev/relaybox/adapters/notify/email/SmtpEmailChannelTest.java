@@ -9,7 +9,7 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.relaybox.application.assistance.port.out.Notification;
-import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.jobs.Outcome;
 import jakarta.mail.Message;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;

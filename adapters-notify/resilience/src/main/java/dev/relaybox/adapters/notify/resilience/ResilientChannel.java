@@ -12,7 +12,7 @@ import dev.failsafe.TimeoutExceededException;
 import dev.relaybox.application.assistance.port.out.ChannelSettings;
 import dev.relaybox.application.assistance.port.out.Notification;
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
-import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.jobs.Outcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

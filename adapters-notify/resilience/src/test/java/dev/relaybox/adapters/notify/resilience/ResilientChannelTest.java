@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaybox.application.assistance.port.out.Notification;
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
-import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.jobs.Outcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;

@@ -2,8 +2,8 @@ package dev.relaybox.adapters.notify.slack;
 
 import dev.relaybox.application.assistance.port.out.Notification;
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
-import dev.relaybox.application.shared.jobs.Outcome;
-import dev.relaybox.application.shared.jobs.RetryAfter;
+import dev.relaybox.application.jobs.Outcome;
+import dev.relaybox.application.jobs.RetryAfter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

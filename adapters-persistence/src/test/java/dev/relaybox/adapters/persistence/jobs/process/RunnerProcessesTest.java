@@ -12,7 +12,7 @@ import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.adapters.persistence.shared.ConnectionPool;
 import dev.relaybox.adapters.persistence.shared.Migrations;
 import dev.relaybox.adapters.persistence.testing.TestDatabase;
-import dev.relaybox.application.shared.port.out.EnqueueJob;
+import dev.relaybox.application.jobs.port.out.EnqueueJob;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.relaybox.application.assistance.port.out;
 
-import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.jobs.Outcome;
 
 /**
  * A way to reach people (Slack, email, a webhook…). {@code Done} means delivered; {@code Retry} a transient failure

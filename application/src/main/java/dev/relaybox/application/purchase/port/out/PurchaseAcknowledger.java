@@ -1,6 +1,6 @@
 package dev.relaybox.application.purchase.port.out;
 
-import dev.relaybox.application.shared.jobs.Outcome;
+import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.domain.purchase.PurchaseKind;
 
 /** Tells Google Play the purchase was granted; without it Google refunds the purchase after three days. */

@@ -1,0 +1,12 @@
+package dev.relaybox.application.jobs.port.in;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Jobs finished per minute on this node over the last quarter hour, oldest minute first. */
+public interface ObserveThroughputUseCase {
+
+  List<ThroughputMinute> lastMinutes();
+
+  record ThroughputMinute(Instant minute, String subscription, long completed, long retried, long dead) {}
+}

@@ -1,0 +1,19 @@
+package dev.relaybox.application.jobs.port.out;
+
+/**
+ * Wake-ups from other transactions and nodes: an outbox event was committed, or jobs became available for a
+ * subscription. Signals are hints; pollers also poll, so a lost signal only costs latency.
+ */
+public interface JobSignals {
+
+  void listen(Listener listener);
+
+  interface Listener {
+    void outboxAppended();
+
+    void jobsAvailable(String subscription);
+
+    /** The signal source reconnected and may have missed signals: everyone should look. */
+    void resync();
+  }
+}

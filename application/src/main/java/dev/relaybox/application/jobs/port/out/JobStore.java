@@ -1,0 +1,50 @@
+package dev.relaybox.application.jobs.port.out;
+
+import dev.relaybox.application.jobs.ClaimRequest;
+import dev.relaybox.application.jobs.ClaimedJob;
+import dev.relaybox.application.jobs.JobFailure;
+import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.MaintenanceReport;
+import dev.relaybox.application.jobs.RelayResult;
+import dev.relaybox.application.jobs.Subscription;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The runner's view of the job tables. Every write about an attempt is fenced by {@link JobRef#attempt()}: a node
+ * whose lease expired and was taken over cannot complete or fail the job any more.
+ */
+public interface JobStore {
+
+  /** Records the subscriptions this node runs so the relay, which may run on any node, can fan out to them. */
+  void registerSubscriptions(List<Subscription> subscriptions);
+
+  List<ClaimedJob> claim(ClaimRequest request);
+
+  /** Marks attempts done in one statement; stale attempts are skipped. */
+  void complete(Collection<JobRef> jobs, Instant now);
+
+  /** Puts the job back to run at {@code runAt} and records the failure. @return false if the attempt was stale */
+  boolean retry(JobRef job, Instant runAt, JobFailure failure);
+
+  /** Makes the job dead and records the failure. @return false if the attempt was stale */
+  boolean bury(JobRef job, JobFailure failure);
+
+  /** Extends the leases this node still holds. @return how many were extended */
+  int extendLeases(String node, Collection<JobRef> jobs, Instant leaseUntil);
+
+  /** Returns claimed jobs that never started, without counting the attempt. */
+  void giveBack(Collection<JobRef> jobs);
+
+  /** Fans out one batch of unrelayed outbox events into jobs, one per matching subscription. */
+  RelayResult relay(int batchSize, Instant now);
+
+  /**
+   * Rescues expired leases and prunes finished history, if no other node is doing so right now.
+   *
+   * @return empty when another node holds the maintenance lock
+   */
+  Optional<MaintenanceReport> maintain(Instant now, Instant pruneBefore, int batchSize);
+}

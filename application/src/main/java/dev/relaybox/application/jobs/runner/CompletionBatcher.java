@@ -1,0 +1,123 @@
+package dev.relaybox.application.jobs.runner;
+
+import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.port.out.JobStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Marks finished attempts done in batches: whatever completed while the previous statement ran goes into the next
+ * one, so a busy node writes one UPDATE per batch instead of one per job. A job whose completion is not yet written
+ * keeps its lease (the runner still heartbeats it), and if the node dies first the job simply runs again.
+ */
+final class CompletionBatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(CompletionBatcher.class);
+
+  private final JobStore store;
+  private final Clock clock;
+  private final int maxBatch;
+  private final Duration retryPause;
+  private final Consumer<List<JobRef>> afterFlush;
+  private final LinkedBlockingQueue<JobRef> pending = new LinkedBlockingQueue<>();
+  private final OutageLog outage = new OutageLog(LOG, "completing jobs");
+  private volatile boolean running = true;
+  private Thread flusher;
+
+  CompletionBatcher(JobStore store, Clock clock, int maxBatch, Duration retryPause, Consumer<List<JobRef>> afterFlush) {
+    this.store = store;
+    this.clock = clock;
+    this.maxBatch = maxBatch;
+    this.retryPause = retryPause;
+    this.afterFlush = afterFlush;
+  }
+
+  void start() {
+    flusher = Thread.ofVirtual().name("job-completions").start(this::loop);
+  }
+
+  void add(JobRef job) {
+    pending.add(job);
+  }
+
+  /** Completions queued and not yet being written. */
+  int backlog() {
+    return pending.size();
+  }
+
+  /** Most completions one statement writes. */
+  int maxBatch() {
+    return maxBatch;
+  }
+
+  /** Stops the flusher after writing everything queued so far (trying until {@code deadlineNanos}). */
+  void stop(long deadlineNanos) {
+    running = false;
+    if (flusher != null) {
+      flusher.interrupt();
+      try {
+        flusher.join(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())).plusSeconds(1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    while (!pending.isEmpty() && System.nanoTime() < deadlineNanos) {
+      if (!flushOnce()) {
+        sleep(retryPause);
+      }
+    }
+    if (!pending.isEmpty()) {
+      LOG.warn("{} completions could not be written before shutdown; those jobs will run again after their leases expire", pending.size());
+    }
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        JobRef first = pending.poll(1, TimeUnit.SECONDS);
+        if (first == null) {
+          continue;
+        }
+        pending.add(first);
+      } catch (InterruptedException e) {
+        if (!running) return;
+        continue;
+      }
+      if (!flushOnce()) {
+        sleep(retryPause);
+      }
+    }
+  }
+
+  private boolean flushOnce() {
+    List<JobRef> batch = new ArrayList<>(Math.min(maxBatch, pending.size()));
+    pending.drainTo(batch, maxBatch);
+    if (batch.isEmpty()) {
+      return true;
+    }
+    try {
+      store.complete(batch, clock.instant());
+      outage.succeeded();
+      afterFlush.accept(batch);
+      return true;
+    } catch (RuntimeException e) {
+      outage.failed(e);
+      pending.addAll(batch);
+      return false;
+    }
+  }
+
+  private void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.relaybox.application.jobs.runner;
+
+import dev.relaybox.application.jobs.RelayResult;
+import dev.relaybox.application.jobs.port.out.JobStore;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Fans committed outbox events out into jobs, batch after batch while there is a backlog, then sleeps until woken. */
+final class OutboxRelayLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxRelayLoop.class);
+
+  private final JobStore store;
+  private final RunnerSettings settings;
+  private final Clock clock;
+  private final Consumer<String> jobsCreatedFor;
+  private final Wakeup wakeup = new Wakeup();
+  private final OutageLog outage = new OutageLog(LOG, "relaying the outbox");
+  private volatile boolean running = true;
+  private Thread loop;
+
+  OutboxRelayLoop(JobStore store, RunnerSettings settings, Clock clock, Consumer<String> jobsCreatedFor) {
+    this.store = store;
+    this.settings = settings;
+    this.clock = clock;
+    this.jobsCreatedFor = jobsCreatedFor;
+  }
+
+  void start() {
+    loop = Thread.ofVirtual().name("outbox-relay").start(this::relayLoop);
+  }
+
+  void wake() {
+    wakeup.signal();
+  }
+
+  void stop() throws InterruptedException {
+    running = false;
+    wakeup.signal();
+    if (loop != null) {
+      loop.join(settings.pollInterval().multipliedBy(2).plusSeconds(5));
+    }
+  }
+
+  private void relayLoop() {
+    while (running) {
+      boolean more = false;
+      try {
+        RelayResult result = store.relay(settings.relayBatch(), clock.instant());
+        outage.succeeded();
+        result.jobsBySubscription().keySet().forEach(jobsCreatedFor);
+        more = result.events() >= settings.relayBatch();
+      } catch (RuntimeException e) {
+        outage.failed(e);
+      }
+      if (!more) {
+        wakeup.await(settings.pollInterval());
+      }
+    }
+  }
+}

@@ -1,0 +1,337 @@
+package dev.relaybox.application.jobs.runner;
+
+import dev.relaybox.application.jobs.ClaimRequest;
+import dev.relaybox.application.jobs.ClaimedJob;
+import dev.relaybox.application.jobs.HandlerRegistration;
+import dev.relaybox.application.jobs.JobFailure;
+import dev.relaybox.application.jobs.Outcome;
+import dev.relaybox.application.jobs.Subscription;
+import dev.relaybox.application.jobs.port.out.JobStore;
+import dev.relaybox.application.jobs.JobObserver;
+import dev.relaybox.application.jobs.port.out.OutboxEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
+import dev.relaybox.domain.shared.Traceparent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Claims and runs the jobs of one subscription on this node: claims only as many jobs as it has free permits, runs
+ * each on its own virtual thread under the subscription's timeout (a task on the runner's shared timeout timer, not a
+ * second thread per job), and settles the outcome.
+ */
+final class SubscriptionWorker {
+  private static final Logger LOG = LoggerFactory.getLogger(SubscriptionWorker.class);
+
+  private final Subscription subscription;
+  private final HandlerRegistration registration;
+  private final JobStore store;
+  private final RunnerSettings settings;
+  private final Clock clock;
+  private final RandomGenerator random;
+  private final ExecutorService handlers;
+  private final ScheduledExecutorService timeouts;
+  private final CompletionBatcher completions;
+  private final LeaseBook leases;
+  private final JobObserver observer;
+  private final Semaphore permits;
+  private final int refillAt;
+  private final Wakeup wakeup = new Wakeup();
+  private final OutageLog outage;
+  private final Set<Attempt> attempts = ConcurrentHashMap.newKeySet();
+  private volatile boolean claiming = true;
+  private volatile boolean waitingForCompletions;
+  private volatile boolean stopping;
+  private Thread loop;
+
+  SubscriptionWorker(HandlerRegistration registration, JobStore store, RunnerSettings settings, Clock clock,
+      RandomGenerator random, ExecutorService handlers, ScheduledExecutorService timeouts, CompletionBatcher completions,
+      LeaseBook leases, JobObserver observer) {
+    this.registration = registration;
+    this.subscription = registration.subscription();
+    this.store = store;
+    this.settings = settings;
+    this.clock = clock;
+    this.random = random;
+    this.handlers = handlers;
+    this.timeouts = timeouts;
+    this.completions = completions;
+    this.leases = leases;
+    this.observer = observer;
+    this.permits = new Semaphore(subscription.concurrency());
+    // Waiting for a quarter of the permits before claiming again keeps claims batched under a backlog.
+    this.refillAt = Math.max(1, subscription.concurrency() / 4);
+    this.outage = new OutageLog(LOG, "claiming jobs for " + subscription.name());
+  }
+
+  String name() {
+    return subscription.name();
+  }
+
+  boolean fifoPerKey() {
+    return subscription.fifoPerKey();
+  }
+
+  void start() {
+    loop = Thread.ofVirtual().name("jobs-" + subscription.name()).start(this::claimLoop);
+  }
+
+  void wake() {
+    wakeup.signal();
+  }
+
+  /** A completion batch was written; a claim loop held back by unwritten completions may go on. */
+  void completionsWritten() {
+    if (waitingForCompletions) {
+      wakeup.signal();
+    }
+  }
+
+  /** Stops claiming; jobs claimed but not yet started are given back instead of run. */
+  void stopClaiming() {
+    claiming = false;
+    stopping = true;
+    wakeup.signal();
+  }
+
+  void awaitLoopExit(Duration max) throws InterruptedException {
+    if (loop != null) {
+      loop.join(max);
+    }
+  }
+
+  /**
+   * Interrupts the handlers still running (shutdown grace is over). Only the handlers' threads are interrupted; the
+   * retry is recorded on another thread, since it needs a database connection that an interrupt would break.
+   */
+  void interruptHandlers() {
+    attempts.forEach(attempt -> expire(attempt.job, attempt, "interrupted by shutdown"));
+  }
+
+  int inFlight() {
+    return subscription.concurrency() - permits.availablePermits();
+  }
+
+  private void claimLoop() {
+    while (claiming) {
+      int free = permits.availablePermits();
+      if (free < refillAt && free < subscription.concurrency()) {
+        wakeup.await(settings.pollInterval());
+        continue;
+      }
+      // Permits come back when a handler returns, before its completion is written. Without this check a fast
+      // handler lets the claim loop run ahead of the completion writer: unwritten completions (each a running
+      // job whose lease is heartbeated, and which reruns if the node dies) pile up without bound.
+      waitingForCompletions = completions.backlog() >= completions.maxBatch();
+      if (waitingForCompletions) {
+        wakeup.await(settings.pollInterval());
+        continue;
+      }
+      int limit = Math.min(free, settings.claimBatch());
+      List<ClaimedJob> claimed;
+      try {
+        Instant now = clock.instant();
+        claimed = store.claim(new ClaimRequest(subscription.name(), subscription.fifoPerKey(), limit, settings.node(), now,
+            now.plus(settings.lease())));
+        outage.succeeded();
+      } catch (RuntimeException e) {
+        outage.failed(e);
+        wakeup.await(settings.pollInterval());
+        continue;
+      }
+      for (ClaimedJob job : claimed) {
+        permits.acquireUninterruptibly();
+        leases.hold(job.ref());
+        handlers.execute(() -> runAndSettle(job));
+      }
+      if (!claimed.isEmpty()) {
+        observer.claimed(subscription.name(), claimed.size());
+      }
+      if (claimed.size() < limit) {
+        wakeup.await(settings.pollInterval());
+      }
+    }
+  }
+
+  private void runAndSettle(ClaimedJob job) {
+    if (stopping) {
+      try {
+        giveBack(job);
+      } finally {
+        releasePermit();
+      }
+      return;
+    }
+    // The handler runs on this virtual thread. Its timeout is a task on the shared timer that, if it fires first,
+    // interrupts this thread and settles the job as a retry on another thread; whichever side claims the attempt
+    // first settles it, so an outcome is recorded once and a runaway handler cannot hold the settle back.
+    Attempt attempt = new Attempt(job, Thread.currentThread(), logContext(job), System.nanoTime());
+    attempts.add(attempt);
+    attempt.context().forEach(MDC::put);
+    try {
+      Outcome outcome;
+      try {
+        attempt.timeout = timeouts.schedule(() -> expire(job, attempt, "handler timed out after " + subscription.timeout()),
+            subscription.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        outcome = registration.handler().handle(job);
+      } catch (Throwable e) {
+        outcome = Outcome.retry("handler threw " + e);
+      }
+      if (!attempt.finish()) {
+        return; // timed out or interrupted by shutdown: the other side settled it and releases the permit
+      }
+      attempts.remove(attempt);
+      attempt.timeout.cancel(false);
+      if (Thread.interrupted()) {
+        // An interrupt meant for the handler (it may have swallowed it) must not break the JDBC calls of the settle.
+        LOG.debug("job {} of {}: cleared a leftover interrupt before recording its outcome", job.id(), subscription.name());
+      }
+      observer.handlerFinished(subscription.name(), label(outcome), attempt.elapsed());
+      try {
+        settle(job, outcome);
+      } finally {
+        releasePermit();
+      }
+    } finally {
+      MDC.clear();
+    }
+  }
+
+  /** The attempt ran out of time (or shutdown grace): interrupt its handler and record a retry on another thread. */
+  private void expire(ClaimedJob job, Attempt attempt, String reason) {
+    if (!attempt.finish()) {
+      return; // the handler returned first
+    }
+    attempts.remove(attempt);
+    attempt.thread.interrupt();
+    observer.handlerFinished(subscription.name(), "retry", attempt.elapsed());
+    Runnable settleRetry = () -> {
+      attempt.context().forEach(MDC::put);
+      try {
+        settle(job, Outcome.retry(reason));
+      } finally {
+        MDC.clear();
+        releasePermit();
+      }
+    };
+    try {
+      handlers.execute(settleRetry);
+    } catch (RejectedExecutionException e) {
+      Thread.ofVirtual().name("jobs-" + subscription.name() + "-settle").start(settleRetry);
+    }
+  }
+
+  /**
+   * The MDC of every log line about this job, on the handler's thread and on the one settling its outcome: the job,
+   * its subscription, and the request id and W3C trace id of the call that caused it.
+   */
+  private Map<String, String> logContext(ClaimedJob job) {
+    Map<String, String> context = new java.util.LinkedHashMap<>();
+    context.put("jobId", Long.toString(job.id()));
+    context.put("subscription", subscription.name());
+    context.put("requestId", job.header(OutboxEvent.CORRELATION_HEADER).orElse(""));
+    job.header(OutboxEvent.TRACEPARENT_HEADER).flatMap(Traceparent::traceIdOf).ifPresent(traceId -> context.put("traceId", traceId));
+    return Map.copyOf(context);
+  }
+
+  private static String label(Outcome outcome) {
+    return switch (outcome) {
+      case Outcome.Done done -> "done";
+      case Outcome.Retry retry -> "retry";
+      case Outcome.Fail fail -> "fail";
+    };
+  }
+
+  private void releasePermit() {
+    permits.release();
+    if (permits.availablePermits() >= refillAt) {
+      wakeup.signal();
+    }
+  }
+
+  /** One running attempt: its handler's thread and its pending timeout; exactly one side gets to finish it. */
+  private static final class Attempt {
+    final ClaimedJob job;
+    final Thread thread;
+    private final Map<String, String> context;
+    private final long startedNanos;
+    final AtomicBoolean finished = new AtomicBoolean();
+    volatile ScheduledFuture<?> timeout;
+
+    Attempt(ClaimedJob job, Thread thread, Map<String, String> context, long startedNanos) {
+      this.job = job;
+      this.thread = thread;
+      this.context = context;
+      this.startedNanos = startedNanos;
+    }
+
+    Map<String, String> context() {
+      return context;
+    }
+
+    Duration elapsed() {
+      return Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
+    boolean finish() {
+      return finished.compareAndSet(false, true);
+    }
+  }
+
+  private void settle(ClaimedJob job, Outcome outcome) {
+    Instant now = clock.instant();
+    try {
+      switch (outcome) {
+        case Outcome.Done done -> {
+          completions.add(job.ref());
+          observer.completed(subscription.name());
+          return;
+        }
+        case Outcome.Retry retry when subscription.retry().exhausted(job.attempt()) ->
+            bury(job, now, "gave up after " + job.attempt() + " attempts; last: " + retry.reason());
+        case Outcome.Retry retry -> {
+          Duration delay = subscription.retry().delayAfter(job.attempt(), retry.after(), random);
+          store.retry(job.ref(), now.plus(delay), new JobFailure(job.attempt(), now, settings.node(), retry.reason()));
+          observer.retried(subscription.name());
+          LOG.info("job {} of {} attempt {} will retry in {}: {}", job.id(), subscription.name(), job.attempt(), delay, retry.reason());
+        }
+        case Outcome.Fail fail -> bury(job, now, fail.reason());
+      }
+      leases.release(job.ref());
+    } catch (RuntimeException e) {
+      // The lease stops being extended, so the job comes back through lease rescue once the database answers.
+      leases.release(job.ref());
+      LOG.warn("could not record the outcome of job {} ({}); it will run again after its lease expires: {}", job.id(), outcome, e.toString());
+    }
+  }
+
+  private void bury(ClaimedJob job, Instant now, String reason) {
+    store.bury(job.ref(), new JobFailure(job.attempt(), now, settings.node(), reason));
+    observer.dead(subscription.name());
+    LOG.warn("job {} of {} is dead after attempt {}: {}", job.id(), subscription.name(), job.attempt(), reason);
+  }
+
+  private void giveBack(ClaimedJob job) {
+    try {
+      store.giveBack(List.of(job.ref()));
+    } catch (RuntimeException e) {
+      LOG.warn("could not give back job {}; it returns when its lease expires: {}", job.id(), e.toString());
+    } finally {
+      leases.release(job.ref());
+    }
+  }
+}

@@ -1,4 +1,0 @@
-package dev.relaybox.application.shared.jobs;
-
-/** A job id with the attempt that holds the lease; writes with a stale attempt are ignored. */
-public record JobRef(long id, int attempt) {}

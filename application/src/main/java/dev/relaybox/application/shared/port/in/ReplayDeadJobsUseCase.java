@@ -1,7 +1,0 @@
-package dev.relaybox.application.shared.port.in;
-
-public interface ReplayDeadJobsUseCase {
-
-  /** @return how many jobs went back to the queue */
-  int replay(ReplayDeadJobsCommand command);
-}

@@ -1,6 +1,0 @@
-package dev.relaybox.application.shared.port.out;
-
-/** Appends events inside the caller's open {@link UnitOfWork}; they fan out to subscriptions after commit. */
-public interface Outbox {
-  void publish(OutboxEvent event);
-}
