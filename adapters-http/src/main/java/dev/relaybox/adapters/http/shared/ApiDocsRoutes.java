@@ -1,5 +1,6 @@
 package dev.relaybox.adapters.http.shared;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.RoutesConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,11 +8,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * {@code /openapi.json}: the hand-written OpenAPI 3.1 document built into the jar; {@code /docs}: Swagger UI from the
+ * {@code /openapi.json}: the hand-written OpenAPI 3.1 document built into the jar (see {@link OpenApiDocument}); {@code /docs}: Swagger UI from the
  * {@code org.webjars:swagger-ui} jar on the class path, so the page works on machines without internet access.
  */
 public final class ApiDocsRoutes implements RouteModule {
-  static final String OPENAPI = "relaybox/openapi.json";
   private static final String DOCS = "relaybox/docs/";
   private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
   /** Swagger UI sets some styles inline; scripts stay same-origin only. */
@@ -26,10 +26,14 @@ public final class ApiDocsRoutes implements RouteModule {
 
   private final StaticResources resources = new StaticResources();
   private final String webjarVersion = swaggerUiVersion();
+  private final byte[] openApi = OpenApiDocument.assemble(new ObjectMapper());
 
   @Override
   public void register(RoutesConfig routes) {
-    routes.get("/openapi.json", ctx -> resources.serve(ctx, OPENAPI, "application/json", "default-src 'none'; frame-ancestors 'none'"));
+    routes.get("/openapi.json", ctx -> {
+      ctx.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+      ctx.contentType("application/json").result(openApi);
+    });
     routes.get("/docs", ctx -> resources.serve(ctx, DOCS + "index.html", StaticResources.contentType(".html"), DOCS_CSP));
     routes.get("/docs/{file}", ctx -> {
       String file = ctx.pathParam("file");
