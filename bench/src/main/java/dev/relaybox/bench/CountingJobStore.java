@@ -90,6 +90,11 @@ final class CountingJobStore implements JobStore {
   }
 
   @Override
+  public boolean defer(JobRef job, Instant runAt) {
+    return delegate.defer(job, runAt);
+  }
+
+  @Override
   public boolean bury(JobRef job, JobFailure failure) {
     return delegate.bury(job, failure);
   }

@@ -20,6 +20,7 @@ public final class MeteredChannel implements NotificationChannel {
   private final Counter done;
   private final Counter retry;
   private final Counter fail;
+  private final Counter deferred;
   private final Timer duration;
 
   public MeteredChannel(NotificationChannel delegate, MeterRegistry registry) {
@@ -27,6 +28,7 @@ public final class MeteredChannel implements NotificationChannel {
     this.done = sends(registry, "done");
     this.retry = sends(registry, "retry");
     this.fail = sends(registry, "fail");
+    this.deferred = sends(registry, "deferred");
     this.duration = Timer.builder("relaybox.channel.send.duration")
         .description("How long one send took, limits included")
         .tag("channel", delegate.name())
@@ -69,6 +71,7 @@ public final class MeteredChannel implements NotificationChannel {
       case Outcome.Done d -> done.increment();
       case Outcome.Retry r -> retry.increment();
       case Outcome.Fail f -> fail.increment();
+      case Outcome.Defer d -> deferred.increment();
       case null -> retry.increment();
     }
     return outcome;

@@ -111,6 +111,7 @@ public final class DeliverAssistanceRequest implements JobHandler {
         Duration delay = perChannel.delayAfter(request.channelAttempts() + 1, retry.after(), random);
         yield Outcome.retryAfter(delay, channelName + ": " + retry.reason());
       }
+      case Outcome.Defer defer -> defer; // held back locally: nothing was sent, so no channel attempt is spent
       case Outcome.Fail fail -> moveOn(request, route, channelName + " failed permanently: " + fail.reason());
     };
   }

@@ -17,6 +17,20 @@ public sealed interface Outcome {
     }
   }
 
+  /**
+   * Back-pressure, not failure: the handler never reached the third party (a local rate limiter, bulkhead or open
+   * circuit refused the call), so the job runs again at {@code after} without spending an attempt.
+   */
+  record Defer(Duration after, String reason) implements Outcome {
+    public Defer {
+      Objects.requireNonNull(after, "after");
+      Objects.requireNonNull(reason, "reason");
+      if (after.isNegative()) {
+        after = Duration.ZERO;
+      }
+    }
+  }
+
   /** Permanent failure: the job goes dead at once and waits for a replay. */
   record Fail(String reason) implements Outcome {
     public Fail {
@@ -34,6 +48,10 @@ public sealed interface Outcome {
 
   static Outcome retryAfter(Duration after, String reason) {
     return new Retry(Optional.of(after), reason);
+  }
+
+  static Outcome defer(Duration after, String reason) {
+    return new Defer(after, reason);
   }
 
   static Outcome fail(String reason) {

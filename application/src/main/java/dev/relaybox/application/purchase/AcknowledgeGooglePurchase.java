@@ -87,6 +87,7 @@ public final class AcknowledgeGooglePurchase implements JobHandler {
             request, retry.reason(), latency, Optional.empty(), started));
         yield retry;
       }
+      case Outcome.Defer defer -> defer;
       case Outcome.Fail fail -> {
         audit.appendAlone(new AuditEntry(ids.next(), Optional.of(id), "google", purchase.storeKey(), "acknowledgement", "failed",
             request, fail.reason(), latency, Optional.empty(), started));

@@ -183,6 +183,23 @@ public final class JdbiJobStore implements JobStore {
   }
 
   @Override
+  public boolean defer(JobRef job, Instant runAt) {
+    return jdbi.inTransaction(h -> {
+      int updated = h.createUpdate("""
+              UPDATE job SET state = 'available', attempts = attempts - 1, run_at = :runAt, lease_owner = NULL, lease_until = NULL
+              WHERE id = :id AND attempts = :attempt AND state = 'running'""")
+          .bind("id", job.id())
+          .bind("attempt", job.attempt())
+          .bind("runAt", runAt)
+          .execute();
+      if (updated == 1) {
+        notifyJobs(h, job.id());
+      }
+      return updated == 1;
+    });
+  }
+
+  @Override
   public boolean bury(JobRef job, JobFailure failure) {
     return jdbi.inTransaction(h -> {
       int updated = h.createUpdate("""

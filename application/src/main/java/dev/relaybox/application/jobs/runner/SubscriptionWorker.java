@@ -252,6 +252,7 @@ final class SubscriptionWorker {
     return switch (outcome) {
       case Outcome.Done done -> "done";
       case Outcome.Retry retry -> "retry";
+      case Outcome.Defer defer -> "defer";
       case Outcome.Fail fail -> "fail";
     };
   }
@@ -308,6 +309,10 @@ final class SubscriptionWorker {
           store.retry(job.ref(), now.plus(delay), new JobFailure(job.attempt(), now, settings.node(), retry.reason()));
           observer.retried(subscription.name());
           LOG.info("job {} of {} attempt {} will retry in {}: {}", job.id(), subscription.name(), job.attempt(), delay, retry.reason());
+        }
+        case Outcome.Defer defer -> {
+          store.defer(job.ref(), now.plus(defer.after()));
+          LOG.debug("job {} of {} held back for {} without spending an attempt: {}", job.id(), subscription.name(), defer.after(), defer.reason());
         }
         case Outcome.Fail fail -> bury(job, now, fail.reason());
       }

@@ -29,6 +29,12 @@ public interface JobStore {
   /** Puts the job back to run at {@code runAt} and records the failure. @return false if the attempt was stale */
   boolean retry(JobRef job, Instant runAt, JobFailure failure);
 
+  /**
+   * Puts the job back to run at {@code runAt} without counting the attempt: the handler was held back locally and
+   * never reached the third party. @return false if the attempt was stale
+   */
+  boolean defer(JobRef job, Instant runAt);
+
   /** Makes the job dead and records the failure. @return false if the attempt was stale */
   boolean bury(JobRef job, JobFailure failure);
 
