@@ -35,6 +35,7 @@ class DeliverAssistanceRequestTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
   private final InMemoryAssistanceRequests requests = new InMemoryAssistanceRequests();
   private final List<JobRef> markedDone = new ArrayList<>();
+  private final List<JobRef> lostLeases = new ArrayList<>();
   private final UnitOfWork unitOfWork = new UnitOfWork() {
     @Override public <T> T inTransaction(Supplier<T> work) {
       return work.get();
@@ -47,6 +48,10 @@ class DeliverAssistanceRequestTest {
 
     @Override public void markDone(JobRef job) {
       markedDone.add(job);
+    }
+
+    @Override public boolean stillHeld(JobRef job) {
+      return !lostLeases.contains(job);
     }
   };
 
@@ -86,7 +91,7 @@ class DeliverAssistanceRequestTest {
 
   private static ClaimedJob job(UUID id, int attempt) {
     return new ClaimedJob(1, DeliverAssistanceRequest.SUBSCRIPTION, Optional.of(UUID.randomUUID()), Optional.of("assistance.requested"),
-        Optional.of(id.toString()), "{}", Map.of(), attempt, CLOCK.instant());
+        Optional.of(id.toString()), "{}", Map.of(), attempt, 100L + attempt, CLOCK.instant());
   }
 
   @Test
@@ -98,7 +103,7 @@ class DeliverAssistanceRequestTest {
     var request = requests.find(id).orElseThrow();
     assertEquals(AssistanceStatus.DELIVERED, request.status());
     assertEquals(Optional.of("slack"), request.channel());
-    assertEquals(List.of(new JobRef(1, 1)), markedDone);
+    assertEquals(List.of(new JobRef(1, 101)), markedDone);
   }
 
   @Test

@@ -97,7 +97,7 @@ public final class JdbiJobAdmin implements JobAdmin {
     var query = h.createQuery("""
         WITH replayed AS (
           UPDATE job j SET state = 'available', attempts = 0, run_at = :now, finished_at = NULL,
-                           lease_owner = NULL, lease_until = NULL
+                           lease_owner = NULL, lease_until = NULL, lease_token = NULL
           WHERE %s AND j.state IN ('dead', 'cancelled')
             AND (j.dedupe_key IS NULL OR NOT EXISTS (
               SELECT 1 FROM job o WHERE o.subscription = j.subscription AND o.dedupe_key = j.dedupe_key
@@ -129,7 +129,7 @@ public final class JdbiJobAdmin implements JobAdmin {
   private int cancelWhere(Handle h, String condition, Instant now, Map<String, Object> params) {
     var query = h.createQuery("""
         WITH cancelled AS (
-          UPDATE job SET state = 'cancelled', finished_at = :now, lease_owner = NULL, lease_until = NULL
+          UPDATE job SET state = 'cancelled', finished_at = :now, lease_owner = NULL, lease_until = NULL, lease_token = NULL
           WHERE %s AND state IN ('available', 'running', 'dead')
           RETURNING id, attempts),
         logged AS (

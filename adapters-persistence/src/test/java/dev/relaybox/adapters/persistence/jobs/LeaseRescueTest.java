@@ -78,7 +78,7 @@ class LeaseRescueTest {
     engine.store.complete(List.of(stale.ref()), afterExpiry);
     assertFalse(engine.store.retry(stale.ref(), afterExpiry, new JobFailure(1, afterExpiry, "dead-node", "late")));
     assertFalse(engine.store.bury(stale.ref(), new JobFailure(1, afterExpiry, "dead-node", "late")));
-    assertEquals(0, engine.store.extendLeases("dead-node", List.of(stale.ref()), afterExpiry.plusSeconds(60)));
+    assertEquals(List.of(stale.ref()), engine.store.extendLeases("dead-node", List.of(stale.ref()), afterExpiry.plusSeconds(60)));
     engine.store.giveBack(List.of(stale.ref()));
 
     JobSummary summary = engine.detail(id).summary();
