@@ -2,11 +2,13 @@ package dev.relaybox.application.assistance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.port.out.EnqueueJob;
@@ -104,6 +106,20 @@ class DeliverAssistanceRequestTest {
     assertEquals(AssistanceStatus.DELIVERED, request.status());
     assertEquals(Optional.of("slack"), request.channel());
     assertEquals(List.of(new JobRef(1, 101)), markedDone);
+  }
+
+  @Test
+  void sendsNothingWhenTheLeaseWasLostBeforeTheSend() {
+    UUID id = stored("sales");
+    var slack = new ScriptedChannel("slack", Outcome.done());
+    ClaimedJob job = job(id, 1);
+    lostLeases.add(job.ref()); // cancelled, rescued or timed out while the request was being read
+
+    assertThrows(LeaseLostException.class, () -> handler(slack, new ScriptedChannel("email", Outcome.done())).handle(job));
+
+    assertEquals(0, slack.sends);
+    assertEquals(AssistanceStatus.PENDING, requests.find(id).orElseThrow().status());
+    assertEquals(List.of(), markedDone);
   }
 
   @Test

@@ -33,6 +33,16 @@ import org.postgresql.PGConnection;
 public final class JdbiJobStore implements JobStore {
   /** Advisory lock key for maintenance: ASCII "rbx-mnt". */
   static final long MAINTENANCE_LOCK = 0x7262782d6d6e74L;
+  /** Advisory lock key for the outbox relay: ASCII "rbx-rly". */
+  static final long RELAY_LOCK = 0x7262782d726c79L;
+
+  /**
+   * The relay and maintenance each run under a transaction-scoped advisory lock that the other nodes skip rather than
+   * wait for. A node paused while holding one (a long GC, SIGSTOP, a VM migration) would stall the whole fleet's relay
+   * or lease rescue, so those transactions may sit idle only this long before Postgres ends the session and the lock
+   * goes with it. Each is a few statements sent back to back, so a healthy node is never near it.
+   */
+  private static final String LOCK_HOLDER_IDLE_LIMIT = "SET LOCAL idle_in_transaction_session_timeout = '5s'";
 
   /** In this order: {@link #claimedJob} reads them by position. */
   private static final String CLAIMED_COLUMNS =
@@ -67,9 +77,11 @@ public final class JdbiJobStore implements JobStore {
       FROM picked WHERE j.id = picked.id
       RETURNING %s""".formatted(CLAIMED_COLUMNS);
 
-  // Relays queue behind each other (FOR UPDATE without SKIP LOCKED): a relay that skipped the events another relay is
-  // still fanning out could commit jobs for a key's later events first, and a FIFO subscription would run them before
-  // the earlier event's job exists. Locking in id order cannot deadlock; rows relayed meanwhile drop out on recheck.
+  // One relay at a time, chosen by pg_try_advisory_xact_lock (see relay()): a relay that skipped the events another
+  // relay is still fanning out could commit jobs for a key's later events first, and a FIFO subscription would run them
+  // before the earlier event's job exists. Nodes used to queue behind each other on these rows (FOR UPDATE without SKIP
+  // LOCKED), every node woken by a NOTIFY holding a connection idle in transaction; now the losers skip. FOR UPDATE
+  // stays so that a relay without the lock (a node of an older version during a rolling upgrade) still queues.
   private static final String RELAY = """
       WITH batch AS (
         SELECT id, event_id, event_type, event_key, payload, headers FROM outbox_event
@@ -152,30 +164,34 @@ public final class JdbiJobStore implements JobStore {
       Connection c = h.getConnection();
       try (PreparedStatement update = c.prepareStatement(COMPLETE)) {
         PGConnection pg = c.unwrap(PGConnection.class);
-        update.setObject(1, now.atOffset(ZoneOffset.UTC));
-        update.setArray(2, pg.createArrayOf("int8", ids));
-        update.setArray(3, pg.createArrayOf("int8", tokens));
-        Set<Long> written = new HashSet<>(ids.length * 2);
+        update.setArray(1, pg.createArrayOf("int8", ids));
+        update.setArray(2, pg.createArrayOf("int8", tokens));
+        update.setObject(3, now.atOffset(ZoneOffset.UTC));
+        Set<Long> stale = new HashSet<>();
         try (ResultSet rs = update.executeQuery()) {
           while (rs.next()) {
-            written.add(rs.getLong(1));
+            stale.add(rs.getLong(1));
           }
         }
-        return written.size() == ids.length ? List.<JobRef>of()
-            : sorted.stream().filter(job -> !written.contains(job.id())).toList();
+        return stale.isEmpty() ? List.<JobRef>of() : sorted.stream().filter(job -> stale.contains(job.id())).toList();
       } catch (SQLException e) {
         throw new IllegalStateException("could not complete " + ids.length + " jobs: " + e.getMessage(), e);
       }
     });
   }
 
-  // Done rows keep the token that finished them: a heartbeat racing this batch can then tell "finished by us" from
-  // "taken from us".
+  // Done rows keep the token that finished them: a handler's own markDone already completed the job under this
+  // token (not stale), and a heartbeat racing this batch can tell "finished by us" from "taken from us". The handler
+  // returned after its markDone committed, so this statement's snapshot sees it.
   private static final String COMPLETE = """
-      UPDATE job j SET state = 'done', finished_at = ?, lease_owner = NULL, lease_until = NULL
-      FROM unnest(?::bigint[], ?::bigint[]) AS c(id, token)
-      WHERE j.id = c.id AND j.lease_token = c.token AND j.state = 'running'
-      RETURNING j.id""";
+      WITH c AS (SELECT * FROM unnest(?::bigint[], ?::bigint[]) AS c(id, token)),
+      completed AS (
+        UPDATE job j SET state = 'done', finished_at = ?, lease_owner = NULL, lease_until = NULL
+        FROM c WHERE j.id = c.id AND j.lease_token = c.token AND j.state = 'running'
+        RETURNING j.id)
+      SELECT c.id FROM c
+      WHERE NOT EXISTS (SELECT 1 FROM completed d WHERE d.id = c.id)
+        AND NOT EXISTS (SELECT 1 FROM job j WHERE j.id = c.id AND j.lease_token = c.token AND j.state = 'done')""";
 
   @Override
   public boolean retry(JobRef job, Instant runAt, JobFailure failure) {
@@ -286,6 +302,11 @@ public final class JdbiJobStore implements JobStore {
   @Override
   public RelayResult relay(int batchSize, Instant now) {
     return jdbi.inTransaction(h -> {
+      h.execute(LOCK_HOLDER_IDLE_LIMIT);
+      boolean mine = h.createQuery("SELECT pg_try_advisory_xact_lock(:key)").bind("key", RELAY_LOCK).mapTo(Boolean.class).one();
+      if (!mine) {
+        return RelayResult.skippedBusy();
+      }
       int events = 0;
       Map<String, Integer> jobs = new HashMap<>();
       for (var row : h.createQuery(RELAY).bind("limit", batchSize).bind("now", now)
@@ -310,6 +331,7 @@ public final class JdbiJobStore implements JobStore {
   @Override
   public Optional<MaintenanceReport> maintain(Instant now, Instant pruneBefore, int batchSize) {
     return jdbi.inTransaction(h -> {
+      h.execute(LOCK_HOLDER_IDLE_LIMIT);
       boolean locked = h.createQuery("SELECT pg_try_advisory_xact_lock(:key)").bind("key", MAINTENANCE_LOCK)
           .mapTo(Boolean.class).one();
       if (!locked) {

@@ -60,7 +60,7 @@ public final class JdbiJobs implements Jobs {
         .bind("now", clock.instant())
         .execute();
     if (updated == 0) {
-      throw new LeaseLostException(job, "marking it done");
+      throw new LeaseLostException(job, "markDone");
     }
   }
 

@@ -50,7 +50,10 @@ public interface JobStore {
   /** Returns claimed jobs that never started, without counting the attempt; the next claim takes a new token. */
   void giveBack(Collection<JobRef> jobs);
 
-  /** Fans out one batch of unrelayed outbox events into jobs, one per matching subscription. */
+  /**
+   * Fans out one batch of unrelayed outbox events into jobs, one per matching subscription, if no other node is
+   * relaying right now (one relay at a time keeps a key's jobs in event order); otherwise returns at once, skipped.
+   */
   RelayResult relay(int batchSize, Instant now);
 
   /**
