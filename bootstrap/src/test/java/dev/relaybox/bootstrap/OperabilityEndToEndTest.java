@@ -223,7 +223,7 @@ class OperabilityEndToEndTest {
   // ---- helpers ----------------------------------------------------------------------------------------------
 
   private static List<ILoggingEvent> logsOf(String requestId) {
-    return logs.list.stream().filter(e -> requestId.equals(e.getMDCPropertyMap().get("requestId"))).toList();
+    return logs.list.stream().filter(e -> requestId.equals(e.getMDCPropertyMap().get("httpRequestId"))).toList();
   }
 
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*})?\\s+(\\S+)");
