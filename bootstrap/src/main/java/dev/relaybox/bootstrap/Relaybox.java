@@ -8,6 +8,7 @@ import dev.relaybox.adapters.http.jobs.LookupRoutes;
 import dev.relaybox.adapters.http.shared.ApiDocsRoutes;
 import dev.relaybox.adapters.http.shared.OpsDashboardRoutes;
 import dev.relaybox.adapters.http.shared.ApiKeyAuthenticator;
+import dev.relaybox.adapters.http.shared.CachedReadiness;
 import dev.relaybox.adapters.http.shared.HealthRoutes;
 import dev.relaybox.adapters.http.shared.HttpServer;
 import dev.relaybox.adapters.http.shared.HttpSettings;
@@ -44,6 +45,7 @@ import dev.relaybox.adapters.persistence.shared.EmbeddedDatabase;
 import dev.relaybox.adapters.persistence.shared.JdbcTarget;
 import dev.relaybox.application.auth.ApiKeyRing;
 import dev.relaybox.application.auth.ApiKeys;
+import dev.relaybox.application.auth.ApiScope;
 import dev.relaybox.application.jobs.HandlerRegistration;
 import dev.relaybox.application.jobs.admin.JobAdministration;
 import dev.relaybox.application.jobs.runner.JobRunner;
@@ -131,14 +133,16 @@ public final class Relaybox implements AutoCloseable {
       JobAdministration administration = new JobAdministration(new JdbiJobAdmin(jdbi, json), clock);
       ops.watchJobs(administration::stats);
       AssistanceRoutes assistanceRoutes = new AssistanceRoutes(assistance, assistance, assistance, bodies, json);
+      ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(keyRing);
       HttpServer[] server = new HttpServer[1];
       server[0] = new HttpServer(
           new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace(), config.maxInFlight()),
           json,
           new RequestIds(ids),
-          new ApiKeyAuthenticator(keyRing),
+          authenticator,
           Stream.concat(Stream.<RouteModule>of(
-              new HealthRoutes(health::problem, () -> server[0].draining(), ops::channelStates),
+              new HealthRoutes(CachedReadiness.of(health::problem), () -> server[0].draining(), ops::channelStates,
+                  ctx -> authenticator.permits(ctx, ApiScope.ADMIN)),
               assistanceRoutes,
               new JobAdminRoutes(administration, administration, administration, administration, bodies, ops.throughput()),
               new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find, "purchase", purchases.lookup())),

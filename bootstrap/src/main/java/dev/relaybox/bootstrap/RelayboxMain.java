@@ -41,8 +41,7 @@ public final class RelayboxMain {
 
     relaybox.firstApiKey().ifPresent(key -> {
       // Printed, not logged: the key must not end up in log storage. It is shown this once only.
-      System.out.printf("%n==== Relaybox generated an API key (valid for /v1 and /admin). It will not be shown again: ====%n"
-          + "%s%n==== Use it as: Authorization: Bearer <key> ====%n%n", key);
+      System.out.print(KeyBanner.render(key, config.logFormat(), Clock.systemUTC().instant()));
       System.out.flush();
     });
     log.info("Relaybox ready on port {} in {} ms", relaybox.httpPort(),

@@ -11,6 +11,7 @@ import dev.relaybox.application.jobs.port.out.Outbox;
 import dev.relaybox.application.jobs.port.out.OutboxEvent;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.domain.assistance.AssistanceRequest;
+import dev.relaybox.domain.assistance.AssistanceStatus;
 import dev.relaybox.domain.assistance.AssistanceRequested;
 import dev.relaybox.domain.shared.TimeOrderedIds;
 import dev.relaybox.domain.shared.ValidationException;
@@ -84,7 +85,8 @@ public final class AssistanceService
     }
     AssistanceRequest existing = requests.find(earlier.resourceId())
         .orElseThrow(() -> new IllegalStateException("idempotency key points at missing request " + earlier.resourceId()));
-    return new AssistanceReceipt(existing.id(), existing.status(), existing.topic(), true);
+    // The first answer again, byte for byte: the receipt of intake says pending, whatever happened since.
+    return new AssistanceReceipt(existing.id(), AssistanceStatus.PENDING, existing.topic(), true);
   }
 
   @Override

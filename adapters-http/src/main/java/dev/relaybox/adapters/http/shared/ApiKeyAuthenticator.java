@@ -14,11 +14,20 @@ public final class ApiKeyAuthenticator {
     this.keys = keys;
   }
 
-  void require(Context ctx, ApiScope scope) {
+  /** Whether the request carries a key valid for {@code scope}; for answers that show more to an operator. */
+  public boolean permits(Context ctx, ApiScope scope) {
+    return keys.permits(presented(ctx), scope);
+  }
+
+  private static String presented(Context ctx) {
     String header = ctx.header("Authorization");
-    String presented = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
+    return header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
         ? header.substring(BEARER.length()).strip()
         : null;
+  }
+
+  void require(Context ctx, ApiScope scope) {
+    String presented = presented(ctx);
     if (!keys.permits(presented, scope)) {
       throw new ProblemException(
           Problem.of(401, "unauthorized", "Unauthorized",

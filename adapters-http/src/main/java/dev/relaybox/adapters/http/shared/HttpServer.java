@@ -45,6 +45,7 @@ public final class HttpServer implements AutoCloseable {
   private final List<RouteInfo> routes = new CopyOnWriteArrayList<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
+  private volatile RoutePatterns patterns = new RoutePatterns(List.of());
   private Javalin app;
 
   public HttpServer(HttpSettings settings, ObjectMapper json, RequestIds requestIds, ApiKeyAuthenticator authenticator,
@@ -83,7 +84,7 @@ public final class HttpServer implements AutoCloseable {
       });
       config.requestLogger.http((ctx, millis) -> {
         try {
-          observer.finished(ctx.method().name(), matchedRoute(ctx), ctx.statusCode(), Duration.ofNanos((long) (millis * 1_000_000)));
+          observer.finished(ctx.method().name(), routeLabel(ctx), ctx.statusCode(), Duration.ofNanos((long) (millis * 1_000_000)));
         } catch (RuntimeException e) {
           LOG.warn("could not record request metrics for {} {}", ctx.method(), ctx.path(), e);
         }
@@ -115,10 +116,14 @@ public final class HttpServer implements AutoCloseable {
             "something went wrong on our side; quote the request id when you report it"));
       });
       config.routes.error(404, ctx -> writeIfBare(ctx, fromJavalin(404, ctx)));
-      config.routes.error(405, ctx -> writeIfBare(ctx, fromJavalin(405, ctx)));
+      config.routes.error(405, ctx -> {
+        ctx.header("Allow", String.join(", ", patterns.methodsAt(ctx.path())));
+        writeIfBare(ctx, fromJavalin(405, ctx));
+      });
       config.routes.error(413, ctx -> writeIfBare(ctx, fromJavalin(413, ctx)));
       modules.forEach(module -> module.register(config.routes));
     }).start();
+    patterns = new RoutePatterns(routes);
     LOG.info("HTTP listening on {}:{}", settings.host(), app.port());
     return this;
   }
@@ -128,7 +133,16 @@ public final class HttpServer implements AutoCloseable {
     return List.copyOf(routes);
   }
 
-  /** The route pattern that handled the request, or empty when none did (404s, refusals before matching). */
+  /**
+   * The route pattern for metrics: the one that handled the request, or for a request refused before a handler ran
+   * (401, 405, 413) the pattern its path matches; empty only when no route matches the path (a 404), so labels stay
+   * bounded by the routes.
+   */
+  private String routeLabel(Context ctx) {
+    String matched = matchedRoute(ctx);
+    return matched.isEmpty() ? patterns.patternOf(ctx.path()).orElse("") : matched;
+  }
+
   private static String matchedRoute(Context ctx) {
     try {
       var endpoint = ctx.endpoints().matchedHttpEndpoint();

@@ -285,13 +285,14 @@ final class SubscriptionWorker {
 
   /**
    * The MDC of every log line about this job, on the handler's thread and on the one settling its outcome: the job,
-   * its subscription, and the request id and W3C trace id of the call that caused it.
+   * its subscription, and the HTTP request id ({@code httpRequestId}, not {@code requestId}: job lines also name
+   * assistance requests by id) and W3C trace id of the call that caused it.
    */
   private Map<String, String> logContext(ClaimedJob job) {
     Map<String, String> context = new java.util.LinkedHashMap<>();
     context.put("jobId", Long.toString(job.id()));
     context.put("subscription", subscription.name());
-    context.put("requestId", job.header(OutboxEvent.CORRELATION_HEADER).orElse(""));
+    context.put("httpRequestId", job.header(OutboxEvent.CORRELATION_HEADER).orElse(""));
     job.header(OutboxEvent.TRACEPARENT_HEADER).flatMap(Traceparent::traceIdOf).ifPresent(traceId -> context.put("traceId", traceId));
     return Map.copyOf(context);
   }
