@@ -6,6 +6,8 @@ import dev.relaybox.adapters.http.shared.RouteModule;
 import dev.relaybox.adapters.metrics.HttpMetrics;
 import dev.relaybox.adapters.metrics.JobStateGauges;
 import dev.relaybox.adapters.metrics.MeteredChannel;
+import dev.relaybox.adapters.metrics.MeteredWebhookRefusals;
+import dev.relaybox.application.purchase.port.out.WebhookRefusals;
 import dev.relaybox.adapters.metrics.MicrometerJobObserver;
 import dev.relaybox.adapters.metrics.RelayboxMetrics;
 import dev.relaybox.adapters.notify.resilience.CircuitState;
@@ -74,6 +76,10 @@ final class OperabilityWiring implements AutoCloseable {
   /** Starts reading job counts and lag from the database every {@code RELAYBOX_METRICS_REFRESH}. */
   void watchJobs(Supplier<List<SubscriptionStats>> stats) {
     gauges = new JobStateGauges(metrics.registry(), stats, clock).start(refresh);
+  }
+
+  WebhookRefusals webhookRefusals() {
+    return new MeteredWebhookRefusals(metrics.registry(), Duration.ofSeconds(10));
   }
 
   RequestObserver requestObserver() {

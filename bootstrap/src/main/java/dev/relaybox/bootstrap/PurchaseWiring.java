@@ -28,6 +28,7 @@ import dev.relaybox.application.purchase.StoreNotificationService;
 import dev.relaybox.application.purchase.port.out.AppStoreNotifications;
 import dev.relaybox.application.purchase.port.out.PurchaseVerifier;
 import dev.relaybox.application.purchase.port.out.PushAuthenticator;
+import dev.relaybox.application.purchase.port.out.WebhookRefusals;
 import dev.relaybox.application.jobs.HandlerRegistration;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.port.out.Jobs;
@@ -55,7 +56,7 @@ record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handle
   private static final Logger LOG = LoggerFactory.getLogger(PurchaseWiring.class);
 
   static PurchaseWiring create(Map<String, String> environment, Jdbi jdbi, JdbiUnitOfWork unitOfWork, Outbox outbox, Jobs jobs,
-      ObjectMapper json, JsonBodies bodies, TimeOrderedIds ids, Clock clock) {
+      ObjectMapper json, JsonBodies bodies, TimeOrderedIds ids, Clock clock, WebhookRefusals refusals) {
     Env env = new Env(environment);
     boolean allowUnverified = Boolean.parseBoolean(env.text("RELAYBOX_ALLOW_UNVERIFIED_STORE_ENVIRONMENTS", "false"));
     Optional<AppStoreVerifier> apple = apple(env, allowUnverified, clock);
@@ -70,7 +71,7 @@ record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handle
     var service = new PurchaseService(unitOfWork, purchases, audit, ledger, jobs, google.map(g -> (PurchaseVerifier) g),
         apple.map(a -> (PurchaseVerifier) a), ids, clock);
     var webhooks = new StoreNotificationService(unitOfWork, notifications, purchases, audit, outbox,
-        apple.map(a -> (AppStoreNotifications) a), googlePush, ids, clock);
+        apple.map(a -> (AppStoreNotifications) a), googlePush, ids, clock, refusals);
 
     Optional<URI> backendUrl = env.text("RELAYBOX_BACKEND_WEBHOOK_URL").map(PurchaseWiring::uri);
     StandardWebhooksBackend backend;

@@ -43,7 +43,9 @@ import dev.relaybox.adapters.persistence.shared.DatabaseHealth;
 import dev.relaybox.adapters.persistence.shared.Databases;
 import dev.relaybox.adapters.persistence.shared.EmbeddedDatabase;
 import dev.relaybox.adapters.persistence.shared.JdbcTarget;
-import dev.relaybox.application.auth.ApiKeyRing;
+import dev.relaybox.adapters.http.auth.ApiKeyRoutes;
+import dev.relaybox.application.auth.ApiKeyCache;
+import dev.relaybox.application.webhooks.OutboundUrlGuard;
 import dev.relaybox.application.auth.ApiKeys;
 import dev.relaybox.application.auth.ApiScope;
 import dev.relaybox.application.jobs.HandlerRegistration;
@@ -75,6 +77,7 @@ public final class Relaybox implements AutoCloseable {
   private final HttpServer http;
   private final Optional<String> firstApiKey;
   private final JobRunner runner;
+  private final OutboundUrlGuard outboundUrls;
 
   private Relaybox(RelayboxConfig config, Clock clock) {
     try {
@@ -89,14 +92,21 @@ public final class Relaybox implements AutoCloseable {
       ObjectMapper json = JsonSupport.mapper();
       TimeOrderedIds ids = new TimeOrderedIds(clock, new SecureRandom());
 
-      ApiKeys apiKeys = new ApiKeys(new JdbiApiKeyStore(jdbi, ids, clock), new SecureRandom());
+      AbuseLimits limits = AbuseLimits.from(config.environment(), config.maxInFlight());
+      outboundUrls = OutboundUrlGuard.usingDns(limits.allowPrivateUrls());
+      JdbiApiKeyStore keyStore = new JdbiApiKeyStore(jdbi, ids, clock);
+      ApiKeys apiKeys = new ApiKeys(keyStore, new SecureRandom());
       firstApiKey = config.embeddedDatabase()
           ? apiKeys.issueFirstKeyIfNone(config.apiKeys(), config.adminKeys())
           : Optional.empty();
-      ApiKeyRing keyRing = apiKeys.ring(config.apiKeys(), config.adminKeys());
-      if (keyRing.isEmpty()) {
+      if (apiKeys.generatedKeyIgnored(config.apiKeys(), config.adminKeys())) {
+        LOG.warn("the key generated on first start is no longer accepted, because keys come from RELAYBOX_API_KEYS/RELAYBOX_ADMIN_KEYS");
+      }
+      ApiKeyCache keyCache = new ApiKeyCache(apiKeys, keyStore, config.apiKeys(), config.adminKeys(), clock);
+      if (keyCache.ring().isEmpty()) {
         LOG.warn("no API keys are configured: every /v1 and /admin request will get 401. Set RELAYBOX_API_KEYS and RELAYBOX_ADMIN_KEYS");
       }
+      closeInReverse.push(KeyCacheRefresher.start(keyCache, limits.keyRefresh()));
 
       JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
       GroupCommitUnitOfWork intakeCommits = new GroupCommitUnitOfWork(unitOfWork, config.intakeWriters(), 128);
@@ -116,7 +126,8 @@ public final class Relaybox implements AutoCloseable {
           new RetryPolicy(config.channelRetryBase(), config.channelRetryCap(), config.channelMaxAttempts()), clock, new SplittableRandom());
 
       JsonBodies bodies = new JsonBodies(json);
-      PurchaseWiring purchases = PurchaseWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock);
+      PurchaseWiring purchases = PurchaseWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock,
+          ops.webhookRefusals());
 
       PgNotificationListener listener = new PgNotificationListener(target);
       JdbiJobStore jobStore = new JdbiJobStore(jdbi, json);
@@ -133,10 +144,11 @@ public final class Relaybox implements AutoCloseable {
       JobAdministration administration = new JobAdministration(new JdbiJobAdmin(jdbi, json), clock);
       ops.watchJobs(administration::stats);
       AssistanceRoutes assistanceRoutes = new AssistanceRoutes(assistance, assistance, assistance, bodies, json);
-      ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(keyRing);
+      ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(keyCache::authenticate, limits.keyLimits());
       HttpServer[] server = new HttpServer[1];
       server[0] = new HttpServer(
-          new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace(), config.maxInFlight()),
+          new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace(), config.maxInFlight(),
+              limits.requestDeadline(), limits.minBytesPerSecond(), limits.maxConnectionsPerAddress(), limits.maxInFlightPerAddress()),
           json,
           new RequestIds(ids),
           authenticator,
@@ -145,6 +157,7 @@ public final class Relaybox implements AutoCloseable {
                   ctx -> authenticator.permits(ctx, ApiScope.ADMIN)),
               assistanceRoutes,
               new JobAdminRoutes(administration, administration, administration, administration, bodies, ops.throughput()),
+              new ApiKeyRoutes(keyCache, bodies),
               new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find, "purchase", purchases.lookup())),
               ops.metricsRoute(),
               new ApiDocsRoutes(),
@@ -197,6 +210,14 @@ public final class Relaybox implements AutoCloseable {
   /** Every HTTP route the server registered, for the test that holds the OpenAPI document to them. */
   public List<RouteInfo> httpRoutes() {
     return http.routes();
+  }
+
+  /**
+   * The check for every URL a caller hands Relaybox (webhook endpoints, callback URLs), honouring
+   * {@code RELAYBOX_ALLOW_PRIVATE_URLS}; check at registration and again before each send.
+   */
+  public OutboundUrlGuard outboundUrls() {
+    return outboundUrls;
   }
 
   public JobRunner runner() {

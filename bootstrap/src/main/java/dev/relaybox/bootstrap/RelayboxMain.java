@@ -17,6 +17,11 @@ public final class RelayboxMain {
       System.exit(2);
       return;
     }
+    if (args.length > 0 && args[0].equals("keys")) {
+      System.setProperty("logback.configurationFile", "logback-quiet.xml");
+      System.exit(KeysCommand.run(args, config, System.out, System.err));
+      return;
+    }
     // Must be set before the first logger is created.
     System.setProperty("logback.configurationFile", config.logFormat().equals("json") ? "logback-json.xml" : "logback-text.xml");
     var log = org.slf4j.LoggerFactory.getLogger(RelayboxMain.class);

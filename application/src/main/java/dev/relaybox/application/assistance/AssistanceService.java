@@ -58,7 +58,9 @@ public final class AssistanceService
     return unitOfWork.inTransaction(() -> {
       if (command.idempotencyKey().isPresent()) {
         byte[] fingerprint = fingerprint(command);
-        Optional<IdempotencyKeys.Use> earlier = idempotencyKeys.reserve(IDEMPOTENCY_SCOPE, command.idempotencyKey().get(), fingerprint, id);
+        Optional<IdempotencyKeys.Use> earlier = idempotencyKeys.reserve(
+            command.caller().isEmpty() ? IDEMPOTENCY_SCOPE : IDEMPOTENCY_SCOPE + ":" + command.caller(),
+            command.idempotencyKey().get(), fingerprint, id);
         if (earlier.isPresent()) {
           return replay(earlier.get(), fingerprint);
         }

@@ -11,6 +11,7 @@ import io.javalin.json.JavalinJackson;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -23,7 +24,7 @@ import org.slf4j.MDC;
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
-  private static final Map<String, String> SECURITY_HEADERS = Map.of(
+  static final Map<String, String> SECURITY_HEADERS = Map.of(
       "X-Content-Type-Options", "nosniff",
       "X-Frame-Options", "DENY",
       "Referrer-Policy", "no-referrer",
@@ -44,6 +45,9 @@ public final class HttpServer implements AutoCloseable {
   private final RequestObserver observer;
   private final List<RouteInfo> routes = new CopyOnWriteArrayList<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final ConcurrentHashMap<String, AtomicInteger> inFlightByAddress = new ConcurrentHashMap<>();
+  private final PerAddressConnectionLimit connectionLimit;
+  private static final String ADDRESS_SLOT = "relaybox.addressSlot";
   private volatile boolean draining;
   private volatile RoutePatterns patterns = new RoutePatterns(List.of());
   private Javalin app;
@@ -61,6 +65,7 @@ public final class HttpServer implements AutoCloseable {
     this.requestIds = requestIds;
     this.authenticator = authenticator;
     this.modules = List.copyOf(modules);
+    this.connectionLimit = new PerAddressConnectionLimit(settings.maxConnectionsPerAddress());
   }
 
   public HttpServer start() {
@@ -72,6 +77,22 @@ public final class HttpServer implements AutoCloseable {
       config.jetty.modifyHttpConfiguration(http -> {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        http.setMinRequestDataRate(settings.minBytesPerSecond());
+      });
+      config.jetty.modifyServer(server -> {
+        // Javalin mounts its servlet context inside a handler already set, so the gate sees every request first.
+        server.setHandler(new WholeBodyGate(settings.maxBodyBytes(), settings.requestDeadline()));
+        server.setErrorHandler(new ProblemErrorHandler(json, SECURITY_HEADERS));
+        server.addBean(new org.eclipse.jetty.util.component.AbstractLifeCycle() {
+          @Override
+          protected void doStart() {
+            for (var connector : server.getConnectors()) {
+              if (connector instanceof org.eclipse.jetty.util.component.ContainerLifeCycle container) {
+                container.addEventListener(connectionLimit);
+              }
+            }
+          }
+        });
       });
       config.http.maxRequestSize = settings.maxBodyBytes();
       config.http.prefer405over404 = true;
@@ -92,6 +113,10 @@ public final class HttpServer implements AutoCloseable {
       config.routes.before(this::beforeEveryRequest);
       config.routes.after(ctx -> {
         inFlight.decrementAndGet();
+        String address = ctx.attribute(ADDRESS_SLOT);
+        if (address != null) {
+          inFlightByAddress.computeIfPresent(address, (key, count) -> count.decrementAndGet() <= 0 ? null : count);
+        }
         MDC.remove(RequestIds.MDC_KEY);
         MDC.remove(RequestIds.TRACE_MDC_KEY);
       });
@@ -168,6 +193,17 @@ public final class HttpServer implements AutoCloseable {
     if (running > settings.maxInFlight() && !ctx.path().startsWith("/health/")) {
       throw overloaded("more than " + settings.maxInFlight() + " requests are in flight on this node");
     }
+    String address = ctx.ip();
+    ctx.attribute(ADDRESS_SLOT, address);
+    int fromAddress = inFlightByAddress.compute(address, (key, count) -> {
+      AtomicInteger current = count == null ? new AtomicInteger() : count;
+      current.incrementAndGet();
+      return current;
+    }).get();
+    if (fromAddress > settings.maxInFlightPerAddress() && !ctx.path().startsWith("/health/")) {
+      throw overloaded("more than " + settings.maxInFlightPerAddress() + " requests from one client address are in flight");
+    }
+    checkStorableParameters(ctx);
     if (draining && !ctx.path().startsWith("/health/")) {
       ctx.header("Connection", "close");
       throw new ProblemException(Problem.of(503, "shutting-down", "Service unavailable",
@@ -186,6 +222,21 @@ public final class HttpServer implements AutoCloseable {
     } else if (path.startsWith("/admin/") || path.equals("/admin")) {
       authenticator.require(ctx, ApiScope.ADMIN);
     }
+  }
+
+  /** Query parameters and the path must hold only text PostgreSQL can store; see {@link StorableInput}. */
+  private static void checkStorableParameters(Context ctx) {
+    StorableInput.checkParameter("path", ctx.path());
+    Map<String, List<String>> query;
+    try {
+      query = ctx.queryParamMap();
+    } catch (RuntimeException e) {
+      throw ProblemException.badRequest("the query string is not valid percent-encoding");
+    }
+    query.forEach((name, values) -> {
+      StorableInput.checkParameter("query parameter name", name);
+      values.forEach(value -> StorableInput.checkParameter(name.length() > 64 ? name.substring(0, 64) : name, value));
+    });
   }
 
   private static ProblemException overloaded(String detail) {
