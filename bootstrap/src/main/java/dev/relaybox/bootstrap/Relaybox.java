@@ -130,6 +130,7 @@ public final class Relaybox implements AutoCloseable {
 
       JobAdministration administration = new JobAdministration(new JdbiJobAdmin(jdbi, json), clock);
       ops.watchJobs(administration::stats);
+      ops.watchUnacknowledgedPurchases(purchases.acknowledgementBacklog());
       AssistanceRoutes assistanceRoutes = new AssistanceRoutes(assistance, assistance, assistance, bodies, json);
       HttpServer[] server = new HttpServer[1];
       server[0] = new HttpServer(
