@@ -10,6 +10,7 @@ import dev.relaybox.adapters.metrics.MeteredWebhookRefusals;
 import dev.relaybox.application.purchase.port.out.WebhookRefusals;
 import dev.relaybox.adapters.metrics.MicrometerJobObserver;
 import dev.relaybox.adapters.metrics.RelayboxMetrics;
+import dev.relaybox.adapters.metrics.UnacknowledgedPurchaseGauges;
 import dev.relaybox.adapters.notify.resilience.CircuitState;
 import dev.relaybox.adapters.notify.resilience.ResilientChannel;
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
@@ -17,6 +18,7 @@ import dev.relaybox.application.jobs.JobObserver;
 import dev.relaybox.application.jobs.SubscriptionStats;
 import dev.relaybox.application.jobs.ThroughputRing;
 import dev.relaybox.application.jobs.port.in.ObserveThroughputUseCase;
+import dev.relaybox.application.purchase.port.out.Purchases.AcknowledgementBacklog;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -41,6 +43,7 @@ final class OperabilityWiring implements AutoCloseable {
   private final Duration refresh;
   private final Map<String, ResilientChannel> channels = new ConcurrentHashMap<>();
   private JobStateGauges gauges;
+  private UnacknowledgedPurchaseGauges unacknowledged;
 
   OperabilityWiring(RelayboxConfig config, Clock clock) {
     this.clock = clock;
@@ -82,6 +85,11 @@ final class OperabilityWiring implements AutoCloseable {
     return new MeteredWebhookRefusals(metrics.registry(), Duration.ofSeconds(10));
   }
 
+  /** Starts reading the unacknowledged Google purchases from the database every {@code RELAYBOX_METRICS_REFRESH}. */
+  void watchUnacknowledgedPurchases(Supplier<AcknowledgementBacklog> backlog) {
+    unacknowledged = new UnacknowledgedPurchaseGauges(metrics.registry(), backlog, clock).start(refresh);
+  }
+
   RequestObserver requestObserver() {
     return http::record;
   }
@@ -101,6 +109,9 @@ final class OperabilityWiring implements AutoCloseable {
   public void close() {
     if (gauges != null) {
       gauges.close();
+    }
+    if (unacknowledged != null) {
+      unacknowledged.close();
     }
     metrics.close();
   }

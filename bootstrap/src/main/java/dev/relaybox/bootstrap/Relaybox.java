@@ -143,6 +143,7 @@ public final class Relaybox implements AutoCloseable {
 
       JobAdministration administration = new JobAdministration(new JdbiJobAdmin(jdbi, json), clock);
       ops.watchJobs(administration::stats);
+      ops.watchUnacknowledgedPurchases(purchases.acknowledgementBacklog());
       AssistanceRoutes assistanceRoutes = new AssistanceRoutes(assistance, assistance, assistance, bodies, json);
       ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(keyCache::authenticate, limits.keyLimits());
       HttpServer[] server = new HttpServer[1];

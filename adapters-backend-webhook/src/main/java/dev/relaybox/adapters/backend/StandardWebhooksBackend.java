@@ -96,7 +96,8 @@ public final class StandardWebhooksBackend implements BackendWebhook {
     } catch (WebhookSigningException e) {
       throw new IllegalStateException("cannot sign the webhook", e);
     } catch (IOException e) {
-      return new Delivery(0, "no answer: " + e.getClass().getSimpleName(), elapsed(started), Optional.empty());
+      return new Delivery(0, "no answer: " + (e instanceof java.net.http.HttpTimeoutException ? "timed out"
+          : e instanceof java.net.ConnectException ? "connection refused" : "the connection failed"), elapsed(started), Optional.empty());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Delivery(0, "interrupted", elapsed(started), Optional.empty());

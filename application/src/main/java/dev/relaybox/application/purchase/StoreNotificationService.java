@@ -4,6 +4,7 @@ import dev.relaybox.application.purchase.port.in.GooglePush;
 import dev.relaybox.application.purchase.port.in.PurchaseRejectedException;
 import dev.relaybox.application.purchase.port.in.ReceiveStoreNotificationUseCase;
 import dev.relaybox.application.purchase.port.in.StoreNotConfiguredException;
+import dev.relaybox.application.purchase.port.in.StoreUnavailableException;
 import dev.relaybox.application.purchase.port.out.AppStoreNotifications;
 import dev.relaybox.application.purchase.port.out.AppStoreNotifications.AppleNotification;
 import dev.relaybox.application.purchase.port.out.AuditEntry;
@@ -33,6 +34,7 @@ import java.util.UUID;
 public final class StoreNotificationService implements ReceiveStoreNotificationUseCase {
   public static final EventType APPLE_NOTIFICATION = new EventType("store.apple_notification");
   public static final EventType GOOGLE_NOTIFICATION = new EventType("store.google_notification");
+  static final java.time.Duration UNVERIFIABLE_RETRY_AFTER = java.time.Duration.ofMinutes(1);
 
   private final UnitOfWork unitOfWork;
   private final StoreNotifications notifications;
@@ -70,9 +72,14 @@ public final class StoreNotificationService implements ReceiveStoreNotificationU
     } catch (AppStoreNotifications.NotificationRejected e) {
       refusals.refused("apple", e.getMessage());
       throw new PurchaseRejectedException(e.getMessage());
+    } catch (AppStoreNotifications.VerificationUnavailable e) {
+      audit.appendAlone(new AuditEntry(ids.next(), Optional.empty(), "apple", "payload:" + digest(signedPayload), "webhook", "unavailable",
+          "App Store Server Notification (" + signedPayload.length() + " chars)", e.getMessage(), Optional.empty(), Optional.empty(), now));
+      throw new StoreUnavailableException(e.getMessage(), UNVERIFIABLE_RETRY_AFTER);
     }
     Map<String, String> facts = new HashMap<>();
     decoded.transaction().ifPresent(tx -> facts.putAll(TransactionFacts.of(tx)));
+    decoded.unusableTransaction().ifPresent(reason -> facts.put(TransactionFacts.UNUSABLE, reason));
     facts.put("subtype", decoded.subtype());
     facts.put("environment", decoded.environment());
     String storeKey = decoded.transaction().map(tx -> tx.storeKey()).orElse(decoded.notificationUuid());
