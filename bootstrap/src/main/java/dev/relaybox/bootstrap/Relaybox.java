@@ -109,7 +109,8 @@ public final class Relaybox implements AutoCloseable {
       closeInReverse.push(KeyCacheRefresher.start(keyCache, limits.keyRefresh()));
 
       JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
-      GroupCommitUnitOfWork intakeCommits = new GroupCommitUnitOfWork(unitOfWork, config.intakeWriters(), 128);
+      GroupCommitUnitOfWork intakeCommits = new GroupCommitUnitOfWork(unitOfWork,
+          new GroupCommitUnitOfWork.Settings(config.intakeWriters(), 128, config.intakeTimeout(), config.intakeLockTimeout()), clock);
       closeInReverse.push(intakeCommits);
       JdbiOutbox outbox = new JdbiOutbox(unitOfWork, json, clock);
       JdbiJobs jobs = new JdbiJobs(unitOfWork, json, clock);

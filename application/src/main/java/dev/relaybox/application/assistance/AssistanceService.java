@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** Intake and status of assistance requests. */
 public final class AssistanceService
@@ -55,7 +56,7 @@ public final class AssistanceService
     }
     UUID id = ids.next();
     Instant now = clock.instant();
-    return unitOfWork.inTransaction(() -> {
+    Supplier<AssistanceReceipt> work = () -> {
       if (command.idempotencyKey().isPresent()) {
         byte[] fingerprint = fingerprint(command);
         Optional<IdempotencyKeys.Use> earlier = idempotencyKeys.reserve(
@@ -72,7 +73,10 @@ public final class AssistanceService
           "{\"requestId\":\"" + id + "\",\"topic\":\"" + command.topic() + "\"}",
           headers(command)));
       return new AssistanceReceipt(id, request.status(), request.topic(), false);
-    });
+    };
+    return command.idempotencyKey().isPresent()
+        ? unitOfWork.inTransactionOrderedBy(IDEMPOTENCY_SCOPE + ":" + command.idempotencyKey().get(), work)
+        : unitOfWork.inTransaction(work);
   }
 
   private static Map<String, String> headers(RequestAssistanceCommand command) {

@@ -3,6 +3,8 @@ package dev.relaybox.adapters.http.shared;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaybox.application.auth.ApiScope;
+import dev.relaybox.application.jobs.port.out.CommitOutcomeUnknownException;
+import dev.relaybox.application.jobs.port.out.NotCommittedException;
 import dev.relaybox.domain.shared.ValidationException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -128,6 +130,19 @@ public final class HttpServer implements AutoCloseable {
           Problem.of(422, "validation-failed", "Validation failed", e.getMessage())
               .withErrors(e.violations().stream().map(v -> new Problem.FieldError(v.field(), v.message())).toList())));
       config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), ctx)));
+      config.routes.exception(NotCommittedException.class, (e, ctx) -> {
+        LOG.warn("not taken on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+        ctx.header("Retry-After", "1");
+        write(ctx, Problem.of(503, "not-taken", "Service unavailable",
+            "the request was not taken (" + e.getMessage() + "); nothing of it was stored, so sending it again is safe"));
+      });
+      config.routes.exception(CommitOutcomeUnknownException.class, (e, ctx) -> {
+        LOG.error("commit outcome unknown on {} {}", ctx.method(), ctx.path(), e);
+        ctx.header("Retry-After", "1");
+        write(ctx, Problem.of(503, "outcome-unknown", "Service unavailable",
+            "the database stopped answering while storing the request, so it may or may not be stored; send it again with"
+                + " the same Idempotency-Key to get the first answer if it was"));
+      });
       config.routes.exception(Exception.class, (e, ctx) -> {
         if (isTransientDatabaseFailure(e)) {
           LOG.warn("database busy or unreachable on {} {}: {}", ctx.method(), ctx.path(), e.toString());
