@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import dev.relaybox.adapters.persistence.jobs.JdbiFleetThroughput;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobAdmin;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobStore;
 import dev.relaybox.adapters.persistence.jobs.PgNotificationListener;
@@ -140,7 +141,8 @@ public final class Relaybox implements AutoCloseable {
           Stream.concat(Stream.<RouteModule>of(
               new HealthRoutes(health::problem, () -> server[0].draining(), ops::channelStates),
               assistanceRoutes,
-              new JobAdminRoutes(administration, administration, administration, administration, bodies, ops.throughput()),
+              new JobAdminRoutes(administration, administration, administration, administration, bodies,
+                  ops.fleetThroughput(new JdbiFleetThroughput(jdbi), config.nodeId())),
               new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find, "purchase", purchases.lookup())),
               ops.metricsRoute(),
               new ApiDocsRoutes(),
