@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import dev.relaybox.adapters.persistence.jobs.JdbiFleetThroughput;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobAdmin;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobStore;
 import dev.relaybox.adapters.persistence.jobs.PgNotificationListener;
@@ -158,7 +159,8 @@ public final class Relaybox implements AutoCloseable {
               new HealthRoutes(CachedReadiness.of(health::problem), () -> server[0].draining(), ops::channelStates,
                   ctx -> authenticator.permits(ctx, ApiScope.ADMIN)),
               assistanceRoutes,
-              new JobAdminRoutes(administration, administration, administration, administration, bodies, ops.throughput()),
+              new JobAdminRoutes(administration, administration, administration, administration, bodies,
+                  ops.fleetThroughput(new JdbiFleetThroughput(jdbi), config.nodeId())),
               new ApiKeyRoutes(keyCache, bodies),
               new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find, "purchase", purchases.lookup())),
               ops.metricsRoute(),
