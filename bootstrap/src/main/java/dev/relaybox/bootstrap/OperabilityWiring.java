@@ -6,8 +6,11 @@ import dev.relaybox.adapters.http.shared.RouteModule;
 import dev.relaybox.adapters.metrics.HttpMetrics;
 import dev.relaybox.adapters.metrics.JobStateGauges;
 import dev.relaybox.adapters.metrics.MeteredChannel;
+import dev.relaybox.adapters.metrics.MeteredWebhookRefusals;
+import dev.relaybox.application.purchase.port.out.WebhookRefusals;
 import dev.relaybox.adapters.metrics.MicrometerJobObserver;
 import dev.relaybox.adapters.metrics.RelayboxMetrics;
+import dev.relaybox.adapters.metrics.UnacknowledgedPurchaseGauges;
 import dev.relaybox.adapters.notify.resilience.CircuitState;
 import dev.relaybox.adapters.notify.resilience.ResilientChannel;
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
@@ -16,6 +19,7 @@ import dev.relaybox.application.jobs.SubscriptionStats;
 import dev.relaybox.application.jobs.FleetThroughputView;
 import dev.relaybox.application.jobs.ThroughputRing;
 import dev.relaybox.application.jobs.port.in.ObserveThroughputUseCase;
+import dev.relaybox.application.purchase.port.out.Purchases.AcknowledgementBacklog;
 import dev.relaybox.application.jobs.port.out.FleetThroughput;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +53,7 @@ final class OperabilityWiring implements AutoCloseable {
   private final Duration refresh;
   private final Map<String, ResilientChannel> channels = new ConcurrentHashMap<>();
   private JobStateGauges gauges;
+  private UnacknowledgedPurchaseGauges unacknowledged;
   private FleetThroughputView fleetThroughput;
   private ScheduledExecutorService publisher;
 
@@ -105,6 +110,15 @@ final class OperabilityWiring implements AutoCloseable {
     gauges = new JobStateGauges(metrics.registry(), stats, clock).start(refresh);
   }
 
+  WebhookRefusals webhookRefusals() {
+    return new MeteredWebhookRefusals(metrics.registry(), Duration.ofSeconds(10));
+  }
+
+  /** Starts reading the unacknowledged Google purchases from the database every {@code RELAYBOX_METRICS_REFRESH}. */
+  void watchUnacknowledgedPurchases(Supplier<AcknowledgementBacklog> backlog) {
+    unacknowledged = new UnacknowledgedPurchaseGauges(metrics.registry(), backlog, clock).start(refresh);
+  }
+
   RequestObserver requestObserver() {
     return http::record;
   }
@@ -129,6 +143,9 @@ final class OperabilityWiring implements AutoCloseable {
     }
     if (gauges != null) {
       gauges.close();
+    }
+    if (unacknowledged != null) {
+      unacknowledged.close();
     }
     metrics.close();
   }

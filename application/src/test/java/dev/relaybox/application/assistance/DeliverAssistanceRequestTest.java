@@ -2,11 +2,13 @@ package dev.relaybox.application.assistance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.port.out.EnqueueJob;
@@ -35,6 +37,7 @@ class DeliverAssistanceRequestTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
   private final InMemoryAssistanceRequests requests = new InMemoryAssistanceRequests();
   private final List<JobRef> markedDone = new ArrayList<>();
+  private final List<JobRef> lostLeases = new ArrayList<>();
   private final UnitOfWork unitOfWork = new UnitOfWork() {
     @Override public <T> T inTransaction(Supplier<T> work) {
       return work.get();
@@ -47,6 +50,10 @@ class DeliverAssistanceRequestTest {
 
     @Override public void markDone(JobRef job) {
       markedDone.add(job);
+    }
+
+    @Override public boolean stillHeld(JobRef job) {
+      return !lostLeases.contains(job);
     }
   };
 
@@ -86,7 +93,7 @@ class DeliverAssistanceRequestTest {
 
   private static ClaimedJob job(UUID id, int attempt) {
     return new ClaimedJob(1, DeliverAssistanceRequest.SUBSCRIPTION, Optional.of(UUID.randomUUID()), Optional.of("assistance.requested"),
-        Optional.of(id.toString()), "{}", Map.of(), attempt, CLOCK.instant());
+        Optional.of(id.toString()), "{}", Map.of(), attempt, 100L + attempt, CLOCK.instant());
   }
 
   @Test
@@ -98,7 +105,21 @@ class DeliverAssistanceRequestTest {
     var request = requests.find(id).orElseThrow();
     assertEquals(AssistanceStatus.DELIVERED, request.status());
     assertEquals(Optional.of("slack"), request.channel());
-    assertEquals(List.of(new JobRef(1, 1)), markedDone);
+    assertEquals(List.of(new JobRef(1, 101)), markedDone);
+  }
+
+  @Test
+  void sendsNothingWhenTheLeaseWasLostBeforeTheSend() {
+    UUID id = stored("sales");
+    var slack = new ScriptedChannel("slack", Outcome.done());
+    ClaimedJob job = job(id, 1);
+    lostLeases.add(job.ref()); // cancelled, rescued or timed out while the request was being read
+
+    assertThrows(LeaseLostException.class, () -> handler(slack, new ScriptedChannel("email", Outcome.done())).handle(job));
+
+    assertEquals(0, slack.sends);
+    assertEquals(AssistanceStatus.PENDING, requests.find(id).orElseThrow().status());
+    assertEquals(List.of(), markedDone);
   }
 
   @Test
