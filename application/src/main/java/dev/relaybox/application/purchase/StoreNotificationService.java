@@ -1,5 +1,9 @@
 package dev.relaybox.application.purchase;
 
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import dev.relaybox.application.purchase.port.in.GooglePush;
 import dev.relaybox.application.purchase.port.in.PurchaseRejectedException;
 import dev.relaybox.application.purchase.port.in.ReceiveStoreNotificationUseCase;
@@ -131,4 +135,13 @@ public final class StoreNotificationService implements ReceiveStoreNotificationU
     });
   }
 
+
+  private static String digest(String value) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
