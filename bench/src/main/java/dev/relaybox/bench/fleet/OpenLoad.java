@@ -36,7 +36,7 @@ public final class OpenLoad implements AutoCloseable {
   private final double purchaseShare;
   private final String runId;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+      .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
   private final ObjectMapper json = new ObjectMapper();
   private final ConcurrentLinkedQueue<Accepted> accepted = new ConcurrentLinkedQueue<>();
   private final Map<String, AtomicLong> failuresByCause = new ConcurrentHashMap<>();
@@ -122,7 +122,7 @@ public final class OpenLoad implements AutoCloseable {
         .header("Authorization", "Bearer " + apiKey)
         .header("Content-Type", "application/json")
         .header("Idempotency-Key", idempotencyKey)
-        .timeout(Duration.ofSeconds(30))
+        .timeout(Duration.ofSeconds(60))
         .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
         .build();
   }
