@@ -23,6 +23,7 @@ import dev.relaybox.adapters.persistence.assistance.JdbiIdempotencyKeys;
 import dev.relaybox.adapters.persistence.auth.JdbiApiKeyStore;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobs;
 import dev.relaybox.adapters.persistence.jobs.JdbiOutbox;
+import dev.relaybox.adapters.persistence.jobs.JdbiSendPermits;
 import dev.relaybox.adapters.persistence.shared.GroupCommitUnitOfWork;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.application.assistance.AssistanceService;
@@ -118,8 +119,9 @@ public final class Relaybox implements AutoCloseable {
 
       Set<String> knownChannels = new TreeSet<>();
       ChannelSettings channelSettings = new ChannelSettings(config.environment(), clock);
+      JdbiSendPermits sendPermits = new JdbiSendPermits(jdbi); // rate limits for the whole fleet
       Map<String, NotificationChannel> channels = NotificationChannels.load(
-          channelSettings, channel -> ops.decorate(ResilientChannel.wrap(channel, channelSettings)), knownChannels);
+          channelSettings, channel -> ops.decorate(ResilientChannel.wrap(channel, channelSettings, sendPermits)), knownChannels);
       RoutingTable routing = NotificationChannels.routes(config.routes(), knownChannels, channels.keySet());
       JdbiAssistanceRequests assistanceRequests = new JdbiAssistanceRequests(unitOfWork, jdbi);
       AssistanceService assistance = new AssistanceService(intakeCommits, assistanceRequests,
