@@ -48,6 +48,10 @@ class DeliverAssistanceRequestTest {
     @Override public void markDone(JobRef job) {
       markedDone.add(job);
     }
+
+    @Override public int cancel(String handler, String dedupeKey, String reason) {
+      throw new UnsupportedOperationException("delivery never cancels");
+    }
   };
 
   /** A channel that answers with the scripted outcomes in order, repeating the last one. */

@@ -14,4 +14,12 @@ public interface Jobs {
    * effect and the completion together. A stale attempt is ignored.
    */
   void markDone(JobRef job);
+
+  /**
+   * Cancels, inside the caller's transaction, the unfinished job of {@code handler} holding {@code dedupeKey} (a
+   * scheduled poll made unnecessary by a webhook). A running attempt's later outcome is then ignored.
+   *
+   * @return how many jobs were cancelled (0 or 1)
+   */
+  int cancel(String handler, String dedupeKey, String reason);
 }
