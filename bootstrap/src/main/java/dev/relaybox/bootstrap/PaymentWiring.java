@@ -45,7 +45,8 @@ record PaymentWiring(List<RouteModule> routes, List<HandlerRegistration> handler
   private static final Logger LOG = LoggerFactory.getLogger(PaymentWiring.class);
 
   static PaymentWiring create(Map<String, String> environment, Jdbi jdbi, JdbiUnitOfWork unitOfWork, Jobs jobs, ObjectMapper json,
-      JsonBodies bodies, TimeOrderedIds ids, Clock clock, PaymentMetrics metrics, UnaryOperator<PaymentProvider> meter) {
+      JsonBodies bodies, TimeOrderedIds ids, Clock clock, OutboundUrlGuard guard, PaymentMetrics metrics,
+      UnaryOperator<PaymentProvider> meter) {
     Env env = new Env(environment);
     PaymentSettings defaults = PaymentSettings.defaults();
     PaymentSettings settings = new PaymentSettings(
@@ -61,8 +62,6 @@ record PaymentWiring(List<RouteModule> routes, List<HandlerRegistration> handler
     if (settings.callbackRetryCap().compareTo(settings.callbackRetryBase()) < 0 || settings.callbackRetryBase().isZero()) {
       throw new ConfigException("RELAYBOX_CALLBACK_RETRY_BASE must be positive and at most RELAYBOX_CALLBACK_RETRY_CAP");
     }
-    boolean allowPrivate = Boolean.parseBoolean(env.text("RELAYBOX_ALLOW_PRIVATE_URLS", "false"));
-    OutboundUrlGuard guard = OutboundUrlGuard.usingDns(allowPrivate);
 
     Optional<PaymentProvider> provider = provider(env, json).map(meter);
     PaymentProvider client = provider.orElseGet(PaymentWiring::unconfigured);
@@ -105,7 +104,7 @@ record PaymentWiring(List<RouteModule> routes, List<HandlerRegistration> handler
             new HandlerRegistration(PollProvider.subscription(concurrency),
                 new PollProvider(unitOfWork, transactions, client, jobs, settings, clock)),
             new HandlerRegistration(DeliverCallback.subscription(settings, concurrency),
-                new DeliverCallback(unitOfWork, transactions, callbacks, guard, clock))),
+                new DeliverCallback(unitOfWork, transactions, jobs, callbacks, guard, clock))),
         routes::find);
   }
 

@@ -8,6 +8,7 @@ import dev.relaybox.adapters.http.jobs.LookupRoutes;
 import dev.relaybox.adapters.http.shared.ApiDocsRoutes;
 import dev.relaybox.adapters.http.shared.OpsDashboardRoutes;
 import dev.relaybox.adapters.http.shared.ApiKeyAuthenticator;
+import dev.relaybox.adapters.http.shared.CachedReadiness;
 import dev.relaybox.adapters.http.shared.HealthRoutes;
 import dev.relaybox.adapters.http.shared.HttpServer;
 import dev.relaybox.adapters.http.shared.HttpSettings;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import dev.relaybox.adapters.persistence.jobs.JdbiFleetThroughput;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobAdmin;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobStore;
 import dev.relaybox.adapters.persistence.jobs.PgNotificationListener;
@@ -42,8 +44,11 @@ import dev.relaybox.adapters.persistence.shared.DatabaseHealth;
 import dev.relaybox.adapters.persistence.shared.Databases;
 import dev.relaybox.adapters.persistence.shared.EmbeddedDatabase;
 import dev.relaybox.adapters.persistence.shared.JdbcTarget;
-import dev.relaybox.application.auth.ApiKeyRing;
+import dev.relaybox.adapters.http.auth.ApiKeyRoutes;
+import dev.relaybox.application.auth.ApiKeyCache;
+import dev.relaybox.application.webhooks.OutboundUrlGuard;
 import dev.relaybox.application.auth.ApiKeys;
+import dev.relaybox.application.auth.ApiScope;
 import dev.relaybox.application.jobs.HandlerRegistration;
 import dev.relaybox.application.jobs.admin.JobAdministration;
 import dev.relaybox.application.jobs.runner.JobRunner;
@@ -73,6 +78,7 @@ public final class Relaybox implements AutoCloseable {
   private final HttpServer http;
   private final Optional<String> firstApiKey;
   private final JobRunner runner;
+  private final OutboundUrlGuard outboundUrls;
 
   private Relaybox(RelayboxConfig config, Clock clock) {
     try {
@@ -87,17 +93,25 @@ public final class Relaybox implements AutoCloseable {
       ObjectMapper json = JsonSupport.mapper();
       TimeOrderedIds ids = new TimeOrderedIds(clock, new SecureRandom());
 
-      ApiKeys apiKeys = new ApiKeys(new JdbiApiKeyStore(jdbi, ids, clock), new SecureRandom());
+      AbuseLimits limits = AbuseLimits.from(config.environment(), config.maxInFlight());
+      outboundUrls = OutboundUrlGuard.usingDns(limits.allowPrivateUrls());
+      JdbiApiKeyStore keyStore = new JdbiApiKeyStore(jdbi, ids, clock);
+      ApiKeys apiKeys = new ApiKeys(keyStore, new SecureRandom());
       firstApiKey = config.embeddedDatabase()
           ? apiKeys.issueFirstKeyIfNone(config.apiKeys(), config.adminKeys())
           : Optional.empty();
-      ApiKeyRing keyRing = apiKeys.ring(config.apiKeys(), config.adminKeys());
-      if (keyRing.isEmpty()) {
+      if (apiKeys.generatedKeyIgnored(config.apiKeys(), config.adminKeys())) {
+        LOG.warn("the key generated on first start is no longer accepted, because keys come from RELAYBOX_API_KEYS/RELAYBOX_ADMIN_KEYS");
+      }
+      ApiKeyCache keyCache = new ApiKeyCache(apiKeys, keyStore, config.apiKeys(), config.adminKeys(), clock);
+      if (keyCache.ring().isEmpty()) {
         LOG.warn("no API keys are configured: every /v1 and /admin request will get 401. Set RELAYBOX_API_KEYS and RELAYBOX_ADMIN_KEYS");
       }
+      closeInReverse.push(KeyCacheRefresher.start(keyCache, limits.keyRefresh()));
 
       JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
-      GroupCommitUnitOfWork intakeCommits = new GroupCommitUnitOfWork(unitOfWork, config.intakeWriters(), 128);
+      GroupCommitUnitOfWork intakeCommits = new GroupCommitUnitOfWork(unitOfWork,
+          new GroupCommitUnitOfWork.Settings(config.intakeWriters(), 128, config.intakeTimeout(), config.intakeLockTimeout()), clock);
       closeInReverse.push(intakeCommits);
       JdbiOutbox outbox = new JdbiOutbox(unitOfWork, json, clock);
       JdbiJobs jobs = new JdbiJobs(unitOfWork, json, clock);
@@ -114,9 +128,10 @@ public final class Relaybox implements AutoCloseable {
           new RetryPolicy(config.channelRetryBase(), config.channelRetryCap(), config.channelMaxAttempts()), clock, new SplittableRandom());
 
       JsonBodies bodies = new JsonBodies(json);
-      PurchaseWiring purchases = PurchaseWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock);
+      PurchaseWiring purchases = PurchaseWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock,
+          ops.webhookRefusals());
       PaymentWiring payments = PaymentWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock,
-          ops.paymentMetrics(), ops::meterProvider);
+          outboundUrls, ops.paymentMetrics(), ops::meterProvider);
 
       PgNotificationListener listener = new PgNotificationListener(target);
       JdbiJobStore jobStore = new JdbiJobStore(jdbi, json);
@@ -133,17 +148,23 @@ public final class Relaybox implements AutoCloseable {
 
       JobAdministration administration = new JobAdministration(new JdbiJobAdmin(jdbi, json), clock);
       ops.watchJobs(administration::stats);
+      ops.watchUnacknowledgedPurchases(purchases.acknowledgementBacklog());
       AssistanceRoutes assistanceRoutes = new AssistanceRoutes(assistance, assistance, assistance, bodies, json);
+      ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(keyCache::authenticate, limits.keyLimits());
       HttpServer[] server = new HttpServer[1];
       server[0] = new HttpServer(
-          new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace(), config.maxInFlight()),
+          new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace(), config.maxInFlight(),
+              limits.requestDeadline(), limits.minBytesPerSecond(), limits.maxConnectionsPerAddress(), limits.maxInFlightPerAddress()),
           json,
           new RequestIds(ids),
-          new ApiKeyAuthenticator(keyRing),
+          authenticator,
           Stream.concat(Stream.<RouteModule>of(
-              new HealthRoutes(health::problem, () -> server[0].draining(), ops::channelStates),
+              new HealthRoutes(CachedReadiness.of(health::problem), () -> server[0].draining(), ops::channelStates,
+                  ctx -> authenticator.permits(ctx, ApiScope.ADMIN)),
               assistanceRoutes,
-              new JobAdminRoutes(administration, administration, administration, administration, bodies, ops.throughput()),
+              new JobAdminRoutes(administration, administration, administration, administration, bodies,
+                  ops.fleetThroughput(new JdbiFleetThroughput(jdbi), config.nodeId())),
+              new ApiKeyRoutes(keyCache, bodies),
               new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find, "purchase", purchases.lookup(),
                   "payment", payments.lookup())),
               ops.metricsRoute(),
@@ -197,6 +218,14 @@ public final class Relaybox implements AutoCloseable {
   /** Every HTTP route the server registered, for the test that holds the OpenAPI document to them. */
   public List<RouteInfo> httpRoutes() {
     return http.routes();
+  }
+
+  /**
+   * The check for every URL a caller hands Relaybox (webhook endpoints, callback URLs), honouring
+   * {@code RELAYBOX_ALLOW_PRIVATE_URLS}; check at registration and again before each send.
+   */
+  public OutboundUrlGuard outboundUrls() {
+    return outboundUrls;
   }
 
   public JobRunner runner() {

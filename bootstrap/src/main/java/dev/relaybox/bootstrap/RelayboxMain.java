@@ -21,6 +21,11 @@ public final class RelayboxMain {
       System.exit(2);
       return;
     }
+    if (args.length > 0 && args[0].equals("keys")) {
+      System.setProperty("logback.configurationFile", "logback-quiet.xml");
+      System.exit(KeysCommand.run(args, config, System.out, System.err));
+      return;
+    }
     // Must be set before the first logger is created.
     System.setProperty("logback.configurationFile", config.logFormat().equals("json") ? "logback-json.xml" : "logback-text.xml");
     var log = org.slf4j.LoggerFactory.getLogger(RelayboxMain.class);
@@ -45,8 +50,7 @@ public final class RelayboxMain {
 
     relaybox.firstApiKey().ifPresent(key -> {
       // Printed, not logged: the key must not end up in log storage. It is shown this once only.
-      System.out.printf("%n==== Relaybox generated an API key (valid for /v1 and /admin). It will not be shown again: ====%n"
-          + "%s%n==== Use it as: Authorization: Bearer <key> ====%n%n", key);
+      System.out.print(KeyBanner.render(key, config.logFormat(), Clock.systemUTC().instant()));
       System.out.flush();
     });
     log.info("Relaybox ready on port {} in {} ms", relaybox.httpPort(),

@@ -60,8 +60,8 @@ public final class StandardWebhooksSender {
     } catch (WebhookSigningException e) {
       throw new IllegalStateException("cannot sign the webhook", e);
     } catch (IOException e) {
-      return new Sent(0, "no answer: " + (e instanceof java.net.http.HttpTimeoutException ? "timed out" : "connection failed"),
-          elapsed(started), Optional.empty());
+      return new Sent(0, "no answer: " + (e instanceof java.net.http.HttpTimeoutException ? "timed out"
+          : e instanceof java.net.ConnectException ? "connection refused" : "the connection failed"), elapsed(started), Optional.empty());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Sent(0, "interrupted", elapsed(started), Optional.empty());

@@ -91,11 +91,11 @@ public final class CreateAtProvider implements JobHandler {
         });
         yield Outcome.done();
       }
-      case Lookup.NotFound n -> createOrGiveUp(tx);
+      case Lookup.NotFound n -> createOrGiveUp(job, tx);
     };
   }
 
-  private Outcome createOrGiveUp(PaymentTransaction tx) {
+  private Outcome createOrGiveUp(ClaimedJob job, PaymentTransaction tx) {
     UUID id = tx.id();
     int tried = transactions.countHistory(id, CREATE_KIND);
     if (tried > settings.createRetries()) {
@@ -106,6 +106,7 @@ public final class CreateAtProvider implements JobHandler {
       });
       return Outcome.done();
     }
+    jobs.ensureHeld(job.ref()); // a handler whose lease was taken over stops here instead of creating alongside the new owner
     Creation creation = provider.create(new PaymentProvider.ProviderRequest(id, tx.type().wire(), tx.amount(), tx.currency().code(),
         tx.reference()));
     return switch (creation) {

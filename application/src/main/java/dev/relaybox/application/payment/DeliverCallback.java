@@ -5,6 +5,7 @@ import dev.relaybox.application.jobs.JobHandler;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
+import dev.relaybox.application.jobs.port.out.Jobs;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.application.payment.port.out.HistoryEntry;
 import dev.relaybox.application.payment.port.out.PaymentCallbacks;
@@ -26,13 +27,15 @@ import java.util.UUID;
 public final class DeliverCallback implements JobHandler {
   private final UnitOfWork unitOfWork;
   private final PaymentTransactions transactions;
+  private final Jobs jobs;
   private final PaymentCallbacks callbacks;
   private final OutboundUrlGuard urlGuard;
   private final Clock clock;
 
-  public DeliverCallback(UnitOfWork unitOfWork, PaymentTransactions transactions, PaymentCallbacks callbacks, OutboundUrlGuard urlGuard,
-      Clock clock) {
+  public DeliverCallback(UnitOfWork unitOfWork, PaymentTransactions transactions, Jobs jobs, PaymentCallbacks callbacks,
+      OutboundUrlGuard urlGuard, Clock clock) {
     this.unitOfWork = unitOfWork;
+    this.jobs = jobs;
     this.transactions = transactions;
     this.callbacks = callbacks;
     this.urlGuard = urlGuard;
@@ -68,6 +71,7 @@ public final class DeliverCallback implements JobHandler {
     if (!callbacks.configured()) {
       return Outcome.defer(Duration.ofMinutes(5), "callbacks are not configured (RELAYBOX_CALLBACK_SECRET)");
     }
+    jobs.ensureHeld(job.ref()); // a stale handler stops here; the new owner sends under the same webhook-id
     PaymentCallbacks.Delivery delivery = callbacks.send(url, PaymentJobs.webhookId(id, status), tx);
     note(id, status.wire() + " → " + delivery.summary());
     if (delivery.succeeded()) {

@@ -48,6 +48,11 @@ public final class AcknowledgeGooglePurchase implements JobHandler {
     this.clock = clock;
   }
 
+  /** One acknowledge job per purchase token while it is unfinished, whichever path asks for it. */
+  static String dedupeKey(String purchaseToken) {
+    return "ack:" + purchaseToken;
+  }
+
   public static Subscription subscription() {
     return Subscription.forCommands(SUBSCRIPTION).withRetry(new RetryPolicy(Duration.ofSeconds(5), Duration.ofHours(1), 30));
   }

@@ -8,6 +8,7 @@ import dev.relaybox.application.purchase.port.out.PurchaseAudit;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.EventFilter;
 import dev.relaybox.application.jobs.JobHandler;
+import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
@@ -78,6 +79,7 @@ public final class DeliverPurchaseEvents implements JobHandler {
     int failuresBefore = audit.deliveryAttempts(eventId, endpoint.enabledSince());
     Optional<UUID> purchaseId = job.header(PurchaseLedger.PURCHASE_ID_HEADER).map(UUID::fromString)
         .or(() -> PurchaseJson.uuid(job.payloadJson(), "purchaseId"));
+    jobs.ensureHeld(job.ref()); // a stale handler stops here instead of posting out of turn
     Instant started = clock.instant();
     BackendWebhook.Delivery delivery = webhook.post(eventId, type, job.createdAt(), job.payloadJson());
     int attempt = failuresBefore + 1;
@@ -85,10 +87,15 @@ public final class DeliverPurchaseEvents implements JobHandler {
         delivery.succeeded() ? "delivered" : "failed", "POST " + type + " webhook-id=" + eventId + " attempt " + attempt,
         delivery.summary(), Optional.of(delivery.latency().toMillis()), Optional.of(eventId), started);
     if (delivery.succeeded()) {
-      unitOfWork.inTransaction(() -> {
-        audit.append(line);
-        jobs.markDone(job.ref());
-      });
+      try {
+        unitOfWork.inTransaction(() -> {
+          audit.append(line);
+          jobs.markDone(job.ref());
+        });
+      } catch (LeaseLostException e) {
+        audit.appendAlone(line); // the POST happened: the audit trail says so even though the job is no longer ours
+        throw e;
+      }
       return Outcome.done();
     }
     audit.appendAlone(line);

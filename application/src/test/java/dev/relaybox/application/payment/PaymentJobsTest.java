@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class PaymentJobsTest {
 
   private static ClaimedJob job(String payload) {
-    return new ClaimedJob(1, PaymentJobs.BALANCE, Optional.empty(), Optional.empty(), Optional.empty(), payload, Map.of(), 1, Instant.EPOCH);
+    return new ClaimedJob(1, PaymentJobs.BALANCE, Optional.empty(), Optional.empty(), Optional.empty(), payload, Map.of(), 1, 1L, Instant.EPOCH);
   }
 
   @Test

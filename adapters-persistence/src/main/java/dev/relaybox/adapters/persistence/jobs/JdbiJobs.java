@@ -3,6 +3,7 @@ package dev.relaybox.adapters.persistence.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.application.jobs.port.out.EnqueueJob;
 import dev.relaybox.application.jobs.port.out.Jobs;
 import java.time.Clock;
@@ -50,14 +51,28 @@ public final class JdbiJobs implements Jobs {
 
   @Override
   public void markDone(JobRef job) {
-    unitOfWork.currentHandle("Jobs.markDone")
+    int updated = unitOfWork.currentHandle("Jobs.markDone")
         .createUpdate("""
             UPDATE job SET state = 'done', finished_at = :now, lease_owner = NULL, lease_until = NULL
-            WHERE id = :id AND attempts = :attempt AND state = 'running'""")
+            WHERE id = :id AND lease_token = :token AND state = 'running'""")
         .bind("id", job.id())
-        .bind("attempt", job.attempt())
+        .bind("token", job.token())
         .bind("now", clock.instant())
         .execute();
+    if (updated == 0) {
+      throw new LeaseLostException(job, "markDone");
+    }
+  }
+
+  @Override
+  public boolean stillHeld(JobRef job) {
+    // Joins the caller's transaction if one is open, else asks on a short one of its own.
+    return unitOfWork.inTransaction(() -> unitOfWork.currentHandle("Jobs.stillHeld")
+        .createQuery("SELECT EXISTS (SELECT 1 FROM job WHERE id = :id AND lease_token = :token AND state = 'running')")
+        .bind("id", job.id())
+        .bind("token", job.token())
+        .mapTo(Boolean.class)
+        .one());
   }
 
   @Override
