@@ -47,6 +47,10 @@ class DeliverAssistanceRequestTest {
       markedDone.add(job);
     }
 
+    @Override public int cancel(String handler, String dedupeKey, String reason) {
+      throw new UnsupportedOperationException("delivery never cancels");
+    }
+
     @Override public boolean stillHeld(JobRef job) {
       return !lostLeases.contains(job);
     }
