@@ -1,7 +1,6 @@
 package dev.relaybox.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaybox.adapters.google.FakeGoogle;
 import java.net.http.HttpResponse;
