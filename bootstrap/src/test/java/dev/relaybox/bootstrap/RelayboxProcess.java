@@ -39,16 +39,22 @@ final class RelayboxProcess implements AutoCloseable {
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     RelayboxProcess started = new RelayboxProcess(builder.start(), port, log);
     TestApi anonymous = new TestApi(port, null);
-    Await.until("process " + name + " to be ready", Duration.ofSeconds(150), () -> {
-      if (!started.process.isAlive()) {
-        throw new AssertionError("process " + name + " exited with " + started.process.exitValue() + "; see " + log);
-      }
-      try {
-        return anonymous.get("/health/ready").statusCode() == 200;
-      } catch (AssertionError connectionRefused) {
-        return false;
-      }
-    });
+    try {
+      Await.until("process " + name + " to be ready", Duration.ofSeconds(150), () -> {
+        if (!started.process.isAlive()) {
+          throw new AssertionError("process " + name + " exited with " + started.process.exitValue() + "; see " + log);
+        }
+        try {
+          return anonymous.get("/health/ready").statusCode() == 200;
+        } catch (AssertionError connectionRefused) {
+          return false;
+        }
+      });
+    } catch (AssertionError notReady) {
+      // Never leave a half-started jar behind: it would keep writing into the next run's log file.
+      started.process.destroyForcibly();
+      throw notReady;
+    }
     return started;
   }
 
