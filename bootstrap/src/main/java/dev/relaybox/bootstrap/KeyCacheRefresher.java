@@ -28,9 +28,13 @@ final class KeyCacheRefresher implements AutoCloseable {
   private void tick() {
     try {
       cache.flushLastUse();
+    } catch (RuntimeException e) {
+      LOG.warn("could not write the API keys' last uses (kept for the next try): {}", e.toString());
+    }
+    try {
       cache.refresh();
     } catch (RuntimeException e) {
-      LOG.warn("could not refresh API keys (keeping the ones in memory): {}", e.toString());
+      LOG.warn("could not reload API keys (keeping the ones in memory): {}", e.toString());
     }
   }
 

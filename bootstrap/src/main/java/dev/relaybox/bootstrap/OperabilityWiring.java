@@ -6,6 +6,8 @@ import dev.relaybox.adapters.http.shared.RouteModule;
 import dev.relaybox.adapters.metrics.HttpMetrics;
 import dev.relaybox.adapters.metrics.JobStateGauges;
 import dev.relaybox.adapters.metrics.MeteredChannel;
+import dev.relaybox.adapters.metrics.MeteredPaymentProvider;
+import dev.relaybox.adapters.metrics.MicrometerPaymentMetrics;
 import dev.relaybox.adapters.metrics.MeteredWebhookRefusals;
 import dev.relaybox.application.purchase.port.out.WebhookRefusals;
 import dev.relaybox.adapters.metrics.MicrometerJobObserver;
@@ -19,6 +21,8 @@ import dev.relaybox.application.jobs.SubscriptionStats;
 import dev.relaybox.application.jobs.FleetThroughputView;
 import dev.relaybox.application.jobs.ThroughputRing;
 import dev.relaybox.application.jobs.port.in.ObserveThroughputUseCase;
+import dev.relaybox.application.payment.port.out.PaymentMetrics;
+import dev.relaybox.application.payment.port.out.PaymentProvider;
 import dev.relaybox.application.purchase.port.out.Purchases.AcknowledgementBacklog;
 import dev.relaybox.application.jobs.port.out.FleetThroughput;
 import java.time.Clock;
@@ -77,6 +81,15 @@ final class OperabilityWiring implements AutoCloseable {
     MeteredChannel.circuitState(metrics.registry(), channel.name(),
         Arrays.stream(CircuitState.values()).map(CircuitState::label).toList(), () -> channel.circuitState().label());
     return new MeteredChannel(channel, metrics.registry());
+  }
+
+  PaymentMetrics paymentMetrics() {
+    return new MicrometerPaymentMetrics(metrics.registry());
+  }
+
+  /** Times each provider call by operation and outcome. */
+  PaymentProvider meterProvider(PaymentProvider provider) {
+    return new MeteredPaymentProvider(provider, metrics.registry());
   }
 
   JobObserver jobObserver(List<String> subscriptions) {

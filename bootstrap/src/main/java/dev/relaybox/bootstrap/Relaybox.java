@@ -23,6 +23,7 @@ import dev.relaybox.adapters.persistence.assistance.JdbiIdempotencyKeys;
 import dev.relaybox.adapters.persistence.auth.JdbiApiKeyStore;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobs;
 import dev.relaybox.adapters.persistence.jobs.JdbiOutbox;
+import dev.relaybox.adapters.persistence.jobs.JdbiSendPermits;
 import dev.relaybox.adapters.persistence.shared.GroupCommitUnitOfWork;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.application.assistance.AssistanceService;
@@ -118,8 +119,9 @@ public final class Relaybox implements AutoCloseable {
 
       Set<String> knownChannels = new TreeSet<>();
       ChannelSettings channelSettings = new ChannelSettings(config.environment(), clock);
+      JdbiSendPermits sendPermits = new JdbiSendPermits(jdbi); // rate limits for the whole fleet
       Map<String, NotificationChannel> channels = NotificationChannels.load(
-          channelSettings, channel -> ops.decorate(ResilientChannel.wrap(channel, channelSettings)), knownChannels);
+          channelSettings, channel -> ops.decorate(ResilientChannel.wrap(channel, channelSettings, sendPermits)), knownChannels);
       RoutingTable routing = NotificationChannels.routes(config.routes(), knownChannels, channels.keySet());
       JdbiAssistanceRequests assistanceRequests = new JdbiAssistanceRequests(unitOfWork, jdbi);
       AssistanceService assistance = new AssistanceService(intakeCommits, assistanceRequests,
@@ -130,12 +132,15 @@ public final class Relaybox implements AutoCloseable {
       JsonBodies bodies = new JsonBodies(json);
       PurchaseWiring purchases = PurchaseWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock,
           ops.webhookRefusals());
+      PaymentWiring payments = PaymentWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock,
+          outboundUrls, ops.paymentMetrics(), ops::meterProvider);
 
       PgNotificationListener listener = new PgNotificationListener(target);
       JdbiJobStore jobStore = new JdbiJobStore(jdbi, json);
       List<HandlerRegistration> handlers = new ArrayList<>(List.of(
           new HandlerRegistration(DeliverAssistanceRequest.subscription(config.assistanceConcurrency(), Duration.ofSeconds(60)), delivery)));
       handlers.addAll(purchases.handlers());
+      handlers.addAll(payments.handlers());
       runner = new JobRunner(jobStore, listener, handlers, runnerSettings(config), clock, new SplittableRandom(),
           ops.jobObserver(handlers.stream().map(h -> h.subscription().name()).toList()));
       closeInReverse.push(listener);
@@ -162,11 +167,12 @@ public final class Relaybox implements AutoCloseable {
               new JobAdminRoutes(administration, administration, administration, administration, bodies,
                   ops.fleetThroughput(new JdbiFleetThroughput(jdbi), config.nodeId())),
               new ApiKeyRoutes(keyCache, bodies),
-              new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find, "purchase", purchases.lookup())),
+              new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find, "purchase", purchases.lookup(),
+                  "payment", payments.lookup())),
               ops.metricsRoute(),
               new ApiDocsRoutes(),
               new OpsDashboardRoutes()),
-              purchases.routes().stream()).toList(),
+              Stream.concat(purchases.routes().stream(), payments.routes().stream())).toList(),
           ops.requestObserver());
       http = server[0].start();
       closeInReverse.push(http);

@@ -171,6 +171,7 @@ class PurchaseEndToEndTest {
     assertEquals(before + 4, auditCount("apple", "verification", "rejected"));
 
     long webhooksBefore = auditCount("apple", "webhook", "rejected");
+    double refusedBefore = refusals("apple");
     String payload = apple.signedNotification(AppleTestPki.notification(UUID.randomUUID().toString(), "TEST", null, BUNDLE, APP_ID,
         "Production", null));
     assertEquals(401, appleWebhook(AppleTestPki.tamper(payload)).statusCode());
@@ -178,7 +179,8 @@ class PurchaseEndToEndTest {
         BUNDLE, APP_ID, "Production", null))).statusCode());
     assertEquals(401, appleWebhook(apple.signedNotification(AppleTestPki.notification(UUID.randomUUID().toString(), "TEST", null,
         BUNDLE, APP_ID, "Sandbox", null))).statusCode());
-    assertEquals(webhooksBefore + 3, auditCount("apple", "webhook", "rejected"));
+    assertEquals(webhooksBefore, auditCount("apple", "webhook", "rejected"), "refusals are counted, not audited");
+    assertEquals(refusedBefore + 3, refusals("apple"));
     assertEquals(200, appleWebhook(payload).statusCode(), "TEST is accepted and logged");
   }
 
@@ -291,11 +293,13 @@ class PurchaseEndToEndTest {
     String messageId = "msg-" + UUID.randomUUID();
     String good = google.oidcToken(AUDIENCE, PUSHER, Instant.now().plusSeconds(600));
     long rejectedBefore = auditCount("google", "webhook", "rejected");
+    double refusedBefore = refusals("google");
     assertEquals(401, push(google.oidcToken(AUDIENCE, PUSHER, Instant.now().minusSeconds(60)), rtdn, messageId).statusCode(), "expired");
     assertEquals(401, push(google.oidcToken("https://elsewhere.test", PUSHER, Instant.now().plusSeconds(600)), rtdn, messageId).statusCode(),
         "wrong audience");
     assertEquals(401, push(null, rtdn, messageId).statusCode(), "no token");
-    assertEquals(rejectedBefore + 3, auditCount("google", "webhook", "rejected"));
+    assertEquals(rejectedBefore, auditCount("google", "webhook", "rejected"), "refusals are counted, not audited");
+    assertEquals(refusedBefore + 3, refusals("google"));
 
     assertEquals(204, push(good, rtdn, messageId).statusCode());
     assertEquals(204, push(good, rtdn, messageId).statusCode(), "a redelivered push is acknowledged");
@@ -604,6 +608,12 @@ class PurchaseEndToEndTest {
     assertProblem(anonymous.postWithHeader("/webhooks/google", "{\"message\":{\"data\":\"%%%\",\"messageId\":\"1\"}}", "Authorization",
         "Bearer " + token), 422);
     assertProblem(push(token, "{\"packageName\":\"" + PACKAGE + "\"}", "m-" + UUID.randomUUID()), 422);
+    var nul = push(token, "{\"packageName\":\"" + PACKAGE + "\",\"testNotification\":{\"version\":\"a\\u0000b\"}}", "m-" + UUID.randomUUID());
+    assertProblem(nul, 422);
+    assertEquals("message.data.testNotification.version", TestApi.json(nul).path("errors").path(0).path("field").asText());
+    var surrogate = push(token, "{\"packageName\":\"" + PACKAGE + "\\ud800\",\"testNotification\":{}}", "m-" + UUID.randomUUID());
+    assertProblem(surrogate, 422);
+    assertEquals("message.data.packageName", TestApi.json(surrogate).path("errors").path(0).path("field").asText());
     assertProblem(anonymous.post("/webhooks/google", "{}"), 401);
   }
 
@@ -630,6 +640,27 @@ class PurchaseEndToEndTest {
 
   private static List<String> kinds(String id) {
     return entries(id).stream().map(e -> e.path("kind").asText()).toList();
+  }
+
+  @Test
+  void aFloodOfRefusedWebhooksIsCountedWithoutGrowingTheAuditTrail() throws Exception {
+    long rows = countRows("SELECT count(*) FROM purchase_audit");
+    double refusedBefore = refusals("google");
+    String hostileReason = "x".repeat(4_000);
+    for (int i = 0; i < 300; i++) {
+      var response = anonymous.postWithHeader("/webhooks/google", "{}", "Authorization", "Bearer " + hostileReason);
+      assertEquals(401, response.statusCode(), response.body());
+    }
+    assertEquals(rows, countRows("SELECT count(*) FROM purchase_audit"));
+    assertEquals(refusedBefore + 300, refusals("google"));
+  }
+
+  private static double refusals(String store) {
+    String metrics = anonymous.get("/metrics").body();
+    return metrics.lines()
+        .filter(line -> line.startsWith("relaybox_webhook_refusals_total{") && line.contains("store=\"" + store + "\""))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static long auditCount(String store, String kind, String outcome) throws Exception {

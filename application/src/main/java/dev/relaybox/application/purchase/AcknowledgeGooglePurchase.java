@@ -69,6 +69,10 @@ public final class AcknowledgeGooglePurchase implements JobHandler {
     if (purchase.acknowledged()) {
       return Outcome.done();
     }
+    if (!purchase.state().entitled()) {
+      // it ended (expired, refunded, revoked) before the acknowledgement ran: nothing was granted, so nothing to confirm
+      return Outcome.done();
+    }
     Instant started = clock.instant();
     long t0 = System.nanoTime();
     Outcome outcome = acknowledger.acknowledge(packageName, purchase.productId(), purchase.storeKey(), purchase.kind());

@@ -13,7 +13,6 @@ import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.port.out.EnqueueJob;
 import dev.relaybox.application.jobs.port.out.Jobs;
-import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.domain.assistance.AssistanceRequest;
 import dev.relaybox.domain.assistance.AssistanceStatus;
 import dev.relaybox.domain.assistance.Description;
@@ -30,26 +29,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class DeliverAssistanceRequestTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
-  private final InMemoryAssistanceRequests requests = new InMemoryAssistanceRequests();
+  private final InMemoryTransactions unitOfWork = new InMemoryTransactions();
+  private final InMemoryAssistanceRequests requests = new InMemoryAssistanceRequests(unitOfWork);
   private final List<JobRef> markedDone = new ArrayList<>();
   private final List<JobRef> lostLeases = new ArrayList<>();
-  private final UnitOfWork unitOfWork = new UnitOfWork() {
-    @Override public <T> T inTransaction(Supplier<T> work) {
-      return work.get();
-    }
-  };
   private final Jobs jobs = new Jobs() {
     @Override public Optional<Long> enqueue(EnqueueJob job) {
       throw new UnsupportedOperationException("delivery never enqueues");
     }
 
     @Override public void markDone(JobRef job) {
+      unitOfWork.write("markDone", () -> markedDone.remove(job));
       markedDone.add(job);
+    }
+
+    @Override public int cancel(String handler, String dedupeKey, String reason) {
+      throw new UnsupportedOperationException("delivery never cancels");
     }
 
     @Override public boolean stillHeld(JobRef job) {
@@ -87,7 +86,8 @@ class DeliverAssistanceRequestTest {
 
   private UUID stored(String topic) {
     UUID id = UUID.randomUUID();
-    requests.add(AssistanceRequest.received(id, Topic.parse(topic), new Description("help"), "{}", CLOCK.instant(), "req-1"));
+    unitOfWork.inTransaction(() -> requests.add(
+        AssistanceRequest.received(id, Topic.parse(topic), new Description("help"), "{}", CLOCK.instant(), "req-1")));
     return id;
   }
 
@@ -106,6 +106,8 @@ class DeliverAssistanceRequestTest {
     assertEquals(AssistanceStatus.DELIVERED, request.status());
     assertEquals(Optional.of("slack"), request.channel());
     assertEquals(List.of(new JobRef(1, 101)), markedDone);
+    var committed = unitOfWork.committedTransactions();
+    assertEquals(committed.get("markDelivered"), committed.get("markDone"), "delivery and completion commit together");
   }
 
   @Test
@@ -120,6 +122,24 @@ class DeliverAssistanceRequestTest {
     assertEquals(0, slack.sends);
     assertEquals(AssistanceStatus.PENDING, requests.find(id).orElseThrow().status());
     assertEquals(List.of(), markedDone);
+  }
+
+  @Test
+  void aRefusalByTheChannelsOwnLimitsDefersWithoutSpendingAnAttemptOrFallingBack() {
+    UUID id = stored("sales");
+    var slack = new ScriptedChannel("slack", Outcome.defer(Duration.ofSeconds(4), "rate limited"), Outcome.done());
+    var email = new ScriptedChannel("email", Outcome.done());
+    var handler = handler(slack, email);
+
+    var deferred = assertInstanceOf(Outcome.Defer.class, handler.handle(job(id, 1)));
+    assertEquals(Duration.ofSeconds(4), deferred.after(), "back when the permit is due");
+    var request = requests.find(id).orElseThrow();
+    assertEquals(0, request.channelAttempts(), "nothing was sent: no channel attempt spent");
+    assertEquals(0, request.routeIndex(), "and no fallback");
+    assertEquals(0, email.sends);
+
+    assertInstanceOf(Outcome.Done.class, handler.handle(job(id, 1)));
+    assertEquals(Optional.of("slack"), requests.find(id).orElseThrow().channel());
   }
 
   @Test

@@ -8,7 +8,6 @@ import dev.relaybox.application.auth.ApiKeyInfo;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -72,11 +71,12 @@ public final class JdbiApiKeyStore implements ApiKeyStore {
     }
     List<UUID> keyIds = List.copyOf(lastUse.keySet());
     jdbi.useHandle(h -> h.createUpdate("""
-            UPDATE api_key SET last_used_at = GREATEST(last_used_at, used.at)
-              FROM unnest(:ids, :ats) AS used(id, at)
+            UPDATE api_key SET last_used_at = GREATEST(last_used_at, to_timestamp(used.at_micros / 1e6))
+              FROM unnest(:ids, :atMicros) AS used(id, at_micros)
              WHERE api_key.id = used.id""")
         .bindArray("ids", UUID.class, keyIds)
-        .bindArray("ats", OffsetDateTime.class, keyIds.stream().map(id -> lastUse.get(id).atOffset(ZoneOffset.UTC)).toList())
+        .bindArray("atMicros", Long.class, keyIds.stream()
+            .map(id -> lastUse.get(id).getEpochSecond() * 1_000_000 + lastUse.get(id).getNano() / 1_000).toList())
         .execute());
   }
 

@@ -162,36 +162,44 @@ public final class JdbiJobStore implements JobStore {
     }
     return jdbi.withHandle(h -> {
       Connection c = h.getConnection();
+      Set<Long> written = new HashSet<>(ids.length * 2);
       try (PreparedStatement update = c.prepareStatement(COMPLETE)) {
         PGConnection pg = c.unwrap(PGConnection.class);
-        update.setArray(1, pg.createArrayOf("int8", ids));
-        update.setArray(2, pg.createArrayOf("int8", tokens));
-        update.setObject(3, now.atOffset(ZoneOffset.UTC));
-        Set<Long> stale = new HashSet<>();
+        update.setObject(1, now.atOffset(ZoneOffset.UTC));
+        update.setArray(2, pg.createArrayOf("int8", ids));
+        update.setArray(3, pg.createArrayOf("int8", tokens));
         try (ResultSet rs = update.executeQuery()) {
           while (rs.next()) {
-            stale.add(rs.getLong(1));
+            written.add(rs.getLong(1));
           }
         }
-        return stale.isEmpty() ? List.<JobRef>of() : sorted.stream().filter(job -> stale.contains(job.id())).toList();
       } catch (SQLException e) {
         throw new IllegalStateException("could not complete " + ids.length + " jobs: " + e.getMessage(), e);
       }
+      if (written.size() == ids.length) {
+        return List.<JobRef>of();
+      }
+      List<JobRef> notWritten = sorted.stream().filter(job -> !written.contains(job.id())).toList();
+      // A handler's own markDone already completed its job under this token: not stale. It committed before the
+      // handler returned, so this later statement sees it.
+      Set<Long> doneByUs = new HashSet<>(h.createQuery("""
+              SELECT j.id FROM job j JOIN unnest(:ids, :tokens) AS c(id, token) ON j.id = c.id AND j.lease_token = c.token
+              WHERE j.state = 'done'""")
+          .bindArray("ids", Long.class, ids(notWritten))
+          .bindArray("tokens", Long.class, tokens(notWritten))
+          .mapTo(Long.class)
+          .list());
+      return notWritten.stream().filter(job -> !doneByUs.contains(job.id())).toList();
     });
   }
 
-  // Done rows keep the token that finished them: a handler's own markDone already completed the job under this
-  // token (not stale), and a heartbeat racing this batch can tell "finished by us" from "taken from us". The handler
-  // returned after its markDone committed, so this statement's snapshot sees it.
+  // Done rows keep the token that finished them, so a heartbeat racing this batch can tell "finished by us" from
+  // "taken from us".
   private static final String COMPLETE = """
-      WITH c AS (SELECT * FROM unnest(?::bigint[], ?::bigint[]) AS c(id, token)),
-      completed AS (
-        UPDATE job j SET state = 'done', finished_at = ?, lease_owner = NULL, lease_until = NULL
-        FROM c WHERE j.id = c.id AND j.lease_token = c.token AND j.state = 'running'
-        RETURNING j.id)
-      SELECT c.id FROM c
-      WHERE NOT EXISTS (SELECT 1 FROM completed d WHERE d.id = c.id)
-        AND NOT EXISTS (SELECT 1 FROM job j WHERE j.id = c.id AND j.lease_token = c.token AND j.state = 'done')""";
+      UPDATE job j SET state = 'done', finished_at = ?, lease_owner = NULL, lease_until = NULL
+      FROM unnest(?::bigint[], ?::bigint[]) AS c(id, token)
+      WHERE j.id = c.id AND j.lease_token = c.token AND j.state = 'running'
+      RETURNING j.id""";
 
   @Override
   public boolean retry(JobRef job, Instant runAt, JobFailure failure) {

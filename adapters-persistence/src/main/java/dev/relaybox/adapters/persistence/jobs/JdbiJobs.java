@@ -74,4 +74,24 @@ public final class JdbiJobs implements Jobs {
         .mapTo(Boolean.class)
         .one());
   }
+
+  @Override
+  public int cancel(String handler, String dedupeKey, String reason) {
+    return unitOfWork.currentHandle("Jobs.cancel")
+        .createQuery("""
+            WITH cancelled AS (
+              UPDATE job SET state = 'cancelled', finished_at = :now, lease_owner = NULL, lease_until = NULL
+              WHERE subscription = :subscription AND dedupe_key = :dedupeKey AND state IN ('available', 'running')
+              RETURNING id, attempts),
+            logged AS (
+              INSERT INTO job_history (job_id, at, kind, attempt, node, message)
+              SELECT id, :now, 'cancelled', attempts, NULL, :reason FROM cancelled)
+            SELECT count(*) FROM cancelled""")
+        .bind("subscription", handler)
+        .bind("dedupeKey", dedupeKey)
+        .bind("reason", reason)
+        .bind("now", clock.instant())
+        .mapTo(Integer.class)
+        .one();
+  }
 }

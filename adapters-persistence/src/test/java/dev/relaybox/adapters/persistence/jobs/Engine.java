@@ -185,8 +185,15 @@ final class Engine implements AutoCloseable, AfterEachCallback, AfterAllCallback
     return runner;
   }
 
-  /** A started listener that is already LISTENing, so no signal sent after this returns is missed. */
   PgNotificationListener listener() {
+    PgNotificationListener listener = new PgNotificationListener(target);
+    running.push(listener);
+    listener.start();
+    return listener;
+  }
+
+  /** A started listener that is already LISTENing, so no signal sent after this returns is missed. */
+  PgNotificationListener listening() {
     PgNotificationListener listener = new PgNotificationListener(target);
     CountDownLatch listening = new CountDownLatch(1);
     listener.listen(new JobSignals.Listener() {

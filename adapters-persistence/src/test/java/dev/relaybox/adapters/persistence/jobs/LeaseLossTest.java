@@ -92,7 +92,7 @@ class LeaseLossTest {
     CountDownLatch fenced = new CountDownLatch(1);
     StaleWrites stale = new StaleWrites();
     // A 10-minute lease heartbeats every 200 s, far beyond the waits below: only the cancel's NOTIFY can stop it.
-    engine.runner(Engine.settings("node-a").withLease(Duration.ofMinutes(10)), engine.listener(), stale,
+    engine.runner(Engine.settings("node-a").withLease(Duration.ofMinutes(10)), engine.listening(), stale,
         handle(subscription, job -> {
           started.countDown();
           try {

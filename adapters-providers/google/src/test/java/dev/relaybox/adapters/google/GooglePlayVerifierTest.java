@@ -138,4 +138,24 @@ class GooglePlayVerifierTest {
     var retry = assertInstanceOf(Outcome.Retry.class, nowhere.acknowledge(PACKAGE, "coins.100", "product-token-000001", PurchaseKind.PRODUCT));
     assertFalse(retry.reason().contains("Exception"), retry.reason());
   }
+
+  @Test
+  void concurrentFirstPushesAreAllAcceptedWhileTheKeysAreFetched() throws Exception {
+    var fresh = new OidcPushAuthenticator(AUDIENCE, PUSHER, Optional.of(google.certsUrl()));
+    String token = google.oidcToken(AUDIENCE, PUSHER, Instant.now().plusSeconds(600));
+    var go = new java.util.concurrent.CountDownLatch(1);
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var answers = new java.util.ArrayList<java.util.concurrent.Future<Optional<String>>>();
+      for (int i = 0; i < 8; i++) {
+        answers.add(pool.submit(() -> {
+          go.await();
+          return fresh.refusal(Optional.of(token));
+        }));
+      }
+      go.countDown();
+      for (var answer : answers) {
+        assertEquals(Optional.empty(), answer.get());
+      }
+    }
+  }
 }

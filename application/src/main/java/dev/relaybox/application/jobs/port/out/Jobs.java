@@ -20,6 +20,14 @@ public interface Jobs {
   void markDone(JobRef job);
 
   /**
+   * Cancels, inside the caller's transaction, the unfinished job of {@code handler} holding {@code dedupeKey} (a
+   * scheduled poll made unnecessary by a webhook). A running attempt's later outcome is then ignored.
+   *
+   * @return how many jobs were cancelled (0 or 1)
+   */
+  int cancel(String handler, String dedupeKey, String reason);
+
+  /**
    * Asks the database whether the job still runs under this lease's token. Call it right before an external effect
    * (a send to Slack, an email, a webhook): a handler whose job was cancelled, rescued or timed out meanwhile then
    * stops instead of sending. The answer can turn stale the moment it is given, so it narrows the window for a
