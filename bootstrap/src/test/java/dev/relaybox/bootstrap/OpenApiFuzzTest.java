@@ -92,6 +92,9 @@ class OpenApiFuzzTest {
     long heapBefore = usedHeapAfterGc();
     long deadline = System.nanoTime() + Duration.ofSeconds(SECONDS).toNanos();
     int sent = 0;
+    int accepted = 0;
+    int refused = 0;
+    java.util.Set<String> reached = new java.util.HashSet<>();
     List<String> failures = new ArrayList<>();
     while (System.nanoTime() < deadline && failures.size() < 5) {
       Operation op = operations.get(random.nextInt(operations.size()));
@@ -109,6 +112,9 @@ class OpenApiFuzzTest {
       }
       sent++;
       int status = response.statusCode();
+      accepted += status < 300 ? 1 : 0;
+      refused += status >= 400 && status < 500 ? 1 : 0;
+      reached.add(op.method() + " " + op.path());
       String type = response.headers().firstValue("Content-Type").orElse("");
       String what = op.method() + " " + path + query + " key=" + (key == null ? "none" : key.substring(0, Math.min(8, key.length())))
           + " body=" + abbreviate(body) + " -> " + status + " " + abbreviate(response.body());
@@ -127,6 +133,9 @@ class OpenApiFuzzTest {
     long heapGrowth = usedHeapAfterGc() - heapBefore;
     assertTrue(failures.isEmpty(), "seed " + SEED + ", " + sent + " requests:\n" + String.join("\n", failures));
     assertTrue(sent > 50, "only " + sent + " requests were sent");
+    assertTrue(accepted > 10 && refused > 10, "a walk must get past validation and be refused too: " + accepted + " 2xx, "
+        + refused + " 4xx of " + sent);
+    assertTrue(reached.size() * 10 >= operations.size() * 9, "reached " + reached.size() + " of " + operations.size() + " operations");
     assertTrue(heapGrowth < 128L * 1024 * 1024, "heap grew by " + heapGrowth / (1024 * 1024) + " MB over " + sent + " requests");
   }
 
