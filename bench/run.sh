@@ -10,7 +10,7 @@
 # Scenarios: drain, raw, dbscheduler, latency, growth (the engine in this JVM); intake, e2e (the real jar as a process,
 # with wrk, pgbench and a loopback Slack sink; they also measure the jar's footprint); sweep (not in "all").
 # Knobs (environment): BENCH_RUNS, BENCH_JOBS, BENCH_CONCURRENCY, BENCH_CLAIM_BATCH, BENCH_POOL, BENCH_HISTORY,
-# BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_DBS_THREADS, BENCH_SCENARIOS, BENCH_JAVA_OPTS (bench JVM),
+# BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_RAW_JOBS (per sweep cell, 20000), BENCH_SCENARIOS, BENCH_JAVA_OPTS (bench JVM),
 # BENCH_APP_JAVA_OPTS (the jar, default -Xmx256m), BENCH_INTAKE_CONCURRENCY (1,16,64), BENCH_INTAKE_SECONDS (15),
 # BENCH_E2E_RATES (200,1000), BENCH_E2E_SECONDS (60).
 set -euo pipefail

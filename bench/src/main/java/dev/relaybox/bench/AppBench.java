@@ -54,19 +54,26 @@ final class AppBench {
               }
               put("intake.c" + c, w);
               awaitDelivered("wrk c" + c);
-              IntakeBench.Result p = intake.pgbench(db.target(), c, app.intakeSeconds());
+              IntakeBench.Result p = intake.pgbench(db.target(), c, app.intakeSeconds(), false);
               put("ceiling.c" + c, p);
               if (p.failed() > 0) {
                 results.note("ceiling.failed.round" + round + ".c" + c, p.failed() + " failed transactions");
               }
               awaitDelivered("pgbench c" + c);
-              LOG.info("round {} c{}: intake/ceiling {}", round, c, String.format("%.0f %%", 100 * w.perSecond() / p.perSecond()));
+              IntakeBench.Result n = intake.pgbench(db.target(), c, app.intakeSeconds(), true);
+              put("ceiling.notify.c" + c, n);
+              if (n.failed() > 0) {
+                results.note("ceiling.failed.round" + round + ".notify.c" + c, n.failed() + " failed transactions");
+              }
+              awaitDelivered("pgbench with NOTIFY c" + c);
+              LOG.info("round {} c{}: intake/ceiling {}, intake/ceiling with NOTIFY {}", round, c,
+                  String.format("%.0f %%", 100 * w.perSecond() / p.perSecond()), String.format("%.0f %%", 100 * w.perSecond() / n.perSecond()));
             }
           }
           if (config.runs("e2e")) {
             for (int rate : app.e2eRates()) {
               db.execute("TRUNCATE assistance_request, job, job_history, outbox_event"); // the stages below read only this run's rows
-              EndToEndBench.Result r = e2e.run(jar.baseUrl(), rate, app.e2eSeconds());
+              EndToEndBench.Result r = e2e.run(jar.baseUrl(), jar.pid(), rate, app.e2eSeconds());
               String k = "e2e.r" + rate;
               add(k + ".p50", r.p50Millis());
               add(k + ".p99", r.p99Millis());
@@ -76,6 +83,8 @@ final class AppBench {
               add(k + ".failed", r.failed());
               add(k + ".rate", r.achievedRate());
               add(k + ".duplicates", r.duplicates());
+              add(k + ".lost", r.lost());
+              add(k + ".cpu", r.cpuMicrosPerDelivered());
               // Past its capacity the jar may not recover (see the notes); record it and end the round.
               long pending = pendingAfter("e2e " + rate + "/s", 60);
               if (pending > 0 || !jar.alive()) {

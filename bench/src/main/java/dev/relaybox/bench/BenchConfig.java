@@ -16,7 +16,7 @@ import java.util.Set;
  * @param history completed jobs kept in the table for the growth scenario
  * @param latencyRate enqueues per second in the latency scenario
  * @param latencySeconds measured seconds of the latency scenario (after one second of warm-up)
- * @param dbSchedulerThreads db-scheduler executor threads
+ * @param rawJobsPerCell backlog drained by each cell of the raw ceiling's sweep (smaller than {@code jobs}: 12 cells)
  * @param scenarios which scenarios to run
  * @param databaseUrl an external server instead of the embedded one
  */
@@ -29,7 +29,7 @@ record BenchConfig(
     int history,
     int latencyRate,
     int latencySeconds,
-    int dbSchedulerThreads,
+    int rawJobsPerCell,
     Set<String> scenarios,
     Optional<String> databaseUrl) {
 
@@ -45,7 +45,7 @@ record BenchConfig(
         intEnv("BENCH_HISTORY", 5_000_000),
         intEnv("BENCH_LATENCY_RATE", 500),
         intEnv("BENCH_LATENCY_SECONDS", 20),
-        intEnv("BENCH_DBS_THREADS", 64),
+        intEnv("BENCH_RAW_JOBS", 20_000),
         new LinkedHashSet<>(Arrays.asList(env("BENCH_SCENARIOS").orElse(ALL).split("\\s*,\\s*"))),
         env("DATABASE_URL"));
   }

@@ -62,15 +62,16 @@ public final class BenchMain {
         drain.run(config, WARMUP_JOBS, "warm-up drain");
       }
       if (config.runs("raw")) {
-        raw.run(config, WARMUP_JOBS);
+        raw.run(config.claimBatch(), 1, WARMUP_JOBS);
       }
       if (config.runs("dbscheduler")) {
-        peer.run(config, WARMUP_JOBS);
+        peer.run(config, WARMUP_JOBS, DbSchedulerBench.Setup.TUNED);
       }
       List<Double> drainRates = new ArrayList<>();
       List<Double> drainCpu = new ArrayList<>();
       List<Double> rawRates = new ArrayList<>();
       List<Double> peerRates = new ArrayList<>();
+      List<Double> peerDefaultRates = new ArrayList<>();
       List<Double> growthRates = new ArrayList<>();
       for (int i = 1; i <= config.runs(); i++) {
         if (config.runs("drain") || config.runs("growth")) {
@@ -83,16 +84,23 @@ public final class BenchMain {
           growthRates.add(historyDrain.run(config, config.jobs(), "round " + i + " drain with history").jobsPerSecond());
         }
         if (config.runs("raw")) {
-          rawRates.add(raw.run(config, config.jobs()));
+          RawCeilingBench.Sweep sweep = raw.sweep(config.rawJobsPerCell());
+          rawRates.add(sweep.best());
+          int round = i;
+          results.note("raw.best.round" + round, sweep.bestCell());
+          sweep.cells().forEach((cell, rate) -> results.note("raw.sweep.round" + round + " claim batch x claimers " + cell,
+              String.format(java.util.Locale.ROOT, "%.0f jobs/s", rate)));
         }
         if (config.runs("dbscheduler")) {
-          peerRates.add(peer.run(config, config.jobs()));
+          peerRates.add(peer.run(config, config.jobs(), DbSchedulerBench.Setup.TUNED));
+          peerDefaultRates.add(peer.run(config, config.jobs(), DbSchedulerBench.Setup.DEFAULTS));
         }
       }
       if (!drainRates.isEmpty()) results.put("drain", drainRates);
       if (!drainCpu.isEmpty()) results.put("drain.cpu", drainCpu);
       if (!rawRates.isEmpty()) results.put("raw", rawRates);
       if (!peerRates.isEmpty()) results.put("dbscheduler", peerRates);
+      if (!peerDefaultRates.isEmpty()) results.put("dbscheduler.defaults", peerDefaultRates);
       if (!growthRates.isEmpty()) {
         results.put("growth", growthRates);
         results.note("growth.table", tableSize(historyDb));
@@ -137,6 +145,7 @@ public final class BenchMain {
       }
     }
     double minutes = (System.nanoTime() - started) / 60e9;
+    machine.put("load average at end", Machine.loadAverage());
     results.note("duration", String.format(java.util.Locale.ROOT, "%.1f min", minutes));
     Report report = new Report(config, AppConfig.fromEnvironment(), machine, server, databaseDescription, results);
     String markdown = report.markdown();
@@ -153,7 +162,7 @@ public final class BenchMain {
     for (int concurrency : new int[] {16, 64, 256}) {
       for (int batch : new int[] {50, 200, 1000}) {
         BenchConfig c = new BenchConfig(1, config.jobs(), concurrency, batch, config.poolSize(), config.history(),
-            config.latencyRate(), config.latencySeconds(), config.dbSchedulerThreads(), config.scenarios(), config.databaseUrl());
+            config.latencyRate(), config.latencySeconds(), config.rawJobsPerCell(), config.scenarios(), config.databaseUrl());
         db.resetEngineTables();
         double rate = drain.run(c, config.jobs(), "sweep concurrency " + concurrency + " claimBatch " + batch).jobsPerSecond();
         results.note("sweep concurrency=" + concurrency + " claimBatch=" + batch, String.format(java.util.Locale.ROOT, "%.0f jobs/s", rate));

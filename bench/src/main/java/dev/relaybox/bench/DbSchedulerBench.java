@@ -1,6 +1,7 @@
 package dev.relaybox.bench;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
@@ -13,15 +14,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The peer: db-scheduler with the lock-and-fetch polling strategy (one {@code UPDATE … FOR UPDATE SKIP LOCKED …
- * RETURNING} per poll) and a no-op one-time task, draining executions scheduled in advance on the same server.
+ * The peer: db-scheduler and a no-op one-time task, draining executions scheduled in advance on the same server, in two
+ * set-ups. {@link Setup#TUNED}: what its README recommends above 1,000 executions/s (the lock-and-fetch polling strategy,
+ * one {@code UPDATE … FOR UPDATE SKIP LOCKED … RETURNING} per poll; immediate execution on) with Relaybox's handler
+ * permits as its thread count and Relaybox's claim batch as its fetch size. {@link Setup#DEFAULTS}: {@code
+ * Scheduler.create(dataSource, task).build()}, nothing changed. Either way each execution's completion is its own
+ * statement (a DELETE), where Relaybox batches completions.
  */
 final class DbSchedulerBench {
   private static final Logger LOG = LoggerFactory.getLogger(DbSchedulerBench.class);
   static final String TASK = "bench-noop";
-  /** db-scheduler's own lock-and-fetch bounds: refill when half the threads are idle, fetch up to 1x threads. */
+  /** Refill when half the threads are idle (the README's "normal usage" lower bound). */
   static final double LOWER_FRACTION = 0.5;
-  static final double UPPER_FRACTION = 1.0;
+
+  enum Setup { TUNED, DEFAULTS }
+
+  /** Lock-and-fetch fetches {@code upper × threads − executions left}: this upper bound makes a full fetch one claim batch. */
+  static double upperFraction(BenchConfig config) {
+    return (double) config.claimBatch() / config.concurrency();
+  }
 
   // The PostgreSQL schema db-scheduler documents (postgresql_tables.sql in its repository).
   private static final String[] SCHEMA = {
@@ -44,6 +55,9 @@ final class DbSchedulerBench {
       "CREATE INDEX IF NOT EXISTS last_heartbeat_idx ON scheduled_tasks (last_heartbeat)",
       "CREATE INDEX IF NOT EXISTS priority_execution_time_idx ON scheduled_tasks (priority DESC, execution_time ASC)"};
 
+  /** db-scheduler's default executor threads (SchedulerBuilder). */
+  static final int DEFAULT_THREADS = 10;
+
   private final BenchDatabase db;
 
   DbSchedulerBench(BenchDatabase db) {
@@ -55,7 +69,7 @@ final class DbSchedulerBench {
     return threads + 4;
   }
 
-  double run(BenchConfig config, int jobs) throws InterruptedException {
+  double run(BenchConfig config, int jobs, Setup setup) throws InterruptedException {
     db.execute(SCHEMA);
     db.execute("TRUNCATE scheduled_tasks");
     // What scheduleBatch writes for a Void one-time task, in one statement.
@@ -67,18 +81,21 @@ final class DbSchedulerBench {
         "CHECKPOINT");
     AtomicLong completed = new AtomicLong();
     OneTimeTask<Void> task = Tasks.oneTime(TASK).execute((instance, context) -> { });
-    int threads = config.dbSchedulerThreads();
+    int threads = setup == Setup.TUNED ? config.concurrency() : DEFAULT_THREADS;
     try (HikariDataSource pool = db.pool(poolSize(threads))) {
-      Scheduler scheduler = Scheduler.create(pool, task)
-          .threads(threads)
-          .pollUsingLockAndFetch(LOWER_FRACTION, UPPER_FRACTION)
-          .pollingInterval(Duration.ofSeconds(1))
+      SchedulerBuilder builder = Scheduler.create(pool, task)
           .addSchedulerListener(new AbstractSchedulerListener() {
             @Override public void onExecutionComplete(ExecutionComplete executionComplete) {
               completed.incrementAndGet();
             }
-          })
-          .build();
+          });
+      if (setup == Setup.TUNED) {
+        builder.threads(threads)
+            .pollUsingLockAndFetch(LOWER_FRACTION, upperFraction(config))
+            .enableImmediateExecution()
+            .pollingInterval(Duration.ofSeconds(1));
+      }
+      Scheduler scheduler = builder.build();
       long start = System.nanoTime();
       scheduler.start();
       long deadline = start + TimeUnit.MINUTES.toNanos(10);
@@ -94,7 +111,7 @@ final class DbSchedulerBench {
       if (System.nanoTime() >= deadline) {
         throw new IllegalStateException("db-scheduler did not drain: " + completed.get() + " of " + jobs);
       }
-      LOG.info("db-scheduler ({} threads): {} executions in {} s = {} jobs/s", threads, jobs, String.format("%.2f", seconds),
+      LOG.info("db-scheduler {} ({} threads): {} executions in {} s = {} jobs/s", setup, threads, jobs, String.format("%.2f", seconds),
           String.format("%.0f", jobs / seconds));
       return jobs / seconds;
     }

@@ -19,16 +19,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepted→delivered latency at a steady request rate. An open-loop generator fires {@code POST
- * /v1/assistance-requests} on a fixed schedule (each request on its own virtual thread, so a slow answer never delays
- * the next send) and notes when each {@code 202} arrived; the sink notes when Slack's message for that request id
- * arrived. Both use this JVM's {@link System#nanoTime()}.
+ * Send→delivered latency at a steady request rate. An open-loop generator fires {@code POST /v1/assistance-requests} on
+ * a fixed schedule (each request on its own virtual thread, so a slow answer never delays the next send) and notes when
+ * each request was sent; the sink notes when Slack's message for that request id arrived. Both use this JVM's {@link
+ * System#nanoTime()}, so intake time is inside the figure. Also the jar's CPU time (utime + stime of its {@code
+ * /proc/<pid>/stat}) from just before the first send to the last delivery, per delivered request.
  */
 final class EndToEndBench {
   private static final Logger LOG = LoggerFactory.getLogger(EndToEndBench.class);
 
   record Result(double p50Millis, double p99Millis, double maxMillis, long accepted, long delivered, long failed,
-      double achievedRate, long duplicates) {}
+      double achievedRate, long duplicates, double cpuMicrosPerDelivered) {
+    long lost() {
+      return accepted - delivered;
+    }
+  }
 
   private final AppConfig config;
   private final Sink sink;
@@ -40,7 +45,7 @@ final class EndToEndBench {
     this.sink = sink;
   }
 
-  Result run(String baseUrl, int rate, int seconds) throws InterruptedException {
+  Result run(String baseUrl, long jarPid, int rate, int seconds) throws InterruptedException {
     HttpRequest post = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/assistance-requests"))
         .header("Authorization", "Bearer " + config.apiKey())
         .header("Content-Type", "application/json")
@@ -52,6 +57,7 @@ final class EndToEndBench {
     AtomicLong failed = new AtomicLong();
     long total = (long) rate * seconds;
     long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+    double cpuBefore = JarCpu.seconds(jarPid);
     long begin = System.nanoTime();
     long lastSend = begin;
     try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -63,10 +69,10 @@ final class EndToEndBench {
         }
         senders.execute(() -> {
           try {
+            long sent = System.nanoTime();
             HttpResponse<String> response = http.send(post, HttpResponse.BodyHandlers.ofString());
-            long at = System.nanoTime();
             if (response.statusCode() == 202) {
-              accepted.put(id(response.body()), at);
+              accepted.put(id(response.body()), sent);
             } else {
               failed.incrementAndGet();
             }
@@ -85,6 +91,7 @@ final class EndToEndBench {
     while (!arrivals.keySet().containsAll(accepted.keySet()) && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
+    double cpuSeconds = JarCpu.seconds(jarPid) - cpuBefore;
     sink.stopRecording();
     List<Double> latencies = new ArrayList<>(accepted.size());
     long delivered = 0;
@@ -92,17 +99,16 @@ final class EndToEndBench {
       Long arrived = arrivals.get(e.getKey());
       if (arrived != null) {
         delivered++;
-        // Can be slightly negative: the message may reach the sink before the 202 reaches the generator.
         latencies.add((arrived - e.getValue()) / 1e6);
       }
     }
     double[] ms = latencies.stream().mapToDouble(Double::doubleValue).toArray();
     double max = latencies.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     Result r = new Result(Stats.percentile(ms, 50), Stats.percentile(ms, 99), max, accepted.size(), delivered, failed.get(),
-        (total - 1) / sendSeconds, sink.duplicates());
-    LOG.info("e2e {}/s: accepted {}, delivered {}, failed {}, p50 {} ms, p99 {} ms, max {} ms, achieved {}/s, duplicates {}", rate,
-        r.accepted(), r.delivered(), r.failed(), fmt(r.p50Millis()), fmt(r.p99Millis()), fmt(r.maxMillis()), fmt(r.achievedRate()),
-        r.duplicates());
+        (total - 1) / sendSeconds, sink.duplicates(), delivered == 0 ? Double.NaN : cpuSeconds * 1e6 / delivered);
+    LOG.info("e2e {}/s: accepted {}, delivered {}, lost {}, duplicates {}, failed {}, p50 {} ms, p99 {} ms, max {} ms, achieved {}/s, "
+            + "jar CPU {} µs per delivered request", rate, r.accepted(), r.delivered(), r.lost(), r.duplicates(), r.failed(),
+        fmt(r.p50Millis()), fmt(r.p99Millis()), fmt(r.maxMillis()), fmt(r.achievedRate()), fmt(r.cpuMicrosPerDelivered()));
     return r;
   }
 

@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Intake of {@code POST /v1/assistance-requests} driven by {@code wrk}, and beside it the PostgreSQL ceiling: {@code
  * pgbench} running the two statements the use case runs (the assistance_request row as {@code JdbiAssistanceRequests.add}
- * writes it, the outbox_event row plus {@code pg_notify} as {@code JdbiOutbox.publish} writes it) in one transaction
- * per request, at the same concurrency, against the same database, while the same jar is running.
+ * writes it, the outbox_event row as {@code JdbiOutbox.publish} writes it) in one transaction per request, at the same
+ * concurrency, against the same database, while the same jar is running; once without NOTIFY (the ceiling the targets
+ * use) and once with a {@code pg_notify} in every transaction (PostgreSQL serialises notifying commits, which holds that
+ * one down).
  */
 final class IntakeBench {
   private static final Logger LOG = LoggerFactory.getLogger(IntakeBench.class);
@@ -28,10 +30,16 @@ final class IntakeBench {
   /** A time-ordered id like the app's (UUIDv7 layout: 48 bits of milliseconds first), so both insert into the right edge of the primary key. */
   private static final String V7 = "(lpad(to_hex(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') "
       + "|| substr(md5(random()::text), 1, 20))::uuid";
-  static final String PGBENCH_SCRIPT = """
+  static final String PGBENCH_SCRIPT_NOTIFY = """
       BEGIN;
       INSERT INTO assistance_request (id, topic, description, metadata, status, created_at, correlation_id) VALUES (%s, 'sales', 'A customer wants a quote for 40 seats', CAST('{"botId":"lb-7"}' AS jsonb), 'pending', now(), 'pgbench') RETURNING id \\gset
       WITH appended AS (INSERT INTO outbox_event (event_id, event_type, event_key, payload, headers, created_at) VALUES (%s, 'assistance.requested', CAST(:id AS text), CAST('{"requestId":"' || CAST(:id AS text) || '","topic":"sales"}' AS jsonb), CAST('{"correlationId":"pgbench"}' AS jsonb), now()) RETURNING id) SELECT pg_notify('relaybox_outbox', '') FROM appended;
+      END;
+      """.formatted(V7, V7);
+  static final String PGBENCH_SCRIPT = """
+      BEGIN;
+      INSERT INTO assistance_request (id, topic, description, metadata, status, created_at, correlation_id) VALUES (%s, 'sales', 'A customer wants a quote for 40 seats', CAST('{"botId":"lb-7"}' AS jsonb), 'pending', now(), 'pgbench') RETURNING id \\gset
+      INSERT INTO outbox_event (event_id, event_type, event_key, payload, headers, created_at) VALUES (%s, 'assistance.requested', CAST(:id AS text), CAST('{"requestId":"' || CAST(:id AS text) || '","topic":"sales"}' AS jsonb), CAST('{"correlationId":"pgbench"}' AS jsonb), now());
       END;
       """.formatted(V7, V7);
 
@@ -40,6 +48,7 @@ final class IntakeBench {
   private final Path work;
   private final Path wrkScript;
   private final Path pgbenchScript;
+  private final Path pgbenchNotifyScript;
 
   IntakeBench(AppConfig config) {
     try {
@@ -59,6 +68,8 @@ final class IntakeBench {
           """.formatted(BODY, config.apiKey()));
       pgbenchScript = work.resolve("intake.sql");
       Files.writeString(pgbenchScript, PGBENCH_SCRIPT);
+      pgbenchNotifyScript = work.resolve("intake-notify.sql");
+      Files.writeString(pgbenchNotifyScript, PGBENCH_SCRIPT_NOTIFY);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -91,7 +102,7 @@ final class IntakeBench {
   }
 
   /** One transaction per request, {@code -M prepared}; latencies from pgbench's per-transaction log. */
-  Result pgbench(JdbcTarget target, int concurrency, int seconds) throws InterruptedException {
+  Result pgbench(JdbcTarget target, int concurrency, int seconds, boolean notify) throws InterruptedException {
     Path logs = work.resolve("pgbench-c" + concurrency + "-" + System.nanoTime());
     try {
       Files.createDirectories(logs);
@@ -100,7 +111,7 @@ final class IntakeBench {
     }
     Connection c = Connection.of(target);
     List<String> command = new ArrayList<>(List.of(pgbenchBinary(), "-n", "-M", "prepared", "-c", Integer.toString(concurrency),
-        "-j", Integer.toString(Math.min(2, concurrency)), "-T", Integer.toString(seconds), "-f", pgbenchScript.toString(),
+        "-j", Integer.toString(Math.min(2, concurrency)), "-T", Integer.toString(seconds), "-f", (notify ? pgbenchNotifyScript : pgbenchScript).toString(),
         "-l", "--log-prefix=" + logs.resolve("tx"), "-h", c.host(), "-p", c.port(), "-U", c.user(), c.database()));
     String out = run(command, c.password().map(p -> Map.of("PGPASSWORD", p)).orElse(Map.of()));
     Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(out);
@@ -126,7 +137,7 @@ final class IntakeBench {
     double max = micros.stream().mapToLong(Long::longValue).max().orElse(0) / 1e3;
     Result r = new Result(Double.parseDouble(tps.group(1)), Stats.percentile(ms, 50), Stats.percentile(ms, 99), max,
         Long.parseLong(processed.group(1)), failedM.find() ? Long.parseLong(failedM.group(1)) : 0);
-    LOG.info("pgbench c{}: {} tps, p50 {} ms, p99 {} ms, max {} ms", concurrency, String.format("%.0f", r.perSecond()),
+    LOG.info("pgbench{} c{}: {} tps, p50 {} ms, p99 {} ms, max {} ms", notify ? " with NOTIFY" : "", concurrency, String.format("%.0f", r.perSecond()),
         r.p50Millis(), r.p99Millis(), r.maxMillis());
     return r;
   }

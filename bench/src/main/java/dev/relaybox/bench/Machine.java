@@ -14,6 +14,11 @@ import java.util.concurrent.TimeUnit;
 final class Machine {
   private Machine() {}
 
+  /** The 1, 5 and 15 minute load averages of {@code /proc/loadavg}. */
+  static String loadAverage() {
+    return read("/proc/loadavg").map(s -> String.join(" ", List.of(s.split(" ")).subList(0, 3))).orElse("?");
+  }
+
   static Map<String, String> describe() {
     Map<String, String> info = new LinkedHashMap<>();
     info.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(java.util.Locale.ROOT)).replaceAll("\\.\\d+", ""));
@@ -22,7 +27,7 @@ final class Machine {
     info.put("memory", firstMatch("/proc/meminfo", "MemTotal")
         .map(v -> String.format(java.util.Locale.ROOT, "%.1f GiB", Long.parseLong(v.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0))
         .orElse("?"));
-    info.put("load average at start", read("/proc/loadavg").map(s -> String.join(" ", List.of(s.split(" ")).subList(0, 3))).orElse("?"));
+    info.put("load average at start", loadAverage());
     info.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     info.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     info.put("jvm flags", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));

@@ -1,6 +1,5 @@
 package dev.relaybox.bench;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,18 +11,20 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SQL ceiling for the runner's shape: one thread loops the bare claim statement (the non-FIFO claim of
- * {@code JdbiJobStore}, same batch size) and hands ids to one thread that loops the bare batched complete statement.
- * Two connections, like the runner's claim loop and completion flusher; plain JDBC, no handlers, no Jdbi.
+ * The SQL ceiling for the runner's shape: claimer threads loop the bare claim statement (the non-FIFO claim of
+ * {@code JdbiJobStore}) and hand ids and lease tokens to one thread that loops the bare batched complete statement.
+ * One connection per claimer plus one for completion, like the runner's claim loops and completion flusher; plain JDBC,
+ * no handlers, no Jdbi. {@link #sweep} reports the best of claim batch × claimers, so the ceiling is not one guess.
  */
 final class RawCeilingBench {
   private static final Logger LOG = LoggerFactory.getLogger(RawCeilingBench.class);
 
-  // Kept textually identical to JdbiJobStore.CLAIM / JdbiJobStore.complete, with positional parameters.
+  // Kept textually identical to JdbiJobStore.CLAIM and JdbiJobStore.COMPLETE (named parameters there, positional here).
   static final String CLAIM = """
       WITH picked AS (
         SELECT id FROM job
@@ -31,14 +32,22 @@ final class RawCeilingBench {
         ORDER BY run_at, id
         LIMIT ?
         FOR UPDATE SKIP LOCKED)
-      UPDATE job j SET state = 'running', attempts = j.attempts + 1, lease_owner = ?, lease_until = ?
+      UPDATE job j SET state = 'running', attempts = j.attempts + 1, lease_owner = ?, lease_until = ?,
+                       lease_token = nextval('job_lease_token')
       FROM picked WHERE j.id = picked.id
-      RETURNING j.id, j.subscription, j.event_id, j.event_type, j.job_key, j.payload::text AS payload, j.headers::text AS headers, j.attempts, j.created_at""";
+      RETURNING j.id, j.subscription, j.event_id, j.event_type, j.job_key, j.payload::text AS payload, j.headers::text AS headers, j.attempts, j.lease_token, j.created_at""";
 
   static final String COMPLETE = """
       UPDATE job j SET state = 'done', finished_at = ?, lease_owner = NULL, lease_until = NULL
-      FROM unnest(?, ?) AS c(id, attempt)
-      WHERE j.id = c.id AND j.attempts = c.attempt AND j.state = 'running'""";
+      FROM unnest(?::bigint[], ?::bigint[]) AS c(id, token)
+      WHERE j.id = c.id AND j.lease_token = c.token AND j.state = 'running'
+      RETURNING j.id""";
+
+  static final int[] SWEEP_BATCHES = {100, 200, 500, 1_000};
+  static final int[] SWEEP_CLAIMERS = {1, 2, 4};
+
+  /** The best cell of a sweep, and every cell's rate ("batch x claimers" to jobs/s). */
+  record Sweep(double best, String bestCell, java.util.Map<String, Double> cells) {}
 
   private static final int COMPLETE_BATCH = 1_000;
   private static final long[] POISON = new long[0];
@@ -49,34 +58,76 @@ final class RawCeilingBench {
     this.db = db;
   }
 
-  double run(BenchConfig config, int jobs) throws Exception {
+  /** Every claim batch × claimers cell once, each draining its own backlog of {@code jobsPerCell}. */
+  Sweep sweep(int jobsPerCell) throws Exception {
+    java.util.Map<String, Double> cells = new java.util.LinkedHashMap<>();
+    double best = 0;
+    String bestCell = "";
+    for (int batch : SWEEP_BATCHES) {
+      for (int claimers : SWEEP_CLAIMERS) {
+        double rate = run(batch, claimers, jobsPerCell);
+        String cell = batch + " x " + claimers;
+        cells.put(cell, rate);
+        if (rate > best) {
+          best = rate;
+          bestCell = cell;
+        }
+      }
+    }
+    LOG.info("raw ceiling sweep: best {} jobs/s at claim batch x claimers {}", String.format("%.0f", best), bestCell);
+    return new Sweep(best, bestCell, cells);
+  }
+
+  double run(int batch, int claimers, int jobs) throws Exception {
     db.resetEngineTables();
     db.loadBacklog(jobs);
     LinkedBlockingQueue<long[]> claimed = new LinkedBlockingQueue<>();
     AtomicReference<Exception> failure = new AtomicReference<>();
-    try (Connection claimConnection = db.target().connect("bench-raw-claim");
-         Connection completeConnection = db.target().connect("bench-raw-complete")) {
+    List<Connection> claimConnections = new ArrayList<>();
+    try (Connection completeConnection = db.target().connect("bench-raw-complete")) {
+      for (int i = 0; i < claimers; i++) {
+        claimConnections.add(db.target().connect("bench-raw-claim-" + i));
+      }
+      java.util.concurrent.CountDownLatch claimersDone = new java.util.concurrent.CountDownLatch(claimers);
       long start = System.nanoTime();
-      Thread claimer = Thread.ofPlatform().name("raw-claim").start(() -> {
+      List<Thread> threads = new ArrayList<>();
+      for (Connection claimConnection : claimConnections) {
+        threads.add(Thread.ofPlatform().name("raw-claim").start(() -> {
+          try {
+            claimLoop(claimConnection, batch, claimed);
+          } catch (Exception e) {
+            failure.set(e);
+          } finally {
+            claimersDone.countDown();
+          }
+        }));
+      }
+      Thread.ofPlatform().name("raw-claim-end").start(() -> {
         try {
-          claimLoop(claimConnection, config.claimBatch(), claimed);
-        } catch (Exception e) {
-          failure.set(e);
-        } finally {
-          claimed.add(POISON);
+          claimersDone.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
+        claimed.add(POISON);
       });
       long completed = completeLoop(completeConnection, claimed);
       double seconds = (System.nanoTime() - start) / 1e9;
-      claimer.join(TimeUnit.SECONDS.toMillis(10));
+      for (Thread t : threads) {
+        t.join(TimeUnit.SECONDS.toMillis(10));
+      }
       if (failure.get() != null) {
         throw failure.get();
       }
       if (completed != jobs) {
         throw new IllegalStateException("raw loop completed " + completed + " of " + jobs);
       }
-      LOG.info("raw ceiling: {} jobs in {} s = {} jobs/s", jobs, String.format("%.2f", seconds), String.format("%.0f", jobs / seconds));
+      LOG.info("raw ceiling (claim batch {}, {} claimers): {} jobs in {} s = {} jobs/s", batch, claimers, jobs,
+          String.format("%.2f", seconds), String.format("%.0f", jobs / seconds));
       return jobs / seconds;
+    } finally {
+      for (Connection c : claimConnections) {
+        c.close();
+      }
     }
   }
 
@@ -99,8 +150,9 @@ final class RawCeilingBench {
             rs.getString("job_key");
             rs.getString("payload");
             rs.getString("headers");
+            rs.getInt("attempts");
             rs.getObject("created_at", OffsetDateTime.class);
-            rows.add(new long[] {rs.getLong("id"), rs.getInt("attempts")});
+            rows.add(new long[] {rs.getLong("id"), rs.getLong("lease_token")});
           }
         }
         if (rows.isEmpty()) {
@@ -126,18 +178,23 @@ final class RawCeilingBench {
           finished = true;
         }
         if (!batch.isEmpty()) {
-          Long[] ids = new Long[batch.size()];
-          Integer[] attempts = new Integer[batch.size()];
+          // As JdbiJobStore.complete: sorted by id, primitive arrays (sent in binary), RETURNING read back.
+          batch.sort(java.util.Comparator.comparingLong(row -> row[0]));
+          long[] ids = new long[batch.size()];
+          long[] tokens = new long[batch.size()];
           for (int i = 0; i < ids.length; i++) {
             ids[i] = batch.get(i)[0];
-            attempts[i] = (int) batch.get(i)[1];
+            tokens[i] = batch.get(i)[1];
           }
-          Array idArray = c.createArrayOf("bigint", ids);
-          Array attemptArray = c.createArrayOf("integer", attempts);
+          PGConnection pg = c.unwrap(PGConnection.class);
           complete.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
-          complete.setArray(2, idArray);
-          complete.setArray(3, attemptArray);
-          completed += complete.executeUpdate();
+          complete.setArray(2, pg.createArrayOf("int8", ids));
+          complete.setArray(3, pg.createArrayOf("int8", tokens));
+          try (ResultSet rs = complete.executeQuery()) {
+            while (rs.next()) {
+              completed++;
+            }
+          }
           batch.clear();
         }
       }

@@ -1,0 +1,23 @@
+package dev.relaybox.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time a process has used so far: utime + stime of {@code /proc/<pid>/stat}, all its threads. */
+final class JarCpu {
+  private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
+
+  private JarCpu() {}
+
+  static double seconds(long pid) {
+    try {
+      String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      // After the parenthesised command name: state is [0], utime [11], stime [12].
+      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+}
