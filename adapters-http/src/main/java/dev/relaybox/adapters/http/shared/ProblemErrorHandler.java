@@ -45,9 +45,9 @@ final class ProblemErrorHandler extends ErrorHandler {
     };
   }
 
-  private byte[] body(int status, String path) {
+  private byte[] body(int status, String path, String requestId) {
     try {
-      return json.writeValueAsBytes(problemFor(status).at(path, null));
+      return json.writeValueAsBytes(problemFor(status).at(path, requestId));
     } catch (JsonProcessingException e) {
       return ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
     }
@@ -58,7 +58,9 @@ final class ProblemErrorHandler extends ErrorHandler {
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     securityHeaders.forEach(fields::put);
     fields.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
-    return ByteBuffer.wrap(body(status, null));
+    String requestId = java.util.UUID.randomUUID().toString();
+    fields.put(RequestIds.HEADER, requestId);
+    return ByteBuffer.wrap(body(status, null, requestId));
   }
 
   @Override
@@ -67,6 +69,8 @@ final class ProblemErrorHandler extends ErrorHandler {
     HttpFields.Mutable headers = response.getHeaders();
     securityHeaders.forEach(headers::put);
     headers.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
-    response.write(true, ByteBuffer.wrap(body(code, Request.getPathInContext(request))), callback);
+    String requestId = java.util.UUID.randomUUID().toString();
+    headers.put(RequestIds.HEADER, requestId);
+    response.write(true, ByteBuffer.wrap(body(code, Request.getPathInContext(request), requestId)), callback);
   }
 }

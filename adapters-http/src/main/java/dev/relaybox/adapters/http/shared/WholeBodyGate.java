@@ -44,8 +44,8 @@ final class WholeBodyGate extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     if (declared > maxBodyBytes) {
-      refuse(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
-      return true;
+      // Javalin refuses a declared length over the limit before reading anything, with the request id.
+      return super.handle(request, response, callback);
     }
     long remainingNanos = deadline.toNanos() - (System.nanoTime() - request.getBeginNanoTime());
     if (remainingNanos <= 0) {
