@@ -29,9 +29,13 @@ final class DbSchedulerBench {
 
   enum Setup { TUNED, DEFAULTS }
 
-  /** Lock-and-fetch fetches {@code upper × threads − executions left}: this upper bound makes a full fetch one claim batch. */
+  /**
+   * Lock-and-fetch fetches {@code upper × threads − executions left}, so a full fetch is one claim batch at {@code
+   * claimBatch / threads}; db-scheduler refuses an upper bound below 1, so with more permits than the claim batch a full
+   * fetch is one thread count (the nearest it allows).
+   */
   static double upperFraction(BenchConfig config) {
-    return (double) config.claimBatch() / config.concurrency();
+    return Math.max(1.0, (double) config.claimBatch() / config.concurrency());
   }
 
   // The PostgreSQL schema db-scheduler documents (postgresql_tables.sql in its repository).

@@ -59,7 +59,8 @@ final class Report {
         + String.format(Locale.ROOT, "%,d", config.rawJobsPerCell()) + "-job backlog (smaller than the drain's, to keep 12 cells short)");
     row(md, "db-scheduler, tuned", "16.12.0, as its README recommends above 1,000 executions/s: `pollUsingLockAndFetch("
         + DbSchedulerBench.LOWER_FRACTION + ", " + String.format(Locale.ROOT, "%.3f", DbSchedulerBench.upperFraction(config))
-        + ")` (a full fetch = " + config.claimBatch() + " = Relaybox's claim batch), `threads(" + config.concurrency()
+        + ")` (a full fetch = " + Math.round(DbSchedulerBench.upperFraction(config) * config.concurrency()) + "; Relaybox's claim batch is "
+        + config.claimBatch() + ", and db-scheduler refuses a fetch below its thread count), `threads(" + config.concurrency()
         + ")` (= Relaybox's handler permits), `enableImmediateExecution()`, polling interval 1 s, pool "
         + DbSchedulerBench.poolSize(config.concurrency()) + "; no-op one-time task, executions inserted in bulk; one DELETE per "
         + "completed execution (Relaybox batches completions)");
