@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relaybox.adapters.http.assistance.AssistanceRoutes;
 import dev.relaybox.adapters.http.jobs.JobAdminRoutes;
+import dev.relaybox.adapters.http.purchase.EndpointAdminRoutes;
 import dev.relaybox.adapters.http.jobs.LookupRoutes;
 import dev.relaybox.adapters.http.shared.ApiDocsRoutes;
 import dev.relaybox.adapters.http.shared.OpsDashboardRoutes;
@@ -115,12 +116,16 @@ public final class Relaybox implements AutoCloseable {
 
       JsonBodies bodies = new JsonBodies(json);
       PurchaseWiring purchases = PurchaseWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock);
+      OrderWiring orders = OrderWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock);
+      WebhookWiring webhooks = WebhookWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock);
 
       PgNotificationListener listener = new PgNotificationListener(target);
       JdbiJobStore jobStore = new JdbiJobStore(jdbi, json);
       List<HandlerRegistration> handlers = new ArrayList<>(List.of(
           new HandlerRegistration(DeliverAssistanceRequest.subscription(config.assistanceConcurrency(), Duration.ofSeconds(60)), delivery)));
       handlers.addAll(purchases.handlers());
+      handlers.addAll(orders.handlers());
+      handlers.addAll(webhooks.handlers());
       runner = new JobRunner(jobStore, listener, handlers, runnerSettings(config), clock, new SplittableRandom(),
           ops.jobObserver(handlers.stream().map(h -> h.subscription().name()).toList()));
       closeInReverse.push(listener);
@@ -144,7 +149,10 @@ public final class Relaybox implements AutoCloseable {
               new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find, "purchase", purchases.lookup())),
               ops.metricsRoute(),
               new ApiDocsRoutes(),
-              new OpsDashboardRoutes()),
+              new OpsDashboardRoutes(),
+              orders.routes(),
+              webhooks.routes(),
+              new EndpointAdminRoutes(new NamedEndpointAdmin(webhooks.service()))),
               purchases.routes().stream()).toList(),
           ops.requestObserver());
       http = server[0].start();

@@ -1,51 +1,35 @@
 package dev.relaybox.adapters.backend;
 
 import com.standardwebhooks.Webhook;
-import com.standardwebhooks.exceptions.WebhookSigningException;
 import dev.relaybox.application.purchase.port.out.BackendWebhook;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * POSTs events to the main backend with the Standard Webhooks headers {@code webhook-id} (the event id, the same on
- * every retry), {@code webhook-timestamp} and {@code webhook-signature} (HMAC-SHA256 with the {@code whsec_} secret,
- * computed by the com.standardwebhooks library). The body is the event's JSON as published.
+ * POSTs a body to the main backend through the shared {@link SignedPost} ({@code webhook-id} = the event id, the same
+ * on every retry). Purchase events reach the backend as a webhook endpoint ({@link StandardWebhooksSender}); this
+ * port stays for callers that post to the backend directly.
  */
 public final class StandardWebhooksBackend implements BackendWebhook {
   private final Optional<URI> url;
   private final Optional<Webhook> signer;
-  private final HttpClient http;
-  private final Duration timeout;
+  private final SignedPost post;
 
   public StandardWebhooksBackend(Optional<URI> url, Optional<String> secret, Duration timeout) {
     if (url.isPresent() && secret.isEmpty()) {
       throw new IllegalArgumentException("RELAYBOX_BACKEND_WEBHOOK_SECRET is required with RELAYBOX_BACKEND_WEBHOOK_URL");
     }
-    if (secret.isPresent() && !secret.get().startsWith("whsec_")) {
+    try {
+      this.signer = secret.map(SignedPost::signer);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("RELAYBOX_BACKEND_WEBHOOK_SECRET must be a Standard Webhooks secret starting with whsec_");
     }
     this.url = url;
-    try {
-      this.signer = secret.map(s -> {
-        try {
-          return new Webhook(s);
-        } catch (Exception e) {
-          throw new IllegalArgumentException("RELAYBOX_BACKEND_WEBHOOK_SECRET is not a valid whsec_ secret");
-        }
-      });
-    } catch (IllegalArgumentException e) {
-      throw e;
-    }
-    this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    this.post = new SignedPost(timeout, Clock.systemUTC());
   }
 
   @Override
@@ -55,45 +39,7 @@ public final class StandardWebhooksBackend implements BackendWebhook {
 
   @Override
   public Delivery post(UUID eventId, String eventType, Instant timestamp, String payloadJson) {
-    long started = System.nanoTime();
-    String id = eventId.toString();
-    long seconds = Instant.now().getEpochSecond();
-    try {
-      String signature = signer.orElseThrow().sign(id, seconds, payloadJson);
-      HttpRequest request = HttpRequest.newBuilder(url.orElseThrow())
-          .timeout(timeout)
-          .header("Content-Type", "application/json")
-          .header("User-Agent", "Relaybox")
-          .header("webhook-id", id)
-          .header("webhook-timestamp", Long.toString(seconds))
-          .header("webhook-signature", signature)
-          .POST(HttpRequest.BodyPublishers.ofString(payloadJson, StandardCharsets.UTF_8))
-          .build();
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      String body = response.body() == null ? "" : response.body();
-      String summary = response.statusCode() + (body.isBlank() ? "" : " " + (body.length() > 200 ? body.substring(0, 200) + "…" : body));
-      return new Delivery(response.statusCode(), summary, elapsed(started), retryAfter(response));
-    } catch (WebhookSigningException e) {
-      throw new IllegalStateException("cannot sign the webhook", e);
-    } catch (IOException e) {
-      return new Delivery(0, "no answer: " + e.getClass().getSimpleName(), elapsed(started), Optional.empty());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Delivery(0, "interrupted", elapsed(started), Optional.empty());
-    }
-  }
-
-  private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-    return response.headers().firstValue("Retry-After").flatMap(v -> {
-      try {
-        return Optional.of(Duration.ofSeconds(Long.parseLong(v.strip())));
-      } catch (NumberFormatException e) {
-        return Optional.empty();
-      }
-    });
-  }
-
-  private static Duration elapsed(long started) {
-    return Duration.ofNanos(System.nanoTime() - started);
+    SignedPost.Answer answer = post.post(url.orElseThrow(), signer.orElseThrow(), eventId.toString(), payloadJson);
+    return new Delivery(answer.status(), answer.summary(), answer.latency(), answer.retryAfter());
   }
 }
