@@ -16,6 +16,7 @@ import dev.relaybox.application.webhooks.FanOutEvents;
 import dev.relaybox.application.webhooks.OutboundUrlGuard;
 import dev.relaybox.application.webhooks.WebhookEndpoint;
 import dev.relaybox.application.webhooks.WebhookEndpointService;
+import dev.relaybox.application.webhooks.port.out.DeliveryListener;
 import dev.relaybox.domain.shared.TimeOrderedIds;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -43,7 +44,7 @@ record WebhookWiring(WebhookEndpointRoutes routes, List<HandlerRegistration> han
   private static final Logger LOG = LoggerFactory.getLogger(WebhookWiring.class);
 
   static WebhookWiring create(Map<String, String> environment, Jdbi jdbi, JdbiUnitOfWork unitOfWork, Jobs jobs, ObjectMapper json,
-      JsonBodies bodies, TimeOrderedIds ids, Clock clock) {
+      JsonBodies bodies, TimeOrderedIds ids, Clock clock, DeliveryListener listener) {
     Env env = new Env(environment);
     boolean allowPrivate = Boolean.parseBoolean(env.text("RELAYBOX_ALLOW_PRIVATE_URLS", "false"));
     OutboundUrlGuard guard = OutboundUrlGuard.usingDns(allowPrivate);
@@ -57,7 +58,7 @@ record WebhookWiring(WebhookEndpointRoutes routes, List<HandlerRegistration> han
     }, ids, clock);
     var schedule = BackendRetrySchedule.standard(PurchaseWiring.scale(env.text("RELAYBOX_BACKEND_RETRY_SCALE", "1")));
     var sender = new StandardWebhooksSender(env.duration("RELAYBOX_WEBHOOK_TIMEOUT", Duration.ofSeconds(10)), json, clock);
-    var deliver = new DeliverWebhook(endpoints, sender, guard, schedule, ids, clock, new SplittableRandom());
+    var deliver = new DeliverWebhook(endpoints, sender, guard, schedule, ids, clock, new SplittableRandom(), listener);
     var fanOut = new FanOutEvents(unitOfWork, endpoints, history, jobs);
     Optional<WebhookEndpoint> backend = backend(env, service);
     backend.ifPresent(b -> {

@@ -7,6 +7,7 @@ import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.purchase.BackendRetrySchedule;
 import dev.relaybox.application.webhooks.OutboundUrlGuard.RefusedUrlException;
+import dev.relaybox.application.webhooks.port.out.DeliveryListener;
 import dev.relaybox.application.webhooks.port.out.WebhookEndpoints;
 import dev.relaybox.application.webhooks.port.out.WebhookSender;
 import dev.relaybox.domain.shared.TimeOrderedIds;
@@ -37,9 +38,11 @@ public final class DeliverWebhook implements JobHandler {
   private final TimeOrderedIds ids;
   private final Clock clock;
   private final RandomGenerator random;
+  private final DeliveryListener listener;
 
   public DeliverWebhook(WebhookEndpoints endpoints, WebhookSender sender, OutboundUrlGuard guard, BackendRetrySchedule schedule,
-      TimeOrderedIds ids, Clock clock, RandomGenerator random) {
+      TimeOrderedIds ids, Clock clock, RandomGenerator random, DeliveryListener listener) {
+    this.listener = listener;
     this.endpoints = endpoints;
     this.sender = sender;
     this.guard = guard;
@@ -79,8 +82,10 @@ public final class DeliverWebhook implements JobHandler {
     } catch (RefusedUrlException e) {
       delivery = new WebhookSender.Delivery(0, "refused before sending: " + e.getMessage(), Duration.ZERO, Optional.empty());
     }
-    endpoints.record(new DeliveryAttempt(ids.next(), endpointId, envelope.id(), envelope.type(), envelope.key(), attempt,
-        delivery.status(), delivery.succeeded(), delivery.summary(), delivery.latency().toMillis(), started));
+    DeliveryAttempt recorded = new DeliveryAttempt(ids.next(), endpointId, envelope.id(), envelope.type(), envelope.key(), attempt,
+        delivery.status(), delivery.succeeded(), delivery.summary(), delivery.latency().toMillis(), started);
+    endpoints.record(recorded);
+    listener.attempted(endpoint, envelope, recorded);
     if (delivery.succeeded()) {
       return Outcome.done();
     }

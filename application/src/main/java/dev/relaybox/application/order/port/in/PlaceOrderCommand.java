@@ -3,6 +3,7 @@ package dev.relaybox.application.order.port.in;
 import dev.relaybox.domain.order.OrderLine;
 import dev.relaybox.domain.order.ShippingAddress;
 import dev.relaybox.domain.order.Sku;
+import dev.relaybox.domain.shared.ValidationException;
 import dev.relaybox.domain.shared.Violations;
 import java.util.ArrayList;
 import java.util.Currency;
@@ -69,8 +70,9 @@ public record PlaceOrderCommand(String idempotencyKey, String customerId, String
         if (item.sku() == null) {
           v.add(at + ".sku", "is required");
         } else {
-          sku = v.collect(() -> new Sku(item.sku()));
-          if (sku == null) {
+          try {
+            sku = new Sku(item.sku());
+          } catch (ValidationException e) {
             v.add(at + ".sku", "must be 1-64 letters, digits, '.', '_' or '-'");
           }
         }
