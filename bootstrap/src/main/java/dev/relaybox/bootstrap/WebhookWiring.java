@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 record WebhookWiring(WebhookEndpointRoutes routes, List<HandlerRegistration> handlers, WebhookEndpointService service,
     Optional<WebhookEndpoint> backend) {
   static final String BACKEND = "backend";
+  private static final String UNCONFIGURED = "RELAYBOX_BACKEND_WEBHOOK_URL is not set";
   /** The subscription that delivered purchase events to the backend before it became a webhook endpoint. */
   private static final String LEGACY_BACKEND_SUBSCRIPTION = "purchase.backend";
   private static final Logger LOG = LoggerFactory.getLogger(WebhookWiring.class);
@@ -76,7 +77,8 @@ record WebhookWiring(WebhookEndpointRoutes routes, List<HandlerRegistration> han
   private static Optional<WebhookEndpoint> backend(Env env, WebhookEndpointService service) {
     Optional<String> url = env.text("RELAYBOX_BACKEND_WEBHOOK_URL");
     if (url.isEmpty()) {
-      LOG.warn("RELAYBOX_BACKEND_WEBHOOK_URL is not set: the main backend receives no events");
+      LOG.warn("RELAYBOX_BACKEND_WEBHOOK_URL is not set: events for the main backend wait until it is");
+      service.unconfigured(BACKEND, UNCONFIGURED);
       return Optional.empty();
     }
     URI uri;
@@ -97,6 +99,6 @@ record WebhookWiring(WebhookEndpointRoutes routes, List<HandlerRegistration> han
       throw new ConfigException("RELAYBOX_BACKEND_EVENT_TYPES: " + e.getMessage());
     }
     return Optional.of(service.configure(BACKEND, uri.toString(), secret, types.isEmpty() ? List.of(new EventFilter("purchase.*")) : types,
-        "the main backend (RELAYBOX_BACKEND_WEBHOOK_URL)"));
+        "the main backend (RELAYBOX_BACKEND_WEBHOOK_URL)", UNCONFIGURED));
   }
 }

@@ -53,7 +53,7 @@ class OrderEndToEndTest {
         "RELAYBOX_CUSTOMERS_URL", commerce.baseUrl(),
         "RELAYBOX_INVENTORY_URL", commerce.baseUrl(),
         "RELAYBOX_AUTHORIZATIONS_URL", commerce.baseUrl(),
-        "RELAYBOX_COMMERCE_TIMEOUT", "1s",
+        "RELAYBOX_COMMERCE_TIMEOUT", "2s",
         "RELAYBOX_COMMERCE_BREAKER_DELAY", "200ms",
         "RELAYBOX_ALLOW_PRIVATE_URLS", "true"));
     relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
@@ -148,7 +148,7 @@ class OrderEndToEndTest {
 
   @Test
   void anInventoryTimeoutAnswers503AndLeavesNoReservation() throws Exception {
-    commerce.latency("inventory", Duration.ofMillis(2_500));
+    commerce.latency("inventory", Duration.ofMillis(4_000));
     String key = UUID.randomUUID().toString();
     var r = place(key, "cus-slow-stock", "SKU-SLOW", 4, 100);
     assertEquals(503, r.statusCode(), r.body());
@@ -165,7 +165,7 @@ class OrderEndToEndTest {
 
   @Test
   void anAuthorisationWithUnknownOutcomeIsVoidedByTheRetriedJob() {
-    commerce.latency("authorizations", Duration.ofMillis(2_500));
+    commerce.latency("authorizations", Duration.ofMillis(4_000));
     var r = place(UUID.randomUUID().toString(), "cus-slow-pay", "SKU-SLOWPAY", 1, 4200);
     assertEquals(503, r.statusCode(), r.body());
     Await.until("the slow authoriser approved it anyway", WAIT,

@@ -136,7 +136,8 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
    * Creates or updates the endpoint {@code name} from configuration (the main backend); it keeps its id, enabled state
    * and history across restarts.
    */
-  public WebhookEndpoint configure(String name, String url, String secret, List<EventFilter> eventTypes, String description) {
+  public WebhookEndpoint configure(String name, String url, String secret, List<EventFilter> eventTypes, String description,
+      String unconfiguredReason) {
     Instant now = clock.instant();
     Optional<WebhookEndpoint> existing = endpoints.findByName(name);
     if (existing.isEmpty()) {
@@ -149,7 +150,18 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
     WebhookEndpoint updated = new WebhookEndpoint(e.id(), e.name(), url, description, eventTypes, secret, true, e.enabled(),
         e.enabledSince(), e.disabledAt(), e.disabledReason(), e.createdAt(), now);
     endpoints.update(updated);
-    return updated;
+    if (!e.enabled() && e.disabledReason().equals(Optional.of(unconfiguredReason))) {
+      endpoints.enable(e.id(), DeliverWebhook.SUBSCRIPTION, WebhookJobs.keyPrefix(e.id()), now);
+    }
+    return endpoints.find(e.id()).orElse(updated);
+  }
+
+  /**
+   * The configuration of endpoint {@code name} was removed: it is disabled, so its deliveries wait (as they did before
+   * the variables were ever set) until it is configured again.
+   */
+  public void unconfigured(String name, String reason) {
+    endpoints.findByName(name).filter(WebhookEndpoint::enabled).ifPresent(e -> endpoints.disable(e.id(), reason, clock.instant()));
   }
 
   private EndpointStatus status(WebhookEndpoint e, Instant now) {
