@@ -29,6 +29,7 @@ final class FakeSubscriber implements AutoCloseable {
   private final Map<String, Integer> answers = new ConcurrentHashMap<>();
   private final AtomicInteger attempts = new AtomicInteger();
   private final AtomicInteger badSignatures = new AtomicInteger();
+  private final Map<String, java.time.Instant> firstRefusal = new ConcurrentHashMap<>();
 
   FakeSubscriber() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
@@ -58,6 +59,11 @@ final class FakeSubscriber implements AutoCloseable {
     return List.copyOf(accepted.getOrDefault(name, List.of()));
   }
 
+  /** When deliveries to {@code name} were first refused: the start of its outage as its senders see it. */
+  java.util.Optional<java.time.Instant> firstRefusal(String name) {
+    return java.util.Optional.ofNullable(firstRefusal.get(name));
+  }
+
   int attempts() {
     return attempts.get();
   }
@@ -85,6 +91,9 @@ final class FakeSubscriber implements AutoCloseable {
         return;
       }
       int status = answers.getOrDefault(name, 200);
+      if (status >= 300) {
+        firstRefusal.putIfAbsent(name, java.time.Instant.now());
+      }
       if (status >= 200 && status < 300) {
         JsonNode json = TestApi.JSON.readTree(body);
         accepted.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>())

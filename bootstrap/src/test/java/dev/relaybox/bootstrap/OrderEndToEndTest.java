@@ -78,8 +78,8 @@ class OrderEndToEndTest {
   }
 
   @Test
-  void anApprovedOrderIsProcessingAtOnceAndItsCreationFansOut() {
-    var placed = place(UUID.randomUUID().toString(), "cus-happy", "SKU-HAPPY", 2, 2999);
+  void anApprovedOrderIsProcessingAtOnceAndItsCreationFansOut() throws Exception {
+    var placed = placeRetrying(UUID.randomUUID().toString(), "cus-happy", "SKU-HAPPY", 2, 2999);
     assertEquals(201, placed.statusCode(), placed.body());
     JsonNode order = TestApi.json(placed);
     assertEquals("processing", order.path("status").asText());
@@ -100,9 +100,9 @@ class OrderEndToEndTest {
   }
 
   @Test
-  void theSameIdempotencyKeyReturnsTheFirstOrderAndADifferentBodyIsRefused() {
+  void theSameIdempotencyKeyReturnsTheFirstOrderAndADifferentBodyIsRefused() throws Exception {
     String key = UUID.randomUUID().toString();
-    var first = place(key, "cus-idem", "SKU-IDEM", 1, 100);
+    var first = placeRetrying(key, "cus-idem", "SKU-IDEM", 1, 100);
     var again = place(key, "cus-idem", "SKU-IDEM", 1, 100);
     assertEquals(201, again.statusCode());
     assertEquals(TestApi.json(first).path("id"), TestApi.json(again).path("id"));
@@ -112,9 +112,9 @@ class OrderEndToEndTest {
   }
 
   @Test
-  void aDeclinedAuthorisationCancelsTheOrderAndReleasesTheReservation() {
+  void aDeclinedAuthorisationCancelsTheOrderAndReleasesTheReservation() throws Exception {
     commerce.knobs(new Knobs(100, Map.of(), 1.0, Map.of(), Map.of(), Set.of()));
-    var placed = place(UUID.randomUUID().toString(), "cus-declined", "SKU-DECLINED", 3, 500);
+    var placed = placeRetrying(UUID.randomUUID().toString(), "cus-declined", "SKU-DECLINED", 3, 500);
     assertEquals(201, placed.statusCode(), placed.body());
     JsonNode order = TestApi.json(placed);
     assertEquals("canceled", order.path("status").asText());
@@ -159,7 +159,7 @@ class OrderEndToEndTest {
     Await.until("the compensation releases the reservation", WAIT, () -> commerce.stockOf("SKU-SLOW") == 100);
     assertTrue(commerce.reservations().stream().filter(x -> x.items().containsKey("SKU-SLOW")).allMatch(x -> x.released()));
     assertEquals(0, count("SELECT count(*) FROM customer_order WHERE customer_id = 'cus-slow-stock'"));
-    var retried = place(key, "cus-slow-stock", "SKU-SLOW", 4, 100);
+    var retried = placeRetrying(key, "cus-slow-stock", "SKU-SLOW", 4, 100);
     assertEquals(201, retried.statusCode(), "the key was freed for the retry: " + retried.body());
   }
 
@@ -180,8 +180,8 @@ class OrderEndToEndTest {
   }
 
   @Test
-  void shipThenDeliverAndCancellingAShippedOrderIs409() {
-    String id = TestApi.json(place(UUID.randomUUID().toString(), "cus-ship", "SKU-SHIP", 1, 100)).path("id").asText();
+  void shipThenDeliverAndCancellingAShippedOrderIs409() throws Exception {
+    String id = TestApi.json(placeRetrying(UUID.randomUUID().toString(), "cus-ship", "SKU-SHIP", 1, 100)).path("id").asText();
     assertEquals(409, api.post("/v1/orders/" + id + "/delivery", "{}").statusCode(), "not shipped yet");
     var shipped = api.post("/v1/orders/" + id + "/shipments", "{\"carrier\":\"DHL\",\"trackingNumber\":\"JD01\"}");
     assertEquals(200, shipped.statusCode(), shipped.body());
@@ -201,7 +201,7 @@ class OrderEndToEndTest {
     try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
       List<Future<HttpResponse<String>>> placing = new ArrayList<>();
       for (int i = 0; i < orders; i++) {
-        placing.add(pool.submit(() -> place(UUID.randomUUID().toString(), "cus-race", "SKU-RACE", 1, 100)));
+        placing.add(pool.submit(() -> placeRetrying(UUID.randomUUID().toString(), "cus-race", "SKU-RACE", 1, 100)));
       }
       for (var f : placing) {
         var r = f.get();
@@ -275,7 +275,7 @@ class OrderEndToEndTest {
     assertEquals(400, api.get("/v1/orders?status=lost").statusCode());
     assertEquals(400, api.get("/v1/orders?limit=0").statusCode());
     assertEquals(400, api.get("/v1/orders?cursor=zzz").statusCode());
-    String id = TestApi.json(place(UUID.randomUUID().toString(), "cus-bad-ship", "SKU-BS", 1, 100)).path("id").asText();
+    String id = TestApi.json(placeRetrying(UUID.randomUUID().toString(), "cus-bad-ship", "SKU-BS", 1, 100)).path("id").asText();
     assertEquals(422, api.post("/v1/orders/" + id + "/shipments", "{\"carrier\":\"\"}").statusCode());
     assertEquals(401, new TestApi(relaybox.httpPort(), null).get("/v1/orders").statusCode());
     assertEquals(before + 1, count("SELECT count(*) FROM customer_order"), "only the one good order");
@@ -283,6 +283,17 @@ class OrderEndToEndTest {
   }
 
   // ---- helpers ----
+
+  /** What a client is told to do with a 503: wait Retry-After and send the same request with the same key. */
+  static HttpResponse<String> placeRetrying(String key, String customer, String sku, int quantity, long unitPrice) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<String> r = place(key, customer, sku, quantity, unitPrice);
+      if (r.statusCode() != 503 || attempt == 20) {
+        return r;
+      }
+      Thread.sleep(Math.min(2_000, 1_000L * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1"))));
+    }
+  }
 
   private static HttpResponse<String> place(String key, String customer, String sku, int quantity, long unitPrice) {
     return api.postWithHeader("/v1/orders", body(customer, List.of(item(sku, quantity, unitPrice))), "Idempotency-Key", key);
