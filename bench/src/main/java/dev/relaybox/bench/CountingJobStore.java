@@ -62,13 +62,14 @@ final class CountingJobStore implements JobStore {
   }
 
   @Override
-  public void complete(Collection<JobRef> jobs, Instant now) {
-    delegate.complete(jobs, now);
+  public List<JobRef> complete(Collection<JobRef> jobs, Instant now) {
+    List<JobRef> stale = delegate.complete(jobs, now);
     completeStatements.increment();
     completed.addAndGet(jobs.size());
     synchronized (monitor) {
       monitor.notifyAll();
     }
+    return stale;
   }
 
   @Override
@@ -100,7 +101,7 @@ final class CountingJobStore implements JobStore {
   }
 
   @Override
-  public int extendLeases(String node, Collection<JobRef> jobs, Instant leaseUntil) {
+  public List<JobRef> extendLeases(String node, Collection<JobRef> jobs, Instant leaseUntil) {
     return delegate.extendLeases(node, jobs, leaseUntil);
   }
 

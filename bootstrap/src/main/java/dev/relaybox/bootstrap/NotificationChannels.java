@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 final class NotificationChannels {
   private static final Logger LOG = LoggerFactory.getLogger(NotificationChannels.class);
+  /** Needs no settings and reaches nobody: the last resort of the default routes (module adapters-notify/log). */
+  static final String LOG_CHANNEL = "log";
 
   private NotificationChannels() {}
 
@@ -40,8 +42,8 @@ final class NotificationChannels {
 
   /**
    * An explicit {@code RELAYBOX_ROUTES} must name only configured channels, or startup stops. The built-in default
-   * routes are trimmed to the configured channels instead, so a fresh checkout starts; topics left without a channel
-   * are refused at intake.
+   * routes are trimmed to the configured channels instead, and a topic left without one goes to the built-in
+   * {@code log} channel, so a fresh checkout accepts work at once (with a WARN saying nobody is reached).
    */
   static RoutingTable routes(java.util.Optional<String> explicit, Set<String> known, Set<String> configured) {
     if (explicit.isPresent()) {
@@ -62,12 +64,20 @@ final class NotificationChannels {
       return table;
     }
     RoutingTable defaults = RoutingTable.parse(RoutingTable.DEFAULT);
-    RoutingTable usable = defaults.keepOnly(configured);
+    Set<String> reachPeople = new TreeSet<>(configured);
+    reachPeople.remove(LOG_CHANNEL);
+    RoutingTable usable = defaults.withFallback(reachPeople, LOG_CHANNEL);
+    if (reachPeople.isEmpty()) {
+      LOG.warn("no notification channel is configured: the default topics {} go to the built-in '{}' channel, which only writes "
+          + "each request to the log (logger relaybox.channel.log) and shows it as delivered. Configure Slack, email or a webhook "
+          + "and set RELAYBOX_ROUTES (see docs/channels.md)", defaults.topics(), LOG_CHANNEL);
+      return usable;
+    }
     Set<String> missing = new TreeSet<>(defaults.channels());
     missing.removeAll(configured);
     if (!missing.isEmpty()) {
       LOG.warn("default routes ({}) use channels that are not configured: {}; routing {} instead. Configure them or set RELAYBOX_ROUTES",
-          RoutingTable.DEFAULT, missing, usable.routes().isEmpty() ? "nothing" : usable.routes());
+          RoutingTable.DEFAULT, missing, usable.routes());
     }
     return usable;
   }

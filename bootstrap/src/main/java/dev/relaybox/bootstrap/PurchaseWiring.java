@@ -15,6 +15,7 @@ import dev.relaybox.adapters.persistence.purchase.JdbiPurchases;
 import dev.relaybox.adapters.persistence.purchase.JdbiStoreNotifications;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.application.purchase.AcknowledgeGooglePurchase;
+import dev.relaybox.application.purchase.AcknowledgementSweep;
 import dev.relaybox.application.purchase.ApplyStoreNotification;
 import dev.relaybox.application.purchase.PurchaseLedger;
 import dev.relaybox.application.purchase.PurchaseService;
@@ -22,10 +23,13 @@ import dev.relaybox.application.purchase.StoreNotificationService;
 import dev.relaybox.application.purchase.port.out.AppStoreNotifications;
 import dev.relaybox.application.purchase.port.out.PurchaseVerifier;
 import dev.relaybox.application.purchase.port.out.PushAuthenticator;
+import dev.relaybox.application.purchase.port.out.WebhookRefusals;
+import dev.relaybox.application.purchase.port.out.Purchases.AcknowledgementBacklog;
 import dev.relaybox.application.jobs.HandlerRegistration;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.port.out.Jobs;
 import dev.relaybox.application.jobs.port.out.Outbox;
+import dev.relaybox.domain.purchase.Store;
 import dev.relaybox.domain.shared.TimeOrderedIds;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,7 +37,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,25 +49,28 @@ import org.slf4j.LoggerFactory;
  * A store whose settings are absent is left out: its routes answer 503 "store not configured" and Relaybox still
  * starts. Settings that are present but wrong fail startup with a {@link ConfigException}.
  */
-record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handlers, Function<String, Optional<?>> lookup) {
+record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handlers, Function<String, Optional<?>> lookup,
+    Supplier<AcknowledgementBacklog> acknowledgementBacklog) {
+  static final Duration DEFAULT_ACK_SWEEP_AFTER = Duration.ofMinutes(5);
+  static final Duration DEFAULT_ACK_SWEEP_INTERVAL = Duration.ofMinutes(1);
   private static final Logger LOG = LoggerFactory.getLogger(PurchaseWiring.class);
 
   static PurchaseWiring create(Map<String, String> environment, Jdbi jdbi, JdbiUnitOfWork unitOfWork, Outbox outbox, Jobs jobs,
-      ObjectMapper json, JsonBodies bodies, TimeOrderedIds ids, Clock clock) {
+      ObjectMapper json, JsonBodies bodies, TimeOrderedIds ids, Clock clock, WebhookRefusals refusals) {
     Env env = new Env(environment);
     boolean allowUnverified = Boolean.parseBoolean(env.text("RELAYBOX_ALLOW_UNVERIFIED_STORE_ENVIRONMENTS", "false"));
     Optional<AppStoreVerifier> apple = apple(env, allowUnverified, clock);
-    Optional<GooglePlayVerifier> google = google(env);
+    Optional<GooglePlayVerifier> google = google(env, clock);
     Optional<PushAuthenticator> googlePush = googlePush(env);
 
     var purchases = new JdbiPurchases(unitOfWork, jdbi);
     var audit = new JdbiPurchaseAudit(unitOfWork, jdbi);
     var notifications = new JdbiStoreNotifications(unitOfWork, jdbi, json);
-    var ledger = new PurchaseLedger(purchases, audit, outbox, ids, clock);
-    var service = new PurchaseService(unitOfWork, purchases, audit, ledger, jobs, google.map(g -> (PurchaseVerifier) g),
+    var ledger = new PurchaseLedger(purchases, audit, outbox, jobs, appleOwner(env) ? Set.of(Store.APPLE) : Set.of(), ids, clock);
+    var service = new PurchaseService(unitOfWork, purchases, audit, ledger, google.map(g -> (PurchaseVerifier) g),
         apple.map(a -> (PurchaseVerifier) a), ids, clock);
     var webhooks = new StoreNotificationService(unitOfWork, notifications, purchases, audit, outbox,
-        apple.map(a -> (AppStoreNotifications) a), googlePush, ids, clock);
+        apple.map(a -> (AppStoreNotifications) a), googlePush, ids, clock, refusals);
 
     var apply = new ApplyStoreNotification(unitOfWork, notifications, purchases, audit, ledger, jobs,
         google.map(g -> (PurchaseVerifier) g), ids, clock);
@@ -70,12 +79,31 @@ record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handle
             .orElse((pkg, product, token, kind) -> Outcome.retryAfter(Duration.ofMinutes(5), "google store is not configured")),
         ids, clock);
 
+    var sweep = new AcknowledgementSweep(unitOfWork, purchases, ledger, jobs,
+        env.duration("RELAYBOX_GOOGLE_ACK_SWEEP_AFTER", DEFAULT_ACK_SWEEP_AFTER),
+        env.duration("RELAYBOX_GOOGLE_ACK_SWEEP_INTERVAL", DEFAULT_ACK_SWEEP_INTERVAL), clock);
+    if (google.isPresent()) {
+      sweep.schedule();
+    }
+
     PurchaseRoutes purchaseRoutes = new PurchaseRoutes(service, service, bodies);
     return new PurchaseWiring(
         List.of(purchaseRoutes, new StoreWebhookRoutes(webhooks, bodies, json)),
         List.of(new HandlerRegistration(ApplyStoreNotification.subscription(), apply),
-            new HandlerRegistration(AcknowledgeGooglePurchase.subscription(), acknowledge)),
-        purchaseRoutes::find);
+            new HandlerRegistration(AcknowledgeGooglePurchase.subscription(), acknowledge),
+            new HandlerRegistration(AcknowledgementSweep.subscription(), sweep)),
+        purchaseRoutes::find, purchases::acknowledgementBacklog);
+  }
+
+  /** {@code RELAYBOX_APPLE_OWNER}: {@code verify} (the app's verify call claims) or {@code appAccountToken}. */
+  private static boolean appleOwner(Env env) {
+    String value = env.text("RELAYBOX_APPLE_OWNER", "verify");
+    return switch (value) {
+      case "verify" -> false;
+      case "appAccountToken" -> true;
+      default -> throw new ConfigException("RELAYBOX_APPLE_OWNER must be verify (the app's verify call claims a purchase) or "
+          + "appAccountToken (the transaction's appAccountToken is the user id), got '" + value + "'");
+    };
   }
 
   private static Optional<AppStoreVerifier> apple(Env env, boolean allowUnverified, Clock clock) {
@@ -91,16 +119,22 @@ record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handle
     } catch (NumberFormatException e) {
       throw new ConfigException("RELAYBOX_APPLE_APP_APPLE_ID must be a number");
     }
+    String environment = env.text("RELAYBOX_APPLE_ENVIRONMENT", "Production");
+    String onlineChecks = env.text("RELAYBOX_APPLE_ONLINE_CHECKS", Boolean.toString(environment.equals("Production")));
+    if (!onlineChecks.equals("true") && !onlineChecks.equals("false")) {
+      throw new ConfigException("RELAYBOX_APPLE_ONLINE_CHECKS must be true or false, got '" + onlineChecks + "'");
+    }
     try {
       return Optional.of(AppStoreVerifier.create(new AppleStoreSettings(roots.stream().map(Path::of).toList(), bundle.get(), appId,
-          env.text("RELAYBOX_APPLE_ENVIRONMENT", "Production"), allowUnverified, env.text("RELAYBOX_APPLE_PRIVATE_KEY_FILE").map(Path::of),
-          env.text("RELAYBOX_APPLE_KEY_ID"), env.text("RELAYBOX_APPLE_ISSUER_ID"), env.text("RELAYBOX_APPLE_API_BASE_URL")), clock));
+          environment, allowUnverified, env.text("RELAYBOX_APPLE_PRIVATE_KEY_FILE").map(Path::of),
+          env.text("RELAYBOX_APPLE_KEY_ID"), env.text("RELAYBOX_APPLE_ISSUER_ID"), env.text("RELAYBOX_APPLE_API_BASE_URL"),
+          Boolean.parseBoolean(onlineChecks)), clock));
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       throw new ConfigException("App Store settings: " + e.getMessage());
     }
   }
 
-  private static Optional<GooglePlayVerifier> google(Env env) {
+  private static Optional<GooglePlayVerifier> google(Env env, Clock clock) {
     Optional<String> file = env.text("RELAYBOX_GOOGLE_SERVICE_ACCOUNT_FILE");
     if (file.isEmpty()) {
       LOG.info("Google Play not configured (RELAYBOX_GOOGLE_SERVICE_ACCOUNT_FILE): its routes answer 503");
@@ -108,7 +142,7 @@ record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handle
     }
     try {
       return Optional.of(GooglePlayVerifier.create(new GooglePlaySettings(Path.of(file.get()), env.text("RELAYBOX_GOOGLE_API_ROOT_URL"),
-          env.text("RELAYBOX_GOOGLE_TOKEN_URL"), env.duration("RELAYBOX_GOOGLE_TIMEOUT", Duration.ofSeconds(10)))));
+          env.text("RELAYBOX_GOOGLE_TOKEN_URL"), env.duration("RELAYBOX_GOOGLE_TIMEOUT", Duration.ofSeconds(10))), clock));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("Google Play settings: " + e.getMessage());
     }

@@ -9,6 +9,7 @@ import dev.relaybox.adapters.http.jobs.LookupRoutes;
 import dev.relaybox.adapters.http.shared.ApiDocsRoutes;
 import dev.relaybox.adapters.http.shared.OpsDashboardRoutes;
 import dev.relaybox.adapters.http.shared.ApiKeyAuthenticator;
+import dev.relaybox.adapters.http.shared.CachedReadiness;
 import dev.relaybox.adapters.http.shared.HealthRoutes;
 import dev.relaybox.adapters.http.shared.HttpServer;
 import dev.relaybox.adapters.http.shared.HttpSettings;
@@ -24,6 +25,7 @@ import dev.relaybox.adapters.persistence.auth.JdbiApiKeyStore;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobs;
 import dev.relaybox.adapters.persistence.purchase.JdbiPurchaseAudit;
 import dev.relaybox.adapters.persistence.jobs.JdbiOutbox;
+import dev.relaybox.adapters.persistence.jobs.JdbiSendPermits;
 import dev.relaybox.adapters.persistence.shared.GroupCommitUnitOfWork;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.application.assistance.AssistanceService;
@@ -36,6 +38,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import dev.relaybox.adapters.persistence.jobs.JdbiFleetThroughput;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobAdmin;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobStore;
 import dev.relaybox.adapters.persistence.jobs.PgNotificationListener;
@@ -44,8 +47,11 @@ import dev.relaybox.adapters.persistence.shared.DatabaseHealth;
 import dev.relaybox.adapters.persistence.shared.Databases;
 import dev.relaybox.adapters.persistence.shared.EmbeddedDatabase;
 import dev.relaybox.adapters.persistence.shared.JdbcTarget;
-import dev.relaybox.application.auth.ApiKeyRing;
+import dev.relaybox.adapters.http.auth.ApiKeyRoutes;
+import dev.relaybox.application.auth.ApiKeyCache;
+import dev.relaybox.application.webhooks.OutboundUrlGuard;
 import dev.relaybox.application.auth.ApiKeys;
+import dev.relaybox.application.auth.ApiScope;
 import dev.relaybox.application.jobs.HandlerRegistration;
 import dev.relaybox.application.jobs.admin.JobAdministration;
 import dev.relaybox.application.jobs.runner.JobRunner;
@@ -75,6 +81,7 @@ public final class Relaybox implements AutoCloseable {
   private final HttpServer http;
   private final Optional<String> firstApiKey;
   private final JobRunner runner;
+  private final OutboundUrlGuard outboundUrls;
 
   private Relaybox(RelayboxConfig config, Clock clock) {
     try {
@@ -89,25 +96,34 @@ public final class Relaybox implements AutoCloseable {
       ObjectMapper json = JsonSupport.mapper();
       TimeOrderedIds ids = new TimeOrderedIds(clock, new SecureRandom());
 
-      ApiKeys apiKeys = new ApiKeys(new JdbiApiKeyStore(jdbi, ids, clock), new SecureRandom());
+      AbuseLimits limits = AbuseLimits.from(config.environment(), config.maxInFlight());
+      outboundUrls = OutboundUrlGuard.usingDns(limits.allowPrivateUrls());
+      JdbiApiKeyStore keyStore = new JdbiApiKeyStore(jdbi, ids, clock);
+      ApiKeys apiKeys = new ApiKeys(keyStore, new SecureRandom());
       firstApiKey = config.embeddedDatabase()
           ? apiKeys.issueFirstKeyIfNone(config.apiKeys(), config.adminKeys())
           : Optional.empty();
-      ApiKeyRing keyRing = apiKeys.ring(config.apiKeys(), config.adminKeys());
-      if (keyRing.isEmpty()) {
+      if (apiKeys.generatedKeyIgnored(config.apiKeys(), config.adminKeys())) {
+        LOG.warn("the key generated on first start is no longer accepted, because keys come from RELAYBOX_API_KEYS/RELAYBOX_ADMIN_KEYS");
+      }
+      ApiKeyCache keyCache = new ApiKeyCache(apiKeys, keyStore, config.apiKeys(), config.adminKeys(), clock);
+      if (keyCache.ring().isEmpty()) {
         LOG.warn("no API keys are configured: every /v1 and /admin request will get 401. Set RELAYBOX_API_KEYS and RELAYBOX_ADMIN_KEYS");
       }
+      closeInReverse.push(KeyCacheRefresher.start(keyCache, limits.keyRefresh()));
 
       JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
-      GroupCommitUnitOfWork intakeCommits = new GroupCommitUnitOfWork(unitOfWork, config.intakeWriters(), 128);
+      GroupCommitUnitOfWork intakeCommits = new GroupCommitUnitOfWork(unitOfWork,
+          new GroupCommitUnitOfWork.Settings(config.intakeWriters(), 128, config.intakeTimeout(), config.intakeLockTimeout()), clock);
       closeInReverse.push(intakeCommits);
       JdbiOutbox outbox = new JdbiOutbox(unitOfWork, json, clock);
       JdbiJobs jobs = new JdbiJobs(unitOfWork, json, clock);
 
       Set<String> knownChannels = new TreeSet<>();
       ChannelSettings channelSettings = new ChannelSettings(config.environment(), clock);
+      JdbiSendPermits sendPermits = new JdbiSendPermits(jdbi); // rate limits for the whole fleet
       Map<String, NotificationChannel> channels = NotificationChannels.load(
-          channelSettings, channel -> ops.decorate(ResilientChannel.wrap(channel, channelSettings)), knownChannels);
+          channelSettings, channel -> ops.decorate(ResilientChannel.wrap(channel, channelSettings, sendPermits)), knownChannels);
       RoutingTable routing = NotificationChannels.routes(config.routes(), knownChannels, channels.keySet());
       JdbiAssistanceRequests assistanceRequests = new JdbiAssistanceRequests(unitOfWork, jdbi);
       AssistanceService assistance = new AssistanceService(intakeCommits, assistanceRequests,
@@ -116,7 +132,10 @@ public final class Relaybox implements AutoCloseable {
           new RetryPolicy(config.channelRetryBase(), config.channelRetryCap(), config.channelMaxAttempts()), clock, new SplittableRandom());
 
       JsonBodies bodies = new JsonBodies(json);
-      PurchaseWiring purchases = PurchaseWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock);
+      PurchaseWiring purchases = PurchaseWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock,
+          ops.webhookRefusals());
+      PaymentWiring payments = PaymentWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock,
+          outboundUrls, ops.paymentMetrics(), ops::meterProvider);
       OrderWiring orders = OrderWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock);
       WebhookWiring webhooks = WebhookWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock,
           new PurchaseDeliveryAudit(new JdbiPurchaseAudit(unitOfWork, jdbi), json, ids));
@@ -128,6 +147,7 @@ public final class Relaybox implements AutoCloseable {
       handlers.addAll(purchases.handlers());
       handlers.addAll(orders.handlers());
       handlers.addAll(webhooks.handlers());
+      handlers.addAll(payments.handlers());
       runner = new JobRunner(jobStore, listener, handlers, runnerSettings(config), clock, new SplittableRandom(),
           ops.jobObserver(handlers.stream().map(h -> h.subscription().name()).toList()));
       closeInReverse.push(listener);
@@ -137,25 +157,32 @@ public final class Relaybox implements AutoCloseable {
 
       JobAdministration administration = new JobAdministration(new JdbiJobAdmin(jdbi, json), clock);
       ops.watchJobs(administration::stats);
+      ops.watchUnacknowledgedPurchases(purchases.acknowledgementBacklog());
       AssistanceRoutes assistanceRoutes = new AssistanceRoutes(assistance, assistance, assistance, bodies, json);
+      ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(keyCache::authenticate, limits.keyLimits());
       HttpServer[] server = new HttpServer[1];
       server[0] = new HttpServer(
-          new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace(), config.maxInFlight()),
+          new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace(), config.maxInFlight(),
+              limits.requestDeadline(), limits.minBytesPerSecond(), limits.maxConnectionsPerAddress(), limits.maxInFlightPerAddress()),
           json,
           new RequestIds(ids),
-          new ApiKeyAuthenticator(keyRing),
+          authenticator,
           Stream.concat(Stream.<RouteModule>of(
-              new HealthRoutes(health::problem, () -> server[0].draining(), ops::channelStates),
+              new HealthRoutes(CachedReadiness.of(health::problem), () -> server[0].draining(), ops::channelStates,
+                  ctx -> authenticator.permits(ctx, ApiScope.ADMIN)),
               assistanceRoutes,
-              new JobAdminRoutes(administration, administration, administration, administration, bodies, ops.throughput()),
-              new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find, "purchase", purchases.lookup())),
+              new JobAdminRoutes(administration, administration, administration, administration, bodies,
+                  ops.fleetThroughput(new JdbiFleetThroughput(jdbi), config.nodeId())),
+              new ApiKeyRoutes(keyCache, bodies),
+              new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find, "purchase", purchases.lookup(),
+                  "payment", payments.lookup())),
               ops.metricsRoute(),
               new ApiDocsRoutes(),
               new OpsDashboardRoutes(),
               orders.routes(),
               webhooks.routes(),
               new EndpointAdminRoutes(new NamedEndpointAdmin(webhooks.service()))),
-              purchases.routes().stream()).toList(),
+              Stream.concat(purchases.routes().stream(), payments.routes().stream())).toList(),
           ops.requestObserver());
       http = server[0].start();
       closeInReverse.push(http);
@@ -203,6 +230,14 @@ public final class Relaybox implements AutoCloseable {
   /** Every HTTP route the server registered, for the test that holds the OpenAPI document to them. */
   public List<RouteInfo> httpRoutes() {
     return http.routes();
+  }
+
+  /**
+   * The check for every URL a caller hands Relaybox (webhook endpoints, callback URLs), honouring
+   * {@code RELAYBOX_ALLOW_PRIVATE_URLS}; check at registration and again before each send.
+   */
+  public OutboundUrlGuard outboundUrls() {
+    return outboundUrls;
   }
 
   public JobRunner runner() {

@@ -12,6 +12,10 @@ public final class RelayboxMain {
       System.exit(SimulateCommerce.run(java.util.List.of(args).subList(2, args.length)));
       return;
     }
+    if (args.length >= 2 && args[0].equals("simulate") && args[1].equals("payment-provider")) {
+      System.exit(dev.relaybox.adapters.paymentprovider.PaymentProviderSimulator.run(java.util.Arrays.copyOfRange(args, 2, args.length)));
+      return;
+    }
     long started = System.nanoTime();
     RelayboxConfig config;
     try {
@@ -19,6 +23,11 @@ public final class RelayboxMain {
     } catch (ConfigException e) {
       System.err.println("relaybox: configuration error: " + e.getMessage());
       System.exit(2);
+      return;
+    }
+    if (args.length > 0 && args[0].equals("keys")) {
+      System.setProperty("logback.configurationFile", "logback-quiet.xml");
+      System.exit(KeysCommand.run(args, config, System.out, System.err));
       return;
     }
     // Must be set before the first logger is created.
@@ -45,8 +54,7 @@ public final class RelayboxMain {
 
     relaybox.firstApiKey().ifPresent(key -> {
       // Printed, not logged: the key must not end up in log storage. It is shown this once only.
-      System.out.printf("%n==== Relaybox generated an API key (valid for /v1 and /admin). It will not be shown again: ====%n"
-          + "%s%n==== Use it as: Authorization: Bearer <key> ====%n%n", key);
+      System.out.print(KeyBanner.render(key, config.logFormat(), Clock.systemUTC().instant()));
       System.out.flush();
     });
     log.info("Relaybox ready on port {} in {} ms", relaybox.httpPort(),

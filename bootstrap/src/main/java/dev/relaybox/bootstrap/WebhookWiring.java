@@ -59,7 +59,7 @@ record WebhookWiring(WebhookEndpointRoutes routes, List<HandlerRegistration> han
     }, ids, clock);
     var schedule = BackendRetrySchedule.standard(PurchaseWiring.scale(env.text("RELAYBOX_BACKEND_RETRY_SCALE", "1")));
     var sender = new StandardWebhooksSender(env.duration("RELAYBOX_WEBHOOK_TIMEOUT", Duration.ofSeconds(10)), json, clock);
-    var deliver = new DeliverWebhook(endpoints, sender, guard, schedule, ids, clock, new SplittableRandom(), listener);
+    var deliver = new DeliverWebhook(endpoints, jobs, sender, guard, schedule, ids, clock, new SplittableRandom(), listener);
     var fanOut = new FanOutEvents(unitOfWork, endpoints, history, jobs);
     Optional<WebhookEndpoint> backend = backend(env, service);
     backend.ifPresent(b -> {

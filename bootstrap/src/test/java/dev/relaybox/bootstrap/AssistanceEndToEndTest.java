@@ -223,14 +223,17 @@ class AssistanceEndToEndTest {
   }
 
   @Test
-  void theSameIdempotencyKeyReturnsTheSameRequest() {
+  void theSameIdempotencyKeyReturnsTheFirstAnswerEvenAfterDelivery() {
     String key = "bot-msg-" + TestApi.marker();
     String body = "{\"topic\":\"sales\",\"description\":\"once " + key + "\"}";
     var first = api.postWithHeader("/v1/assistance-requests", body, "Idempotency-Key", key);
-    var second = api.postWithHeader("/v1/assistance-requests", body, "Idempotency-Key", key);
     assertEquals(202, first.statusCode(), first.body());
+    api.awaitAssistanceStatus(TestApi.json(first).get("id").asText(), "delivered", WAIT);
+    var second = api.postWithHeader("/v1/assistance-requests", body, "Idempotency-Key", key);
     assertEquals(202, second.statusCode(), second.body());
-    assertEquals(TestApi.json(first).get("id"), TestApi.json(second).get("id"));
+    assertEquals(first.body(), second.body(), "the first answer again, not the current status");
+    assertEquals(first.headers().firstValue("Location"), second.headers().firstValue("Location"));
+    assertEquals("true", second.headers().firstValue("Idempotent-Replayed").orElseThrow());
     var different = api.postWithHeader("/v1/assistance-requests", "{\"topic\":\"sales\",\"description\":\"other\"}",
         "Idempotency-Key", key);
     assertEquals(422, different.statusCode(), different.body());

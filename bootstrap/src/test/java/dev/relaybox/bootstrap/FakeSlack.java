@@ -34,7 +34,7 @@ final class FakeSlack implements AutoCloseable {
     }
   }
 
-  record Received(Instant at, String body, int answeredWith, String traceparent) {}
+  record Received(Instant at, String body, int answeredWith, String traceparent, String query) {}
 
   private final HttpServer server;
   private final Map<String, Deque<Answer>> scripts = new ConcurrentHashMap<>();
@@ -72,6 +72,11 @@ final class FakeSlack implements AutoCloseable {
     return received.stream().filter(r -> r.body().contains(marker)).toList();
   }
 
+  /** Every message that mentions {@code requestId}, whatever it was answered. */
+  int receivedFor(String requestId) {
+    return (int) received.stream().filter(r -> r.body().contains(requestId)).count();
+  }
+
   int acceptedFor(String requestId) {
     return accepted.getOrDefault(requestId, 0);
   }
@@ -88,7 +93,8 @@ final class FakeSlack implements AutoCloseable {
         Thread.sleep(answer.delay());
       }
       received.add(new Received(Instant.now(), body, answer.status(),
-          String.valueOf(exchange.getRequestHeaders().getFirst("traceparent"))));
+          String.valueOf(exchange.getRequestHeaders().getFirst("traceparent")),
+          String.valueOf(exchange.getRequestURI().getRawQuery())));
       if (answer.status() == 200) {
         Matcher m = REQUEST_ID.matcher(body);
         if (m.find()) {

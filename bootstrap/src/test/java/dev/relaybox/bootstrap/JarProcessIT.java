@@ -109,7 +109,7 @@ class JarProcessIT {
       }
       String deliveredLine = process.log().lines().filter(l -> l.contains("delivered by slack")).findFirst().orElseThrow();
       var json = TestApi.JSON.readTree(deliveredLine);
-      assertEquals("trace-me-4242", json.get("mdc").get("requestId").asText(), deliveredLine);
+      assertEquals("trace-me-4242", json.get("mdc").get("httpRequestId").asText(), deliveredLine);
       assertTrue(process.log().lines().noneMatch(l -> l.contains(TestConfigs.API_KEY)), "keys never reach the log");
     }
   }

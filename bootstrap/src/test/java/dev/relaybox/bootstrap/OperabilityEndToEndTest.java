@@ -198,8 +198,9 @@ class OperabilityEndToEndTest {
 
   @Test
   @Order(4)
-  void anOpenCircuitShowsAsDegradedWithoutFailingReadiness() {
-    JsonNode healthy = TestApi.json(anonymous.get("/health/ready"));
+  void anOpenCircuitShowsAsDegradedToTheAdminKeyWithoutFailingReadiness() {
+    assertTrue(TestApi.json(anonymous.get("/health/ready")).get("checks").isNull(), "a probe without the key sees no details");
+    JsonNode healthy = TestApi.json(admin.get("/health/ready"));
     assertEquals("closed", healthy.at("/checks/channels/slack").asText(), healthy.toString());
     assertEquals(0, healthy.get("degraded").size());
 
@@ -210,7 +211,7 @@ class OperabilityEndToEndTest {
     }
     JsonNode[] last = new JsonNode[1];
     Await.until("slack's circuit to open", WAIT, () -> {
-      HttpResponse<String> r = anonymous.get("/health/ready");
+      HttpResponse<String> r = admin.get("/health/ready");
       assertEquals(200, r.statusCode(), r.body());
       last[0] = TestApi.json(r);
       return "open".equals(last[0].at("/checks/channels/slack").asText());
@@ -223,7 +224,7 @@ class OperabilityEndToEndTest {
   // ---- helpers ----------------------------------------------------------------------------------------------
 
   private static List<ILoggingEvent> logsOf(String requestId) {
-    return logs.list.stream().filter(e -> requestId.equals(e.getMDCPropertyMap().get("requestId"))).toList();
+    return logs.list.stream().filter(e -> requestId.equals(e.getMDCPropertyMap().get("httpRequestId"))).toList();
   }
 
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*})?\\s+(\\S+)");

@@ -79,7 +79,11 @@ class PurchaseEndToEndTest {
         "RELAYBOX_BACKEND_WEBHOOK_URL", backend.url(),
         "RELAYBOX_BACKEND_WEBHOOK_SECRET", FakeBackend.SECRET,
         "RELAYBOX_BACKEND_RETRY_SCALE", "0.001",
-        "RELAYBOX_POLL_INTERVAL", "200ms"));
+        "RELAYBOX_POLL_INTERVAL", "200ms",
+        "RELAYBOX_APPLE_ONLINE_CHECKS", "false",
+        "RELAYBOX_GOOGLE_ACK_SWEEP_AFTER", "1s",
+        "RELAYBOX_GOOGLE_ACK_SWEEP_INTERVAL", "500ms",
+        "RELAYBOX_METRICS_REFRESH", "300ms"));
     relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
     api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
     admin = new TestApi(relaybox.httpPort(), TestConfigs.ADMIN_KEY);
@@ -167,6 +171,7 @@ class PurchaseEndToEndTest {
     assertEquals(before + 4, auditCount("apple", "verification", "rejected"));
 
     long webhooksBefore = auditCount("apple", "webhook", "rejected");
+    double refusedBefore = refusals("apple");
     String payload = apple.signedNotification(AppleTestPki.notification(UUID.randomUUID().toString(), "TEST", null, BUNDLE, APP_ID,
         "Production", null));
     assertEquals(401, appleWebhook(AppleTestPki.tamper(payload)).statusCode());
@@ -174,7 +179,8 @@ class PurchaseEndToEndTest {
         BUNDLE, APP_ID, "Production", null))).statusCode());
     assertEquals(401, appleWebhook(apple.signedNotification(AppleTestPki.notification(UUID.randomUUID().toString(), "TEST", null,
         BUNDLE, APP_ID, "Sandbox", null))).statusCode());
-    assertEquals(webhooksBefore + 3, auditCount("apple", "webhook", "rejected"));
+    assertEquals(webhooksBefore, auditCount("apple", "webhook", "rejected"), "refusals are counted, not audited");
+    assertEquals(refusedBefore + 3, refusals("apple"));
     assertEquals(200, appleWebhook(payload).statusCode(), "TEST is accepted and logged");
   }
 
@@ -236,7 +242,11 @@ class PurchaseEndToEndTest {
     var again = api.post("/v1/purchases/google", googleBody("coins.100", token, "product", user));
     assertEquals(200, again.statusCode());
     assertEquals(id, TestApi.json(again).path("id").asText(), "idempotent on the purchase token");
-    assertEquals(409, api.post("/v1/purchases/google", googleBody("coins.100", token, "product", "someone-else")).statusCode());
+    var conflict = api.post("/v1/purchases/google", googleBody("coins.100", token, "product", "someone-else"));
+    assertEquals(409, conflict.statusCode());
+    assertFalse(conflict.body().contains("Exception"), conflict.body());
+    assertTrue(entries(id).stream().anyMatch(e -> e.path("outcome").asText().equals("conflict")
+        && e.path("request").asText().contains("someone-else")), "the 409 is audited");
 
     Await.until("the purchase is acknowledged with Google", WAIT, () -> "acknowledged".equals(state(id)));
     assertEquals(1, google.acknowledgements(token));
@@ -254,6 +264,7 @@ class PurchaseEndToEndTest {
       var response = api.post("/v1/purchases/google", googleBody("coins.100", token, "product", "user-1"));
       assertEquals(503, response.statusCode(), response.body());
       assertTrue(response.headers().firstValue("Retry-After").isPresent());
+      assertFalse(response.body().contains("Exception"), response.body());
     } finally {
       google.failWith(0);
     }
@@ -282,11 +293,13 @@ class PurchaseEndToEndTest {
     String messageId = "msg-" + UUID.randomUUID();
     String good = google.oidcToken(AUDIENCE, PUSHER, Instant.now().plusSeconds(600));
     long rejectedBefore = auditCount("google", "webhook", "rejected");
+    double refusedBefore = refusals("google");
     assertEquals(401, push(google.oidcToken(AUDIENCE, PUSHER, Instant.now().minusSeconds(60)), rtdn, messageId).statusCode(), "expired");
     assertEquals(401, push(google.oidcToken("https://elsewhere.test", PUSHER, Instant.now().plusSeconds(600)), rtdn, messageId).statusCode(),
         "wrong audience");
     assertEquals(401, push(null, rtdn, messageId).statusCode(), "no token");
-    assertEquals(rejectedBefore + 3, auditCount("google", "webhook", "rejected"));
+    assertEquals(rejectedBefore, auditCount("google", "webhook", "rejected"), "refusals are counted, not audited");
+    assertEquals(refusedBefore + 3, refusals("google"));
 
     assertEquals(204, push(good, rtdn, messageId).statusCode());
     assertEquals(204, push(good, rtdn, messageId).statusCode(), "a redelivered push is acknowledged");
@@ -296,6 +309,203 @@ class PurchaseEndToEndTest {
     assertEquals(List.of("purchase.verified", "purchase.expired"),
         backend.acceptedFor(user).stream().map(FakeBackend.Received::type).toList());
     assertEquals(1, countRows("SELECT count(*) FROM store_notification WHERE external_id = '" + messageId + "'"));
+  }
+
+  // ---- issue 11: events follow entitlement, acknowledgement on every path, ownership ----
+
+  private static String productRtdn(String token, String sku, int type) {
+    return "{\"version\":\"1.0\",\"packageName\":\"" + PACKAGE + "\",\"eventTimeMillis\":\"" + Instant.now().toEpochMilli()
+        + "\",\"oneTimeProductNotification\":{\"version\":\"1.0\",\"notificationType\":" + type + ",\"purchaseToken\":\"" + token
+        + "\",\"sku\":\"" + sku + "\"}}";
+  }
+
+  private static String subscriptionRtdn(String token, String subscriptionId, int type) {
+    return "{\"version\":\"1.0\",\"packageName\":\"" + PACKAGE + "\",\"eventTimeMillis\":\"" + Instant.now().toEpochMilli()
+        + "\",\"subscriptionNotification\":{\"version\":\"1.0\",\"notificationType\":" + type + ",\"purchaseToken\":\"" + token
+        + "\",\"subscriptionId\":\"" + subscriptionId + "\"}}";
+  }
+
+  private static HttpResponse<String> pushNow(String rtdn) {
+    return push(google.oidcToken(AUDIENCE, PUSHER, Instant.now().plusSeconds(600)), rtdn, "msg-" + UUID.randomUUID());
+  }
+
+  private static String purchaseIdFor(String storeKey) {
+    try (Connection c = DriverManager.getConnection(databaseUrl);
+        var statement = c.prepareStatement("SELECT id FROM purchase WHERE store_key = ?")) {
+      statement.setString(1, storeKey);
+      try (ResultSet rs = statement.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aCanceledGoogleProductIsStoredRejectedWithGooglesReasonAndTheBackendHearsNothing() throws Exception {
+    String token = "gp-canceled-" + UUID.randomUUID();
+    String user = "canceled-user-" + UUID.randomUUID();
+    google.product(token, 1, false, null, null);
+    var response = api.post("/v1/purchases/google", googleBody("coins.100", token, "product", user));
+    assertEquals(200, response.statusCode(), response.body());
+    JsonNode purchase = TestApi.json(response);
+    assertEquals("rejected", purchase.path("state").asText());
+    assertEquals("Google Play says the purchase was canceled (purchaseState 1)", purchase.path("stateReason").asText());
+    String id = purchase.path("id").asText();
+    assertEquals(List.of("rejected"), entries(id).stream().filter(e -> e.path("kind").asText().equals("state_change"))
+        .map(e -> e.path("outcome").asText()).toList(), "pending -> rejected, never verified");
+    Thread.sleep(2_500);
+    assertTrue(backend.acceptedFor(user).isEmpty(), "a purchase that never entitled announces nothing");
+    assertEquals(0, google.acknowledgements(token), "nothing to acknowledge");
+  }
+
+  @Test
+  void aPendingProductThatLaterCompletesIsVerifiedOnceAndAcknowledged() throws Exception {
+    String token = "gp-pending-" + UUID.randomUUID();
+    String user = "pending-user-" + UUID.randomUUID();
+    google.product(token, 2, false, null, null);
+    var pending = api.post("/v1/purchases/google", googleBody("coins.500", token, "product", user));
+    assertEquals(200, pending.statusCode(), pending.body());
+    assertEquals("pending", TestApi.json(pending).path("state").asText());
+    String id = TestApi.json(pending).path("id").asText();
+
+    google.product(token, 0, false, null, null);
+    assertEquals(204, pushNow(productRtdn(token, "coins.500", 1)).statusCode());
+    Await.until("the completed payment verifies it and Google is acknowledged", WAIT, () -> "acknowledged".equals(state(id)));
+    Await.until("the backend receives purchase.verified", WAIT, () -> backend.acceptedFor(user).size() == 1);
+    var again = api.post("/v1/purchases/google", googleBody("coins.500", token, "product", user));
+    assertEquals(id, TestApi.json(again).path("id").asText());
+    Thread.sleep(1_500);
+    assertEquals(List.of("purchase.verified"), backend.acceptedFor(user).stream().map(FakeBackend.Received::type).toList());
+    assertEquals(1, google.acknowledgements(token));
+  }
+
+  @Test
+  void rtdnFirstSubscriptionAndProductAreRecordedWithoutOwnerAcknowledgedAndClaimedByTheAppsVerify() throws Exception {
+    String subToken = "gp-rtdn-sub-" + UUID.randomUUID();
+    String productToken = "gp-rtdn-prod-" + UUID.randomUUID();
+    String user = "rtdn-first-" + UUID.randomUUID();
+    google.subscription(subToken, "pro.yearly", "SUBSCRIPTION_STATE_ACTIVE", Instant.now().plus(Duration.ofDays(365))
+        .truncatedTo(ChronoUnit.SECONDS), false);
+    google.product(productToken, 0, false, null, "obfuscated-" + user);
+    assertEquals(204, pushNow(subscriptionRtdn(subToken, "pro.yearly", 4)).statusCode());
+    assertEquals(204, pushNow(productRtdn(productToken, "coins.100", 1)).statusCode());
+
+    Await.until("Google saw both acknowledge calls", WAIT, () -> google.acknowledgements(subToken) == 1
+        && google.acknowledgements(productToken) == 1);
+    String subId = purchaseIdFor(subToken);
+    String productId = purchaseIdFor(productToken);
+    Await.until("both are acknowledged", WAIT, () -> "acknowledged".equals(state(subId)) && "acknowledged".equals(state(productId)));
+    JsonNode unclaimed = TestApi.json(api.get("/v1/purchases/" + productId));
+    assertTrue(unclaimed.path("userId").isNull(), "a notification never decides the owner: " + unclaimed);
+    assertEquals("obfuscated-" + user, unclaimed.path("appAccountToken").asText());
+
+    var claimSub = api.post("/v1/purchases/google", googleBody("pro.yearly", subToken, "subscription", user));
+    var claimProduct = api.post("/v1/purchases/google", googleBody("coins.100", productToken, "product", user));
+    assertEquals(200, claimSub.statusCode(), claimSub.body());
+    assertEquals(subId, TestApi.json(claimSub).path("id").asText());
+    assertEquals(user, TestApi.json(claimProduct).path("userId").asText());
+    Await.until("the backend hears of both once claimed", WAIT, () -> backend.acceptedFor(user).size() == 2);
+    Thread.sleep(1_000);
+    assertEquals(List.of("purchase.verified", "purchase.verified"),
+        backend.acceptedFor(user).stream().map(FakeBackend.Received::type).toList());
+    assertEquals(1, google.acknowledgements(subToken), "acknowledged once, whatever path learned of it");
+    assertEquals(1, google.acknowledgements(productToken));
+    assertEquals(409, api.post("/v1/purchases/google", googleBody("coins.100", productToken, "product", "thief")).statusCode());
+  }
+
+  @Test
+  void theSweepAcknowledgesAPurchaseWhoseAcknowledgeJobDiedAndTheMetricShowsItMeanwhile() throws Exception {
+    String token = "gp-sweep-" + UUID.randomUUID();
+    String user = "sweep-user-" + UUID.randomUUID();
+    google.product(token, 0, false, null, null);
+    google.failAcknowledgementsWith(404);
+    String id;
+    try {
+      var verified = api.post("/v1/purchases/google", googleBody("coins.100", token, "product", user));
+      assertEquals(200, verified.statusCode(), verified.body());
+      id = TestApi.json(verified).path("id").asText();
+      Await.until("Google refuses the acknowledgement and the job dies", WAIT, () -> countRows(
+          "SELECT count(*) FROM job WHERE subscription = 'purchase.google-acknowledge' AND state = 'dead' AND dedupe_key = 'ack:"
+              + token + "'") == 1);
+      Await.until("the metric counts the unacknowledged purchase", WAIT, () -> metric("relaybox_purchases_unacknowledged") >= 1);
+      assertTrue(metric("relaybox_purchases_unacknowledged_oldest_seconds") > 0);
+    } finally {
+      google.failAcknowledgementsWith(0);
+    }
+    String purchaseId = id;
+    Await.until("the sweep schedules another acknowledgement, which succeeds", WAIT, () -> "acknowledged".equals(state(purchaseId)));
+    assertEquals(1, google.acknowledgements(token));
+    assertTrue(entries(id).stream().anyMatch(e -> e.path("kind").asText().equals("acknowledgement")
+        && e.path("outcome").asText().equals("scheduled") && e.path("request").asText().contains("sweep")), "the sweep is audited");
+  }
+
+  private static double metric(String name) {
+    var response = anonymous.get("/metrics");
+    for (String line : response.body().split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void aValidlySignedNotificationWithoutTransactionIdsIsAcceptedAndAuditedAndVerifyRefusesItInPlainWords() throws Exception {
+    String mock = apple.signedTransaction(AppleTestPki.mockTransaction(BUNDLE, "Production"));
+    String uuid = UUID.randomUUID().toString();
+    var accepted = appleWebhook(apple.signedNotification(AppleTestPki.notification(uuid, "SUBSCRIBED", "INITIAL_BUY", BUNDLE, APP_ID,
+        "Production", mock)));
+    assertEquals(200, accepted.statusCode(), accepted.body());
+    Await.until("the apply job records why nothing was applied", WAIT, () -> countRows(
+        "SELECT count(*) FROM purchase_audit WHERE subject = '" + uuid + "' AND outcome = 'ignored'") == 1);
+    assertEquals(1, countRows("SELECT count(*) FROM store_notification WHERE external_id = '" + uuid
+        + "' AND decoded -> 'data' -> 'transactionInfo' ->> 'bundleId' = '" + BUNDLE + "'"), "the whole decoded notification is kept");
+
+    String summaryUuid = UUID.randomUUID().toString();
+    assertEquals(200, appleWebhook(apple.signedNotification(AppleTestPki.summaryNotification(summaryUuid, BUNDLE, APP_ID, "Production")))
+        .statusCode());
+    assertEquals(1, countRows("SELECT count(*) FROM store_notification WHERE external_id = '" + summaryUuid
+        + "' AND (decoded -> 'summary' ->> 'succeededCount')::int = 5"));
+
+    long before = auditCount("apple", "verification", "rejected");
+    var refused = postApple(mock, "user-" + UUID.randomUUID());
+    assertProblem(refused, 422);
+    assertTrue(refused.body().contains("names no transactionId"), refused.body());
+    assertEquals(before + 1, auditCount("apple", "verification", "rejected"));
+  }
+
+  @Test
+  void aNotificationBeforeTheAppsVerifyWithAnotherUsersTokenDoesNotDecideTheOwner() throws Exception {
+    String original = newOriginalId();
+    String realUser = "real-user-" + UUID.randomUUID();
+    String token = UUID.randomUUID().toString();
+    Instant expires = Instant.now().plus(Duration.ofDays(30));
+    Map<String, Object> tx = AppleTestPki.transaction(BUNDLE, "Production", Long.toString(TRANSACTION.incrementAndGet()), original,
+        "pro.monthly", Instant.now().minusSeconds(30), expires);
+    tx.put("appAccountToken", token);
+    String signed = apple.signedTransaction(tx);
+    assertEquals(200, appleWebhook(apple.signedNotification(AppleTestPki.notification(UUID.randomUUID().toString(), "SUBSCRIBED",
+        "INITIAL_BUY", BUNDLE, APP_ID, "Production", signed))).statusCode());
+    Await.until("the notification records the purchase without an owner", WAIT, () -> purchaseIdFor(original) != null);
+    String id = purchaseIdFor(original);
+    Await.until("it is verified", WAIT, () -> "verified".equals(state(id)));
+    JsonNode unowned = TestApi.json(api.get("/v1/purchases/" + id));
+    assertTrue(unowned.path("userId").isNull(), unowned.toString());
+    assertEquals(token, unowned.path("appAccountToken").asText());
+
+    var claimed = postApple(signed, realUser);
+    assertEquals(200, claimed.statusCode(), claimed.body());
+    assertEquals(realUser, TestApi.json(claimed).path("userId").asText());
+    assertEquals(id, TestApi.json(claimed).path("id").asText());
+    var stolen = postApple(signed, token);
+    assertProblem(stolen, 409);
+    Await.until("the real user is told", WAIT, () -> backend.acceptedFor(realUser).size() == 1);
+    Thread.sleep(1_000);
+    assertTrue(backend.acceptedFor(token).isEmpty(), "nothing goes to the token's user");
+    assertEquals("purchase.verified", backend.acceptedFor(realUser).getFirst().type());
+    assertTrue(entries(id).stream().anyMatch(e -> e.path("outcome").asText().equals("claimed")));
+    assertTrue(entries(id).stream().anyMatch(e -> e.path("outcome").asText().equals("conflict")), "the 409 is audited");
   }
 
   // ---- delivery to the backend ----
@@ -398,6 +608,12 @@ class PurchaseEndToEndTest {
     assertProblem(anonymous.postWithHeader("/webhooks/google", "{\"message\":{\"data\":\"%%%\",\"messageId\":\"1\"}}", "Authorization",
         "Bearer " + token), 422);
     assertProblem(push(token, "{\"packageName\":\"" + PACKAGE + "\"}", "m-" + UUID.randomUUID()), 422);
+    var nul = push(token, "{\"packageName\":\"" + PACKAGE + "\",\"testNotification\":{\"version\":\"a\\u0000b\"}}", "m-" + UUID.randomUUID());
+    assertProblem(nul, 422);
+    assertEquals("message.data.testNotification.version", TestApi.json(nul).path("errors").path(0).path("field").asText());
+    var surrogate = push(token, "{\"packageName\":\"" + PACKAGE + "\\ud800\",\"testNotification\":{}}", "m-" + UUID.randomUUID());
+    assertProblem(surrogate, 422);
+    assertEquals("message.data.packageName", TestApi.json(surrogate).path("errors").path(0).path("field").asText());
     assertProblem(anonymous.post("/webhooks/google", "{}"), 401);
   }
 
@@ -426,15 +642,38 @@ class PurchaseEndToEndTest {
     return entries(id).stream().map(e -> e.path("kind").asText()).toList();
   }
 
+  @Test
+  void aFloodOfRefusedWebhooksIsCountedWithoutGrowingTheAuditTrail() throws Exception {
+    long rows = countRows("SELECT count(*) FROM purchase_audit");
+    double refusedBefore = refusals("google");
+    String hostileReason = "x".repeat(4_000);
+    for (int i = 0; i < 300; i++) {
+      var response = anonymous.postWithHeader("/webhooks/google", "{}", "Authorization", "Bearer " + hostileReason);
+      assertEquals(401, response.statusCode(), response.body());
+    }
+    assertEquals(rows, countRows("SELECT count(*) FROM purchase_audit"));
+    assertEquals(refusedBefore + 300, refusals("google"));
+  }
+
+  private static double refusals(String store) {
+    String metrics = anonymous.get("/metrics").body();
+    return metrics.lines()
+        .filter(line -> line.startsWith("relaybox_webhook_refusals_total{") && line.contains("store=\"" + store + "\""))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   private static long auditCount(String store, String kind, String outcome) throws Exception {
     return countRows("SELECT count(*) FROM purchase_audit WHERE store = '" + store + "' AND kind = '" + kind + "' AND outcome = '"
         + outcome + "'");
   }
 
-  private static long countRows(String sql) throws Exception {
+  private static long countRows(String sql) {
     try (Connection c = DriverManager.getConnection(databaseUrl); ResultSet rs = c.createStatement().executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -102,6 +102,15 @@ class RelayboxEndToEndTest {
   }
 
   @Test
+  void unknownSubscriptionNamesGet404NotAnEmptyAnswer() {
+    JsonNode replay = assertProblem(admin.post("/admin/jobs/replay", "{\"subscription\":\"assistance.slack\"}"), 404);
+    assertTrue(replay.get("detail").asText().contains("assistance.delivery"), "the known names are listed: " + replay);
+    assertProblem(admin.get("/admin/jobs?subscription=assistance.slack"), 404);
+    assertProblem(admin.post("/admin/jobs/cancel", "{\"subscription\":\"assistance.slack\",\"dedupeKey\":\"k\"}"), 404);
+    assertEquals(200, admin.get("/admin/jobs?subscription=assistance.delivery").statusCode());
+  }
+
+  @Test
   void statsListTheRegisteredSubscriptions() {
     JsonNode stats = TestApi.json(admin.get("/admin/stats"));
     JsonNode first = stats.get("subscriptions").get(0);

@@ -39,7 +39,7 @@ final class RelayboxProcess implements AutoCloseable {
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     RelayboxProcess started = new RelayboxProcess(builder.start(), port, log);
     TestApi anonymous = new TestApi(port, null);
-    Await.until("process " + name + " to be ready", Duration.ofSeconds(60), () -> {
+    Await.until("process " + name + " to be ready", Duration.ofSeconds(150), () -> {
       if (!started.process.isAlive()) {
         throw new AssertionError("process " + name + " exited with " + started.process.exitValue() + "; see " + log);
       }

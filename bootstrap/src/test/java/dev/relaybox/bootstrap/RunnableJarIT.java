@@ -35,9 +35,12 @@ class RunnableJarIT {
           "logback-json.xml")) {
         assertTrue(entries.contains(required), "the jar lacks " + required);
       }
+      byte[] launcher = file.getInputStream(file.getEntry("dev/relaybox/bootstrap/RelayboxLauncher.class")).readAllBytes();
+      assertTrue(launcher[7] == 52, "the launcher must be Java 8 bytecode (major 52) so old runtimes can run it; was " + launcher[7]);
+      assertTrue(file.getManifest().getMainAttributes().getValue("Main-Class").equals("dev.relaybox.bootstrap.RelayboxLauncher"));
       String services = new String(file.getInputStream(
           file.getEntry("META-INF/services/dev.relaybox.application.assistance.port.out.NotificationChannelFactory")).readAllBytes());
-      for (String factory : List.of("SlackChannelFactory", "SmtpEmailChannelFactory", "WebhookChannelFactory")) {
+      for (String factory : List.of("SlackChannelFactory", "SmtpEmailChannelFactory", "WebhookChannelFactory", "LogChannelFactory")) {
         assertTrue(services.contains(factory), "ServiceLoader file lacks " + factory + ": " + services);
       }
     }

@@ -50,6 +50,17 @@ final class TestApi {
     return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
+  /** Any method, any headers (this client's key unless {@code headers} has an Authorization), an optional body. */
+  HttpResponse<String> send(String method, String path, java.util.Map<String, String> headers, String body) {
+    var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (key != null && headers.keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
+      builder.header("Authorization", "Bearer " + key);
+    }
+    headers.forEach(builder::header);
+    return send(builder);
+  }
+
   /** Polls an assistance request until it has {@code status}; fails with its last state if it never does. */
   JsonNode awaitAssistanceStatus(String id, String status, Duration max) {
     JsonNode[] last = new JsonNode[1];

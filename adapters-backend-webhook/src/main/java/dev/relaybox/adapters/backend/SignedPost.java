@@ -2,6 +2,7 @@ package dev.relaybox.adapters.backend;
 
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookSigningException;
+import dev.relaybox.application.webhooks.OutboundUrlGuard;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +17,11 @@ import java.util.Optional;
 /**
  * One signed POST in the Standard Webhooks format: {@code webhook-id} (stable across retries), {@code webhook-timestamp}
  * (this attempt) and {@code webhook-signature}, computed by the com.standardwebhooks library over exactly the bytes
- * sent. Every outgoing webhook of Relaybox goes through here. Redirects are not followed.
+ * sent. Every outgoing webhook of Relaybox goes through here: webhook endpoints (the main backend among them), payment
+ * callbacks and direct posts to the backend. Redirects are not followed.
+ *
+ * <p>With an {@link OutboundUrlGuard} the URL is checked again right before every send (DNS may answer differently
+ * than when the URL was registered); a refused URL is an answer with status 0 that names the reason, never a request.
  */
 final class SignedPost {
   private static final int MAX_SUMMARY = 200;
@@ -26,15 +31,30 @@ final class SignedPost {
   private final HttpClient http;
   private final Duration timeout;
   private final Clock clock;
+  private final Optional<OutboundUrlGuard> guard;
 
+  /** For URLs the operator configured, which may be private. */
   SignedPost(Duration timeout, Clock clock) {
+    this(timeout, clock, Optional.empty());
+  }
+
+  /** {@code guard} re-checks the URL before every send; give one whenever URLs come from callers. */
+  SignedPost(Duration timeout, Clock clock, Optional<OutboundUrlGuard> guard) {
     this.timeout = timeout;
     this.clock = clock;
+    this.guard = guard;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1).build();
   }
 
   Answer post(URI url, Webhook signer, String webhookId, String body) {
+    if (guard.isPresent()) {
+      try {
+        guard.get().check(url.toString());
+      } catch (OutboundUrlGuard.RefusedUrlException e) {
+        return new Answer(0, "refused before sending: " + e.getMessage(), Duration.ZERO, Optional.empty());
+      }
+    }
     long started = System.nanoTime();
     long seconds = clock.instant().getEpochSecond();
     String signature;
@@ -59,8 +79,10 @@ final class SignedPost {
       return new Answer(response.statusCode(), summary, elapsed(started), retryAfter(response));
     } catch (HttpTimeoutException e) {
       return new Answer(0, "no answer within " + timeout.toMillis() + " ms", elapsed(started), Optional.empty());
+    } catch (java.net.ConnectException e) {
+      return new Answer(0, "no answer: connection refused", elapsed(started), Optional.empty());
     } catch (IOException e) {
-      return new Answer(0, "no answer: " + e.getClass().getSimpleName(), elapsed(started), Optional.empty());
+      return new Answer(0, "no answer: the connection failed", elapsed(started), Optional.empty());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Answer(0, "interrupted", elapsed(started), Optional.empty());
@@ -68,13 +90,18 @@ final class SignedPost {
   }
 
   static Webhook signer(String secret) {
+    return signer(secret, "the signing secret");
+  }
+
+  /** @param settingName the variable the secret came from, named in configuration errors */
+  static Webhook signer(String secret, String settingName) {
     if (secret == null || !secret.startsWith("whsec_")) {
-      throw new IllegalArgumentException("a signing secret must be a Standard Webhooks secret starting with whsec_");
+      throw new IllegalArgumentException(settingName + " must be a Standard Webhooks secret starting with whsec_");
     }
     try {
       return new Webhook(secret);
     } catch (Exception e) {
-      throw new IllegalArgumentException("the signing secret is not a valid whsec_ secret");
+      throw new IllegalArgumentException(settingName + " is not a valid whsec_ secret");
     }
   }
 

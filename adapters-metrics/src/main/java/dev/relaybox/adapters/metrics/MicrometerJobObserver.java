@@ -10,7 +10,9 @@ import java.time.Duration;
  * The engine's counters and handler timings on this node: {@code relaybox_jobs_claimed_total},
  * {@code relaybox_jobs_completed_total}, {@code relaybox_jobs_retried_total}, {@code relaybox_jobs_dead_total}
  * (each by {@code subscription}) and the histogram {@code relaybox_job_handler_duration_seconds} by
- * {@code subscription} and {@code outcome}.
+ * {@code subscription} and {@code outcome}, and {@code relaybox_jobs_stale_writes_total} by {@code subscription} and
+ * {@code kind}: writes fenced out because the attempt's lease token was no longer the job's (the chaos harness reads
+ * it; a steady non-zero rate means leases expire under healthy handlers, so the lease is too short).
  */
 public final class MicrometerJobObserver implements JobObserver {
   private final MeterRegistry registry;
@@ -58,6 +60,15 @@ public final class MicrometerJobObserver implements JobObserver {
         .maximumExpectedValue(Duration.ofMinutes(2))
         .register(registry)
         .record(duration);
+  }
+
+  @Override
+  public void staleWrite(String subscription, String kind) {
+    Counter.builder("relaybox.jobs.stale.writes")
+        .description("Writes about an attempt that were fenced out because its lease was gone")
+        .tags("subscription", subscription, "kind", kind)
+        .register(registry)
+        .increment();
   }
 
   private Counter counter(String kind, String subscription) {

@@ -23,6 +23,9 @@ class MetricsTest {
       observer.retried("s");
       observer.dead("s");
       observer.handlerFinished("s", "done", Duration.ofMillis(12));
+      observer.staleWrite("s", "complete");
+      observer.staleWrite("s", "complete");
+      observer.staleWrite("s", "markDone");
       AtomicInteger reads = new AtomicInteger();
       try (var gauges = new JobStateGauges(metrics.registry(), () -> {
         reads.incrementAndGet();
@@ -40,6 +43,8 @@ class MetricsTest {
             "relaybox_jobs_retried_total{subscription=\"s\"} 1.0",
             "relaybox_jobs_dead_total{subscription=\"s\"} 1.0",
             "relaybox_job_handler_duration_seconds_count{outcome=\"done\",subscription=\"s\"} 1",
+            "relaybox_jobs_stale_writes_total{kind=\"complete\",subscription=\"s\"} 2.0",
+            "relaybox_jobs_stale_writes_total{kind=\"markDone\",subscription=\"s\"} 1.0",
             "relaybox_jobs{state=\"available\",subscription=\"s\"} 7.0",
             "relaybox_jobs{state=\"dead\",subscription=\"s\"} 2.0",
             "relaybox_jobs{state=\"running\",subscription=\"s\"} 0.0",

@@ -11,6 +11,7 @@ import dev.relaybox.application.jobs.port.out.Outbox;
 import dev.relaybox.application.jobs.port.out.OutboxEvent;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.domain.assistance.AssistanceRequest;
+import dev.relaybox.domain.assistance.AssistanceStatus;
 import dev.relaybox.domain.assistance.AssistanceRequested;
 import dev.relaybox.domain.shared.TimeOrderedIds;
 import dev.relaybox.domain.shared.ValidationException;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** Intake and status of assistance requests. */
 public final class AssistanceService
@@ -54,10 +56,12 @@ public final class AssistanceService
     }
     UUID id = ids.next();
     Instant now = clock.instant();
-    return unitOfWork.inTransaction(() -> {
+    Supplier<AssistanceReceipt> work = () -> {
       if (command.idempotencyKey().isPresent()) {
         byte[] fingerprint = fingerprint(command);
-        Optional<IdempotencyKeys.Use> earlier = idempotencyKeys.reserve(IDEMPOTENCY_SCOPE, command.idempotencyKey().get(), fingerprint, id);
+        Optional<IdempotencyKeys.Use> earlier = idempotencyKeys.reserve(
+            command.caller().isEmpty() ? IDEMPOTENCY_SCOPE : IDEMPOTENCY_SCOPE + ":" + command.caller(),
+            command.idempotencyKey().get(), fingerprint, id);
         if (earlier.isPresent()) {
           return replay(earlier.get(), fingerprint);
         }
@@ -69,7 +73,10 @@ public final class AssistanceService
           "{\"requestId\":\"" + id + "\",\"topic\":\"" + command.topic() + "\"}",
           headers(command)));
       return new AssistanceReceipt(id, request.status(), request.topic(), false);
-    });
+    };
+    return command.idempotencyKey().isPresent()
+        ? unitOfWork.inTransactionOrderedBy(IDEMPOTENCY_SCOPE + ":" + command.idempotencyKey().get(), work)
+        : unitOfWork.inTransaction(work);
   }
 
   private static Map<String, String> headers(RequestAssistanceCommand command) {
@@ -84,7 +91,8 @@ public final class AssistanceService
     }
     AssistanceRequest existing = requests.find(earlier.resourceId())
         .orElseThrow(() -> new IllegalStateException("idempotency key points at missing request " + earlier.resourceId()));
-    return new AssistanceReceipt(existing.id(), existing.status(), existing.topic(), true);
+    // The first answer again, byte for byte: the receipt of intake says pending, whatever happened since.
+    return new AssistanceReceipt(existing.id(), AssistanceStatus.PENDING, existing.topic(), true);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.relaybox.application.assistance.port.out.NotificationChannel;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.EventFilter;
 import dev.relaybox.application.jobs.JobHandler;
+import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
@@ -94,13 +95,23 @@ public final class DeliverAssistanceRequest implements JobHandler {
     if (channel == null) {
       return moveOn(request, route, "channel '" + channelName + "' is not configured");
     }
+    // A handler whose job was cancelled, rescued or timed out meanwhile stops here instead of sending a duplicate.
+    jobs.ensureHeld(job.ref());
     Outcome outcome = channel.send(notification(request, job));
     return switch (outcome) {
       case Outcome.Done done -> {
-        unitOfWork.inTransaction(() -> {
-          requests.markDelivered(id, channelName, clock.instant());
-          jobs.markDone(job.ref());
-        });
+        try {
+          unitOfWork.inTransaction(() -> {
+            requests.markDelivered(id, channelName, clock.instant());
+            jobs.markDone(job.ref());
+          });
+        } catch (LeaseLostException e) {
+          // The message went out but the lease was lost during the send: the job is not ours to complete, yet the
+          // request was delivered, and recording that keeps the next owner from sending it again.
+          unitOfWork.inTransaction(() -> requests.markDelivered(id, channelName, clock.instant()));
+          LOG.warn("assistance request {} delivered by {} after its lease was lost; recorded the delivery only", id, channelName);
+          throw e;
+        }
         LOG.info("assistance request {} delivered by {}", id, channelName);
         yield done;
       }

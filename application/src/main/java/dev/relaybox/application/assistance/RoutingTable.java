@@ -76,14 +76,12 @@ public record RoutingTable(Map<Topic, List<String>> routes) {
     return names;
   }
 
-  /** The same routes without the channels that are not available; topics left with none are dropped. */
-  public RoutingTable keepOnly(Collection<String> available) {
+  /** The same routes without the channels that are not available; a topic left with none goes to {@code fallback}. */
+  public RoutingTable withFallback(Collection<String> available, String fallback) {
     Map<Topic, List<String>> kept = new LinkedHashMap<>();
     routes.forEach((topic, channels) -> {
       List<String> usable = channels.stream().filter(available::contains).toList();
-      if (!usable.isEmpty()) {
-        kept.put(topic, usable);
-      }
+      kept.put(topic, usable.isEmpty() ? List.of(fallback) : usable);
     });
     return new RoutingTable(kept);
   }

@@ -5,7 +5,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** A job this node holds a lease on. {@code attempt} starts at 1 and fences every later write about this attempt. */
+/**
+ * A job this node holds a lease on. {@code attempt} starts at 1 and only counts attempts for the retry policy;
+ * {@code leaseToken} is the fencing token of this claim, unique across all claims, and fences every write about it.
+ */
 public record ClaimedJob(
     long id,
     String subscription,
@@ -15,6 +18,7 @@ public record ClaimedJob(
     String payloadJson,
     Map<String, String> headers,
     int attempt,
+    long leaseToken,
     Instant createdAt) {
 
   public ClaimedJob {
@@ -22,7 +26,7 @@ public record ClaimedJob(
   }
 
   public JobRef ref() {
-    return new JobRef(id, attempt);
+    return new JobRef(id, leaseToken);
   }
 
   public Optional<String> header(String name) {

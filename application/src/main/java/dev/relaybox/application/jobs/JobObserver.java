@@ -26,6 +26,13 @@ public interface JobObserver {
   /** How long one handler call took, with its outcome: {@code done}, {@code retry} or {@code fail}. */
   default void handlerFinished(String subscription, String outcome, Duration duration) {}
 
+  /**
+   * A write about an attempt was fenced out: the job no longer ran under the attempt's lease token (cancelled,
+   * rescued, replayed, timed out or given back), so nothing was written. {@code kind} is the write: {@code complete},
+   * {@code retry}, {@code defer}, {@code bury}, {@code heartbeat}, {@code markDone} or {@code ensureHeld}.
+   */
+  default void staleWrite(String subscription, String kind) {}
+
   /** Reports to every observer in turn. */
   static JobObserver all(List<JobObserver> observers) {
     List<JobObserver> copy = List.copyOf(observers);
@@ -48,6 +55,10 @@ public interface JobObserver {
 
       @Override public void handlerFinished(String subscription, String outcome, Duration duration) {
         copy.forEach(o -> o.handlerFinished(subscription, outcome, duration));
+      }
+
+      @Override public void staleWrite(String subscription, String kind) {
+        copy.forEach(o -> o.staleWrite(subscription, kind));
       }
     };
   }

@@ -48,6 +48,11 @@ public final class AcknowledgeGooglePurchase implements JobHandler {
     this.clock = clock;
   }
 
+  /** One acknowledge job per purchase token while it is unfinished, whichever path asks for it. */
+  static String dedupeKey(String purchaseToken) {
+    return "ack:" + purchaseToken;
+  }
+
   public static Subscription subscription() {
     return Subscription.forCommands(SUBSCRIPTION).withRetry(new RetryPolicy(Duration.ofSeconds(5), Duration.ofHours(1), 30));
   }
@@ -62,6 +67,10 @@ public final class AcknowledgeGooglePurchase implements JobHandler {
     }
     Purchase purchase = found.get();
     if (purchase.acknowledged()) {
+      return Outcome.done();
+    }
+    if (!purchase.state().entitled()) {
+      // it ended (expired, refunded, revoked) before the acknowledgement ran: nothing was granted, so nothing to confirm
       return Outcome.done();
     }
     Instant started = clock.instant();

@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies a stored store notification once. Apple: REFUND and REVOKE revoke, DID_RENEW extends, EXPIRED and
- * GRACE_PERIOD_EXPIRED expire, TEST is logged, other types refresh from the signed transaction. Google: RTDN only
- * says that something changed, so the purchase is fetched from the Play Developer API and its state applied; a voided
- * purchase is refunded. The effect, the notification's applied mark and the job's completion commit together; FIFO
+ * GRACE_PERIOD_EXPIRED expire, TEST is logged, other types refresh from the signed transaction (a billing grace period
+ * keeps it entitled). Google: RTDN only says that something changed, so the purchase is fetched from the Play Developer
+ * API and its state applied; SUBSCRIPTION_REVOKED revokes; a voided purchase is refunded. A notification never names
+ * the owner: a purchase first seen here is recorded without one until the app's verify call claims it. The effect, the notification's applied mark and the job's completion commit together; FIFO
  * per store key keeps one purchase's notifications in order.
  */
 public final class ApplyStoreNotification implements JobHandler {
@@ -87,22 +88,21 @@ public final class ApplyStoreNotification implements JobHandler {
 
   private Outcome applyApple(ClaimedJob job, StoredNotification n) {
     Optional<StoreTransaction> tx = TransactionFacts.from(n.facts());
-    String cause = "apple " + n.type() + " " + n.externalId();
+    String cause = "apple " + n.type() + (n.facts().getOrDefault("subtype", "").isEmpty() ? "" : "/" + n.facts().get("subtype")) + " "
+        + n.externalId();
     Optional<PurchaseState> forced = switch (n.type()) {
       case "REFUND", "REVOKE" -> Optional.of(PurchaseState.REVOKED);
       case "EXPIRED", "GRACE_PERIOD_EXPIRED" -> Optional.of(PurchaseState.EXPIRED);
       default -> Optional.empty();
     };
     if (n.type().equals("TEST") || tx.isEmpty()) {
-      LOG.info("apple {} notification {} ({}) received; nothing to apply", n.type(), n.externalId(), n.facts().get("environment"));
-      return finish(job, n, () -> {});
+      Optional<String> unusable = Optional.ofNullable(n.facts().get(TransactionFacts.UNUSABLE));
+      LOG.info("apple {} notification {} ({}) received; nothing to apply{}", n.type(), n.externalId(), n.facts().get("environment"),
+          unusable.map(u -> ": " + u).orElse(""));
+      return finish(job, n, () -> unusable.ifPresent(reason -> audit.append(new AuditEntry(ids.next(), Optional.empty(), "apple",
+          n.externalId(), "webhook", "ignored", cause, reason, Optional.empty(), Optional.empty(), clock.instant()))));
     }
-    return finish(job, n, () -> {
-      Optional<Purchase> applied = ledger.apply(tx.get(), Optional.empty(), forced, cause);
-      if (applied.isEmpty()) {
-        unmatched(n, tx.get().storeKey());
-      }
-    });
+    return finish(job, n, () -> ledger.apply(tx.get(), Optional.empty(), forced, cause));
   }
 
   private Outcome applyGoogle(ClaimedJob job, StoredNotification n) {
@@ -121,7 +121,8 @@ public final class ApplyStoreNotification implements JobHandler {
       Purchase p = purchase.get();
       StoreTransaction tx = new StoreTransaction(Store.GOOGLE, p.environment(), p.storeKey(), p.productId(), p.kind(),
           p.transactionId(), p.originalTransactionId(), StoreStatus.REFUNDED, Optional.empty(), Optional.empty(),
-          Optional.empty(), Optional.empty(), p.acknowledged(), Optional.empty());
+          Optional.empty(), Optional.empty(), p.acknowledged(), Optional.empty(), Optional.empty(),
+          Optional.of("voided by Google Play (refundType " + n.facts().getOrDefault("notificationType", "?") + ")"));
       return finish(job, n, () -> ledger.apply(tx, Optional.empty(), Optional.of(PurchaseState.REFUNDED), cause));
     }
     if (google.isEmpty()) {
@@ -129,6 +130,9 @@ public final class ApplyStoreNotification implements JobHandler {
     }
     PurchaseKind kind = PurchaseKind.fromWire(n.facts().getOrDefault("kind", "subscription"));
     String productId = n.facts().getOrDefault("productId", purchases.findByStoreKey(Store.GOOGLE, token).map(Purchase::productId).orElse(""));
+    // SUBSCRIPTION_REVOKED (12): subscriptionsv2 then says EXPIRED, but the user lost access before the end of the period
+    Optional<PurchaseState> forced = kind == PurchaseKind.SUBSCRIPTION && "12".equals(n.facts().get("notificationType"))
+        ? Optional.of(PurchaseState.REVOKED) : Optional.empty();
     var request = new VerificationRequest.GooglePurchase(n.facts().get("packageName"), productId, token, kind);
     Instant started = clock.instant();
     long t0 = System.nanoTime();
@@ -136,12 +140,9 @@ public final class ApplyStoreNotification implements JobHandler {
     long latency = Duration.ofNanos(System.nanoTime() - t0).toMillis();
     return switch (result) {
       case VerificationResult.Verified verified -> finish(job, n, () -> {
-        Optional<Purchase> applied = ledger.apply(verified.transaction(), Optional.empty(), Optional.empty(), cause);
-        audit.append(new AuditEntry(ids.next(), applied.map(Purchase::id), "google", token, "verification", "verified",
+        Purchase applied = ledger.apply(verified.transaction(), Optional.empty(), forced, cause);
+        audit.append(new AuditEntry(ids.next(), Optional.of(applied.id()), "google", token, "verification", "verified",
             request.summary() + " (after " + n.type() + ")", verified.summary(), Optional.of(latency), Optional.empty(), started));
-        if (applied.isEmpty()) {
-          unmatched(n, token);
-        }
       });
       case VerificationResult.Unavailable unavailable -> {
         audit.appendAlone(new AuditEntry(ids.next(), Optional.empty(), "google", token, "verification", "unavailable",
@@ -157,9 +158,9 @@ public final class ApplyStoreNotification implements JobHandler {
   }
 
   private void unmatched(StoredNotification n, String storeKey) {
-    LOG.warn("{} notification {} is about {}, which no user has verified; recorded only", n.store(), n.externalId(), storeKey);
+    LOG.warn("{} notification {} is about {}, which Relaybox has never seen; recorded only", n.store(), n.externalId(), storeKey);
     audit.append(new AuditEntry(ids.next(), Optional.empty(), n.store(), storeKey, "webhook", "unmatched",
-        n.store() + " notification " + n.externalId(), "no purchase with this key and no account id in the notification",
+        n.store() + " notification " + n.externalId(), "no purchase with this key; the notification does not say which product it is",
         Optional.empty(), Optional.empty(), clock.instant()));
   }
 

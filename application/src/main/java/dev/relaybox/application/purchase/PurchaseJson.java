@@ -24,7 +24,8 @@ final class PurchaseJson {
     field(json, "occurredAt", event.occurredAt().toString()).append(',');
     json.append("\"data\":{");
     field(json, "purchaseId", p.id().toString()).append(',');
-    field(json, "userId", p.userId()).append(',');
+    field(json, "userId", p.userId().orElseThrow()).append(',');
+    optional(json, "appAccountToken", p.appAccountToken());
     field(json, "store", p.store().wire()).append(',');
     field(json, "environment", p.environment()).append(',');
     field(json, "productId", p.productId()).append(',');

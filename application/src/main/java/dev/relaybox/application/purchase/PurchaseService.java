@@ -14,10 +14,9 @@ import dev.relaybox.application.purchase.port.out.PurchaseVerifier;
 import dev.relaybox.application.purchase.port.out.Purchases;
 import dev.relaybox.application.purchase.port.out.VerificationRequest;
 import dev.relaybox.application.purchase.port.out.VerificationResult;
-import dev.relaybox.application.jobs.port.out.EnqueueJob;
-import dev.relaybox.application.jobs.port.out.Jobs;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.domain.purchase.Purchase;
+import dev.relaybox.domain.purchase.PurchaseState;
 import dev.relaybox.domain.purchase.Store;
 import dev.relaybox.domain.purchase.UserId;
 import dev.relaybox.domain.shared.TimeOrderedIds;
@@ -31,7 +30,8 @@ import java.util.UUID;
 /**
  * Synchronous verification with the stores. Every store call gets an audit line (request and response summary,
  * latency, outcome): in the same transaction as the purchase when it succeeds, in a transaction of its own when it is
- * refused or the store is unreachable.
+ * refused, the store is unreachable, or the purchase belongs to another user (409). The verify call is what claims a
+ * purchase for its user: a purchase first recorded from a notification has no owner until then.
  */
 public final class PurchaseService implements VerifyPurchaseUseCase, GetPurchaseUseCase {
   static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(30);
@@ -40,19 +40,17 @@ public final class PurchaseService implements VerifyPurchaseUseCase, GetPurchase
   private final Purchases purchases;
   private final PurchaseAudit audit;
   private final PurchaseLedger ledger;
-  private final Jobs jobs;
   private final Optional<PurchaseVerifier> google;
   private final Optional<PurchaseVerifier> apple;
   private final TimeOrderedIds ids;
   private final Clock clock;
 
-  public PurchaseService(UnitOfWork unitOfWork, Purchases purchases, PurchaseAudit audit, PurchaseLedger ledger, Jobs jobs,
+  public PurchaseService(UnitOfWork unitOfWork, Purchases purchases, PurchaseAudit audit, PurchaseLedger ledger,
       Optional<PurchaseVerifier> google, Optional<PurchaseVerifier> apple, TimeOrderedIds ids, Clock clock) {
     this.unitOfWork = unitOfWork;
     this.purchases = purchases;
     this.audit = audit;
     this.ledger = ledger;
-    this.jobs = jobs;
     this.google = google;
     this.apple = apple;
     this.ids = ids;
@@ -62,16 +60,27 @@ public final class PurchaseService implements VerifyPurchaseUseCase, GetPurchase
   @Override
   public Purchase verifyGoogle(VerifyGooglePurchaseCommand command) {
     PurchaseVerifier verifier = google.orElseThrow(() -> new StoreNotConfiguredException("google"));
-    Optional<Purchase> known = purchases.findByStoreKey(Store.GOOGLE, command.purchaseToken());
-    if (known.isPresent()) {
-      if (!known.get().userId().equals(command.userId().value())) {
-        throw new PurchaseConflictException("this purchase token is already recorded for another user");
-      }
-      return known.get();
-    }
     var request = new VerificationRequest.GooglePurchase(command.packageName(), command.productId(), command.purchaseToken(),
         command.kind());
-    return verify(verifier, request, command.userId(), command.purchaseToken(), Optional.of(command.packageName()));
+    Optional<Purchase> known = purchases.findByStoreKey(Store.GOOGLE, command.purchaseToken());
+    if (known.isPresent() && known.get().userId().isPresent()) {
+      Purchase p = known.get();
+      if (!p.ownedBy(command.userId())) {
+        throw conflict(request, "google", command.userId(), p, "this purchase token is already recorded for another user");
+      }
+      if (p.state() != PurchaseState.PENDING) {
+        // a repeated verify answers from the ledger (idempotent on the token) but still makes sure Google is acknowledged
+        if (p.needsAcknowledgement()) {
+          return unitOfWork.inTransaction(() -> {
+            Purchase current = purchases.lock(p.id()).orElseThrow();
+            ledger.ensureAcknowledgement(current, "verification repeated by " + command.userId().value());
+            return current;
+          });
+        }
+        return p;
+      }
+    }
+    return verify(verifier, request, command.userId(), command.purchaseToken());
   }
 
   @Override
@@ -81,28 +90,29 @@ public final class PurchaseService implements VerifyPurchaseUseCase, GetPurchase
         .<VerificationRequest>map(VerificationRequest.AppleSignedTransaction::new)
         .orElseGet(() -> new VerificationRequest.AppleTransactionId(command.transactionId().orElseThrow()));
     String subject = command.transactionId().orElse("signedTransaction");
-    return verify(verifier, request, command.userId(), subject, Optional.empty());
+    return verify(verifier, request, command.userId(), subject);
   }
 
-  private Purchase verify(PurchaseVerifier verifier, VerificationRequest request, UserId user, String subject,
-      Optional<String> packageName) {
+  private Purchase verify(PurchaseVerifier verifier, VerificationRequest request, UserId user, String subject) {
     Instant started = clock.instant();
     long t0 = System.nanoTime();
     VerificationResult result = verifier.verify(request);
     long latency = Duration.ofNanos(System.nanoTime() - t0).toMillis();
     String store = verifier.store().wire();
     return switch (result) {
-      case VerificationResult.Verified verified -> unitOfWork.inTransaction(() -> {
-        Purchase purchase = ledger.apply(verified.transaction(), Optional.of(user), Optional.empty(), "verification").orElseThrow();
-        audit.append(new AuditEntry(ids.next(), Optional.of(purchase.id()), store, purchase.storeKey(), "verification", "verified",
-            request.summary() + " user=" + user.value(), verified.summary(), Optional.of(latency), Optional.empty(), started));
-        if (purchase.store() == Store.GOOGLE && !purchase.acknowledged() && purchase.state().entitled() && packageName.isPresent()) {
-          jobs.enqueue(EnqueueJob.of(AcknowledgeGooglePurchase.SUBSCRIPTION,
-                  PurchaseJson.object("purchaseId", purchase.id().toString(), "packageName", packageName.get()))
-              .dedupeKey("ack:" + purchase.id()));
+      case VerificationResult.Verified verified -> {
+        try {
+          yield unitOfWork.inTransaction(() -> {
+            Purchase purchase = ledger.apply(verified.transaction(), Optional.of(user), Optional.empty(), "verification");
+            audit.append(new AuditEntry(ids.next(), Optional.of(purchase.id()), store, purchase.storeKey(), "verification", "verified",
+                request.summary() + " user=" + user.value(), verified.summary(), Optional.of(latency), Optional.empty(), started));
+            return purchase;
+          });
+        } catch (PurchaseConflictException e) {
+          Optional<Purchase> owned = purchases.findByStoreKey(verified.transaction().store(), verified.transaction().storeKey());
+          throw conflict(request, store, user, owned.orElse(null), e.getMessage());
         }
-        return purchase;
-      });
+      }
       case VerificationResult.Rejected rejected -> {
         audit.appendAlone(new AuditEntry(ids.next(), Optional.empty(), store, subject, "verification", "rejected",
             request.summary() + " user=" + user.value(), rejected.reason(), Optional.of(latency), Optional.empty(), started));
@@ -115,6 +125,16 @@ public final class PurchaseService implements VerifyPurchaseUseCase, GetPurchase
             unavailable.retryAfter().orElse(DEFAULT_RETRY_AFTER));
       }
     };
+  }
+
+  /** Audits a claim on another user's purchase (the 409 the caller gets) in a transaction of its own. */
+  private PurchaseConflictException conflict(VerificationRequest request, String store, UserId user, Purchase owned, String message) {
+    Optional<Purchase> purchase = Optional.ofNullable(owned);
+    audit.appendAlone(new AuditEntry(ids.next(), purchase.map(Purchase::id), store,
+        purchase.map(Purchase::storeKey).orElse(""), "verification", "conflict", request.summary() + " user=" + user.value(),
+        message + purchase.flatMap(Purchase::userId).map(owner -> " (owner " + owner + ")").orElse(""), Optional.empty(),
+        Optional.empty(), clock.instant()));
+    return new PurchaseConflictException(message);
   }
 
   @Override

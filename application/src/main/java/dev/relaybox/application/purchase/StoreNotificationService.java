@@ -1,13 +1,19 @@
 package dev.relaybox.application.purchase;
 
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import dev.relaybox.application.purchase.port.in.GooglePush;
 import dev.relaybox.application.purchase.port.in.PurchaseRejectedException;
 import dev.relaybox.application.purchase.port.in.ReceiveStoreNotificationUseCase;
 import dev.relaybox.application.purchase.port.in.StoreNotConfiguredException;
+import dev.relaybox.application.purchase.port.in.StoreUnavailableException;
 import dev.relaybox.application.purchase.port.out.AppStoreNotifications;
 import dev.relaybox.application.purchase.port.out.AppStoreNotifications.AppleNotification;
 import dev.relaybox.application.purchase.port.out.AuditEntry;
 import dev.relaybox.application.purchase.port.out.PurchaseAudit;
+import dev.relaybox.application.purchase.port.out.WebhookRefusals;
 import dev.relaybox.application.purchase.port.out.Purchases;
 import dev.relaybox.application.purchase.port.out.PushAuthenticator;
 import dev.relaybox.application.purchase.port.out.StoreNotifications;
@@ -18,12 +24,8 @@ import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.domain.purchase.Purchase;
 import dev.relaybox.domain.purchase.Store;
 import dev.relaybox.domain.shared.EventType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +38,7 @@ import java.util.UUID;
 public final class StoreNotificationService implements ReceiveStoreNotificationUseCase {
   public static final EventType APPLE_NOTIFICATION = new EventType("store.apple_notification");
   public static final EventType GOOGLE_NOTIFICATION = new EventType("store.google_notification");
+  static final java.time.Duration UNVERIFIABLE_RETRY_AFTER = java.time.Duration.ofMinutes(1);
 
   private final UnitOfWork unitOfWork;
   private final StoreNotifications notifications;
@@ -46,10 +49,12 @@ public final class StoreNotificationService implements ReceiveStoreNotificationU
   private final Optional<PushAuthenticator> googlePush;
   private final dev.relaybox.domain.shared.TimeOrderedIds ids;
   private final Clock clock;
+  private final WebhookRefusals refusals;
 
   public StoreNotificationService(UnitOfWork unitOfWork, StoreNotifications notifications, Purchases purchases, PurchaseAudit audit,
       Outbox outbox, Optional<AppStoreNotifications> apple, Optional<PushAuthenticator> googlePush,
-      dev.relaybox.domain.shared.TimeOrderedIds ids, Clock clock) {
+      dev.relaybox.domain.shared.TimeOrderedIds ids, Clock clock, WebhookRefusals refusals) {
+    this.refusals = refusals;
     this.unitOfWork = unitOfWork;
     this.notifications = notifications;
     this.purchases = purchases;
@@ -69,12 +74,16 @@ public final class StoreNotificationService implements ReceiveStoreNotificationU
     try {
       decoded = verifier.verify(signedPayload);
     } catch (AppStoreNotifications.NotificationRejected e) {
-      audit.appendAlone(new AuditEntry(ids.next(), Optional.empty(), "apple", "payload:" + digest(signedPayload), "webhook", "rejected",
-          "App Store Server Notification (" + signedPayload.length() + " chars)", e.getMessage(), Optional.empty(), Optional.empty(), now));
+      refusals.refused("apple", e.getMessage());
       throw new PurchaseRejectedException(e.getMessage());
+    } catch (AppStoreNotifications.VerificationUnavailable e) {
+      audit.appendAlone(new AuditEntry(ids.next(), Optional.empty(), "apple", "payload:" + digest(signedPayload), "webhook", "unavailable",
+          "App Store Server Notification (" + signedPayload.length() + " chars)", e.getMessage(), Optional.empty(), Optional.empty(), now));
+      throw new StoreUnavailableException(e.getMessage(), UNVERIFIABLE_RETRY_AFTER);
     }
     Map<String, String> facts = new HashMap<>();
     decoded.transaction().ifPresent(tx -> facts.putAll(TransactionFacts.of(tx)));
+    decoded.unusableTransaction().ifPresent(reason -> facts.put(TransactionFacts.UNUSABLE, reason));
     facts.put("subtype", decoded.subtype());
     facts.put("environment", decoded.environment());
     String storeKey = decoded.transaction().map(tx -> tx.storeKey()).orElse(decoded.notificationUuid());
@@ -89,9 +98,7 @@ public final class StoreNotificationService implements ReceiveStoreNotificationU
     PushAuthenticator authenticator = googlePush.orElseThrow(() -> new StoreNotConfiguredException("google"));
     Optional<String> refusal = authenticator.refusal(bearerToken);
     if (refusal.isPresent()) {
-      audit.appendAlone(new AuditEntry(ids.next(), Optional.empty(), "google", "push", "webhook", "rejected",
-          "Pub/Sub push" + (bearerToken.isPresent() ? "" : " without a bearer token"), refusal.get(), Optional.empty(),
-          Optional.empty(), clock.instant()));
+      refusals.refused("google", refusal.get());
       throw new PurchaseRejectedException(refusal.get());
     }
   }
@@ -127,6 +134,7 @@ public final class StoreNotificationService implements ReceiveStoreNotificationU
       return fresh;
     });
   }
+
 
   private static String digest(String value) {
     try {

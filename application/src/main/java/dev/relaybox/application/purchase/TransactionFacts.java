@@ -11,6 +11,9 @@ import java.util.Optional;
 
 /** A verified {@link StoreTransaction} as flat strings, kept with a stored notification for its apply job. */
 final class TransactionFacts {
+  /** Why a verified notification's transaction cannot be applied (e.g. it names no transaction). */
+  static final String UNUSABLE = "tx.unusable";
+
   private TransactionFacts() {}
 
   static Map<String, String> of(StoreTransaction tx) {
@@ -29,6 +32,8 @@ final class TransactionFacts {
     tx.amountMicros().ifPresent(v -> facts.put("tx.amountMicros", v.toString()));
     tx.currency().ifPresent(v -> facts.put("tx.currency", v));
     tx.accountHint().ifPresent(v -> facts.put("tx.accountHint", v));
+    tx.appId().ifPresent(v -> facts.put("tx.appId", v));
+    tx.statusDetail().ifPresent(v -> facts.put("tx.statusDetail", v));
     return facts;
   }
 
@@ -50,6 +55,8 @@ final class TransactionFacts {
         Optional.ofNullable(facts.get("tx.amountMicros")).map(Long::parseLong),
         Optional.ofNullable(facts.get("tx.currency")),
         Boolean.parseBoolean(facts.get("tx.acknowledged")),
-        Optional.ofNullable(facts.get("tx.accountHint"))));
+        Optional.ofNullable(facts.get("tx.accountHint")),
+        Optional.ofNullable(facts.get("tx.appId")),
+        Optional.ofNullable(facts.get("tx.statusDetail"))));
   }
 }

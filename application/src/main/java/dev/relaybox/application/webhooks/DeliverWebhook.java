@@ -5,6 +5,7 @@ import dev.relaybox.application.jobs.JobHandler;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
+import dev.relaybox.application.jobs.port.out.Jobs;
 import dev.relaybox.application.purchase.BackendRetrySchedule;
 import dev.relaybox.application.webhooks.OutboundUrlGuard.RefusedUrlException;
 import dev.relaybox.application.webhooks.port.out.DeliveryListener;
@@ -32,6 +33,7 @@ public final class DeliverWebhook implements JobHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DeliverWebhook.class);
 
   private final WebhookEndpoints endpoints;
+  private final Jobs jobs;
   private final WebhookSender sender;
   private final OutboundUrlGuard guard;
   private final BackendRetrySchedule schedule;
@@ -40,10 +42,11 @@ public final class DeliverWebhook implements JobHandler {
   private final RandomGenerator random;
   private final DeliveryListener listener;
 
-  public DeliverWebhook(WebhookEndpoints endpoints, WebhookSender sender, OutboundUrlGuard guard, BackendRetrySchedule schedule,
-      TimeOrderedIds ids, Clock clock, RandomGenerator random, DeliveryListener listener) {
+  public DeliverWebhook(WebhookEndpoints endpoints, Jobs jobs, WebhookSender sender, OutboundUrlGuard guard,
+      BackendRetrySchedule schedule, TimeOrderedIds ids, Clock clock, RandomGenerator random, DeliveryListener listener) {
     this.listener = listener;
     this.endpoints = endpoints;
+    this.jobs = jobs;
     this.sender = sender;
     this.guard = guard;
     this.schedule = schedule;
@@ -78,6 +81,7 @@ public final class DeliverWebhook implements JobHandler {
     WebhookSender.Delivery delivery;
     try {
       URI url = endpoint.managed() ? URI.create(endpoint.url()) : guard.check(endpoint.url());
+      jobs.ensureHeld(job.ref()); // a stale handler (its lease taken over) stops here instead of posting out of turn
       delivery = sender.send(url, endpoint.secret(), envelope);
     } catch (RefusedUrlException e) {
       delivery = new WebhookSender.Delivery(0, "refused before sending: " + e.getMessage(), Duration.ZERO, Optional.empty());

@@ -2,16 +2,17 @@ package dev.relaybox.application.assistance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.port.out.EnqueueJob;
 import dev.relaybox.application.jobs.port.out.Jobs;
-import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.domain.assistance.AssistanceRequest;
 import dev.relaybox.domain.assistance.AssistanceStatus;
 import dev.relaybox.domain.assistance.Description;
@@ -28,25 +29,30 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class DeliverAssistanceRequestTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
-  private final InMemoryAssistanceRequests requests = new InMemoryAssistanceRequests();
+  private final InMemoryTransactions unitOfWork = new InMemoryTransactions();
+  private final InMemoryAssistanceRequests requests = new InMemoryAssistanceRequests(unitOfWork);
   private final List<JobRef> markedDone = new ArrayList<>();
-  private final UnitOfWork unitOfWork = new UnitOfWork() {
-    @Override public <T> T inTransaction(Supplier<T> work) {
-      return work.get();
-    }
-  };
+  private final List<JobRef> lostLeases = new ArrayList<>();
   private final Jobs jobs = new Jobs() {
     @Override public Optional<Long> enqueue(EnqueueJob job) {
       throw new UnsupportedOperationException("delivery never enqueues");
     }
 
     @Override public void markDone(JobRef job) {
+      unitOfWork.write("markDone", () -> markedDone.remove(job));
       markedDone.add(job);
+    }
+
+    @Override public int cancel(String handler, String dedupeKey, String reason) {
+      throw new UnsupportedOperationException("delivery never cancels");
+    }
+
+    @Override public boolean stillHeld(JobRef job) {
+      return !lostLeases.contains(job);
     }
   };
 
@@ -80,13 +86,14 @@ class DeliverAssistanceRequestTest {
 
   private UUID stored(String topic) {
     UUID id = UUID.randomUUID();
-    requests.add(AssistanceRequest.received(id, Topic.parse(topic), new Description("help"), "{}", CLOCK.instant(), "req-1"));
+    unitOfWork.inTransaction(() -> requests.add(
+        AssistanceRequest.received(id, Topic.parse(topic), new Description("help"), "{}", CLOCK.instant(), "req-1")));
     return id;
   }
 
   private static ClaimedJob job(UUID id, int attempt) {
     return new ClaimedJob(1, DeliverAssistanceRequest.SUBSCRIPTION, Optional.of(UUID.randomUUID()), Optional.of("assistance.requested"),
-        Optional.of(id.toString()), "{}", Map.of(), attempt, CLOCK.instant());
+        Optional.of(id.toString()), "{}", Map.of(), attempt, 100L + attempt, CLOCK.instant());
   }
 
   @Test
@@ -98,7 +105,41 @@ class DeliverAssistanceRequestTest {
     var request = requests.find(id).orElseThrow();
     assertEquals(AssistanceStatus.DELIVERED, request.status());
     assertEquals(Optional.of("slack"), request.channel());
-    assertEquals(List.of(new JobRef(1, 1)), markedDone);
+    assertEquals(List.of(new JobRef(1, 101)), markedDone);
+    var committed = unitOfWork.committedTransactions();
+    assertEquals(committed.get("markDelivered"), committed.get("markDone"), "delivery and completion commit together");
+  }
+
+  @Test
+  void sendsNothingWhenTheLeaseWasLostBeforeTheSend() {
+    UUID id = stored("sales");
+    var slack = new ScriptedChannel("slack", Outcome.done());
+    ClaimedJob job = job(id, 1);
+    lostLeases.add(job.ref()); // cancelled, rescued or timed out while the request was being read
+
+    assertThrows(LeaseLostException.class, () -> handler(slack, new ScriptedChannel("email", Outcome.done())).handle(job));
+
+    assertEquals(0, slack.sends);
+    assertEquals(AssistanceStatus.PENDING, requests.find(id).orElseThrow().status());
+    assertEquals(List.of(), markedDone);
+  }
+
+  @Test
+  void aRefusalByTheChannelsOwnLimitsDefersWithoutSpendingAnAttemptOrFallingBack() {
+    UUID id = stored("sales");
+    var slack = new ScriptedChannel("slack", Outcome.defer(Duration.ofSeconds(4), "rate limited"), Outcome.done());
+    var email = new ScriptedChannel("email", Outcome.done());
+    var handler = handler(slack, email);
+
+    var deferred = assertInstanceOf(Outcome.Defer.class, handler.handle(job(id, 1)));
+    assertEquals(Duration.ofSeconds(4), deferred.after(), "back when the permit is due");
+    var request = requests.find(id).orElseThrow();
+    assertEquals(0, request.channelAttempts(), "nothing was sent: no channel attempt spent");
+    assertEquals(0, request.routeIndex(), "and no fallback");
+    assertEquals(0, email.sends);
+
+    assertInstanceOf(Outcome.Done.class, handler.handle(job(id, 1)));
+    assertEquals(Optional.of("slack"), requests.find(id).orElseThrow().channel());
   }
 
   @Test

@@ -13,13 +13,21 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
-/** An in-memory fake of the repository port, following the same state rules as the SQL one. */
+/**
+ * An in-memory fake of the repository port, following the same state rules as the SQL one; its writes join the
+ * {@link InMemoryTransactions} open on the calling thread, and fail outside one, like the SQL repository's.
+ */
 final class InMemoryAssistanceRequests implements AssistanceRequests {
   final Map<UUID, AssistanceRequest> rows = new ConcurrentHashMap<>();
+  private final InMemoryTransactions transactions;
+
+  InMemoryAssistanceRequests(InMemoryTransactions transactions) {
+    this.transactions = transactions;
+  }
 
   @Override
   public void add(AssistanceRequest request) {
-    rows.put(request.id(), request);
+    write("add", request.id(), () -> rows.put(request.id(), request));
   }
 
   @Override
@@ -35,34 +43,46 @@ final class InMemoryAssistanceRequests implements AssistanceRequests {
 
   @Override
   public void recordFailedAttempt(UUID id, String error) {
-    pending(id, r -> copy(r, r.status(), r.channel(), r.attempts() + 1, r.routeIndex(), r.channelAttempts() + 1, r.deliveredAt(), error));
+    pending("recordFailedAttempt", id, r -> copy(r, r.status(), r.channel(), r.attempts() + 1, r.routeIndex(), r.channelAttempts() + 1, r.deliveredAt(), error));
   }
 
   @Override
   public void moveToChannel(UUID id, int routeIndex, String error) {
-    pending(id, r -> copy(r, r.status(), r.channel(), r.attempts() + 1, routeIndex, 0, r.deliveredAt(), error));
+    pending("moveToChannel", id, r -> copy(r, r.status(), r.channel(), r.attempts() + 1, routeIndex, 0, r.deliveredAt(), error));
   }
 
   @Override
   public void markDelivered(UUID id, String channel, Instant at) {
-    pending(id, r -> copy(r, AssistanceStatus.DELIVERED, Optional.of(channel), r.attempts() + 1, r.routeIndex(), r.channelAttempts(),
+    pending("markDelivered", id, r -> copy(r, AssistanceStatus.DELIVERED, Optional.of(channel), r.attempts() + 1, r.routeIndex(), r.channelAttempts(),
         Optional.of(at), r.lastError().orElse(null)));
   }
 
   @Override
   public void markFailed(UUID id, String error) {
-    pending(id, r -> copy(r, AssistanceStatus.FAILED, r.channel(), r.attempts() + 1, r.routeIndex(), r.channelAttempts(), r.deliveredAt(), error));
+    pending("markFailed", id, r -> copy(r, AssistanceStatus.FAILED, r.channel(), r.attempts() + 1, r.routeIndex(), r.channelAttempts(), r.deliveredAt(), error));
   }
 
   @Override
   public void restart(UUID id) {
-    rows.computeIfPresent(id, (k, r) -> r.isFailed()
+    write("restart", id, () -> rows.computeIfPresent(id, (k, r) -> r.isFailed()
         ? copy(r, AssistanceStatus.PENDING, r.channel(), r.attempts(), 0, 0, r.deliveredAt(), r.lastError().orElse(null))
-        : r);
+        : r));
   }
 
-  private void pending(UUID id, UnaryOperator<AssistanceRequest> change) {
-    rows.computeIfPresent(id, (k, r) -> r.status() == AssistanceStatus.PENDING ? change.apply(r) : r);
+  private void pending(String what, UUID id, UnaryOperator<AssistanceRequest> change) {
+    write(what, id, () -> rows.computeIfPresent(id, (k, r) -> r.status() == AssistanceStatus.PENDING ? change.apply(r) : r));
+  }
+
+  private void write(String what, UUID id, Runnable change) {
+    AssistanceRequest before = rows.get(id);
+    transactions.write(what, () -> {
+      if (before == null) {
+        rows.remove(id);
+      } else {
+        rows.put(id, before);
+      }
+    });
+    change.run();
   }
 
   private static AssistanceRequest copy(AssistanceRequest r, AssistanceStatus status, Optional<String> channel, int attempts,

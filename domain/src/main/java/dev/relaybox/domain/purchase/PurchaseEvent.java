@@ -17,7 +17,10 @@ public sealed interface PurchaseEvent permits PurchaseVerified, PurchaseRenewed,
 
   EventType type();
 
-  /** The event a move into {@code state} announces; acknowledging, pending and rejecting announce nothing. */
+  /**
+   * The event a move into {@code state} announces; acknowledging, pending and rejecting announce nothing. Whether the
+   * move is announced at all is the ledger's call: only an owner who was told the purchase entitles hears of its end.
+   */
   static Optional<PurchaseEvent> announcing(PurchaseState state, Purchase purchase, Instant at) {
     return Optional.ofNullable(switch (state) {
       case VERIFIED -> new PurchaseVerified(purchase, at);

@@ -7,14 +7,16 @@ import java.util.Set;
 
 /**
  * Where a purchase stands, with the explicit legal moves between states. {@code pending} is where every purchase
- * starts; {@code rejected} and {@code revoked} are final; a refunded purchase can still be revoked; an expired
- * subscription can be renewed again (a resubscription keeps its original transaction).
+ * starts; from there it becomes {@code verified} when the store says it entitles, {@code rejected} when it was never
+ * valid (canceled before payment), or goes straight to {@code expired}, {@code refunded} or {@code revoked} when it is
+ * first seen after it ended. {@code rejected} and {@code revoked} are final; a refunded purchase can still be revoked;
+ * an expired subscription can be renewed again (a resubscription keeps its original transaction).
  */
 public enum PurchaseState {
   PENDING, VERIFIED, ACKNOWLEDGED, RENEWED, EXPIRED, REFUNDED, REVOKED, REJECTED;
 
   private static final Map<PurchaseState, Set<PurchaseState>> LEGAL = Map.of(
-      PENDING, EnumSet.of(VERIFIED, REJECTED),
+      PENDING, EnumSet.of(VERIFIED, REJECTED, EXPIRED, REFUNDED, REVOKED),
       VERIFIED, EnumSet.of(ACKNOWLEDGED, RENEWED, EXPIRED, REFUNDED, REVOKED),
       ACKNOWLEDGED, EnumSet.of(RENEWED, EXPIRED, REFUNDED, REVOKED),
       RENEWED, EnumSet.of(ACKNOWLEDGED, RENEWED, EXPIRED, REFUNDED, REVOKED),

@@ -6,6 +6,8 @@ public enum StoreStatus {
   ACTIVE,
   /** Not paid yet (Google's pending purchases, deferred payments). */
   PENDING,
+  /** Never paid: canceled before the payment completed (Google purchaseState 1, a canceled pending subscription). */
+  CANCELED,
   /** A subscription past its end. */
   EXPIRED,
   /** Money returned. */

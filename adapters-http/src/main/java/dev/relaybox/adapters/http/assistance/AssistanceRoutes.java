@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaybox.adapters.http.shared.ApiKeyAuthenticator;
 import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.Problem;
 import dev.relaybox.adapters.http.shared.ProblemException;
@@ -86,7 +87,7 @@ public final class AssistanceRoutes implements RouteModule {
     }
     RequestAssistanceCommand command = RequestAssistanceCommand.of(body.topic(), body.description(), metadataJson(body.metadata()),
         Optional.ofNullable(ctx.header("Idempotency-Key")), RequestIds.of(ctx), RequestIds.traceparentOf(ctx));
-    AssistanceReceipt receipt = intake.request(command);
+    AssistanceReceipt receipt = intake.request(command.from(ApiKeyAuthenticator.caller(ctx)));
     ctx.header("Location", BASE + "/" + receipt.id());
     if (receipt.replayed()) {
       ctx.header("Idempotent-Replayed", "true");

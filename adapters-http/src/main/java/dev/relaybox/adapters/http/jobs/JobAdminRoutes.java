@@ -61,7 +61,8 @@ public final class JobAdminRoutes implements RouteModule {
 
   private void list(Context ctx) {
     Optional<JobState> state = Optional.ofNullable(ctx.queryParam("state")).filter(s -> !s.isBlank()).map(JobAdminRoutes::state);
-    Optional<String> subscription = Optional.ofNullable(ctx.queryParam("subscription")).filter(s -> !s.isBlank());
+    Optional<String> subscription = Optional.ofNullable(ctx.queryParam("subscription")).filter(s -> !s.isBlank()).map(String::strip);
+    subscription.ifPresent(this::requireKnown);
     int limit = Optional.ofNullable(ctx.queryParam("limit")).map(v -> number("limit", v, 1, JobQuery.MAX_LIMIT)).orElse(50);
     Optional<Long> cursor = Optional.ofNullable(ctx.queryParam("cursor")).filter(s -> !s.isBlank())
         .map(v -> (long) number("cursor", v, 1, Long.MAX_VALUE));
@@ -89,6 +90,7 @@ public final class JobAdminRoutes implements RouteModule {
 
   private void replayByFilter(Context ctx) {
     JobViews.ReplayRequest request = bodies.read(ctx, JobViews.ReplayRequest.class);
+    Optional.ofNullable(request.subscription()).ifPresent(this::requireKnown);
     ReplayFilter filter;
     try {
       filter = new ReplayFilter(Optional.ofNullable(request.subscription()), Optional.ofNullable(request.diedFrom()),
@@ -118,6 +120,7 @@ public final class JobAdminRoutes implements RouteModule {
     if (request.dedupeKey() == null || request.dedupeKey().isBlank()) {
       throw ProblemException.invalid("dedupeKey", "is required");
     }
+    requireKnown(request.subscription());
     ctx.json(Map.of("cancelled", cancel.cancel(new CancelJobCommand.ByDedupeKey(request.subscription(), request.dedupeKey()))));
   }
 
@@ -135,11 +138,17 @@ public final class JobAdminRoutes implements RouteModule {
     if (request.since() == null) {
       throw ProblemException.invalid("since", "is required (an ISO-8601 instant)");
     }
-    boolean known = inspect.stats().stream().anyMatch(s -> s.subscription().equals(name));
-    if (!known) {
-      throw ProblemException.notFound("no subscription " + name);
-    }
+    requireKnown(name);
     ctx.json(Map.of("created", backfill.backfill(new BackfillSubscriptionCommand(name, request.since()))));
+  }
+
+  /** A misspelt subscription must not look like "nothing to do": it is refused with 404 and the known names. */
+  private void requireKnown(String subscription) {
+    List<String> known = inspect.stats().stream().map(s -> s.subscription()).toList();
+    if (!known.contains(subscription)) {
+      throw ProblemException.notFound("no subscription '" + subscription.replaceAll("[^A-Za-z0-9._:-]", "?")
+          + "'; known subscriptions: " + known);
+    }
   }
 
   private static long id(Context ctx) {

@@ -1,6 +1,5 @@
 package dev.relaybox.adapters.http.jobs;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.relaybox.application.jobs.JobDetail;
 import dev.relaybox.application.jobs.JobHistoryEntry;
 import dev.relaybox.application.jobs.JobState;
@@ -17,7 +16,6 @@ public final class JobViews {
 
   public record PageView(List<JobView> jobs, String nextCursor) {}
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record JobView(long id, String subscription, String state, String eventId, String eventType, String key,
       String dedupeKey, int attempts, Instant runAt, Instant createdAt, Instant finishedAt, String leaseOwner,
       Instant leaseUntil, String lastError) {
@@ -30,7 +28,6 @@ public final class JobViews {
     }
   }
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record HistoryView(Instant at, String kind, int attempt, String node, String message) {
     public static HistoryView of(JobHistoryEntry e) {
       return new HistoryView(e.at(), e.kind(), e.attempt(), e.node().orElse(null), e.message());
@@ -47,7 +44,6 @@ public final class JobViews {
   /** Embeds stored JSON as it is instead of re-encoding it as a string. */
   public record RawJson(@com.fasterxml.jackson.annotation.JsonRawValue @com.fasterxml.jackson.annotation.JsonValue String json) {}
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record StatsView(String subscription, Map<String, Long> counts, Double oldestAvailableAgeSeconds) {
     public static StatsView of(SubscriptionStats s) {
       Map<String, Long> counts = new LinkedHashMap<>();

@@ -15,10 +15,13 @@ import java.util.function.Function;
 
 /**
  * {@code GET /admin/lookup/{id}}: one business record by its id (an assistance request id or a purchase id) with
- * every job keyed by that id and each job's history. Answers 404 when neither exists.
+ * every job keyed by that id and each job's history. Answers 404 when neither exists. {@code kind} names the record's
+ * kind ({@code assistance}, {@code purchase}, …) or is {@value #JOBS_ONLY} when only jobs were found; it is the
+ * discriminator of the OpenAPI schema.
  */
 public final class LookupRoutes implements RouteModule {
   private static final int MAX_JOBS = 50;
+  static final String JOBS_ONLY = "jobs";
   private final InspectJobsUseCase inspect;
   private final Map<String, Function<String, Optional<?>>> finders;
 
@@ -40,7 +43,7 @@ public final class LookupRoutes implements RouteModule {
     if (id.isEmpty() || id.length() > 200) {
       throw ProblemException.badParameter("id", "must be 1-200 characters");
     }
-    String kind = null;
+    String kind = JOBS_ONLY;
     Object record = null;
     for (var finder : finders.entrySet()) {
       Optional<?> found = finder.getValue().apply(id);

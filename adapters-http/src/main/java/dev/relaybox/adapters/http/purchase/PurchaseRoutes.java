@@ -39,13 +39,14 @@ public final class PurchaseRoutes implements RouteModule {
   record AppleBody(String signedTransaction, String transactionId, String userId) {}
 
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  record PurchaseView(UUID id, String store, String environment, String userId, String productId, String kind, String state,
-      String transactionId, String originalTransactionId, Instant purchasedAt, Instant expiresAt, Long amountMicros,
-      String currency, boolean acknowledged, Instant createdAt, Instant updatedAt) {
+  record PurchaseView(UUID id, String store, String environment, String userId, String appAccountToken, String productId, String kind,
+      String state, String stateReason, String transactionId, String originalTransactionId, Instant purchasedAt, Instant expiresAt,
+      Long amountMicros, String currency, boolean acknowledged, Instant createdAt, Instant updatedAt) {
     static PurchaseView of(Purchase p) {
-      return new PurchaseView(p.id(), p.store().wire(), p.environment(), p.userId(), p.productId(), p.kind().wire(), p.state().wire(),
-          p.transactionId(), p.originalTransactionId(), p.purchasedAt().orElse(null), p.expiresAt().orElse(null),
-          p.amountMicros().orElse(null), p.currency().orElse(null), p.acknowledged(), p.createdAt(), p.updatedAt());
+      return new PurchaseView(p.id(), p.store().wire(), p.environment(), p.userId().orElse(null), p.appAccountToken().orElse(null),
+          p.productId(), p.kind().wire(), p.state().wire(), p.stateReason().orElse(null), p.transactionId(), p.originalTransactionId(),
+          p.purchasedAt().orElse(null), p.expiresAt().orElse(null), p.amountMicros().orElse(null), p.currency().orElse(null),
+          p.acknowledged(), p.createdAt(), p.updatedAt());
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.ProblemException;
 import dev.relaybox.adapters.http.shared.RouteModule;
+import dev.relaybox.adapters.http.shared.StorableInput;
 import dev.relaybox.application.purchase.port.in.GooglePush;
 import dev.relaybox.application.purchase.port.in.ReceiveStoreNotificationUseCase;
 import dev.relaybox.domain.purchase.PurchaseKind;
@@ -87,6 +88,7 @@ public final class StoreWebhookRoutes implements RouteModule {
     if (rtdn == null || !rtdn.isObject()) {
       throw ProblemException.invalid("message.data", "must be base64 of a JSON developer notification");
     }
+    StorableInput.check(rtdn, "message.data");
     String packageName = text(rtdn, "packageName").orElseThrow(() -> ProblemException.invalid("message.data.packageName", "is required"));
     JsonNode sub = rtdn.path("subscriptionNotification");
     JsonNode product = rtdn.path("oneTimeProductNotification");

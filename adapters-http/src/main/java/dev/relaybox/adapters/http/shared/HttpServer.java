@@ -3,6 +3,8 @@ package dev.relaybox.adapters.http.shared;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaybox.application.auth.ApiScope;
+import dev.relaybox.application.jobs.port.out.CommitOutcomeUnknownException;
+import dev.relaybox.application.jobs.port.out.NotCommittedException;
 import dev.relaybox.domain.shared.ValidationException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -11,6 +13,7 @@ import io.javalin.json.JavalinJackson;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -23,7 +26,7 @@ import org.slf4j.MDC;
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
-  private static final Map<String, String> SECURITY_HEADERS = Map.of(
+  static final Map<String, String> SECURITY_HEADERS = Map.of(
       "X-Content-Type-Options", "nosniff",
       "X-Frame-Options", "DENY",
       "Referrer-Policy", "no-referrer",
@@ -44,7 +47,11 @@ public final class HttpServer implements AutoCloseable {
   private final RequestObserver observer;
   private final List<RouteInfo> routes = new CopyOnWriteArrayList<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final ConcurrentHashMap<String, AtomicInteger> inFlightByAddress = new ConcurrentHashMap<>();
+  private final PerAddressConnectionLimit connectionLimit;
+  private static final String ADDRESS_SLOT = "relaybox.addressSlot";
   private volatile boolean draining;
+  private volatile RoutePatterns patterns = new RoutePatterns(List.of());
   private Javalin app;
 
   public HttpServer(HttpSettings settings, ObjectMapper json, RequestIds requestIds, ApiKeyAuthenticator authenticator,
@@ -60,6 +67,7 @@ public final class HttpServer implements AutoCloseable {
     this.requestIds = requestIds;
     this.authenticator = authenticator;
     this.modules = List.copyOf(modules);
+    this.connectionLimit = new PerAddressConnectionLimit(settings.maxConnectionsPerAddress());
   }
 
   public HttpServer start() {
@@ -71,6 +79,22 @@ public final class HttpServer implements AutoCloseable {
       config.jetty.modifyHttpConfiguration(http -> {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        http.setMinRequestDataRate(settings.minBytesPerSecond());
+      });
+      config.jetty.modifyServer(server -> {
+        // Javalin mounts its servlet context inside a handler already set, so the gate sees every request first.
+        server.setHandler(new WholeBodyGate(settings.maxBodyBytes(), settings.requestDeadline()));
+        server.setErrorHandler(new ProblemErrorHandler(json, SECURITY_HEADERS));
+        server.addBean(new org.eclipse.jetty.util.component.AbstractLifeCycle() {
+          @Override
+          protected void doStart() {
+            for (var connector : server.getConnectors()) {
+              if (connector instanceof org.eclipse.jetty.util.component.ContainerLifeCycle container) {
+                container.addEventListener(connectionLimit);
+              }
+            }
+          }
+        });
       });
       config.http.maxRequestSize = settings.maxBodyBytes();
       config.http.prefer405over404 = true;
@@ -83,7 +107,7 @@ public final class HttpServer implements AutoCloseable {
       });
       config.requestLogger.http((ctx, millis) -> {
         try {
-          observer.finished(ctx.method().name(), matchedRoute(ctx), ctx.statusCode(), Duration.ofNanos((long) (millis * 1_000_000)));
+          observer.finished(ctx.method().name(), routeLabel(ctx), ctx.statusCode(), Duration.ofNanos((long) (millis * 1_000_000)));
         } catch (RuntimeException e) {
           LOG.warn("could not record request metrics for {} {}", ctx.method(), ctx.path(), e);
         }
@@ -91,6 +115,10 @@ public final class HttpServer implements AutoCloseable {
       config.routes.before(this::beforeEveryRequest);
       config.routes.after(ctx -> {
         inFlight.decrementAndGet();
+        String address = ctx.attribute(ADDRESS_SLOT);
+        if (address != null) {
+          inFlightByAddress.computeIfPresent(address, (key, count) -> count.decrementAndGet() <= 0 ? null : count);
+        }
         MDC.remove(RequestIds.MDC_KEY);
         MDC.remove(RequestIds.TRACE_MDC_KEY);
       });
@@ -102,6 +130,19 @@ public final class HttpServer implements AutoCloseable {
           Problem.of(422, "validation-failed", "Validation failed", e.getMessage())
               .withErrors(e.violations().stream().map(v -> new Problem.FieldError(v.field(), v.message())).toList())));
       config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), ctx)));
+      config.routes.exception(NotCommittedException.class, (e, ctx) -> {
+        LOG.warn("not taken on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+        ctx.header("Retry-After", "1");
+        write(ctx, Problem.of(503, "not-taken", "Service unavailable",
+            "the request was not taken (" + e.getMessage() + "); nothing of it was stored, so sending it again is safe"));
+      });
+      config.routes.exception(CommitOutcomeUnknownException.class, (e, ctx) -> {
+        LOG.error("commit outcome unknown on {} {}", ctx.method(), ctx.path(), e);
+        ctx.header("Retry-After", "1");
+        write(ctx, Problem.of(503, "outcome-unknown", "Service unavailable",
+            "the database stopped answering while storing the request, so it may or may not be stored; send it again with"
+                + " the same Idempotency-Key to get the first answer if it was"));
+      });
       config.routes.exception(Exception.class, (e, ctx) -> {
         if (isTransientDatabaseFailure(e)) {
           LOG.warn("database busy or unreachable on {} {}: {}", ctx.method(), ctx.path(), e.toString());
@@ -115,10 +156,14 @@ public final class HttpServer implements AutoCloseable {
             "something went wrong on our side; quote the request id when you report it"));
       });
       config.routes.error(404, ctx -> writeIfBare(ctx, fromJavalin(404, ctx)));
-      config.routes.error(405, ctx -> writeIfBare(ctx, fromJavalin(405, ctx)));
+      config.routes.error(405, ctx -> {
+        ctx.header("Allow", String.join(", ", patterns.methodsAt(ctx.path())));
+        writeIfBare(ctx, fromJavalin(405, ctx));
+      });
       config.routes.error(413, ctx -> writeIfBare(ctx, fromJavalin(413, ctx)));
       modules.forEach(module -> module.register(config.routes));
     }).start();
+    patterns = new RoutePatterns(routes);
     LOG.info("HTTP listening on {}:{}", settings.host(), app.port());
     return this;
   }
@@ -128,7 +173,16 @@ public final class HttpServer implements AutoCloseable {
     return List.copyOf(routes);
   }
 
-  /** The route pattern that handled the request, or empty when none did (404s, refusals before matching). */
+  /**
+   * The route pattern for metrics: the one that handled the request, or for a request refused before a handler ran
+   * (401, 405, 413) the pattern its path matches; empty only when no route matches the path (a 404), so labels stay
+   * bounded by the routes.
+   */
+  private String routeLabel(Context ctx) {
+    String matched = matchedRoute(ctx);
+    return matched.isEmpty() ? patterns.patternOf(ctx.path()).orElse("") : matched;
+  }
+
   private static String matchedRoute(Context ctx) {
     try {
       var endpoint = ctx.endpoints().matchedHttpEndpoint();
@@ -154,6 +208,17 @@ public final class HttpServer implements AutoCloseable {
     if (running > settings.maxInFlight() && !ctx.path().startsWith("/health/")) {
       throw overloaded("more than " + settings.maxInFlight() + " requests are in flight on this node");
     }
+    String address = ctx.ip();
+    ctx.attribute(ADDRESS_SLOT, address);
+    int fromAddress = inFlightByAddress.compute(address, (key, count) -> {
+      AtomicInteger current = count == null ? new AtomicInteger() : count;
+      current.incrementAndGet();
+      return current;
+    }).get();
+    if (fromAddress > settings.maxInFlightPerAddress() && !ctx.path().startsWith("/health/")) {
+      throw overloaded("more than " + settings.maxInFlightPerAddress() + " requests from one client address are in flight");
+    }
+    checkStorableParameters(ctx);
     if (draining && !ctx.path().startsWith("/health/")) {
       ctx.header("Connection", "close");
       throw new ProblemException(Problem.of(503, "shutting-down", "Service unavailable",
@@ -172,6 +237,21 @@ public final class HttpServer implements AutoCloseable {
     } else if (path.startsWith("/admin/") || path.equals("/admin")) {
       authenticator.require(ctx, ApiScope.ADMIN);
     }
+  }
+
+  /** Query parameters and the path must hold only text PostgreSQL can store; see {@link StorableInput}. */
+  private static void checkStorableParameters(Context ctx) {
+    StorableInput.checkParameter("path", ctx.path());
+    Map<String, List<String>> query;
+    try {
+      query = ctx.queryParamMap();
+    } catch (RuntimeException e) {
+      throw ProblemException.badRequest("the query string is not valid percent-encoding");
+    }
+    query.forEach((name, values) -> {
+      StorableInput.checkParameter("query parameter name", name);
+      values.forEach(value -> StorableInput.checkParameter(name.length() > 64 ? name.substring(0, 64) : name, value));
+    });
   }
 
   private static ProblemException overloaded(String detail) {

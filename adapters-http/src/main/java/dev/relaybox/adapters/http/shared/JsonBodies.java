@@ -31,9 +31,12 @@ public final class JsonBodies {
       if (tree == null || !tree.isObject()) {
         throw ProblemException.badRequest("the request body must be a JSON object");
       }
+      StorableInput.check(tree, "");
       return json.treeToValue(tree, type);
-    } catch (JsonParseException | StreamConstraintsException e) {
-      throw ProblemException.badRequest("the request body is not valid JSON: " + e.getOriginalMessage());
+    } catch (StreamConstraintsException e) {
+      throw ProblemException.badRequest("the request body is nested too deeply or holds a value that is too long");
+    } catch (JsonParseException e) {
+      throw ProblemException.badRequest("the request body is not valid JSON: " + plain(e.getOriginalMessage()));
     } catch (MismatchedInputException e) {
       String field = path(e);
       throw ProblemException.invalid(field.isEmpty() ? "body" : field, "has the wrong type or shape");
@@ -47,6 +50,19 @@ public final class JsonBodies {
     } catch (IOException e) {
       throw ProblemException.badRequest("the request body could not be read");
     }
+  }
+
+  /**
+   * Jackson's parse messages describe the position and the character, which helps a caller; those that name the
+   * library's own types or settings are replaced, so no detail leaks what the server runs on.
+   */
+  private static String plain(String message) {
+    if (message == null || message.contains("jackson") || message.contains("Jackson") || message.contains("Constraints")
+        || message.contains("com.") || message.contains("java.")) {
+      return "the JSON is malformed";
+    }
+    String firstLine = message.lines().findFirst().orElse("");
+    return firstLine.length() > 200 ? firstLine.substring(0, 200) + "…" : firstLine;
   }
 
   static void requireJsonContentType(Context ctx) {

@@ -1,6 +1,15 @@
 package dev.relaybox.adapters.http.shared;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
+import java.io.IOException;
+import java.time.Instant;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,14 +19,21 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The JSON rules of the API: ISO-8601 times, and no silent coercion of a number or boolean into a string field. */
+/**
+ * The JSON rules of the API: ISO-8601 times within years 0001-9999 (PostgreSQL's {@code timestamptz} ends in 294276,
+ * and a date that far out is a mistake or a probe); no silent coercion of a number or boolean into a string field; and
+ * every field of a response is always present, a value that does not exist being {@code null} (never omitted), as the
+ * OpenAPI schemas say with {@code required} on every property (see adapters-http/README.md).
+ */
 public final class JsonSupport {
   private JsonSupport() {}
 
   public static ObjectMapper mapper() {
     ObjectMapper mapper = JsonMapper.builder()
         .addModule(new JavaTimeModule())
+        .addModule(new SimpleModule("relaybox-bounded-instants").addDeserializer(Instant.class, new BoundedInstantDeserializer()))
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.ALWAYS, JsonInclude.Include.ALWAYS))
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -29,5 +45,26 @@ public final class JsonSupport {
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
     return mapper;
+  }
+
+  /** Java's {@link Instant} parsing, refusing instants outside 0001-01-01 .. 9999-12-31 (UTC). */
+  static final class BoundedInstantDeserializer extends StdDeserializer<Instant> {
+    private static final long serialVersionUID = 1L;
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+    BoundedInstantDeserializer() {
+      super(Instant.class);
+    }
+
+    @Override
+    public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+      Instant value = InstantDeserializer.INSTANT.deserialize(parser, context);
+      if (value != null && (value.isBefore(EARLIEST) || value.isAfter(LATEST))) {
+        throw JsonMappingException.from(parser, "instant out of range",
+            new IllegalArgumentException("is outside the supported range of dates (years 0001 to 9999)"));
+      }
+      return value;
+    }
   }
 }

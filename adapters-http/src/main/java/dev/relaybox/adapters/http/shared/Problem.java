@@ -1,10 +1,8 @@
 package dev.relaybox.adapters.http.shared;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
-/** An RFC 9457 problem details body. */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+/** An RFC 9457 problem details body; {@code errors} is null unless fields failed validation. */
 public record Problem(String type, String title, int status, String detail, String instance, String requestId,
     List<FieldError> errors) {
 

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  */
 public final class RequestIds {
   public static final String HEADER = "X-Request-Id";
-  public static final String MDC_KEY = "requestId";
+  /** Named apart from the business ids ({@code requestId} of an assistance request) that log lines also mention. */
+  public static final String MDC_KEY = "httpRequestId";
   public static final String TRACE_MDC_KEY = "traceId";
   public static final String TRACEPARENT_HEADER = "traceparent";
   private static final String ATTRIBUTE = "relaybox.requestId";

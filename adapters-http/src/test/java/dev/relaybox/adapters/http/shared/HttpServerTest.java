@@ -34,6 +34,7 @@ class HttpServerTest {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
   private static final AtomicReference<Optional<String>> READINESS = new AtomicReference<>(Optional.empty());
   private static HttpServer server;
+  private static final java.util.Queue<String> OBSERVED = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private static final java.util.concurrent.CountDownLatch RELEASE = new java.util.concurrent.CountDownLatch(1);
   private static final java.util.concurrent.CountDownLatch HELD = new java.util.concurrent.CountDownLatch(64);
 
@@ -67,9 +68,12 @@ class HttpServerTest {
       });
     };
     HttpServer[] holder = new HttpServer[1];
+    ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(keys);
     holder[0] = new HttpServer(new HttpSettings("127.0.0.1", 0, 1024, Duration.ofSeconds(1), 64), JSON,
-        new RequestIds(new TimeOrderedIds(Clock.systemUTC(), new SplittableRandom())), new ApiKeyAuthenticator(keys),
-        List.of(new HealthRoutes(READINESS::get, () -> holder[0].draining()), testRoutes));
+        new RequestIds(new TimeOrderedIds(Clock.systemUTC(), new SplittableRandom())), authenticator,
+        List.of(new HealthRoutes(READINESS::get, () -> holder[0].draining(), () -> Map.of("slack", "closed"),
+            ctx -> authenticator.permits(ctx, ApiScope.ADMIN)), testRoutes),
+        (method, route, status, elapsed) -> OBSERVED.add(method + " " + route + " " + status));
     server = holder[0].start();
   }
 
@@ -131,10 +135,37 @@ class HttpServerTest {
   }
 
   @Test
-  void unknownRouteIsA404AndWrongMethodA405Problem() throws Exception {
+  void unknownRouteIsA404AndWrongMethodA405ProblemNamingTheAllowedMethods() throws Exception {
     assertProblem(get("/nowhere", null), 404, "not-found");
-    assertProblem(CLIENT.send(HttpRequest.newBuilder(uri("/health/live")).DELETE().build(), HttpResponse.BodyHandlers.ofString()),
-        405, "method-not-allowed");
+    var wrongMethod = CLIENT.send(HttpRequest.newBuilder(uri("/health/live")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertProblem(wrongMethod, 405, "method-not-allowed");
+    assertEquals("GET", wrongMethod.headers().firstValue("Allow").orElseThrow());
+    var getOnPostRoute = get("/v1/orders", API_KEY);
+    assertProblem(getOnPostRoute, 405, "method-not-allowed");
+    assertEquals("POST", getOnPostRoute.headers().firstValue("Allow").orElseThrow());
+  }
+
+  @Test
+  void refusedRequestsAreCountedUnderTheirRoutePatternAndUnknownPathsUnderOneLabel() throws Exception {
+    post("/v1/orders", null, "application/json", "{}");
+    post("/v1/orders", API_KEY, "application/json", "{\"name\":\"" + "x".repeat(5_000) + "\",\"count\":1}");
+    CLIENT.send(HttpRequest.newBuilder(uri("/health/live")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    get("/nowhere/at/all", null);
+
+    awaitObserved("POST /v1/orders 401");
+    awaitObserved("POST /v1/orders 413");
+    awaitObserved("DELETE /health/live 405");
+    awaitObserved("GET  404");
+  }
+
+  private static void awaitObserved(String line) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!OBSERVED.contains(line)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not observed: " + line + " in " + OBSERVED);
+      }
+      Thread.sleep(10);
+    }
   }
 
   @Test
@@ -170,10 +201,17 @@ class HttpServerTest {
 
   @Test
   void readinessReflectsTheCheck() throws Exception {
-    assertEquals(200, get("/health/ready", null).statusCode());
-    READINESS.set(Optional.of("database unavailable"));
+    var anonymous = get("/health/ready", null);
+    assertEquals(200, anonymous.statusCode());
+    assertTrue(JSON.readTree(anonymous.body()).get("checks").isNull(), "no details without the admin key: " + anonymous.body());
+    var operator = JSON.readTree(get("/health/ready", ADMIN_KEY).body());
+    assertEquals("closed", operator.get("checks").get("channels").get("slack").asText(), operator.toString());
+    READINESS.set(Optional.of("database unavailable: pool stats 7/20"));
     try {
-      assertProblem(get("/health/ready", null), 503, "not-ready");
+      JsonNode hidden = assertProblem(get("/health/ready", null), 503, "not-ready");
+      assertFalse(hidden.get("detail").asText().contains("pool"), hidden.toString());
+      JsonNode shown = assertProblem(get("/health/ready", ADMIN_KEY), 503, "not-ready");
+      assertTrue(shown.get("detail").asText().contains("pool stats"), shown.toString());
     } finally {
       READINESS.set(Optional.empty());
     }

@@ -19,7 +19,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** Writes join the caller's transaction; reads outside one use a short-lived handle. */
+/** Writes join the caller's transaction; a look-up inside one sees its rows; reads outside one use a short-lived handle. */
 public final class JdbiAssistanceRequests implements AssistanceRequests {
   private static final String COLUMNS = """
       id, topic, description, metadata::text AS metadata, status, channel, attempts, route_index, channel_attempts,
@@ -50,7 +50,7 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
 
   @Override
   public Optional<AssistanceRequest> find(UUID id) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM assistance_request WHERE id = :id")
+    return unitOfWork.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM assistance_request WHERE id = :id")
         .bind("id", id)
         .map((rs, ctx) -> request(rs))
         .findOne());

@@ -4,7 +4,13 @@ import dev.relaybox.application.auth.ApiScope;
 import dev.relaybox.application.auth.StoredApiKey;
 import dev.relaybox.application.auth.port.out.ApiKeyStore;
 import dev.relaybox.domain.shared.TimeOrderedIds;
+import dev.relaybox.application.auth.ApiKeyInfo;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -24,20 +30,53 @@ public final class JdbiApiKeyStore implements ApiKeyStore {
 
   @Override
   public List<StoredApiKey> all() {
-    return jdbi.withHandle(h -> h.createQuery("SELECT key_hash, scope, label FROM api_key")
-        .map((rs, ctx) -> new StoredApiKey(rs.getBytes("key_hash"), scopes(rs.getString("scope")), rs.getString("label")))
+    return jdbi.withHandle(h -> h.createQuery("SELECT id, key_hash, scope, label FROM api_key")
+        .map((rs, ctx) -> new StoredApiKey(rs.getBytes("key_hash"), scopes(rs.getString("scope")), rs.getString("label"),
+            rs.getObject("id", UUID.class).toString()))
         .list());
   }
 
   @Override
-  public void add(StoredApiKey key) {
+  public UUID add(StoredApiKey key) {
+    UUID id = ids.next();
     jdbi.useHandle(h -> h.createUpdate("""
             INSERT INTO api_key (id, scope, key_hash, label, created_at) VALUES (:id, :scope, :hash, :label, :now)""")
-        .bind("id", ids.next())
+        .bind("id", id)
         .bind("scope", scope(key.scopes()))
         .bind("hash", key.hash())
         .bind("label", key.label())
         .bind("now", clock.instant())
+        .execute());
+    return id;
+  }
+
+  @Override
+  public List<ApiKeyInfo> list() {
+    return jdbi.withHandle(h -> h.createQuery("SELECT id, label, scope, created_at, last_used_at FROM api_key ORDER BY created_at, id")
+        .map((rs, ctx) -> new ApiKeyInfo(rs.getObject("id", UUID.class), rs.getString("label"), rs.getString("scope"),
+            rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+            Optional.ofNullable(rs.getObject("last_used_at", OffsetDateTime.class)).map(OffsetDateTime::toInstant)))
+        .list());
+  }
+
+  @Override
+  public boolean delete(UUID id) {
+    return jdbi.withHandle(h -> h.createUpdate("DELETE FROM api_key WHERE id = :id").bind("id", id).execute()) == 1;
+  }
+
+  @Override
+  public void recordLastUse(Map<UUID, Instant> lastUse) {
+    if (lastUse.isEmpty()) {
+      return;
+    }
+    List<UUID> keyIds = List.copyOf(lastUse.keySet());
+    jdbi.useHandle(h -> h.createUpdate("""
+            UPDATE api_key SET last_used_at = GREATEST(last_used_at, to_timestamp(used.at_micros / 1e6))
+              FROM unnest(:ids, :atMicros) AS used(id, at_micros)
+             WHERE api_key.id = used.id""")
+        .bindArray("ids", UUID.class, keyIds)
+        .bindArray("atMicros", Long.class, keyIds.stream()
+            .map(id -> lastUse.get(id).getEpochSecond() * 1_000_000 + lastUse.get(id).getNano() / 1_000).toList())
         .execute());
   }
 

@@ -97,7 +97,7 @@ public final class JdbiJobAdmin implements JobAdmin {
     var query = h.createQuery("""
         WITH replayed AS (
           UPDATE job j SET state = 'available', attempts = 0, run_at = :now, finished_at = NULL,
-                           lease_owner = NULL, lease_until = NULL
+                           lease_owner = NULL, lease_until = NULL, lease_token = NULL
           WHERE %s AND j.state IN ('dead', 'cancelled')
             AND (j.dedupe_key IS NULL OR NOT EXISTS (
               SELECT 1 FROM job o WHERE o.subscription = j.subscription AND o.dedupe_key = j.dedupe_key
@@ -126,18 +126,26 @@ public final class JdbiJobAdmin implements JobAdmin {
         Map.of("subscription", subscription, "dedupeKey", dedupeKey)));
   }
 
+  // A running job's lease is revoked with its token, so the node running it interrupts that handler (and not a later
+  // attempt it may have claimed after a replay); the writes of the cancelled attempt are fenced out everywhere anyway.
   private int cancelWhere(Handle h, String condition, Instant now, Map<String, Object> params) {
     var query = h.createQuery("""
-        WITH cancelled AS (
-          UPDATE job SET state = 'cancelled', finished_at = :now, lease_owner = NULL, lease_until = NULL
+        WITH target AS (
+          SELECT id, state AS was, lease_token FROM job
           WHERE %s AND state IN ('available', 'running', 'dead')
-          RETURNING id, attempts),
+          FOR UPDATE),
+        cancelled AS (
+          UPDATE job j SET state = 'cancelled', finished_at = :now, lease_owner = NULL, lease_until = NULL, lease_token = NULL
+          FROM target t WHERE j.id = t.id
+          RETURNING j.id, j.attempts, t.was, t.lease_token),
         logged AS (
           INSERT INTO job_history (job_id, at, kind, attempt, node, message)
-          SELECT id, :now, 'cancelled', attempts, NULL, 'cancelled by an operator' FROM cancelled)
-        SELECT count(*) FROM cancelled""".formatted(condition));
+          SELECT id, :now, 'cancelled', attempts, NULL, 'cancelled by an operator' FROM cancelled),
+        revoked AS (
+          SELECT pg_notify(:channel, id || ':' || lease_token) FROM cancelled WHERE was = 'running' AND lease_token IS NOT NULL)
+        SELECT (SELECT count(*) FROM cancelled) AS cancelled, (SELECT count(*) FROM revoked) AS revoked""".formatted(condition));
     params.forEach(query::bind);
-    return query.bind("now", now).mapTo(Integer.class).one();
+    return query.bind("now", now).bind("channel", Signals.REVOKED_CHANNEL).map((rs, ctx) -> rs.getInt(1)).one();
   }
 
   @Override

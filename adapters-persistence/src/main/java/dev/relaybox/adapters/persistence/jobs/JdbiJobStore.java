@@ -19,9 +19,11 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -31,10 +33,20 @@ import org.postgresql.PGConnection;
 public final class JdbiJobStore implements JobStore {
   /** Advisory lock key for maintenance: ASCII "rbx-mnt". */
   static final long MAINTENANCE_LOCK = 0x7262782d6d6e74L;
+  /** Advisory lock key for the outbox relay: ASCII "rbx-rly". */
+  static final long RELAY_LOCK = 0x7262782d726c79L;
+
+  /**
+   * The relay and maintenance each run under a transaction-scoped advisory lock that the other nodes skip rather than
+   * wait for. A node paused while holding one (a long GC, SIGSTOP, a VM migration) would stall the whole fleet's relay
+   * or lease rescue, so those transactions may sit idle only this long before Postgres ends the session and the lock
+   * goes with it. Each is a few statements sent back to back, so a healthy node is never near it.
+   */
+  private static final String LOCK_HOLDER_IDLE_LIMIT = "SET LOCAL idle_in_transaction_session_timeout = '5s'";
 
   /** In this order: {@link #claimedJob} reads them by position. */
   private static final String CLAIMED_COLUMNS =
-      "j.id, j.subscription, j.event_id, j.event_type, j.job_key, j.payload::text AS payload, j.headers::text AS headers, j.attempts, j.created_at";
+      "j.id, j.subscription, j.event_id, j.event_type, j.job_key, j.payload::text AS payload, j.headers::text AS headers, j.attempts, j.lease_token, j.created_at";
 
   private static final String CLAIM = """
       WITH picked AS (
@@ -43,7 +55,8 @@ public final class JdbiJobStore implements JobStore {
         ORDER BY run_at, id
         LIMIT :limit
         FOR UPDATE SKIP LOCKED)
-      UPDATE job j SET state = 'running', attempts = j.attempts + 1, lease_owner = :node, lease_until = :leaseUntil
+      UPDATE job j SET state = 'running', attempts = j.attempts + 1, lease_owner = :node, lease_until = :leaseUntil,
+                       lease_token = nextval('job_lease_token')
       FROM picked WHERE j.id = picked.id
       RETURNING %s""".formatted(CLAIMED_COLUMNS);
 
@@ -59,13 +72,16 @@ public final class JdbiJobStore implements JobStore {
         ORDER BY c.run_at, c.id
         LIMIT :limit
         FOR UPDATE SKIP LOCKED)
-      UPDATE job j SET state = 'running', attempts = j.attempts + 1, lease_owner = :node, lease_until = :leaseUntil
+      UPDATE job j SET state = 'running', attempts = j.attempts + 1, lease_owner = :node, lease_until = :leaseUntil,
+                       lease_token = nextval('job_lease_token')
       FROM picked WHERE j.id = picked.id
       RETURNING %s""".formatted(CLAIMED_COLUMNS);
 
-  // Relays queue behind each other (FOR UPDATE without SKIP LOCKED): a relay that skipped the events another relay is
-  // still fanning out could commit jobs for a key's later events first, and a FIFO subscription would run them before
-  // the earlier event's job exists. Locking in id order cannot deadlock; rows relayed meanwhile drop out on recheck.
+  // One relay at a time, chosen by pg_try_advisory_xact_lock (see relay()): a relay that skipped the events another
+  // relay is still fanning out could commit jobs for a key's later events first, and a FIFO subscription would run them
+  // before the earlier event's job exists. Nodes used to queue behind each other on these rows (FOR UPDATE without SKIP
+  // LOCKED), every node woken by a NOTIFY holding a connection idle in transaction; now the losers skip. FOR UPDATE
+  // stays so that a relay without the lock (a node of an older version during a rolling upgrade) still queues.
   private static final String RELAY = """
       WITH batch AS (
         SELECT id, event_id, event_type, event_key, payload, headers FROM outbox_event
@@ -131,46 +147,69 @@ public final class JdbiJobStore implements JobStore {
   }
 
   @Override
-  public void complete(Collection<JobRef> jobs, Instant now) {
+  public List<JobRef> complete(Collection<JobRef> jobs, Instant now) {
     if (jobs.isEmpty()) {
-      return;
+      return List.of();
     }
     // The hottest statement of the engine (one per completion batch of up to 1,000 jobs): plain JDBC with primitive
     // arrays, which the driver sends in binary, instead of boxed lists that Jdbi's argument binding turns into text.
     List<JobRef> sorted = byId(jobs);
     long[] ids = new long[sorted.size()];
-    int[] attempts = new int[sorted.size()];
+    long[] tokens = new long[sorted.size()];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = sorted.get(i).id();
-      attempts[i] = sorted.get(i).attempt();
+      tokens[i] = sorted.get(i).token();
     }
-    jdbi.useHandle(h -> {
+    return jdbi.withHandle(h -> {
       Connection c = h.getConnection();
+      Set<Long> written = new HashSet<>(ids.length * 2);
       try (PreparedStatement update = c.prepareStatement(COMPLETE)) {
         PGConnection pg = c.unwrap(PGConnection.class);
         update.setObject(1, now.atOffset(ZoneOffset.UTC));
         update.setArray(2, pg.createArrayOf("int8", ids));
-        update.setArray(3, pg.createArrayOf("int4", attempts));
-        update.executeUpdate();
+        update.setArray(3, pg.createArrayOf("int8", tokens));
+        try (ResultSet rs = update.executeQuery()) {
+          while (rs.next()) {
+            written.add(rs.getLong(1));
+          }
+        }
       } catch (SQLException e) {
         throw new IllegalStateException("could not complete " + ids.length + " jobs: " + e.getMessage(), e);
       }
+      if (written.size() == ids.length) {
+        return List.<JobRef>of();
+      }
+      List<JobRef> notWritten = sorted.stream().filter(job -> !written.contains(job.id())).toList();
+      // A handler's own markDone already completed its job under this token: not stale. It committed before the
+      // handler returned, so this later statement sees it.
+      Set<Long> doneByUs = new HashSet<>(h.createQuery("""
+              SELECT j.id FROM job j JOIN unnest(:ids, :tokens) AS c(id, token) ON j.id = c.id AND j.lease_token = c.token
+              WHERE j.state = 'done'""")
+          .bindArray("ids", Long.class, ids(notWritten))
+          .bindArray("tokens", Long.class, tokens(notWritten))
+          .mapTo(Long.class)
+          .list());
+      return notWritten.stream().filter(job -> !doneByUs.contains(job.id())).toList();
     });
   }
 
+  // Done rows keep the token that finished them, so a heartbeat racing this batch can tell "finished by us" from
+  // "taken from us".
   private static final String COMPLETE = """
       UPDATE job j SET state = 'done', finished_at = ?, lease_owner = NULL, lease_until = NULL
-      FROM unnest(?::bigint[], ?::integer[]) AS c(id, attempt)
-      WHERE j.id = c.id AND j.attempts = c.attempt AND j.state = 'running'""";
+      FROM unnest(?::bigint[], ?::bigint[]) AS c(id, token)
+      WHERE j.id = c.id AND j.lease_token = c.token AND j.state = 'running'
+      RETURNING j.id""";
 
   @Override
   public boolean retry(JobRef job, Instant runAt, JobFailure failure) {
     return jdbi.inTransaction(h -> {
       int updated = h.createUpdate("""
-              UPDATE job SET state = 'available', run_at = :runAt, lease_owner = NULL, lease_until = NULL, last_error = :error
-              WHERE id = :id AND attempts = :attempt AND state = 'running'""")
+              UPDATE job SET state = 'available', run_at = :runAt, lease_owner = NULL, lease_until = NULL,
+                             lease_token = NULL, last_error = :error
+              WHERE id = :id AND lease_token = :token AND state = 'running'""")
           .bind("id", job.id())
-          .bind("attempt", job.attempt())
+          .bind("token", job.token())
           .bind("runAt", runAt)
           .bind("error", failure.error())
           .execute();
@@ -186,10 +225,11 @@ public final class JdbiJobStore implements JobStore {
   public boolean defer(JobRef job, Instant runAt) {
     return jdbi.inTransaction(h -> {
       int updated = h.createUpdate("""
-              UPDATE job SET state = 'available', attempts = attempts - 1, run_at = :runAt, lease_owner = NULL, lease_until = NULL
-              WHERE id = :id AND attempts = :attempt AND state = 'running'""")
+              UPDATE job SET state = 'available', attempts = attempts - 1, run_at = :runAt, lease_owner = NULL,
+                             lease_until = NULL, lease_token = NULL
+              WHERE id = :id AND lease_token = :token AND state = 'running'""")
           .bind("id", job.id())
-          .bind("attempt", job.attempt())
+          .bind("token", job.token())
           .bind("runAt", runAt)
           .execute();
       if (updated == 1) {
@@ -204,9 +244,9 @@ public final class JdbiJobStore implements JobStore {
     return jdbi.inTransaction(h -> {
       int updated = h.createUpdate("""
               UPDATE job SET state = 'dead', finished_at = :now, lease_owner = NULL, lease_until = NULL, last_error = :error
-              WHERE id = :id AND attempts = :attempt AND state = 'running'""")
+              WHERE id = :id AND lease_token = :token AND state = 'running'""")
           .bind("id", job.id())
-          .bind("attempt", job.attempt())
+          .bind("token", job.token())
           .bind("now", failure.at())
           .bind("error", failure.error())
           .execute();
@@ -218,20 +258,37 @@ public final class JdbiJobStore implements JobStore {
   }
 
   @Override
-  public int extendLeases(String node, Collection<JobRef> jobs, Instant leaseUntil) {
+  public List<JobRef> extendLeases(String node, Collection<JobRef> jobs, Instant leaseUntil) {
     if (jobs.isEmpty()) {
-      return 0;
+      return List.of();
     }
     List<JobRef> sorted = byId(jobs);
-    return jdbi.withHandle(h -> h.createUpdate("""
-            UPDATE job j SET lease_until = :leaseUntil
-            FROM unnest(:ids, :attempts) AS c(id, attempt)
-            WHERE j.id = c.id AND j.attempts = c.attempt AND j.state = 'running' AND j.lease_owner = :node""")
-        .bindArray("ids", Long.class, ids(sorted))
-        .bindArray("attempts", Integer.class, attempts(sorted))
-        .bind("leaseUntil", leaseUntil)
-        .bind("node", node)
-        .execute());
+    return jdbi.withHandle(h -> {
+      Set<Long> extended = new HashSet<>(h.createQuery("""
+              UPDATE job j SET lease_until = :leaseUntil
+              FROM unnest(:ids, :tokens) AS c(id, token)
+              WHERE j.id = c.id AND j.lease_token = c.token AND j.state = 'running'
+              RETURNING j.id""")
+          .bindArray("ids", Long.class, ids(sorted))
+          .bindArray("tokens", Long.class, tokens(sorted))
+          .bind("leaseUntil", leaseUntil)
+          .mapTo(Long.class)
+          .list());
+      List<JobRef> notExtended = sorted.stream().filter(job -> !extended.contains(job.id())).toList();
+      if (notExtended.isEmpty()) {
+        return List.of();
+      }
+      // A separate statement, so it sees completions that committed while the update above waited for their rows:
+      // a job finished under the same token (a completion batch, a handler's own markDone) was not lost.
+      Set<Long> finishedByUs = new HashSet<>(h.createQuery("""
+              SELECT j.id FROM job j JOIN unnest(:ids, :tokens) AS c(id, token) ON j.id = c.id AND j.lease_token = c.token
+              WHERE j.state IN ('done', 'dead')""")
+          .bindArray("ids", Long.class, ids(notExtended))
+          .bindArray("tokens", Long.class, tokens(notExtended))
+          .mapTo(Long.class)
+          .list());
+      return notExtended.stream().filter(job -> !finishedByUs.contains(job.id())).toList();
+    });
   }
 
   @Override
@@ -241,17 +298,23 @@ public final class JdbiJobStore implements JobStore {
     }
     List<JobRef> sorted = byId(jobs);
     jdbi.useHandle(h -> h.createUpdate("""
-            UPDATE job j SET state = 'available', attempts = j.attempts - 1, lease_owner = NULL, lease_until = NULL
-            FROM unnest(:ids, :attempts) AS c(id, attempt)
-            WHERE j.id = c.id AND j.attempts = c.attempt AND j.state = 'running'""")
+            UPDATE job j SET state = 'available', attempts = j.attempts - 1, lease_owner = NULL, lease_until = NULL,
+                             lease_token = NULL
+            FROM unnest(:ids, :tokens) AS c(id, token)
+            WHERE j.id = c.id AND j.lease_token = c.token AND j.state = 'running'""")
         .bindArray("ids", Long.class, ids(sorted))
-        .bindArray("attempts", Integer.class, attempts(sorted))
+        .bindArray("tokens", Long.class, tokens(sorted))
         .execute());
   }
 
   @Override
   public RelayResult relay(int batchSize, Instant now) {
     return jdbi.inTransaction(h -> {
+      h.execute(LOCK_HOLDER_IDLE_LIMIT);
+      boolean mine = h.createQuery("SELECT pg_try_advisory_xact_lock(:key)").bind("key", RELAY_LOCK).mapTo(Boolean.class).one();
+      if (!mine) {
+        return RelayResult.skippedBusy();
+      }
       int events = 0;
       Map<String, Integer> jobs = new HashMap<>();
       for (var row : h.createQuery(RELAY).bind("limit", batchSize).bind("now", now)
@@ -276,6 +339,7 @@ public final class JdbiJobStore implements JobStore {
   @Override
   public Optional<MaintenanceReport> maintain(Instant now, Instant pruneBefore, int batchSize) {
     return jdbi.inTransaction(h -> {
+      h.execute(LOCK_HOLDER_IDLE_LIMIT);
       boolean locked = h.createQuery("SELECT pg_try_advisory_xact_lock(:key)").bind("key", MAINTENANCE_LOCK)
           .mapTo(Boolean.class).one();
       if (!locked) {
@@ -293,7 +357,7 @@ public final class JdbiJobStore implements JobStore {
                 UPDATE job j
                 SET state = CASE WHEN e.attempts >= coalesce(e.max_attempts, 10) THEN 'dead' ELSE 'available' END,
                     finished_at = CASE WHEN e.attempts >= coalesce(e.max_attempts, 10) THEN CAST(:now AS timestamptz) END,
-                    run_at = :now, lease_owner = NULL, lease_until = NULL,
+                    run_at = :now, lease_owner = NULL, lease_until = NULL, lease_token = NULL,
                     last_error = 'lease expired on node ' || coalesce(e.lease_owner, '?')
                 FROM expired e WHERE j.id = e.id
                 RETURNING j.id, j.attempts, j.state, e.lease_owner),
@@ -339,8 +403,8 @@ public final class JdbiJobStore implements JobStore {
     return jobs.stream().map(JobRef::id).toList();
   }
 
-  private static List<Integer> attempts(List<JobRef> jobs) {
-    return jobs.stream().map(JobRef::attempt).toList();
+  private static List<Long> tokens(List<JobRef> jobs) {
+    return jobs.stream().map(JobRef::token).toList();
   }
 
   private void recordHistory(Handle h, long jobId, String kind, JobFailure failure) {
@@ -380,6 +444,7 @@ public final class JdbiJobStore implements JobStore {
         rs.getString(6),
         headers.read(rs.getString(7)),
         rs.getInt(8),
-        rs.getObject(9, OffsetDateTime.class).toInstant());
+        rs.getLong(9),
+        rs.getObject(10, OffsetDateTime.class).toInstant());
   }
 }

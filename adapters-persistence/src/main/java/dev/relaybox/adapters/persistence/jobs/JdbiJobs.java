@@ -3,6 +3,7 @@ package dev.relaybox.adapters.persistence.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.application.jobs.port.out.EnqueueJob;
 import dev.relaybox.application.jobs.port.out.Jobs;
 import java.time.Clock;
@@ -50,13 +51,47 @@ public final class JdbiJobs implements Jobs {
 
   @Override
   public void markDone(JobRef job) {
-    unitOfWork.currentHandle("Jobs.markDone")
+    int updated = unitOfWork.currentHandle("Jobs.markDone")
         .createUpdate("""
             UPDATE job SET state = 'done', finished_at = :now, lease_owner = NULL, lease_until = NULL
-            WHERE id = :id AND attempts = :attempt AND state = 'running'""")
+            WHERE id = :id AND lease_token = :token AND state = 'running'""")
         .bind("id", job.id())
-        .bind("attempt", job.attempt())
+        .bind("token", job.token())
         .bind("now", clock.instant())
         .execute();
+    if (updated == 0) {
+      throw new LeaseLostException(job, "markDone");
+    }
+  }
+
+  @Override
+  public boolean stillHeld(JobRef job) {
+    // Joins the caller's transaction if one is open, else asks on a short one of its own.
+    return unitOfWork.inTransaction(() -> unitOfWork.currentHandle("Jobs.stillHeld")
+        .createQuery("SELECT EXISTS (SELECT 1 FROM job WHERE id = :id AND lease_token = :token AND state = 'running')")
+        .bind("id", job.id())
+        .bind("token", job.token())
+        .mapTo(Boolean.class)
+        .one());
+  }
+
+  @Override
+  public int cancel(String handler, String dedupeKey, String reason) {
+    return unitOfWork.currentHandle("Jobs.cancel")
+        .createQuery("""
+            WITH cancelled AS (
+              UPDATE job SET state = 'cancelled', finished_at = :now, lease_owner = NULL, lease_until = NULL
+              WHERE subscription = :subscription AND dedupe_key = :dedupeKey AND state IN ('available', 'running')
+              RETURNING id, attempts),
+            logged AS (
+              INSERT INTO job_history (job_id, at, kind, attempt, node, message)
+              SELECT id, :now, 'cancelled', attempts, NULL, :reason FROM cancelled)
+            SELECT count(*) FROM cancelled""")
+        .bind("subscription", handler)
+        .bind("dedupeKey", dedupeKey)
+        .bind("reason", reason)
+        .bind("now", clock.instant())
+        .mapTo(Integer.class)
+        .one();
   }
 }

@@ -1,12 +1,14 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import dev.relaybox.adapters.persistence.shared.JdbcTarget;
+import dev.relaybox.application.jobs.JobRef;
 import dev.relaybox.application.jobs.port.out.JobSignals;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -54,6 +56,7 @@ public final class PgNotificationListener implements JobSignals, AutoCloseable {
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + Signals.OUTBOX_CHANNEL);
           s.execute("LISTEN " + Signals.JOBS_CHANNEL);
+          s.execute("LISTEN " + Signals.REVOKED_CHANNEL);
         }
         if (wasConnected) {
           LOG.info("notification listener reconnected");
@@ -87,7 +90,18 @@ public final class PgNotificationListener implements JobSignals, AutoCloseable {
     switch (n.getName()) {
       case Signals.OUTBOX_CHANNEL -> listeners.forEach(Listener::outboxAppended);
       case Signals.JOBS_CHANNEL -> listeners.forEach(l -> l.jobsAvailable(n.getParameter()));
+      case Signals.REVOKED_CHANNEL -> revokedLease(n.getParameter()).ifPresent(lease -> listeners.forEach(l -> l.leaseRevoked(lease)));
       default -> LOG.debug("ignoring notification on {}", n.getName());
+    }
+  }
+
+  private static Optional<JobRef> revokedLease(String payload) {
+    int colon = payload.indexOf(':');
+    try {
+      return Optional.of(new JobRef(Long.parseLong(payload.substring(0, colon)), Long.parseLong(payload.substring(colon + 1))));
+    } catch (RuntimeException e) {
+      LOG.debug("ignoring a malformed lease revocation '{}'", payload);
+      return Optional.empty();
     }
   }
 

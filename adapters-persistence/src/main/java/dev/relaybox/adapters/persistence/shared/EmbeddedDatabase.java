@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,18 +22,31 @@ import org.slf4j.LoggerFactory;
 /**
  * The development default: a PostgreSQL server started from the binaries bundled in the jar, with its data in a
  * directory that survives restarts. Production points {@code DATABASE_URL} at a managed server instead.
+ *
+ * <p>The durable server listens on 127.0.0.1 only and asks every connection, TCP or Unix socket, for the password
+ * of the {@code postgres} role (SCRAM): a generated secret kept in {@value #SECRET_FILE} inside the data directory
+ * (mode 0600). A data directory created before that (trusting every local connection) gets its password on its
+ * first start. Throwaway test servers ({@link #startScratch}) keep trust authentication.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
   public static final String DATABASE = "relaybox";
+  public static final String SECRET_FILE = "relaybox-password";
+  private static final String SUPERUSER = "postgres";
+  private static final String HBA = """
+      # Written by Relaybox: every connection needs the password in %s.
+      local   all   all                  scram-sha-256
+      host    all   all   127.0.0.1/32   scram-sha-256
+      host    all   all   ::1/128        scram-sha-256
+      """.formatted(SECRET_FILE);
 
   private final EmbeddedPostgres postgres;
   private final JdbcTarget target;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Optional<String> password) {
     this.postgres = postgres;
-    this.target = new JdbcTarget("jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE,
-        Optional.of("postgres"), Optional.empty());
+    this.target = new JdbcTarget("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + DATABASE,
+        Optional.of(SUPERUSER), password);
   }
 
   /**
@@ -63,8 +80,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
       Path data = dataDirectory.toAbsolutePath().normalize();
       Files.createDirectories(data);
       stopOrphanedServer(data);
+      Path secretFile = data.resolve(SECRET_FILE);
+      Optional<String> secret = durable && Files.exists(secretFile)
+          ? Optional.of(Files.readString(secretFile).strip())
+          : Optional.empty();
       // Running as root, the library starts PostgreSQL in a user namespace (unshare -U), since it refuses root.
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+      secret.ifPresent(password -> builder.setConnectConfig("password", password));
+      EmbeddedPostgres postgres = builder
           .setDataDirectory(data)
           .setCleanDataDirectory(false)
           .setPort(port)
@@ -74,10 +97,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setServerConfig("synchronous_commit", durable ? "on" : "off")
           .setServerConfig("fsync", durable ? "on" : "off")
           .setServerConfig("max_connections", "200")
+          .setServerConfig("listen_addresses", "127.0.0.1")
           .setLocaleConfig("locale", "C")
           .start();
       ShutdownHooks.removeEmbeddedPostgresCloser();
-      EmbeddedDatabase database = new EmbeddedDatabase(postgres);
+      if (durable && secret.isEmpty()) {
+        secret = Optional.of(requirePassword(postgres, data));
+      }
+      EmbeddedDatabase database = new EmbeddedDatabase(postgres, secret);
       database.createApplicationDatabase();
       return database;
     } catch (IOException e) {
@@ -119,6 +146,39 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
   }
 
+  private Connection connectTo(String database) throws SQLException {
+    var properties = new java.util.Properties();
+    properties.setProperty("user", SUPERUSER);
+    target.password().ifPresent(password -> properties.setProperty("password", password));
+    return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database, properties);
+  }
+
+  /**
+   * The server already running on {@code dataDirectory} (a Relaybox started earlier), for tools that must not start
+   * a second one: its port comes from {@code postmaster.pid}, its password from {@value #SECRET_FILE}.
+   */
+  public static Optional<JdbcTarget> running(Path dataDirectory) {
+    Path data = dataDirectory.toAbsolutePath().normalize();
+    Path pidFile = data.resolve("postmaster.pid");
+    try {
+      if (!Files.exists(pidFile)) {
+        return Optional.empty();
+      }
+      var lines = Files.readAllLines(pidFile);
+      long pid = Long.parseLong(lines.getFirst().strip());
+      if (lines.size() < 4 || ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()) {
+        return Optional.empty();
+      }
+      int port = Integer.parseInt(lines.get(3).strip());
+      Path secretFile = data.resolve(SECRET_FILE);
+      Optional<String> password = Files.exists(secretFile) ? Optional.of(Files.readString(secretFile).strip()) : Optional.empty();
+      return Optional.of(new JdbcTarget("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE, Optional.of(SUPERUSER), password));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("ignoring unreadable {}: {}", pidFile, e.toString());
+      return Optional.empty();
+    }
+  }
+
   public JdbcTarget target() {
     return target;
   }
@@ -127,8 +187,39 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return postgres.getPort();
   }
 
+  /**
+   * Gives the superuser a generated password and makes every connection present it. The secret file is written
+   * (0600) before the server is told, so a crash in between leaves a directory that the next start can still open.
+   */
+  private static String requirePassword(EmbeddedPostgres postgres, Path data) throws IOException {
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    Path secretFile = data.resolve(SECRET_FILE);
+    Path partial = data.resolve(SECRET_FILE + ".tmp");
+    Files.deleteIfExists(partial);
+    try {
+      Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(partial);
+    }
+    Files.writeString(partial, password + "\n");
+    Files.move(partial, secretFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); var statement = c.createStatement()) {
+      // The password is base64url, so it cannot end the literal; ALTER ROLE takes no bind parameters.
+      statement.execute("SET password_encryption = 'scram-sha-256'");
+      statement.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + password + "'");
+      Files.writeString(data.resolve("pg_hba.conf"), HBA);
+      statement.execute("SELECT pg_reload_conf()");
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not set the embedded PostgreSQL's password", e);
+    }
+    LOG.info("the embedded PostgreSQL now requires a password; it is kept in {}", secretFile);
+    return password;
+  }
+
   private void createApplicationDatabase() {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
+    try (Connection c = connectTo("postgres");
          var exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       exists.setString(1, DATABASE);
       try (var rs = exists.executeQuery()) {

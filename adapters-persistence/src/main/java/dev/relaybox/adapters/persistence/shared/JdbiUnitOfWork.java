@@ -3,6 +3,7 @@ package dev.relaybox.adapters.persistence.shared;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -29,6 +30,35 @@ public final class JdbiUnitOfWork implements UnitOfWork {
     } finally {
       current.remove();
     }
+  }
+
+  /**
+   * Runs {@code work} with {@code handle}, whose transaction the caller opens and ends, bound to this thread, so
+   * repositories join that transaction.
+   */
+  <T> T withBound(Handle handle, Supplier<T> work) {
+    if (current.get() != null) {
+      throw new IllegalStateException("a transaction is already open on this thread");
+    }
+    current.set(handle);
+    try {
+      return work.get();
+    } finally {
+      current.remove();
+    }
+  }
+
+  Jdbi jdbi() {
+    return jdbi;
+  }
+
+  /**
+   * Runs a read in the transaction open on this thread, or on a short-lived handle outside one, so a read inside a
+   * unit of work sees that unit's own uncommitted rows (and never waits for a second pool connection).
+   */
+  public <T> T read(HandleCallback<T, RuntimeException> read) {
+    Handle handle = current.get();
+    return handle != null ? read.withHandle(handle) : jdbi.withHandle(read);
   }
 
   /** Whether this thread is inside {@link #inTransaction}. */

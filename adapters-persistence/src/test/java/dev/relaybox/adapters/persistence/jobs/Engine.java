@@ -13,6 +13,7 @@ import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.HandlerRegistration;
 import dev.relaybox.application.jobs.JobDetail;
 import dev.relaybox.application.jobs.JobHandler;
+import dev.relaybox.application.jobs.JobObserver;
 import dev.relaybox.application.jobs.JobState;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.jobs.runner.JobRunner;
@@ -35,6 +36,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.jdbi.v3.core.Jdbi;
 
@@ -166,7 +169,17 @@ final class Engine implements AutoCloseable, AfterEachCallback, AfterAllCallback
 
   JobRunner runner(RunnerSettings settings, JobSignals signals, RandomGenerator random, Clock runnerClock,
       HandlerRegistration... registrations) {
-    JobRunner runner = new JobRunner(store, signals, List.of(registrations), settings, runnerClock, random);
+    return runner(settings, signals, random, runnerClock, JobObserver.NONE, registrations);
+  }
+
+  /** A runner on the real clock that reports to {@code observer}. */
+  JobRunner runner(RunnerSettings settings, JobSignals signals, JobObserver observer, HandlerRegistration... registrations) {
+    return runner(settings, signals, new SplittableRandom(), clock, observer, registrations);
+  }
+
+  private JobRunner runner(RunnerSettings settings, JobSignals signals, RandomGenerator random, Clock runnerClock,
+      JobObserver observer, HandlerRegistration... registrations) {
+    JobRunner runner = new JobRunner(store, signals, List.of(registrations), settings, runnerClock, random, observer);
     running.push(runner);
     runner.start();
     return runner;
@@ -176,6 +189,32 @@ final class Engine implements AutoCloseable, AfterEachCallback, AfterAllCallback
     PgNotificationListener listener = new PgNotificationListener(target);
     running.push(listener);
     listener.start();
+    return listener;
+  }
+
+  /** A started listener that is already LISTENing, so no signal sent after this returns is missed. */
+  PgNotificationListener listening() {
+    PgNotificationListener listener = new PgNotificationListener(target);
+    CountDownLatch listening = new CountDownLatch(1);
+    listener.listen(new JobSignals.Listener() {
+      @Override public void outboxAppended() {}
+
+      @Override public void jobsAvailable(String subscription) {}
+
+      @Override public void resync() {
+        listening.countDown();
+      }
+    });
+    running.push(listener);
+    listener.start();
+    try {
+      if (!listening.await(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("the notification listener did not connect");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
     return listener;
   }
 

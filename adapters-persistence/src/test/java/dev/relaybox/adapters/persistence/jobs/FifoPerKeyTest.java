@@ -9,7 +9,6 @@ import dev.relaybox.application.jobs.ClaimRequest;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.JobFailure;
 import dev.relaybox.application.jobs.JobHandler;
-import dev.relaybox.application.jobs.JobRef;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.jobs.runner.RunnerSettings;
@@ -110,12 +109,13 @@ class FifoPerKeyTest {
     long otherKey = engine.enqueue(EnqueueJob.of("fifo-retry", "{}").key("customer-2"));
     long noKey = engine.enqueue(EnqueueJob.of("fifo-retry", "{}"));
 
-    List<Long> claimed = claimFifo("fifo-retry", "node-a").stream().map(ClaimedJob::id).toList();
+    List<ClaimedJob> heads = claimFifo("fifo-retry", "node-a");
+    List<Long> claimed = heads.stream().map(ClaimedJob::id).toList();
     assertEquals(List.of(first, otherKey, noKey), claimed, "only the head of each key (and unkeyed jobs)");
     assertEquals(List.of(), claimFifo("fifo-retry", "node-b"), "the second job waits while the first runs");
 
     Instant now = Instant.now();
-    engine.store.retry(new JobRef(first, 1), now.plusSeconds(3600),
+    engine.store.retry(heads.getFirst().ref(), now.plusSeconds(3600),
         new JobFailure(1, now, "node-a", "503"));
     assertEquals(List.of(), claimFifo("fifo-retry", "node-b"), "the second job waits while the first waits to retry");
 

@@ -16,12 +16,15 @@ import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.jobs.port.out.EnqueueJob;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -78,7 +81,7 @@ class LeaseRescueTest {
     engine.store.complete(List.of(stale.ref()), afterExpiry);
     assertFalse(engine.store.retry(stale.ref(), afterExpiry, new JobFailure(1, afterExpiry, "dead-node", "late")));
     assertFalse(engine.store.bury(stale.ref(), new JobFailure(1, afterExpiry, "dead-node", "late")));
-    assertEquals(0, engine.store.extendLeases("dead-node", List.of(stale.ref()), afterExpiry.plusSeconds(60)));
+    assertEquals(List.of(stale.ref()), engine.store.extendLeases("dead-node", List.of(stale.ref()), afterExpiry.plusSeconds(60)));
     engine.store.giveBack(List.of(stale.ref()));
 
     JobSummary summary = engine.detail(id).summary();
@@ -125,5 +128,47 @@ class LeaseRescueTest {
 
     assertEquals(List.of(1), attemptsSeen);
     assertEquals(List.of(), engine.detail(id).history());
+  }
+
+  @Test
+  void heartbeatsKeepExtendingLeasesWhileMaintenanceIsStuck() throws Exception {
+    Subscription slow = commands("slow-while-stuck", 5);
+    // Old finished history whose row another transaction holds: maintenance's prune waits on it.
+    long old = engine.enqueue(EnqueueJob.of("old-history", "{}"));
+    engine.sql("UPDATE job SET state = 'done', finished_at = now() - interval '30 days' WHERE id = " + old);
+    long id = engine.enqueue(EnqueueJob.of("slow-while-stuck", "{}"));
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    try (Connection blocker = engine.pool.getConnection()) {
+      blocker.setAutoCommit(false);
+      try (var hold = blocker.createStatement()) {
+        hold.execute("SELECT id FROM job WHERE id = " + old + " FOR UPDATE");
+      }
+      engine.runner(Engine.settings("node-a").withLease(Duration.ofSeconds(1)).withMaintenanceInterval(Duration.ofMillis(100)),
+          handle(slow, job -> {
+            started.countDown();
+            finish.await();
+            return Outcome.done();
+          }));
+      assertTrue(started.await(60, TimeUnit.SECONDS));
+      Await.until("maintenance waits on the held row", () -> engine.count("""
+          SELECT count(*) FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%DELETE FROM job WHERE id IN%'""") == 1);
+
+      Instant whileStuck = leaseUntil(id);
+      Await.until("a heartbeat extended the lease while maintenance was stuck",
+          () -> leaseUntil(id).isAfter(whileStuck.plusMillis(300)));
+      assertEquals(Optional.of("node-a"), engine.detail(id).summary().leaseOwner());
+
+      finish.countDown();
+      blocker.rollback();
+    }
+    Await.until("job " + id + " is done", () -> engine.state(id) == JobState.DONE);
+    assertEquals(1, engine.detail(id).summary().attempts());
+    assertEquals(List.of(), engine.detail(id).history());
+  }
+
+  private static Instant leaseUntil(long id) {
+    return engine.detail(id).summary().leaseUntil().orElseThrow(() -> new AssertionError("job " + id + " holds no lease"));
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.relaybox.adapters.persistence.testing.MutableClock;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.JobFailure;
-import dev.relaybox.application.jobs.JobRef;
 import dev.relaybox.application.jobs.MaintenanceReport;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.jobs.port.out.EnqueueJob;
@@ -155,7 +154,8 @@ class MaintenanceTest {
     }
     Optional<MaintenanceReport> report = engine.store.maintain(later, later.minus(RETENTION), 10);
     assertEquals(1, report.orElseThrow().rescued());
-    assertEquals(new JobRef(id, 1), orphan.ref());
+    assertEquals(List.of(orphan.ref()), engine.store.extendLeases("dead-node", List.of(orphan.ref()), later.plusSeconds(30)),
+        "the rescued lease is gone");
   }
 
   @Test

@@ -1,100 +1,473 @@
 package dev.relaybox.adapters.persistence.shared;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.relaybox.adapters.persistence.assistance.JdbiAssistanceRequests;
+import dev.relaybox.adapters.persistence.assistance.JdbiIdempotencyKeys;
+import dev.relaybox.adapters.persistence.jobs.JdbiOutbox;
+import dev.relaybox.adapters.persistence.testing.Await;
 import dev.relaybox.adapters.persistence.testing.TestDatabase;
+import dev.relaybox.application.assistance.AssistanceService;
+import dev.relaybox.application.assistance.RoutingTable;
+import dev.relaybox.application.assistance.port.in.AssistanceReceipt;
+import dev.relaybox.application.assistance.port.in.RequestAssistanceCommand;
+import dev.relaybox.application.jobs.port.out.NotCommittedException;
+import dev.relaybox.domain.shared.TimeOrderedIds;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Group commit against a real PostgreSQL, with the faults it exists to survive. Every test ends with the same check:
+ * each caller that got an answer has its row stored exactly once, each caller that got an error has none.
+ * {@code intake_row} has no key on purpose, so work that ran twice would show twice.
+ */
 class GroupCommitUnitOfWorkTest {
+  /** The production defaults: RELAYBOX_INTAKE_WRITERS, the batch size, RELAYBOX_INTAKE_TIMEOUT, RELAYBOX_INTAKE_LOCK_TIMEOUT. */
+  static final GroupCommitUnitOfWork.Settings DEFAULTS =
+      new GroupCommitUnitOfWork.Settings(4, 128, Duration.ofSeconds(5), Duration.ofSeconds(1));
+  static final GroupCommitUnitOfWork.Settings ONE_WRITER =
+      new GroupCommitUnitOfWork.Settings(1, 128, Duration.ofSeconds(5), Duration.ofSeconds(1));
+
+  private static JdbcTarget database;
   private static HikariDataSource pool;
   private static Jdbi jdbi;
   private static JdbiUnitOfWork unitOfWork;
-  private static GroupCommitUnitOfWork groupCommit;
+  private final List<AutoCloseable> closeAfter = new ArrayList<>();
+  private final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
 
   @BeforeAll
   static void setUp() {
-    pool = TestDatabase.freshMigratedPool(8);
+    database = TestDatabase.freshDatabase();
+    pool = ConnectionPool.open(database, 8);
+    Migrations.apply(pool);
     jdbi = Databases.jdbi(pool);
-    jdbi.useHandle(h -> h.execute("CREATE TABLE intake (n int PRIMARY KEY)"));
+    jdbi.useHandle(h -> h.execute("""
+        CREATE TABLE intake_row (n int NOT NULL, note text NOT NULL DEFAULT '');
+        CREATE TABLE intake_key (k text PRIMARY KEY, n int NOT NULL);
+        CREATE FUNCTION intake_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.note = 'slow-commit' THEN PERFORM pg_sleep(1.5); END IF;
+          IF NEW.note = 'refused-at-commit' THEN RAISE EXCEPTION 'refused at commit'; END IF;
+          RETURN NULL;
+        END $$;
+        CREATE CONSTRAINT TRIGGER intake_at_commit AFTER INSERT ON intake_row DEFERRABLE INITIALLY DEFERRED
+          FOR EACH ROW EXECUTE FUNCTION intake_at_commit();"""));
     unitOfWork = new JdbiUnitOfWork(jdbi);
-    groupCommit = new GroupCommitUnitOfWork(unitOfWork, 2, 64);
   }
 
   @AfterAll
   static void tearDown() {
-    groupCommit.close();
     pool.close();
   }
 
-  private static int count(String where) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM intake WHERE " + where).mapTo(Integer.class).one());
+  @BeforeEach
+  void emptyTables() {
+    jdbi.useHandle(h -> h.execute("TRUNCATE intake_row, intake_key, assistance_request, idempotency_key, outbox_event"));
   }
 
-  private static void insert(int n) {
-    unitOfWork.currentHandle("test").createUpdate("INSERT INTO intake (n) VALUES (:n)").bind("n", n).execute();
+  @AfterEach
+  void closeEverything() throws Exception {
+    callers.shutdownNow();
+    for (AutoCloseable c : closeAfter.reversed()) {
+      c.close();
+    }
   }
+
+  private GroupCommitUnitOfWork groupCommit(GroupCommitUnitOfWork.Settings settings) {
+    return groupCommit(unitOfWork, settings);
+  }
+
+  private GroupCommitUnitOfWork groupCommit(JdbiUnitOfWork over, GroupCommitUnitOfWork.Settings settings) {
+    GroupCommitUnitOfWork groupCommit = new GroupCommitUnitOfWork(over, settings, Clock.systemUTC());
+    closeAfter.add(groupCommit);
+    return groupCommit;
+  }
+
+  // ---- units of work
+
+  private static int store(JdbiUnitOfWork in, int n, String note) {
+    in.currentHandle("test").createUpdate("INSERT INTO intake_row (n, note) VALUES (:n, :note)")
+        .bind("n", n).bind("note", note).execute();
+    return n;
+  }
+
+  private static int store(int n) {
+    return store(unitOfWork, n, "");
+  }
+
+  /** Stores {@code n} under key {@code k} unless the key is taken; answers the number stored under the key. */
+  private static int storeOnce(String k, int n) {
+    Handle h = unitOfWork.currentHandle("test");
+    int inserted = h.createUpdate("INSERT INTO intake_key (k, n) VALUES (:k, :n) ON CONFLICT (k) DO NOTHING")
+        .bind("k", k).bind("n", n).execute();
+    if (inserted == 0) {
+      return h.createQuery("SELECT n FROM intake_key WHERE k = :k").bind("k", k).mapTo(Integer.class).one();
+    }
+    return store(n);
+  }
+
+  private static int storeThenSleep(int n, double seconds) {
+    store(n);
+    unitOfWork.currentHandle("test").createQuery("SELECT pg_sleep(:s)").bind("s", seconds).mapTo(String.class).one();
+    return n;
+  }
+
+  // ---- callers and checks
+
+  private record Call(int n, Future<Integer> answer) {
+    boolean succeeded() {
+      try {
+        answer.get(30, TimeUnit.SECONDS);
+        return true;
+      } catch (ExecutionException e) {
+        return false;
+      } catch (Exception e) {
+        throw new AssertionError("caller " + n + " got no answer", e);
+      }
+    }
+
+    Throwable error() {
+      try {
+        answer.get(30, TimeUnit.SECONDS);
+        throw new AssertionError("caller " + n + " succeeded");
+      } catch (ExecutionException e) {
+        return e.getCause();
+      } catch (Exception e) {
+        throw new AssertionError("caller " + n + " got no answer", e);
+      }
+    }
+  }
+
+  private Call call(GroupCommitUnitOfWork groupCommit, int n, Supplier<Integer> work) {
+    return new Call(n, callers.submit(() -> groupCommit.inTransaction(work)));
+  }
+
+  private Call callWithKey(GroupCommitUnitOfWork groupCommit, String key, int n) {
+    return new Call(n, callers.submit(() -> groupCommit.inTransactionOrderedBy(key, () -> storeOnce(key, n))));
+  }
+
+  private static int count(Jdbi in, String sql) {
+    return in.withHandle(h -> h.createQuery(sql).mapTo(Integer.class).one());
+  }
+
+  private static int stored(int n) {
+    return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM intake_row WHERE n = :n").bind("n", n).mapTo(Integer.class).one());
+  }
+
+  private static void assertStoredExactlyOnceIffAnswered(List<Call> calls) {
+    for (Call call : calls) {
+      assertEquals(call.succeeded() ? 1 : 0, stored(call.n()),
+          "caller " + call.n() + (call.succeeded() ? " was answered, so it is stored once" : " got an error, so nothing is stored"));
+    }
+  }
+
+  private static String messages(Throwable error) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      all.append(t.getMessage()).append(" / ");
+    }
+    return all.toString();
+  }
+
+  /** Lets the writer take the unit just submitted before the next ones queue behind it. */
+  private static void letTheWriterStart() throws InterruptedException {
+    Thread.sleep(150);
+  }
+
+  // ---- tests
 
   @Test
   void everyConcurrentCallerIsCommittedBeforeItReturns() throws Exception {
-    List<Future<Integer>> calls = new ArrayList<>();
-    try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < 500; i++) {
-        int n = i;
-        calls.add(callers.submit(() -> groupCommit.inTransaction(() -> {
-          insert(n);
-          return n;
-        })));
-      }
-      for (int i = 0; i < calls.size(); i++) {
-        assertEquals(i, calls.get(i).get());
-        assertEquals(1, count("n = " + i), "committed before returning: " + i);
-      }
+    GroupCommitUnitOfWork groupCommit = groupCommit(DEFAULTS);
+    List<Call> calls = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      int n = i;
+      calls.add(call(groupCommit, n, () -> store(n)));
+    }
+    for (Call call : calls) {
+      assertEquals(call.n(), call.answer().get());
+      assertEquals(1, stored(call.n()), "committed before returning: " + call.n());
     }
   }
 
   @Test
-  void aFailingUnitFailsAloneWhileTheRestOfItsBatchCommits() throws Exception {
-    List<Future<Integer>> calls = new ArrayList<>();
-    try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 1_000; i < 1_200; i++) {
-        int n = i;
-        calls.add(callers.submit(() -> groupCommit.inTransaction(() -> {
-          insert(n);
-          if (n % 50 == 0) {
-            insert(n); // a duplicate key: this unit must fail, and only this one
-          }
-          return n;
-        })));
-      }
-      int failed = 0;
-      for (Future<Integer> call : calls) {
-        try {
-          call.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          failed++;
+  void aFailingUnitFailsAloneWhileTheRestOfItsBatchCommits() {
+    GroupCommitUnitOfWork groupCommit = groupCommit(DEFAULTS);
+    List<Call> calls = new ArrayList<>();
+    for (int i = 1_000; i < 1_200; i++) {
+      int n = i;
+      calls.add(call(groupCommit, n, () -> {
+        store(n);
+        if (n % 50 == 0) {
+          throw new IllegalStateException("unit " + n + " refuses");
         }
-      }
-      assertEquals(4, failed);
+        return n;
+      }));
     }
-    assertEquals(196, count("n >= 1000 AND n < 1200"));
+    assertEquals(4, calls.stream().filter(c -> !c.succeeded()).count());
+    calls.stream().filter(c -> !c.succeeded())
+        .forEach(c -> assertEquals("unit " + c.n() + " refuses", c.error().getMessage(), "the unit's own error, unchanged"));
+    assertStoredExactlyOnceIffAnswered(calls);
+  }
+
+  @Test
+  void aBatchWhoseCommitIsRefusedRunsEachUnitAloneSoOnlyTheGuiltyOneFails() throws Exception {
+    GroupCommitUnitOfWork groupCommit = groupCommit(ONE_WRITER);
+    List<Call> calls = new ArrayList<>();
+    calls.add(call(groupCommit, 2_000, () -> storeThenSleep(2_000, 0.5)));
+    letTheWriterStart();
+    for (int n = 2_001; n <= 2_020; n++) {
+      int unit = n;
+      calls.add(call(groupCommit, n, () -> store(unitOfWork, unit, unit == 2_010 ? "refused-at-commit" : "")));
+    }
+    assertFalse(calls.get(10).succeeded());
+    assertTrue(messages(calls.get(10).error()).contains("refused at commit"), messages(calls.get(10).error()));
+    assertEquals(20, calls.stream().filter(Call::succeeded).count());
+    assertStoredExactlyOnceIffAnswered(calls);
   }
 
   @Test
   void anExceptionReachesItsCallerUnchangedAndRollsBackItsWork() {
+    GroupCommitUnitOfWork groupCommit = groupCommit(DEFAULTS);
     var e = assertThrows(IllegalArgumentException.class, () -> groupCommit.inTransaction(() -> {
-      insert(5_000);
+      store(5_000);
       throw new IllegalArgumentException("no");
     }));
     assertEquals("no", e.getMessage());
-    assertEquals(0, count("n = 5000"));
+    assertEquals(0, stored(5_000));
+  }
+
+  @Test
+  void theSameKeyTwiceInOneBatchResolvesInsideTheBatch() throws Exception {
+    GroupCommitUnitOfWork groupCommit = groupCommit(ONE_WRITER);
+    Call blocker = call(groupCommit, 3_000, () -> storeThenSleep(3_000, 0.5));
+    letTheWriterStart();
+    Call first = callWithKey(groupCommit, "order-7", 3_001);
+    Thread.sleep(20);
+    Call second = callWithKey(groupCommit, "order-7", 3_002);
+    assertTrue(blocker.succeeded());
+    assertEquals(3_001, first.answer().get(), "the first takes the key");
+    assertEquals(3_001, second.answer().get(), "the second gets the first's answer");
+    assertStoredExactlyOnceIffAnswered(List.of(blocker, first));
+    assertEquals(0, stored(3_002));
+  }
+
+  @Test
+  void theSameIdempotencyKeyTwiceInOneBatchGetsTheFirstReceipt() throws Exception {
+    GroupCommitUnitOfWork groupCommit = groupCommit(ONE_WRITER);
+    Clock clock = Clock.systemUTC();
+    JdbiAssistanceRequests requests = new JdbiAssistanceRequests(unitOfWork, jdbi);
+    AssistanceService assistance = new AssistanceService(groupCommit, requests, new JdbiIdempotencyKeys(unitOfWork, clock),
+        new JdbiOutbox(unitOfWork, new ObjectMapper(), clock), RoutingTable.parse("sales=slack"),
+        new TimeOrderedIds(clock, new SecureRandom()), clock);
+    RequestAssistanceCommand command = RequestAssistanceCommand.of("sales", "a quote for 40 seats", "{}",
+        Optional.of("bot-7:quote-1"), "corr-1");
+
+    Call blocker = call(groupCommit, 3_100, () -> storeThenSleep(3_100, 0.5));
+    letTheWriterStart();
+    Future<AssistanceReceipt> first = callers.submit(() -> assistance.request(command));
+    Thread.sleep(20);
+    Future<AssistanceReceipt> second = callers.submit(() -> assistance.request(command));
+    assertTrue(blocker.succeeded());
+
+    AssistanceReceipt a = first.get(10, TimeUnit.SECONDS);
+    AssistanceReceipt b = second.get(10, TimeUnit.SECONDS);
+    assertEquals(a.id(), b.id(), "one request, whichever answer came first");
+    assertEquals(1, List.of(a, b).stream().filter(AssistanceReceipt::replayed).count());
+    assertEquals(1, count(jdbi, "SELECT count(*) FROM assistance_request"));
+    assertEquals(1, count(jdbi, "SELECT count(*) FROM outbox_event"));
+    assertEquals(1, count(jdbi,
+        "SELECT count(DISTINCT x) FROM (SELECT xmin::text AS x FROM assistance_request UNION ALL SELECT xmin::text FROM idempotency_key) t"),
+        "the key and the request were written by one transaction");
+  }
+
+  @Test
+  void keysInEveryOrderAcrossWritersNeverFailARequest() {
+    GroupCommitUnitOfWork groupCommit = groupCommit(DEFAULTS);
+    List<Call> calls = new ArrayList<>();
+    List<String> keys = List.of("k-a", "k-b", "k-c", "k-d", "k-e", "k-f");
+    for (int i = 0; i < 600; i++) {
+      // Alternate directions, so batches on different writers would take the keys in opposite orders if unsorted.
+      String key = (i / 6) % 2 == 0 ? keys.get(i % 6) : keys.get(5 - i % 6);
+      calls.add(callWithKey(groupCommit, key, 4_000 + i));
+    }
+    assertEquals(600, calls.stream().filter(Call::succeeded).count());
+    for (String key : keys) {
+      int owner = jdbi.withHandle(h -> h.createQuery("SELECT n FROM intake_key WHERE k = :k").bind("k", key).mapTo(Integer.class).one());
+      assertEquals(1, stored(owner));
+    }
+    assertEquals(6, count(jdbi, "SELECT count(*) FROM intake_row"));
+  }
+
+  @Test
+  void anExhaustedPoolAnswersNotTakenWithinTheDeadline() throws Exception {
+    HikariDataSource small = ConnectionPool.open(TestDatabase.freshDatabase(), 2);
+    closeAfter.add(small);
+    Jdbi smallJdbi = Databases.jdbi(small);
+    smallJdbi.useHandle(h -> h.execute("CREATE TABLE intake_row (n int NOT NULL, note text NOT NULL DEFAULT '')"));
+    JdbiUnitOfWork smallUnitOfWork = new JdbiUnitOfWork(smallJdbi);
+    GroupCommitUnitOfWork groupCommit = groupCommit(smallUnitOfWork, DEFAULTS);
+    Handle held1 = smallJdbi.open();
+    Handle held2 = smallJdbi.open();
+    long started = System.nanoTime();
+    Call call = call(groupCommit, 6_000, () -> store(smallUnitOfWork, 6_000, ""));
+    Throwable error = call.error();
+    Duration waited = Duration.ofNanos(System.nanoTime() - started);
+    held1.close();
+    held2.close();
+
+    assertInstanceOf(NotCommittedException.class, error);
+    assertTrue(waited.compareTo(Duration.ofSeconds(7)) < 0, "answered at the deadline, not after reruns: " + waited);
+    Thread.sleep(500);
+    assertEquals(0, count(smallJdbi, "SELECT count(*) FROM intake_row"));
+  }
+
+  @Test
+  void aLockHeldPastTheLockTimeoutFailsOnlyTheUnitThatWaitsForIt() throws Exception {
+    GroupCommitUnitOfWork groupCommit = groupCommit(ONE_WRITER);
+    List<Call> calls = new ArrayList<>();
+    try (Handle holder = jdbi.open()) {
+      holder.begin();
+      holder.execute("INSERT INTO intake_key (k, n) VALUES ('held', -1)");
+      calls.add(call(groupCommit, 7_000, () -> storeThenSleep(7_000, 0.3)));
+      letTheWriterStart();
+      calls.add(callWithKey(groupCommit, "held", 7_001));
+      for (int n = 7_002; n < 7_010; n++) {
+        calls.add(callWithKey(groupCommit, "free-" + n, n));
+      }
+      Throwable error = calls.get(1).error();
+      assertInstanceOf(NotCommittedException.class, error);
+      assertTrue(error.getMessage().contains("55P03"), error.getMessage());
+      holder.rollback();
+    }
+    assertEquals(9, calls.stream().filter(Call::succeeded).count());
+    assertStoredExactlyOnceIffAnswered(calls);
+  }
+
+  @Test
+  void aCommitWhoseAnswerIsLostIsFoundCommittedAndAnsweredAsSuccess() throws Exception {
+    try (CommitDroppingProxy proxy = CommitDroppingProxy.to(database.jdbcUrl())) {
+      HikariDataSource viaProxy = ConnectionPool.open(proxy.target(database), 4);
+      closeAfter.add(viaProxy);
+      JdbiUnitOfWork proxied = new JdbiUnitOfWork(Databases.jdbi(viaProxy));
+      GroupCommitUnitOfWork groupCommit = groupCommit(proxied, DEFAULTS);
+      proxy.dropTheNextCommitAnswer();
+      List<Call> calls = new ArrayList<>();
+      for (int n = 8_000; n < 8_020; n++) {
+        int unit = n;
+        calls.add(call(groupCommit, n, () -> store(proxied, unit, "")));
+      }
+      assertEquals(20, calls.stream().filter(Call::succeeded).count(), "the COMMIT happened, so every caller hears success");
+      assertTrue(proxy.droppedAnAnswer(), "a COMMIT answer was dropped");
+      assertStoredExactlyOnceIffAnswered(calls);
+    }
+  }
+
+  @Test
+  void aBackendKilledDuringCommitIsFoundAbortedAndItsUnitsRunAgainOrAreRefused() throws Exception {
+    GroupCommitUnitOfWork groupCommit = groupCommit(ONE_WRITER);
+    List<Call> calls = new ArrayList<>();
+    calls.add(call(groupCommit, 9_000, () -> store(unitOfWork, 9_000, "slow-commit")));
+    for (int n = 9_001; n < 9_010; n++) {
+      int unit = n;
+      calls.add(call(groupCommit, n, () -> store(unitOfWork, unit, "")));
+    }
+    boolean killed = Await.until("a backend sits in COMMIT", () -> jdbi.withHandle(h -> h.createQuery("""
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND state = 'active' AND query = 'COMMIT'""")
+        .mapTo(Boolean.class).findOne().orElse(false)), terminated -> terminated);
+    assertTrue(killed);
+    calls.forEach(Call::succeeded);
+    assertStoredExactlyOnceIffAnswered(calls);
+    assertTrue(calls.stream().allMatch(Call::succeeded) || calls.stream().noneMatch(Call::succeeded),
+        "one transaction, one fate: " + calls.stream().map(Call::succeeded).toList());
+  }
+
+  @Test
+  void anInterruptedCallerIsRefusedAndItsWorkNeverCommits() throws Exception {
+    GroupCommitUnitOfWork groupCommit = groupCommit(ONE_WRITER);
+    Call blocker = call(groupCommit, 10_000, () -> storeThenSleep(10_000, 0.6));
+    letTheWriterStart();
+    CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
+    CompletableFuture<Integer> queuedAnswer = new CompletableFuture<>();
+    Thread queued = Thread.ofVirtual().start(() -> {
+      try {
+        queuedAnswer.complete(groupCommit.inTransaction(() -> store(10_001)));
+      } catch (RuntimeException e) {
+        queuedAnswer.completeExceptionally(e);
+      }
+      stillInterrupted.complete(Thread.currentThread().isInterrupted());
+    });
+    // A caller whose unit already ran in the open batch (the one after it sleeps) and is interrupted before COMMIT.
+    CompletableFuture<Integer> batchedAnswer = new CompletableFuture<>();
+    Thread.sleep(20);
+    Thread batched = Thread.ofVirtual().start(() -> {
+      try {
+        batchedAnswer.complete(groupCommit.inTransaction(() -> store(10_002)));
+      } catch (RuntimeException e) {
+        batchedAnswer.completeExceptionally(e);
+      }
+    });
+    Call sleeperAfterIt = call(groupCommit, 10_003, () -> storeThenSleep(10_003, 0.8));
+    Thread.sleep(100);
+    queued.interrupt();
+    Await.until("the blocker is done", () -> blocker.answer().isDone());
+    Thread.sleep(300);
+    batched.interrupt();
+
+    var queuedError = assertThrows(ExecutionException.class, () -> queuedAnswer.get(10, TimeUnit.SECONDS));
+    assertInstanceOf(NotCommittedException.class, queuedError.getCause());
+    assertTrue(stillInterrupted.get(10, TimeUnit.SECONDS), "the interrupt is kept for the caller");
+    var batchedError = assertThrows(ExecutionException.class, () -> batchedAnswer.get(10, TimeUnit.SECONDS));
+    assertInstanceOf(NotCommittedException.class, batchedError.getCause());
+    assertTrue(sleeperAfterIt.succeeded(), "the rest of the batch commits without the one who left");
+    Thread.sleep(300);
+    assertEquals(0, stored(10_001));
+    assertEquals(0, stored(10_002));
+    assertStoredExactlyOnceIffAnswered(List.of(blocker, sleeperAfterIt));
+  }
+
+  @Test
+  void closeFinishesQueuedWorkAndRefusesLaterCallersAtOnce() throws Exception {
+    GroupCommitUnitOfWork groupCommit = new GroupCommitUnitOfWork(unitOfWork, ONE_WRITER, Clock.systemUTC());
+    List<Call> calls = new ArrayList<>();
+    calls.add(call(groupCommit, 11_000, () -> storeThenSleep(11_000, 0.5)));
+    letTheWriterStart();
+    for (int n = 11_001; n < 11_010; n++) {
+      int unit = n;
+      calls.add(call(groupCommit, n, () -> store(unit)));
+    }
+    Future<?> closing = callers.submit(groupCommit::close);
+    Thread.sleep(100);
+    Call late = call(groupCommit, 11_101, () -> store(11_101));
+    assertInstanceOf(NotCommittedException.class, late.error());
+    closing.get(20, TimeUnit.SECONDS);
+    calls.add(late);
+    assertEquals(10, calls.stream().filter(Call::succeeded).count(), "what was queued before close commits");
+    assertStoredExactlyOnceIffAnswered(calls);
   }
 }

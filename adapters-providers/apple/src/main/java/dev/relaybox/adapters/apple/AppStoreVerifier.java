@@ -3,6 +3,7 @@ package dev.relaybox.adapters.apple;
 import com.apple.itunes.storekit.client.APIException;
 import com.apple.itunes.storekit.client.AppStoreServerAPIClient;
 import com.apple.itunes.storekit.model.Environment;
+import com.apple.itunes.storekit.model.JWSRenewalInfoDecodedPayload;
 import com.apple.itunes.storekit.model.JWSTransactionDecodedPayload;
 import com.apple.itunes.storekit.model.ResponseBodyV2DecodedPayload;
 import com.apple.itunes.storekit.model.TransactionInfoResponse;
@@ -11,6 +12,7 @@ import com.apple.itunes.storekit.verification.SignedDataVerifier;
 import com.apple.itunes.storekit.verification.VerificationException;
 import com.apple.itunes.storekit.verification.VerificationStatus;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.relaybox.application.purchase.port.out.AppStoreNotifications;
@@ -24,12 +26,16 @@ import dev.relaybox.domain.purchase.StoreTransaction;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -37,20 +43,26 @@ import java.util.UUID;
 
 /**
  * The App Store through Apple's app-store-server-library: {@link SignedDataVerifier} checks every JWS's x5c chain up to
- * the configured roots (online revocation checks off), the bundle id, the app id and the environment;
+ * the configured roots (with online revocation checks when configured), the bundle id, the app id and the environment;
  * {@link AppStoreServerAPIClient} does Get Transaction Info. A Sandbox purchase on a Production deployment is refused.
+ * Nothing the library throws escapes: it is a refusal in plain words, "unavailable" (Apple or the revocation check
+ * could not be reached), or an accepted notification whose transaction cannot be applied.
  */
 public final class AppStoreVerifier implements PurchaseVerifier, AppStoreNotifications {
+  private static final Duration API_RETRY_AFTER = Duration.ofSeconds(30);
+
   private final SignedDataVerifier verifier;
   private final Optional<AppStoreServerAPIClient> api;
   private final String environment;
+  private final String bundleId;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
 
-  AppStoreVerifier(SignedDataVerifier verifier, Optional<AppStoreServerAPIClient> api, String environment, Clock clock) {
+  AppStoreVerifier(SignedDataVerifier verifier, Optional<AppStoreServerAPIClient> api, String environment, String bundleId, Clock clock) {
     this.verifier = verifier;
     this.api = api;
     this.environment = environment;
+    this.bundleId = bundleId;
     this.clock = clock;
   }
 
@@ -84,7 +96,8 @@ public final class AppStoreVerifier implements PurchaseVerifier, AppStoreNotific
         throw new IllegalArgumentException("cannot read Apple root certificate " + path + ": " + e.getMessage());
       }
     }
-    SignedDataVerifier verifier = new SignedDataVerifier(roots, settings.bundleId(), settings.appAppleId().orElse(null), env, false);
+    SignedDataVerifier verifier = new SignedDataVerifier(roots, settings.bundleId(), settings.appAppleId().orElse(null), env,
+        settings.onlineChecks());
     Optional<AppStoreServerAPIClient> api = Optional.empty();
     if (settings.apiPrivateKey().isPresent() && settings.apiKeyId().isPresent() && settings.apiIssuerId().isPresent()) {
       try {
@@ -95,7 +108,7 @@ public final class AppStoreVerifier implements PurchaseVerifier, AppStoreNotific
         throw new UncheckedIOException("cannot read the App Store Connect API key " + settings.apiPrivateKey().get(), e);
       }
     }
-    return new AppStoreVerifier(verifier, api, env.getValue(), clock);
+    return new AppStoreVerifier(verifier, api, env.getValue(), settings.bundleId(), clock);
   }
 
   @Override
@@ -117,94 +130,119 @@ public final class AppStoreVerifier implements PurchaseVerifier, AppStoreNotific
       return new VerificationResult.Rejected("verification by transactionId needs the App Store Server API key "
           + "(RELAYBOX_APPLE_PRIVATE_KEY_FILE, RELAYBOX_APPLE_KEY_ID, RELAYBOX_APPLE_ISSUER_ID); send signedTransaction instead");
     }
+    TransactionInfoResponse response;
     try {
-      TransactionInfoResponse response = api.get().getTransactionInfo(transactionId);
-      if (response.getSignedTransactionInfo() == null) {
-        return new VerificationResult.Rejected("Get Transaction Info returned no signedTransactionInfo");
-      }
-      return decodeTransaction(response.getSignedTransactionInfo(), "Get Transaction Info");
+      response = api.get().getTransactionInfo(transactionId);
     } catch (APIException e) {
       int status = e.getHttpStatusCode();
-      String detail = "App Store Server API " + status + (e.getApiErrorMessage() == null ? "" : ": " + e.getApiErrorMessage());
+      String detail = "App Store Server API answered " + status + (e.getApiErrorMessage() == null ? "" : ": " + e.getApiErrorMessage());
       if (status == 429 || status >= 500) {
-        return new VerificationResult.Unavailable(detail, Optional.empty());
+        return new VerificationResult.Unavailable(detail, Optional.of(API_RETRY_AFTER));
       }
       return new VerificationResult.Rejected(detail);
     } catch (IOException | RuntimeException e) {
-      return new VerificationResult.Unavailable("App Store Server API unreachable: " + e.getClass().getSimpleName(), Optional.of(Duration.ofSeconds(30)));
+      return new VerificationResult.Unavailable("App Store Server API could not be reached (" + NetworkTrouble.describe(e) + ")",
+          Optional.of(API_RETRY_AFTER));
     }
+    if (response == null || response.getSignedTransactionInfo() == null) {
+      return new VerificationResult.Rejected("Get Transaction Info returned no signed transaction");
+    }
+    return decodeTransaction(response.getSignedTransactionInfo(), "Get Transaction Info");
   }
 
   private VerificationResult decodeTransaction(String jws, String source) {
+    JWSTransactionDecodedPayload payload;
     try {
-      JWSTransactionDecodedPayload payload = verifier.verifyAndDecodeTransaction(jws);
-      StoreTransaction tx = transaction(payload);
-      return new VerificationResult.Verified(tx, source + " verified: " + payload.getProductId() + " transaction "
-          + payload.getTransactionId() + " " + payload.getRawEnvironment() + " " + tx.status());
+      payload = verifier.verifyAndDecodeTransaction(jws);
     } catch (VerificationException e) {
       if (e.getStatus() == VerificationStatus.RETRYABLE_VERIFICATION_FAILURE) {
-        return new VerificationResult.Unavailable("certificate status could not be checked", Optional.empty());
+        return new VerificationResult.Unavailable("the certificates' revocation status could not be checked", Optional.empty());
       }
       return new VerificationResult.Rejected(reason(e));
     } catch (RuntimeException e) {
-      return new VerificationResult.Rejected("the signed transaction cannot be decoded: " + e.getClass().getSimpleName());
+      return new VerificationResult.Rejected("the signed transaction is not a readable App Store transaction");
     }
+    Usable usable = transaction(payload, Optional.empty());
+    if (usable.transaction().isEmpty()) {
+      return new VerificationResult.Rejected(usable.unusable().orElseThrow());
+    }
+    StoreTransaction tx = usable.transaction().get();
+    return new VerificationResult.Verified(tx, source + " verified: " + payload.getProductId() + " transaction "
+        + payload.getTransactionId() + " " + payload.getRawEnvironment() + " " + tx.status()
+        + tx.statusDetail().map(d -> " (" + d + ")").orElse(""));
   }
 
   @Override
-  public AppleNotification verify(String signedPayload) throws NotificationRejected {
+  public AppleNotification verify(String signedPayload) throws NotificationRejected, VerificationUnavailable {
     ResponseBodyV2DecodedPayload payload;
     try {
       payload = verifier.verifyAndDecodeNotification(signedPayload);
     } catch (VerificationException e) {
+      if (e.getStatus() == VerificationStatus.RETRYABLE_VERIFICATION_FAILURE) {
+        throw new VerificationUnavailable("the certificates' revocation status could not be checked; try again later");
+      }
       throw new NotificationRejected(reason(e));
     } catch (RuntimeException e) {
-      throw new NotificationRejected("the signed payload cannot be decoded: " + e.getClass().getSimpleName());
+      throw new NotificationRejected("the signed payload is not a readable App Store Server Notification");
     }
     if (payload.getNotificationUUID() == null || payload.getNotificationUUID().isBlank()) {
       throw new NotificationRejected("the notification has no notificationUUID");
     }
-    Optional<StoreTransaction> tx = Optional.empty();
-    String signedTransaction = payload.getData() == null ? null : payload.getData().getSignedTransactionInfo();
-    JWSTransactionDecodedPayload decodedTx = null;
-    if (signedTransaction != null) {
-      try {
-        decodedTx = verifier.verifyAndDecodeTransaction(signedTransaction);
-        tx = Optional.of(transaction(decodedTx));
-      } catch (VerificationException e) {
-        throw new NotificationRejected("signedTransactionInfo: " + reason(e));
-      }
+    ObjectNode decoded = claims(signedPayload).orElseGet(json::createObjectNode);
+    ObjectNode data = decoded.path("data").isObject() ? (ObjectNode) decoded.get("data") : null;
+
+    Optional<JWSRenewalInfoDecodedPayload> renewal = Optional.empty();
+    String signedRenewal = payload.getData() == null ? null : payload.getData().getSignedRenewalInfo();
+    if (signedRenewal != null) {
+      renewal = Optional.of(verified(() -> verifier.verifyAndDecodeRenewalInfo(signedRenewal), "signedRenewalInfo"));
+      claims(signedRenewal).filter(claims -> data != null).ifPresent(claims -> data.set("renewalInfo", claims));
     }
-    String env = payload.getData() != null && payload.getData().getRawEnvironment() != null
-        ? payload.getData().getRawEnvironment() : environment;
-    return new AppleNotification(payload.getNotificationUUID(), payload.getRawNotificationType(),
-        payload.getRawSubtype(), env, tx, decodedJson(payload, decodedTx));
+    Usable usable = new Usable(Optional.empty(), Optional.empty());
+    String signedTransaction = payload.getData() == null ? null : payload.getData().getSignedTransactionInfo();
+    if (signedTransaction != null) {
+      JWSTransactionDecodedPayload tx = verified(() -> verifier.verifyAndDecodeTransaction(signedTransaction), "signedTransactionInfo");
+      claims(signedTransaction).filter(claims -> data != null).ifPresent(claims -> data.set("transactionInfo", claims));
+      usable = transaction(tx, renewal);
+    }
+    String env = payload.getData() != null && payload.getData().getRawEnvironment() != null ? payload.getData().getRawEnvironment()
+        : payload.getSummary() != null && payload.getSummary().getRawEnvironment() != null ? payload.getSummary().getRawEnvironment()
+        : environment;
+    return new AppleNotification(payload.getNotificationUUID(), payload.getRawNotificationType() == null ? "" : payload.getRawNotificationType(),
+        payload.getRawSubtype(), env, usable.transaction(), usable.unusable(), write(decoded));
   }
 
-  private String decodedJson(ResponseBodyV2DecodedPayload payload, JWSTransactionDecodedPayload tx) {
-    ObjectNode node = json.createObjectNode();
-    node.put("notificationType", payload.getRawNotificationType());
-    node.put("subtype", payload.getRawSubtype());
-    node.put("notificationUUID", payload.getNotificationUUID());
-    node.put("version", payload.getVersion());
-    node.put("signedDate", payload.getSignedDate());
-    if (payload.getData() != null) {
-      node.put("environment", payload.getData().getRawEnvironment());
-      node.put("bundleId", payload.getData().getBundleId());
-      node.put("appAppleId", payload.getData().getAppAppleId());
+  private interface Decode<T> {
+    T run() throws VerificationException;
+  }
+
+  private static <T> T verified(Decode<T> decode, String part) throws NotificationRejected, VerificationUnavailable {
+    try {
+      return decode.run();
+    } catch (VerificationException e) {
+      if (e.getStatus() == VerificationStatus.RETRYABLE_VERIFICATION_FAILURE) {
+        throw new VerificationUnavailable(part + ": the certificates' revocation status could not be checked; try again later");
+      }
+      throw new NotificationRejected(part + ": " + reason(e));
+    } catch (RuntimeException e) {
+      throw new NotificationRejected(part + " is not readable App Store data");
     }
-    if (tx != null) {
-      ObjectNode t = node.putObject("transaction");
-      t.put("transactionId", tx.getTransactionId());
-      t.put("originalTransactionId", tx.getOriginalTransactionId());
-      t.put("productId", tx.getProductId());
-      t.put("type", tx.getRawType());
-      t.put("purchaseDate", tx.getPurchaseDate());
-      t.put("expiresDate", tx.getExpiresDate());
-      t.put("revocationDate", tx.getRevocationDate());
-      t.put("price", tx.getPrice());
-      t.put("currency", tx.getCurrency());
+  }
+
+  /** The claims of a JWS the library has verified, exactly as Apple sent them (unknown fields included). */
+  private Optional<ObjectNode> claims(String jws) {
+    String[] parts = jws.split("\\.", -1);
+    if (parts.length != 3) {
+      return Optional.empty();
     }
+    try {
+      JsonNode node = json.readTree(Base64.getUrlDecoder().decode(parts[1]));
+      return node instanceof ObjectNode object ? Optional.of(object) : Optional.empty();
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private String write(ObjectNode node) {
     try {
       return json.writeValueAsString(node);
     } catch (JsonProcessingException e) {
@@ -212,34 +250,77 @@ public final class AppStoreVerifier implements PurchaseVerifier, AppStoreNotific
     }
   }
 
-  private StoreTransaction transaction(JWSTransactionDecodedPayload p) {
-    Type type = p.getType();
-    PurchaseKind kind = type == Type.AUTO_RENEWABLE_SUBSCRIPTION ? PurchaseKind.SUBSCRIPTION : PurchaseKind.PRODUCT;
+  /** A transaction Relaybox can apply, or why it cannot (Apple's own mock transactions carry no identifiers). */
+  private record Usable(Optional<StoreTransaction> transaction, Optional<String> unusable) {}
+
+  private Usable transaction(JWSTransactionDecodedPayload p, Optional<JWSRenewalInfoDecodedPayload> renewal) {
+    String original = p.getOriginalTransactionId() != null ? p.getOriginalTransactionId() : p.getTransactionId();
+    if (original == null || original.isBlank()) {
+      return new Usable(Optional.empty(), Optional.of("the signed transaction names no transactionId or originalTransactionId"));
+    }
+    if (p.getProductId() == null || p.getProductId().isBlank()) {
+      return new Usable(Optional.empty(), Optional.of("the signed transaction names no productId"));
+    }
+    PurchaseKind kind = p.getType() == Type.AUTO_RENEWABLE_SUBSCRIPTION ? PurchaseKind.SUBSCRIPTION : PurchaseKind.PRODUCT;
     Optional<Instant> expires = Optional.ofNullable(p.getExpiresDate()).map(Instant::ofEpochMilli);
+    Optional<Instant> grace = renewal.map(JWSRenewalInfoDecodedPayload::getGracePeriodExpiresDate).map(Instant::ofEpochMilli);
+    Instant now = clock.instant();
     StoreStatus status;
+    Optional<String> detail;
     if (p.getRevocationDate() != null) {
       status = StoreStatus.REVOKED;
-    } else if (expires.isPresent() && !expires.get().isAfter(clock.instant())) {
-      status = StoreStatus.EXPIRED;
+      detail = Optional.of("revoked by Apple at " + Instant.ofEpochMilli(p.getRevocationDate())
+          + (p.getRawRevocationReason() == null ? "" : " (revocationReason " + p.getRawRevocationReason() + ")"));
+    } else if (expires.isPresent() && !expires.get().isAfter(now)) {
+      if (grace.isPresent() && grace.get().isAfter(now)) {
+        status = StoreStatus.ACTIVE;
+        detail = Optional.of("in the billing grace period until " + grace.get());
+      } else {
+        status = StoreStatus.EXPIRED;
+        detail = Optional.of("expired at " + expires.get());
+      }
     } else {
       status = StoreStatus.ACTIVE;
+      detail = Optional.empty();
     }
-    String original = p.getOriginalTransactionId() == null ? p.getTransactionId() : p.getOriginalTransactionId();
-    return new StoreTransaction(Store.APPLE, p.getRawEnvironment() == null ? environment : p.getRawEnvironment(), original,
-        p.getProductId(), kind, p.getTransactionId(), original, status,
+    return new Usable(Optional.of(new StoreTransaction(Store.APPLE, p.getRawEnvironment() == null ? environment : p.getRawEnvironment(),
+        original, p.getProductId(), kind, p.getTransactionId(), original, status,
         Optional.ofNullable(p.getPurchaseDate()).map(Instant::ofEpochMilli), expires,
         Optional.ofNullable(p.getPrice()).map(milli -> milli * 1_000L), Optional.ofNullable(p.getCurrency()), true,
-        Optional.ofNullable(p.getAppAccountToken()).map(UUID::toString));
+        Optional.ofNullable(p.getAppAccountToken()).map(UUID::toString), Optional.of(p.getBundleId() == null ? bundleId : p.getBundleId()),
+        detail)), Optional.empty());
   }
 
   private static String reason(VerificationException e) {
     return switch (e.getStatus()) {
       case INVALID_APP_IDENTIFIER -> "wrong bundle id or app id";
       case INVALID_ENVIRONMENT -> "wrong environment for this deployment";
-      case INVALID_CHAIN, INVALID_CHAIN_LENGTH, INVALID_CERTIFICATE -> "certificate chain does not lead to a trusted Apple root ("
-          + e.getStatus() + ")";
+      case INVALID_CHAIN, INVALID_CHAIN_LENGTH, INVALID_CERTIFICATE -> "certificate chain does not lead to a trusted Apple root";
       case VERIFICATION_FAILURE -> "signature verification failed";
-      default -> "verification failed (" + e.getStatus() + ")";
+      default -> "verification failed";
     };
+  }
+
+  /** Plain words for a network failure, never a class name. */
+  static final class NetworkTrouble {
+    private NetworkTrouble() {}
+
+    static String describe(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof InterruptedIOException) {
+          return "timed out";
+        }
+        if (t instanceof UnknownHostException) {
+          return "host not found";
+        }
+        if (t instanceof ConnectException) {
+          return "connection refused";
+        }
+        if (t instanceof javax.net.ssl.SSLException) {
+          return "TLS handshake failed";
+        }
+      }
+      return "network error";
+    }
   }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
  * refused unless {@code allowUnverifiedEnvironments}, because the library skips signature checks for them.
  * {@code appAppleId} is required in Production. The API key (a .p8 file, its key id and issuer id) is only needed for
  * verification by transaction id; {@code apiBaseUrl} overrides Apple's URL (tests point it at a loopback fake).
+ * {@code onlineChecks} turns on the library's online revocation checks (OCSP) of the signing certificates.
  */
 public record AppleStoreSettings(
     List<Path> rootCertificates,
@@ -21,7 +22,8 @@ public record AppleStoreSettings(
     Optional<Path> apiPrivateKey,
     Optional<String> apiKeyId,
     Optional<String> apiIssuerId,
-    Optional<String> apiBaseUrl) {
+    Optional<String> apiBaseUrl,
+    boolean onlineChecks) {
 
   public AppleStoreSettings {
     rootCertificates = List.copyOf(rootCertificates);

@@ -135,6 +135,72 @@ public final class AppleTestPki {
     return tx;
   }
 
+  /**
+   * A transaction shaped like the App Store Server Library's own mock: signed, for the right app, but carrying only
+   * bundleId, environment and signedDate (no transactionId, originalTransactionId, productId or type).
+   */
+  public static Map<String, Object> mockTransaction(String bundleId, String environment) {
+    Map<String, Object> tx = new LinkedHashMap<>();
+    tx.put("bundleId", bundleId);
+    tx.put("environment", environment);
+    tx.put("signedDate", Instant.now().toEpochMilli());
+    return tx;
+  }
+
+  /** Renewal info claims as the App Store writes them; {@code graceUntil} may be null. */
+  public static Map<String, Object> renewalInfo(String environment, String originalTransactionId, String productId, Instant graceUntil) {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("originalTransactionId", originalTransactionId);
+    info.put("autoRenewProductId", productId);
+    info.put("productId", productId);
+    info.put("autoRenewStatus", 1);
+    info.put("isInBillingRetryPeriod", graceUntil != null);
+    if (graceUntil != null) {
+      info.put("gracePeriodExpiresDate", graceUntil.toEpochMilli());
+    }
+    info.put("signedDate", Instant.now().toEpochMilli());
+    info.put("environment", environment);
+    return info;
+  }
+
+  /** RENEWAL_EXTENSION / SUMMARY: a {@code summary} instead of {@code data}. */
+  public static Map<String, Object> summaryNotification(String notificationUuid, String bundleId, long appAppleId, String environment) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("requestIdentifier", "efb27071-45a4-4aca-9854-2a1e9146f265");
+    summary.put("environment", environment);
+    summary.put("appAppleId", appAppleId);
+    summary.put("bundleId", bundleId);
+    summary.put("productId", "com.example.product");
+    summary.put("storefrontCountryCodes", List.of("CAN", "USA", "MEX"));
+    summary.put("succeededCount", 5);
+    summary.put("failedCount", 2);
+    Map<String, Object> n = new LinkedHashMap<>();
+    n.put("notificationType", "RENEWAL_EXTENSION");
+    n.put("subtype", "SUMMARY");
+    n.put("notificationUUID", notificationUuid);
+    n.put("version", "2.0");
+    n.put("signedDate", Instant.now().toEpochMilli());
+    n.put("summary", summary);
+    return n;
+  }
+
+  /** EXTERNAL_PURCHASE_TOKEN / UNREPORTED: an {@code externalPurchaseToken} instead of {@code data}. */
+  public static Map<String, Object> externalPurchaseTokenNotification(String notificationUuid, String bundleId, long appAppleId) {
+    Map<String, Object> token = new LinkedHashMap<>();
+    token.put("externalPurchaseId", "b2158121-7af9-49d4-9561-1f588205523e");
+    token.put("tokenCreationDate", 1698148950000L);
+    token.put("appAppleId", appAppleId);
+    token.put("bundleId", bundleId);
+    Map<String, Object> n = new LinkedHashMap<>();
+    n.put("notificationType", "EXTERNAL_PURCHASE_TOKEN");
+    n.put("subtype", "UNREPORTED");
+    n.put("notificationUUID", notificationUuid);
+    n.put("version", "2.0");
+    n.put("signedDate", Instant.now().toEpochMilli());
+    n.put("externalPurchaseToken", token);
+    return n;
+  }
+
   /** Notification claims; {@code signedTransactionInfo} may be null (TEST). */
   public static Map<String, Object> notification(String notificationUuid, String type, String subtype, String bundleId, long appAppleId,
       String environment, String signedTransactionInfo) {

@@ -29,6 +29,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -39,17 +40,21 @@ import java.util.Optional;
  * Google Play through Google's own clients: the Android Publisher API ({@code purchases.products.get},
  * {@code purchases.subscriptionsv2.get}, the acknowledge calls) authorised by a service account through
  * google-auth-library. 400/404/410 are refusals; 401/403/429/5xx and I/O failures mean Google (or our access to it) is
- * unavailable for now.
+ * unavailable for now; an answer the client cannot read is a refusal. Nothing the client throws escapes, and no
+ * detail names a Java class. Google's states follow its documentation: purchaseState 0 purchased, 1 canceled (never
+ * paid), 2 pending; a CANCELED subscription keeps access until its expiry; PENDING_PURCHASE_CANCELED was never paid.
  */
 public final class GooglePlayVerifier implements PurchaseVerifier, PurchaseAcknowledger {
   private final AndroidPublisher publisher;
+  private final Clock clock;
 
-  GooglePlayVerifier(AndroidPublisher publisher) {
+  GooglePlayVerifier(AndroidPublisher publisher, Clock clock) {
     this.publisher = publisher;
+    this.clock = clock;
   }
 
   /** @throws IllegalArgumentException when the service-account file cannot be read */
-  public static GooglePlayVerifier create(GooglePlaySettings settings) {
+  public static GooglePlayVerifier create(GooglePlaySettings settings, Clock clock) {
     HttpTransport transport = new NetHttpTransport();
     ServiceAccountCredentials credentials;
     try (InputStream in = Files.newInputStream(settings.serviceAccountFile())) {
@@ -72,7 +77,7 @@ public final class GooglePlayVerifier implements PurchaseVerifier, PurchaseAckno
     AndroidPublisher.Builder builder = new AndroidPublisher.Builder(transport, GsonFactory.getDefaultInstance(), initializer)
         .setApplicationName("relaybox");
     settings.rootUrl().ifPresent(builder::setRootUrl);
-    return new GooglePlayVerifier(builder.build());
+    return new GooglePlayVerifier(builder.build(), clock);
   }
 
   @Override
@@ -95,7 +100,10 @@ public final class GooglePlayVerifier implements PurchaseVerifier, PurchaseAckno
       }
       return new VerificationResult.Unavailable(detail, retryAfter(e));
     } catch (IOException | UncheckedIOException e) {
-      return new VerificationResult.Unavailable("Google Play API unreachable: " + e.getClass().getSimpleName(), Optional.empty());
+      return new VerificationResult.Unavailable("Google Play API could not be reached (" + NetworkTrouble.describe(e) + ")",
+          Optional.empty());
+    } catch (RuntimeException e) {
+      return new VerificationResult.Rejected("Google Play's answer about this purchase could not be read");
     }
   }
 
@@ -104,15 +112,22 @@ public final class GooglePlayVerifier implements PurchaseVerifier, PurchaseAckno
     int state = p.getPurchaseState() == null ? 0 : p.getPurchaseState();
     StoreStatus status = switch (state) {
       case 0 -> StoreStatus.ACTIVE;
+      case 1 -> StoreStatus.CANCELED;
       case 2 -> StoreStatus.PENDING;
-      default -> StoreStatus.REVOKED;
+      default -> StoreStatus.PENDING;
+    };
+    Optional<String> detail = switch (state) {
+      case 0 -> Optional.empty();
+      case 1 -> Optional.of("Google Play says the purchase was canceled (purchaseState 1)");
+      case 2 -> Optional.of("Google Play says the payment is pending (purchaseState 2)");
+      default -> Optional.of("Google Play answered an unknown purchaseState " + state);
     };
     String environment = p.getPurchaseType() != null && p.getPurchaseType() == 0 ? "Test" : "Production";
     StoreTransaction tx = new StoreTransaction(Store.GOOGLE, environment, r.purchaseToken(), r.productId(), PurchaseKind.PRODUCT,
         nonNull(p.getOrderId()), nonNull(p.getOrderId()), status,
         Optional.ofNullable(p.getPurchaseTimeMillis()).map(Instant::ofEpochMilli), Optional.empty(), Optional.empty(), Optional.empty(),
         p.getAcknowledgementState() != null && p.getAcknowledgementState() == 1,
-        Optional.ofNullable(p.getObfuscatedExternalAccountId()));
+        Optional.ofNullable(p.getObfuscatedExternalAccountId()), Optional.of(r.packageName()), detail);
     return new VerificationResult.Verified(tx, "products.get: purchaseState=" + state + " acknowledgementState="
         + p.getAcknowledgementState() + " orderId=" + p.getOrderId() + " " + environment);
   }
@@ -120,24 +135,31 @@ public final class GooglePlayVerifier implements PurchaseVerifier, PurchaseAckno
   private VerificationResult subscription(VerificationRequest.GooglePurchase r) throws IOException {
     SubscriptionPurchaseV2 s = publisher.purchases().subscriptionsv2().get(r.packageName(), r.purchaseToken()).execute();
     String state = nonNull(s.getSubscriptionState());
-    StoreStatus status = switch (state) {
-      case "SUBSCRIPTION_STATE_ACTIVE", "SUBSCRIPTION_STATE_IN_GRACE_PERIOD", "SUBSCRIPTION_STATE_CANCELED" -> StoreStatus.ACTIVE;
-      case "SUBSCRIPTION_STATE_PENDING" -> StoreStatus.PENDING;
-      case "SUBSCRIPTION_STATE_EXPIRED", "SUBSCRIPTION_STATE_ON_HOLD", "SUBSCRIPTION_STATE_PAUSED" -> StoreStatus.EXPIRED;
-      default -> StoreStatus.PENDING;
-    };
     List<SubscriptionPurchaseLineItem> items = s.getLineItems() == null ? List.of() : s.getLineItems();
     Optional<SubscriptionPurchaseLineItem> latest = items.stream().filter(i -> i.getExpiryTime() != null)
         .max(Comparator.comparing(i -> Instant.parse(i.getExpiryTime())));
     String productId = latest.map(SubscriptionPurchaseLineItem::getProductId).orElse(r.productId());
     Optional<Instant> expires = latest.map(i -> Instant.parse(i.getExpiryTime()));
+    boolean periodLeft = expires.isPresent() && expires.get().isAfter(clock.instant());
+    // CANCELED only means auto-renew is off: the user keeps access until the end of the paid period
+    StoreStatus status = switch (state) {
+      case "SUBSCRIPTION_STATE_ACTIVE", "SUBSCRIPTION_STATE_IN_GRACE_PERIOD" -> StoreStatus.ACTIVE;
+      case "SUBSCRIPTION_STATE_CANCELED" -> periodLeft ? StoreStatus.ACTIVE : StoreStatus.EXPIRED;
+      case "SUBSCRIPTION_STATE_PENDING" -> StoreStatus.PENDING;
+      case "SUBSCRIPTION_STATE_PENDING_PURCHASE_CANCELED" -> StoreStatus.CANCELED;
+      case "SUBSCRIPTION_STATE_EXPIRED", "SUBSCRIPTION_STATE_ON_HOLD", "SUBSCRIPTION_STATE_PAUSED" -> StoreStatus.EXPIRED;
+      default -> StoreStatus.PENDING;
+    };
+    Optional<String> detail = status == StoreStatus.ACTIVE && !state.equals("SUBSCRIPTION_STATE_IN_GRACE_PERIOD") ? Optional.empty()
+        : Optional.of("Google Play says " + (state.isEmpty() ? "no subscription state" : state));
     String environment = s.getTestPurchase() != null ? "Test" : "Production";
     String orderId = latest.map(SubscriptionPurchaseLineItem::getLatestSuccessfulOrderId).orElse("");
     StoreTransaction tx = new StoreTransaction(Store.GOOGLE, environment, r.purchaseToken(), productId, PurchaseKind.SUBSCRIPTION,
         nonNull(orderId), nonNull(orderId).replaceAll("\\.\\.\\d+$", ""), status,
         Optional.ofNullable(s.getStartTime()).map(Instant::parse), expires, Optional.empty(), Optional.empty(),
         "ACKNOWLEDGEMENT_STATE_ACKNOWLEDGED".equals(s.getAcknowledgementState()),
-        Optional.ofNullable(s.getExternalAccountIdentifiers()).map(a -> a.getObfuscatedExternalAccountId()));
+        Optional.ofNullable(s.getExternalAccountIdentifiers()).map(a -> a.getObfuscatedExternalAccountId()),
+        Optional.of(r.packageName()), detail);
     return new VerificationResult.Verified(tx, "subscriptionsv2.get: " + state + " " + s.getAcknowledgementState() + " expires "
         + expires.map(Instant::toString).orElse("-") + " " + environment);
   }
@@ -159,8 +181,10 @@ public final class GooglePlayVerifier implements PurchaseVerifier, PurchaseAckno
         return Outcome.fail("Google Play refused the acknowledgement: " + status + " " + message(e));
       }
       return new Outcome.Retry(retryAfter(e), "Google Play " + status);
-    } catch (IOException e) {
-      return Outcome.retry("Google Play unreachable: " + e.getClass().getSimpleName());
+    } catch (IOException | UncheckedIOException e) {
+      return Outcome.retry("Google Play could not be reached (" + NetworkTrouble.describe(e) + ")");
+    } catch (RuntimeException e) {
+      return Outcome.retry("the acknowledgement call failed inside the Google client");
     }
   }
 

@@ -42,6 +42,7 @@ public final class FakeGoogle implements AutoCloseable {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger tokensIssued = new AtomicInteger();
   private volatile int forcedStatus;
+  private volatile int acknowledgeStatus;
 
   public FakeGoogle() throws Exception {
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
@@ -103,6 +104,16 @@ public final class FakeGoogle implements AutoCloseable {
   /** Every Play API call answers this status until reset to 0 (e.g. 503 for "Google is down"). */
   public void failWith(int status) {
     forcedStatus = status;
+  }
+
+  /** Every acknowledge call answers this status (e.g. 404) until reset to 0; the refused calls are not counted. */
+  public void failAcknowledgementsWith(int status) {
+    acknowledgeStatus = status;
+  }
+
+  /** products.get / subscriptionsv2.get answer this body as it is (to send what the client cannot read). */
+  public void raw(String token, String body) {
+    purchases.put(token, body);
   }
 
   public int acknowledgements(String token) {
@@ -178,6 +189,10 @@ public final class FakeGoogle implements AutoCloseable {
       Matcher subscriptionAck = SUBSCRIPTION_ACK.matcher(path);
       if (product.matches() && product.group(4) != null || subscriptionAck.matches()) {
         String token = product.matches() ? product.group(3) : subscriptionAck.group(3);
+        if (acknowledgeStatus != 0) {
+          send(exchange, acknowledgeStatus, "{\"error\":{\"code\":" + acknowledgeStatus + ",\"message\":\"Acknowledgement refused.\"}}");
+          return;
+        }
         acknowledgements.merge(token, 1, Integer::sum);
         send(exchange, 200, "{}");
       } else if (product.matches()) {

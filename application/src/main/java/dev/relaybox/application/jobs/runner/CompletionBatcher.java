@@ -1,11 +1,13 @@
 package dev.relaybox.application.jobs.runner;
 
+import dev.relaybox.application.jobs.JobObserver;
 import dev.relaybox.application.jobs.JobRef;
 import dev.relaybox.application.jobs.port.out.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -25,13 +27,19 @@ final class CompletionBatcher {
   private final int maxBatch;
   private final Duration retryPause;
   private final Consumer<List<JobRef>> afterFlush;
-  private final LinkedBlockingQueue<JobRef> pending = new LinkedBlockingQueue<>();
+  private final JobObserver observer;
+  private final LinkedBlockingQueue<Completion> pending = new LinkedBlockingQueue<>();
   private final OutageLog outage = new OutageLog(LOG, "completing jobs");
   private volatile boolean running = true;
   private Thread flusher;
 
-  CompletionBatcher(JobStore store, Clock clock, int maxBatch, Duration retryPause, Consumer<List<JobRef>> afterFlush) {
+  /** One finished attempt waiting to be written; the subscription names it in metrics if it turns out stale. */
+  private record Completion(JobRef job, String subscription) {}
+
+  CompletionBatcher(JobStore store, Clock clock, int maxBatch, Duration retryPause, Consumer<List<JobRef>> afterFlush,
+      JobObserver observer) {
     this.store = store;
+    this.observer = observer;
     this.clock = clock;
     this.maxBatch = maxBatch;
     this.retryPause = retryPause;
@@ -42,8 +50,8 @@ final class CompletionBatcher {
     flusher = Thread.ofVirtual().name("job-completions").start(this::loop);
   }
 
-  void add(JobRef job) {
-    pending.add(job);
+  void add(JobRef job, String subscription) {
+    pending.add(new Completion(job, subscription));
   }
 
   /** Completions queued and not yet being written. */
@@ -80,7 +88,7 @@ final class CompletionBatcher {
   private void loop() {
     while (running) {
       try {
-        JobRef first = pending.poll(1, TimeUnit.SECONDS);
+        Completion first = pending.poll(1, TimeUnit.SECONDS);
         if (first == null) {
           continue;
         }
@@ -96,20 +104,35 @@ final class CompletionBatcher {
   }
 
   private boolean flushOnce() {
-    List<JobRef> batch = new ArrayList<>(Math.min(maxBatch, pending.size()));
+    List<Completion> batch = new ArrayList<>(Math.min(maxBatch, pending.size()));
     pending.drainTo(batch, maxBatch);
     if (batch.isEmpty()) {
       return true;
     }
+    List<JobRef> jobs = batch.stream().map(Completion::job).toList();
     try {
-      store.complete(batch, clock.instant());
+      List<JobRef> stale = store.complete(jobs, clock.instant());
       outage.succeeded();
-      afterFlush.accept(batch);
+      if (!stale.isEmpty()) {
+        reportStale(batch, stale);
+      }
+      afterFlush.accept(jobs);
       return true;
     } catch (RuntimeException e) {
       outage.failed(e);
       pending.addAll(batch);
       return false;
+    }
+  }
+
+  private void reportStale(List<Completion> batch, List<JobRef> stale) {
+    Set<JobRef> staleSet = Set.copyOf(stale);
+    for (Completion completion : batch) {
+      if (staleSet.contains(completion.job())) {
+        observer.staleWrite(completion.subscription(), "complete");
+        LOG.warn("job {} of {}: completion ignored, its lease {} is gone (cancelled, rescued or timed out meanwhile)",
+            completion.job().id(), completion.subscription(), completion.job().token());
+      }
     }
   }
 

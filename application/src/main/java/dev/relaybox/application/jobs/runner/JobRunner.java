@@ -37,7 +37,8 @@ public final class JobRunner implements AutoCloseable {
   private final Clock clock;
   private final Map<String, SubscriptionWorker> workers = new LinkedHashMap<>();
   private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
-  private final ScheduledExecutorService timers;
+  private final ScheduledExecutorService maintenance;
+  private final ScheduledExecutorService heartbeats;
   private final ScheduledExecutorService timeouts;
   private final LeaseBook leases = new LeaseBook();
   private final CompletionBatcher completions;
@@ -46,6 +47,7 @@ public final class JobRunner implements AutoCloseable {
   private final List<SubscriptionWorker> fifoWorkers;
   private final OutageLog heartbeatOutage = new OutageLog(LOG, "extending leases");
   private final OutageLog maintenanceOutage = new OutageLog(LOG, "maintenance");
+  private final JobObserver observer;
   private volatile boolean started;
   private volatile boolean closed;
 
@@ -61,13 +63,17 @@ public final class JobRunner implements AutoCloseable {
     this.signals = signals;
     this.settings = settings;
     this.clock = clock;
-    this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("job-timers").daemon().factory());
+    this.observer = observer;
+    // Heartbeats and maintenance each get their own thread: a maintenance run that is slow (a large prune, a lock
+    // wait) must never delay a heartbeat past the lease and let a healthy node's jobs be rescued.
+    this.maintenance = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("job-maintenance").daemon().factory());
+    this.heartbeats = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("job-heartbeats").daemon().factory());
     // Handler timeouts: one task per running job, almost all cancelled when the handler returns, so cancelled tasks
     // must leave the queue at once. Their own thread, so a slow heartbeat never delays a timeout.
     ScheduledThreadPoolExecutor timeoutTimer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("job-timeouts").daemon().factory());
     timeoutTimer.setRemoveOnCancelPolicy(true);
     this.timeouts = timeoutTimer;
-    this.completions = new CompletionBatcher(store, clock, 1_000, settings.pollInterval(), this::afterCompletionsWritten);
+    this.completions = new CompletionBatcher(store, clock, 1_000, settings.pollInterval(), this::afterCompletionsWritten, observer);
     for (HandlerRegistration registration : registrations) {
       String name = registration.subscription().name();
       if (workers.containsKey(name)) {
@@ -100,14 +106,18 @@ public final class JobRunner implements AutoCloseable {
         relay.wake();
         workers.values().forEach(SubscriptionWorker::wake);
       }
+
+      @Override public void leaseRevoked(JobRef lease) {
+        workers.values().forEach(worker -> worker.leaseLost(lease, "cancelled by an operator"));
+      }
     });
     completions.start();
     relay.start();
     workers.values().forEach(SubscriptionWorker::start);
     long heartbeatMillis = Math.max(100, settings.lease().toMillis() / 3);
-    timers.scheduleWithFixedDelay(this::heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+    heartbeats.scheduleWithFixedDelay(this::heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
     long maintenanceMillis = settings.maintenanceInterval().toMillis();
-    timers.scheduleWithFixedDelay(this::maintain, maintenanceMillis, maintenanceMillis, TimeUnit.MILLISECONDS);
+    maintenance.scheduleWithFixedDelay(this::maintain, maintenanceMillis, maintenanceMillis, TimeUnit.MILLISECONDS);
     LOG.info("job runner started on node {} with subscriptions {}", settings.node(), workers.keySet());
   }
 
@@ -169,7 +179,8 @@ public final class JobRunner implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      timers.shutdownNow();
+      maintenance.shutdownNow();
+      heartbeats.shutdownNow();
       timeouts.shutdownNow();
     }
     LOG.info("job runner stopped");
@@ -194,11 +205,30 @@ public final class JobRunner implements AutoCloseable {
     if (held.isEmpty()) {
       return;
     }
+    List<JobRef> lost;
     try {
-      store.extendLeases(settings.node(), held, clock.instant().plus(settings.lease()));
+      lost = store.extendLeases(settings.node(), held, clock.instant().plus(settings.lease()));
       heartbeatOutage.succeeded();
     } catch (RuntimeException e) {
       heartbeatOutage.failed(e);
+      return;
+    }
+    for (JobRef lease : lost) {
+      leaseLost(lease);
+    }
+  }
+
+  /**
+   * The job no longer runs under this lease: stop extending it and interrupt its handler if it still runs. A lease
+   * whose handler already returned is dropped quietly; its queued completion or settle meets the fence and says so.
+   */
+  private void leaseLost(JobRef lease) {
+    leases.release(lease);
+    for (SubscriptionWorker worker : workers.values()) {
+      if (worker.leaseLost(lease, "the heartbeat found the job no longer running under its token")) {
+        observer.staleWrite(worker.name(), "heartbeat");
+        return;
+      }
     }
   }
 

@@ -7,7 +7,11 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Fans committed outbox events out into jobs, batch after batch while there is a backlog, then sleeps until woken. */
+/**
+ * Fans committed outbox events out into jobs, batch after batch while there is a backlog, then sleeps until woken.
+ * While another node relays, this one skips: the other node was woken by the same NOTIFY and keeps going while
+ * there is a backlog, and this loop looks again at its next wake-up or poll.
+ */
 final class OutboxRelayLoop {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelayLoop.class);
 

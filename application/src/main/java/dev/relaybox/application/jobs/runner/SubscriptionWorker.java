@@ -4,6 +4,8 @@ import dev.relaybox.application.jobs.ClaimRequest;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.HandlerRegistration;
 import dev.relaybox.application.jobs.JobFailure;
+import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.jobs.port.out.JobStore;
@@ -14,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,7 +53,8 @@ final class SubscriptionWorker {
   private final int refillAt;
   private final Wakeup wakeup = new Wakeup();
   private final OutageLog outage;
-  private final Set<Attempt> attempts = ConcurrentHashMap.newKeySet();
+  /** Running attempts by job id. */
+  private final Map<Long, Attempt> attempts = new ConcurrentHashMap<>();
   private volatile boolean claiming = true;
   private volatile boolean waitingForCompletions;
   private volatile boolean stopping;
@@ -119,7 +121,35 @@ final class SubscriptionWorker {
    * retry is recorded on another thread, since it needs a database connection that an interrupt would break.
    */
   void interruptHandlers() {
-    attempts.forEach(attempt -> expire(attempt.job, attempt, "interrupted by shutdown"));
+    attempts.values().forEach(attempt -> expire(attempt.job, attempt, "interrupted by shutdown"));
+  }
+
+  /**
+   * The lease is gone (the heartbeat found the job no longer running under its token, or an operator cancelled it):
+   * interrupt its handler if it still runs here. Nothing is written, since the job belongs to someone else now (or to
+   * nobody); the handler's later writes are fenced out by the token.
+   *
+   * @return whether a running handler was stopped
+   */
+  boolean leaseLost(JobRef lease, String why) {
+    Attempt attempt = attempts.get(lease.id());
+    if (attempt == null || attempt.job.leaseToken() != lease.token() || !attempt.finish()) {
+      return false; // not running here (any more): its settle or completion meets the fence on its own
+    }
+    attempts.remove(lease.id(), attempt);
+    attempt.timeout.cancel(false);
+    attempt.thread.interrupt();
+    leases.release(lease);
+    observer.handlerFinished(subscription.name(), "lease_lost", attempt.elapsed());
+    attempt.context().forEach(MDC::put);
+    try {
+      LOG.warn("job {} of {} attempt {}: lease {} lost ({}); interrupting its handler, its later writes are ignored",
+          lease.id(), subscription.name(), attempt.job.attempt(), lease.token(), why);
+    } finally {
+      MDC.clear();
+    }
+    releasePermit();
+    return true;
   }
 
   int inFlight() {
@@ -180,22 +210,40 @@ final class SubscriptionWorker {
     // interrupts this thread and settles the job as a retry on another thread; whichever side claims the attempt
     // first settles it, so an outcome is recorded once and a runaway handler cannot hold the settle back.
     Attempt attempt = new Attempt(job, Thread.currentThread(), logContext(job), System.nanoTime());
-    attempts.add(attempt);
     attempt.context().forEach(MDC::put);
     try {
       Outcome outcome;
+      LeaseLostException leaseLost = null;
       try {
+        // Scheduled before the attempt is visible, so whoever finishes it finds a timeout to cancel.
         attempt.timeout = timeouts.schedule(() -> expire(job, attempt, "handler timed out after " + subscription.timeout()),
             subscription.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        attempts.put(job.id(), attempt);
         outcome = registration.handler().handle(job);
+      } catch (LeaseLostException e) {
+        leaseLost = e;
+        outcome = Outcome.retry("lease lost");
       } catch (Throwable e) {
         outcome = Outcome.retry("handler threw " + e);
       }
-      if (!attempt.finish()) {
-        return; // timed out or interrupted by shutdown: the other side settled it and releases the permit
+      if (leaseLost != null) {
+        // Counted whoever finishes the attempt: a timed-out handler's late markDone is exactly what fencing stops.
+        observer.staleWrite(subscription.name(), leaseLost.write());
+        LOG.warn("job {} of {} attempt {}: {} was fenced out, lease {} is gone; nothing recorded for this attempt",
+            job.id(), subscription.name(), job.attempt(), leaseLost.write(), job.leaseToken());
       }
-      attempts.remove(attempt);
+      if (!attempt.finish()) {
+        return; // timed out, lease lost or interrupted by shutdown: the other side finished it and releases the permit
+      }
+      attempts.remove(job.id(), attempt);
       attempt.timeout.cancel(false);
+      if (leaseLost != null) {
+        Thread.interrupted();
+        observer.handlerFinished(subscription.name(), "lease_lost", attempt.elapsed());
+        leases.release(job.ref());
+        releasePermit();
+        return;
+      }
       if (Thread.interrupted()) {
         // An interrupt meant for the handler (it may have swallowed it) must not break the JDBC calls of the settle.
         LOG.debug("job {} of {}: cleared a leftover interrupt before recording its outcome", job.id(), subscription.name());
@@ -216,7 +264,7 @@ final class SubscriptionWorker {
     if (!attempt.finish()) {
       return; // the handler returned first
     }
-    attempts.remove(attempt);
+    attempts.remove(job.id(), attempt);
     attempt.thread.interrupt();
     observer.handlerFinished(subscription.name(), "retry", attempt.elapsed());
     Runnable settleRetry = () -> {
@@ -237,13 +285,14 @@ final class SubscriptionWorker {
 
   /**
    * The MDC of every log line about this job, on the handler's thread and on the one settling its outcome: the job,
-   * its subscription, and the request id and W3C trace id of the call that caused it.
+   * its subscription, and the HTTP request id ({@code httpRequestId}, not {@code requestId}: job lines also name
+   * assistance requests by id) and W3C trace id of the call that caused it.
    */
   private Map<String, String> logContext(ClaimedJob job) {
     Map<String, String> context = new java.util.LinkedHashMap<>();
     context.put("jobId", Long.toString(job.id()));
     context.put("subscription", subscription.name());
-    context.put("requestId", job.header(OutboxEvent.CORRELATION_HEADER).orElse(""));
+    context.put("httpRequestId", job.header(OutboxEvent.CORRELATION_HEADER).orElse(""));
     job.header(OutboxEvent.TRACEPARENT_HEADER).flatMap(Traceparent::traceIdOf).ifPresent(traceId -> context.put("traceId", traceId));
     return Map.copyOf(context);
   }
@@ -298,7 +347,7 @@ final class SubscriptionWorker {
     try {
       switch (outcome) {
         case Outcome.Done done -> {
-          completions.add(job.ref());
+          completions.add(job.ref(), subscription.name());
           observer.completed(subscription.name());
           return;
         }
@@ -306,13 +355,19 @@ final class SubscriptionWorker {
             bury(job, now, "gave up after " + job.attempt() + " attempts; last: " + retry.reason());
         case Outcome.Retry retry -> {
           Duration delay = subscription.retry().delayAfter(job.attempt(), retry.after(), random);
-          store.retry(job.ref(), now.plus(delay), new JobFailure(job.attempt(), now, settings.node(), retry.reason()));
-          observer.retried(subscription.name());
-          LOG.info("job {} of {} attempt {} will retry in {}: {}", job.id(), subscription.name(), job.attempt(), delay, retry.reason());
+          if (store.retry(job.ref(), now.plus(delay), new JobFailure(job.attempt(), now, settings.node(), retry.reason()))) {
+            observer.retried(subscription.name());
+            LOG.info("job {} of {} attempt {} will retry in {}: {}", job.id(), subscription.name(), job.attempt(), delay, retry.reason());
+          } else {
+            fencedOut(job, "retry");
+          }
         }
         case Outcome.Defer defer -> {
-          store.defer(job.ref(), now.plus(defer.after()));
-          LOG.debug("job {} of {} held back for {} without spending an attempt: {}", job.id(), subscription.name(), defer.after(), defer.reason());
+          if (store.defer(job.ref(), now.plus(defer.after()))) {
+            LOG.debug("job {} of {} held back for {} without spending an attempt: {}", job.id(), subscription.name(), defer.after(), defer.reason());
+          } else {
+            fencedOut(job, "defer");
+          }
         }
         case Outcome.Fail fail -> bury(job, now, fail.reason());
       }
@@ -325,9 +380,18 @@ final class SubscriptionWorker {
   }
 
   private void bury(ClaimedJob job, Instant now, String reason) {
-    store.bury(job.ref(), new JobFailure(job.attempt(), now, settings.node(), reason));
-    observer.dead(subscription.name());
-    LOG.warn("job {} of {} is dead after attempt {}: {}", job.id(), subscription.name(), job.attempt(), reason);
+    if (store.bury(job.ref(), new JobFailure(job.attempt(), now, settings.node(), reason))) {
+      observer.dead(subscription.name());
+      LOG.warn("job {} of {} is dead after attempt {}: {}", job.id(), subscription.name(), job.attempt(), reason);
+    } else {
+      fencedOut(job, "bury");
+    }
+  }
+
+  private void fencedOut(ClaimedJob job, String kind) {
+    observer.staleWrite(subscription.name(), kind);
+    LOG.warn("job {} of {} attempt {}: {} ignored, its lease {} is gone (cancelled, rescued or timed out meanwhile)",
+        job.id(), subscription.name(), job.attempt(), kind, job.leaseToken());
   }
 
   private void giveBack(ClaimedJob job) {

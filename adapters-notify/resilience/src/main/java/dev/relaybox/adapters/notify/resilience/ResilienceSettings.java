@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  * @param timeout          longest one call may take; the calling thread is then interrupted
  * @param maxPerSecond     sustained rate (may be fractional, e.g. 0.5)
  * @param burst            calls allowed at once before the rate applies; 1 means evenly spaced
- * @param rateLimitMaxWait how long a call may wait for a rate permit before it is answered "rate limited"
+ * @param rateLimitMaxWait a permit due within this is waited for in place; a later one defers the job until it is due
  * @param maxConcurrency   calls in flight at once
- * @param bulkheadMaxWait  how long a call may wait for a free slot before it is answered "bulkhead full"
+ * @param bulkheadMaxWait  how long a call may wait for a free slot before its job is deferred ("bulkhead full")
  * @param failureThreshold consecutive failures (Retry outcomes, exceptions, timeouts) that open the circuit
  * @param openDelay        how long the circuit stays open before one trial call is let through
  */

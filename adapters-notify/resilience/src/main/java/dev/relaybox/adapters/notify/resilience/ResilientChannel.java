@@ -5,37 +5,40 @@ import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
-import dev.failsafe.RateLimitExceededException;
-import dev.failsafe.RateLimiter;
 import dev.failsafe.Timeout;
 import dev.failsafe.TimeoutExceededException;
 import dev.relaybox.application.assistance.port.out.ChannelSettings;
 import dev.relaybox.application.assistance.port.out.Notification;
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
 import dev.relaybox.application.jobs.Outcome;
+import dev.relaybox.application.jobs.port.out.SendPermits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts limits around any channel. From the outside in: a bulkhead, a Failsafe rate limiter, a Failsafe circuit
- * breaker and a Failsafe timeout that interrupts the call; while the circuit is open, calls are answered before they
- * take a slot or a rate permit. The breaker sits inside the limiters so that their refusals never reach it: Failsafe
- * would record them as successes and could close a half-open circuit without a real trial call.
+ * Puts limits around any channel. From the outside in: an open-circuit check, a bulkhead, a send permit (the rate
+ * limit, from {@link SendPermits}: per node or for the whole fleet), then a Failsafe circuit breaker and a Failsafe
+ * timeout that interrupts the call. The breaker sits inside the limiters so that their refusals never reach it: they
+ * are not the channel failing, and Failsafe would record them as successes and could close a half-open circuit
+ * without a real trial call.
+ *
+ * <p><b>Back-pressure is not failure.</b> A refusal by the channel's own limits never reached the third party, so it
+ * is {@link Outcome.Defer}, which spends no attempt and never falls back: "circuit open" until the trial call is due,
+ * "circuit half-open" while the trial runs (for one timeout), "rate limited" until the permit reserved for this
+ * request is due (a due time within {@code rateLimitMaxWait} is waited for here), "bulkhead full" for one timeout (by
+ * then a call in flight has ended). Only a real call counts: its own outcome, or {@code Retry} for an exception or a
+ * timeout. This decorator never throws.
  *
  * <p>The bulkhead is a fair {@link Semaphore}, not Failsafe's {@code Bulkhead}: in Failsafe 3.3.2 a synchronous
  * {@code Bulkhead} whose wait for a slot times out leaves its waiter queued, and the next released slot goes to that
  * abandoned waiter, so every "bulkhead full" loses a slot for good (failsafe-lib/failsafe#393, fix pending in #400).
- *
- * <p>Every refusal becomes a
- * {@code Retry}: "circuit open" with the time left before a trial call, "rate limited" after about a second,
- * "bulkhead full", or a timeout. An exception thrown by the channel also becomes a {@code Retry}: this decorator
- * never throws.
+ * Failsafe's {@code RateLimiter} is not used either: it cannot keep a permit for a caller that comes back later, nor be
+ * shared by several nodes.
  *
  * <p>The circuit counts {@code Retry} outcomes, exceptions and timeouts as failures. {@code Fail} is not one: it is
  * about one message (or a broken route, which retrying cannot fix) and its job dies at once anyway.
@@ -46,16 +49,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResilientChannel implements NotificationChannel {
 
-  static final Duration RATE_LIMITED_RETRY_AFTER = Duration.ofSeconds(1);
+  private static final Duration PERMIT_UNAVAILABLE_WAIT = Duration.ofSeconds(1);
   private static final Logger log = LoggerFactory.getLogger(ResilientChannel.class);
 
   private final NotificationChannel delegate;
   private final ResilienceSettings settings;
   private final CircuitBreaker<Outcome> circuitBreaker;
   private final Semaphore slots;
+  private final SendPermits permits;
+  private final SendPermits.Rate rate;
   private final FailsafeExecutor<Outcome> executor;
 
-  public ResilientChannel(NotificationChannel delegate, ResilienceSettings settings) {
+  public ResilientChannel(NotificationChannel delegate, ResilienceSettings settings, SendPermits permits) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.settings = Objects.requireNonNull(settings, "settings");
     String name = delegate.name();
@@ -69,15 +74,19 @@ public final class ResilientChannel implements NotificationChannel {
         .onHalfOpen(e -> log.info("Channel {}: circuit half-open, letting one trial call through", name))
         .onClose(e -> log.info("Channel {}: circuit closed", name))
         .build();
-    RateLimiter<Outcome> rateLimiter = rateLimiter(settings);
     this.slots = new Semaphore(settings.maxConcurrency(), true);
+    this.permits = Objects.requireNonNull(permits, "permits");
+    this.rate = new SendPermits.Rate(settings.maxPerSecond(), settings.burst());
     Timeout<Outcome> timeout = Timeout.<Outcome>builder(settings.timeout()).withInterrupt().build();
-    this.executor = Failsafe.with(List.of(rateLimiter, circuitBreaker, timeout));
+    this.executor = Failsafe.with(List.of(circuitBreaker, timeout));
   }
 
-  /** Wraps a channel with the limits read from {@code RELAYBOX_<NAME>_*} (see {@link ResilienceSettings}). */
-  public static ResilientChannel wrap(NotificationChannel delegate, ChannelSettings settings) {
-    return new ResilientChannel(delegate, ResilienceSettings.fromEnvironment(delegate.name(), settings));
+  /**
+   * Wraps a channel with the limits read from {@code RELAYBOX_<NAME>_*} (see {@link ResilienceSettings}), its rate
+   * taken from {@code permits} under the channel's name.
+   */
+  public static ResilientChannel wrap(NotificationChannel delegate, ChannelSettings settings, SendPermits permits) {
+    return new ResilientChannel(delegate, ResilienceSettings.fromEnvironment(delegate.name(), settings), permits);
   }
 
   @Override
@@ -92,17 +101,49 @@ public final class ResilientChannel implements NotificationChannel {
     }
     try {
       if (!slots.tryAcquire(settings.bulkheadMaxWait().toNanos(), TimeUnit.NANOSECONDS)) {
-        return Outcome.retry("bulkhead full");
+        return Outcome.defer(settings.timeout(), "bulkhead full: " + settings.maxConcurrency() + " calls in flight");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Outcome.retry(name() + " call interrupted");
+      return Outcome.defer(Duration.ZERO, name() + " call interrupted before it was sent");
     }
     try {
+      Duration wait = permit(notification);
+      if (wait.isPositive()) {
+        return Outcome.defer(wait, "rate limited: " + name() + " allows " + rate.perSecond() + "/s, burst " + rate.burst());
+      }
       return limited(notification);
     } finally {
       slots.release();
     }
+  }
+
+  /** Zero when the call may go now; otherwise how long until the permit reserved for this request is due. */
+  private Duration permit(Notification notification) {
+    String holder = notification.requestId().toString();
+    Duration wait;
+    try {
+      wait = permits.take(name(), holder, rate);
+    } catch (RuntimeException e) {
+      // No permit can be had (the database is unreachable): nothing is sent, so the rate is never exceeded.
+      log.warn("Channel {}: could not take a send permit ({}); deferring", name(), e.toString());
+      return PERMIT_UNAVAILABLE_WAIT;
+    }
+    if (wait.isPositive() && wait.compareTo(settings.rateLimitMaxWait()) <= 0) {
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return wait;
+      }
+      try {
+        wait = permits.take(name(), holder, rate);
+      } catch (RuntimeException e) {
+        log.warn("Channel {}: could not take a send permit ({}); deferring", name(), e.toString());
+        return PERMIT_UNAVAILABLE_WAIT;
+      }
+    }
+    return wait;
   }
 
   private Outcome limited(Notification notification) {
@@ -111,12 +152,10 @@ public final class ResilientChannel implements NotificationChannel {
       return outcome != null ? outcome : Outcome.retry(name() + " returned no outcome");
     } catch (CircuitBreakerOpenException e) {
       return circuitOpen();
-    } catch (RateLimitExceededException e) {
-      return Outcome.retryAfter(RATE_LIMITED_RETRY_AFTER, "rate limited");
     } catch (TimeoutExceededException e) {
       return Outcome.retry(name() + " timed out after " + settings.timeout().toMillis() + " ms");
     } catch (FailsafeException e) {
-      // a checked exception from the channel, or the caller interrupted while waiting for a rate permit
+      // a checked exception from the channel
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -151,18 +190,14 @@ public final class ResilientChannel implements NotificationChannel {
         + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
   }
 
-  /** Retry once the circuit lets a trial call through (no hint while half-open: the trial is already running). */
+  /**
+   * Nothing was sent: come back when the circuit lets a trial call through, or, while the trial call runs, after one
+   * timeout (by then it has ended).
+   */
   private Outcome circuitOpen() {
     Duration left = circuitBreaker.getRemainingDelay();
-    return new Outcome.Retry(left.isZero() || left.isNegative() ? Optional.empty() : Optional.of(left),
-        "circuit open");
-  }
-
-  private static RateLimiter<Outcome> rateLimiter(ResilienceSettings s) {
-    long nanosPerPermit = Math.max(1, Math.round(1_000_000_000d / s.maxPerSecond()));
-    var builder = s.burst() <= 1
-        ? RateLimiter.<Outcome>smoothBuilder(Duration.ofNanos(nanosPerPermit))
-        : RateLimiter.<Outcome>burstyBuilder(s.burst(), Duration.ofNanos(nanosPerPermit * s.burst()));
-    return builder.withMaxWaitTime(s.rateLimitMaxWait()).build();
+    return left.isPositive()
+        ? Outcome.defer(left, "circuit open")
+        : Outcome.defer(settings.timeout(), "circuit half-open: a trial call is running");
   }
 }

@@ -29,7 +29,7 @@ class ResilientChannelTest {
 
   @Test
   void passesOutcomesThroughAndKeepsTheName() {
-    ResilientChannel channel = new ResilientChannel(fake(Outcome::done), relaxed());
+    ResilientChannel channel = resilient(fake(Outcome::done), relaxed());
 
     assertEquals(Outcome.done(), channel.send(NOTIFICATION));
     assertEquals("fake", channel.name());
@@ -47,7 +47,7 @@ class ResilientChannelTest {
         return Outcome.retry("interrupted");
       }
     });
-    ResilientChannel channel = new ResilientChannel(slow, relaxed().withTimeout(Duration.ofMillis(100)));
+    ResilientChannel channel = resilient(slow, relaxed().withTimeout(Duration.ofMillis(100)));
 
     Outcome outcome = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> channel.send(NOTIFICATION));
 
@@ -58,7 +58,7 @@ class ResilientChannelTest {
 
   @Test
   void anExceptionFromTheChannelBecomesRetry() {
-    ResilientChannel channel = new ResilientChannel(fake(() -> {
+    ResilientChannel channel = resilient(fake(() -> {
       throw new IllegalStateException("boom");
     }), relaxed());
 
@@ -67,8 +67,8 @@ class ResilientChannelTest {
   }
 
   @Test
-  void circuitOpensAfterConsecutiveFailuresAndShortCircuitsWithRetryAfter() {
-    ResilientChannel channel = new ResilientChannel(fake(() -> Outcome.retry("slack 503")),
+  void circuitOpensAfterConsecutiveFailuresAndDefersUntilTheTrialCallIsDue() {
+    ResilientChannel channel = resilient(fake(() -> Outcome.retry("slack 503")),
         relaxed().withCircuitBreaker(3, Duration.ofSeconds(30)));
 
     for (int i = 0; i < 3; i++) {
@@ -76,9 +76,9 @@ class ResilientChannelTest {
     }
     Outcome outcome = channel.send(NOTIFICATION);
 
-    Outcome.Retry retry = assertInstanceOf(Outcome.Retry.class, outcome);
-    assertEquals("circuit open", retry.reason());
-    Duration after = retry.after().orElseThrow();
+    Outcome.Defer defer = assertInstanceOf(Outcome.Defer.class, outcome, "nothing was sent: no attempt is spent");
+    assertEquals("circuit open", defer.reason());
+    Duration after = defer.after();
     assertTrue(after.compareTo(Duration.ZERO) > 0 && after.compareTo(Duration.ofSeconds(30)) <= 0, after::toString);
     assertEquals(3, calls.get(), "an open circuit must not call the channel");
     assertEquals(CircuitState.OPEN, channel.circuitState());
@@ -86,14 +86,14 @@ class ResilientChannelTest {
 
   @Test
   void exceptionsCountAsFailuresButPermanentFailsDoNot() {
-    ResilientChannel failing = new ResilientChannel(fake(() -> Outcome.fail("slack rejected 404: no_service")),
+    ResilientChannel failing = resilient(fake(() -> Outcome.fail("slack rejected 404: no_service")),
         relaxed().withCircuitBreaker(2, Duration.ofSeconds(30)));
     for (int i = 0; i < 5; i++) {
       assertInstanceOf(Outcome.Fail.class, failing.send(NOTIFICATION));
     }
     assertEquals(CircuitState.CLOSED, failing.circuitState());
 
-    ResilientChannel throwing = new ResilientChannel(fake(() -> {
+    ResilientChannel throwing = resilient(fake(() -> {
       throw new IllegalStateException("boom");
     }), relaxed().withCircuitBreaker(2, Duration.ofSeconds(30)));
     throwing.send(NOTIFICATION);
@@ -104,7 +104,7 @@ class ResilientChannelTest {
   @Test
   void halfOpenCircuitClosesAfterASuccessfulTrialCall() throws InterruptedException {
     AtomicInteger failuresLeft = new AtomicInteger(2);
-    ResilientChannel channel = new ResilientChannel(
+    ResilientChannel channel = resilient(
         fake(() -> failuresLeft.getAndDecrement() > 0 ? Outcome.retry("slack 503") : Outcome.done()),
         relaxed().withCircuitBreaker(2, Duration.ofMillis(50)));
     channel.send(NOTIFICATION);
@@ -119,18 +119,36 @@ class ResilientChannelTest {
   }
 
   @Test
-  void rateLimiterAtTwoPerSecondRefusesTheThirdImmediateCall() {
-    ResilientChannel channel = new ResilientChannel(fake(Outcome::done), relaxed().withRateLimit(2, 2, Duration.ZERO));
+  void aCallBeyondTheBurstIsDeferredToThePermitReservedForItAndGetsItThen() {
+    ResilientChannel channel = resilient(fake(Outcome::done), relaxed().withRateLimit(2, 2, Duration.ZERO));
+    Notification third = notification();
 
-    assertEquals(Outcome.done(), channel.send(NOTIFICATION));
-    assertEquals(Outcome.done(), channel.send(NOTIFICATION));
-    Outcome third = channel.send(NOTIFICATION);
+    assertEquals(Outcome.done(), channel.send(notification()));
+    assertEquals(Outcome.done(), channel.send(notification()));
+    Outcome.Defer defer = assertInstanceOf(Outcome.Defer.class, channel.send(third), "refused locally: not a failure");
+    assertTrue(defer.reason().startsWith("rate limited"), defer.reason());
+    assertEquals(Duration.ofMillis(500), defer.after(), "the next permit at 2/s");
+    Outcome.Defer fourth = assertInstanceOf(Outcome.Defer.class, channel.send(notification()));
+    assertEquals(Duration.ofSeconds(1), fourth.after(), "the one after it: waiting calls are spread out, not herded");
+    assertEquals(2, calls.get(), "refusals never reach the channel");
 
-    Outcome.Retry retry = assertInstanceOf(Outcome.Retry.class, third);
-    assertEquals("rate limited", retry.reason());
-    assertEquals(ResilientChannel.RATE_LIMITED_RETRY_AFTER, retry.after().orElseThrow());
-    assertEquals(2, calls.get());
+    clock.advance(Duration.ofMillis(499));
+    assertInstanceOf(Outcome.Defer.class, channel.send(third), "too early: still deferred");
+    clock.advance(Duration.ofMillis(1));
+    assertEquals(Outcome.done(), channel.send(third), "its reserved permit is due: it goes, ahead of newcomers");
+    assertEquals(3, calls.get());
     assertEquals(CircuitState.CLOSED, channel.circuitState(), "being rate limited is not the channel failing");
+  }
+
+  @Test
+  void refusalsNeverOpenTheCircuit() {
+    ResilientChannel channel = resilient(fake(Outcome::done),
+        relaxed().withRateLimit(1, 1, Duration.ZERO).withCircuitBreaker(2, Duration.ofSeconds(30)));
+    channel.send(notification());
+    for (int i = 0; i < 10; i++) {
+      assertInstanceOf(Outcome.Defer.class, channel.send(notification()));
+    }
+    assertEquals(CircuitState.CLOSED, channel.circuitState());
   }
 
   /** With a wait, too: Failsafe 3.3.2's own Bulkhead loses a slot each time such a wait times out (#393). */
@@ -139,7 +157,7 @@ class ResilientChannelTest {
   void bulkheadRefusesCallsBeyondMaxConcurrencyAndGetsItsSlotBack(long maxWaitMillis) throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    ResilientChannel channel = new ResilientChannel(fake(() -> {
+    ResilientChannel channel = resilient(fake(() -> {
       entered.countDown();
       try {
         release.await(5, TimeUnit.SECONDS);
@@ -154,11 +172,23 @@ class ResilientChannelTest {
     Outcome second = channel.send(NOTIFICATION);
     release.countDown();
 
-    assertEquals(Outcome.retry("bulkhead full"), second);
+    Outcome.Defer deferred = assertInstanceOf(Outcome.Defer.class, second, "nothing was sent: no attempt is spent");
+    assertTrue(deferred.reason().startsWith("bulkhead full"), deferred.reason());
+    assertEquals(Duration.ofSeconds(5), deferred.after(), "by one timeout a call in flight has ended");
     assertEquals(Outcome.done(), first.get(5, TimeUnit.SECONDS));
     assertEquals(Outcome.done(), channel.send(NOTIFICATION), "the slot is free again");
     assertEquals(Outcome.done(), channel.send(NOTIFICATION), "and stays free");
     assertEquals(CircuitState.CLOSED, channel.circuitState());
+  }
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+
+  private ResilientChannel resilient(NotificationChannel channel, ResilienceSettings settings) {
+    return new ResilientChannel(channel, settings, new LocalSendPermits(clock));
+  }
+
+  private static Notification notification() {
+    return new Notification(UUID.randomUUID(), "sales", "help", "{}", Instant.parse("2026-03-01T10:00:00Z"), "c-1");
   }
 
   private NotificationChannel fake(Supplier<Outcome> behaviour) {

@@ -16,7 +16,8 @@ public record RequestAssistanceCommand(
     String metadataJson,
     Optional<String> idempotencyKey,
     String correlationId,
-    String traceparent) {
+    String traceparent,
+    String caller) {
 
   public static final int MAX_METADATA_BYTES = 8 * 1024;
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -26,6 +27,17 @@ public record RequestAssistanceCommand(
     idempotencyKey = idempotencyKey == null ? Optional.empty() : idempotencyKey;
     correlationId = correlationId == null ? "" : correlationId;
     traceparent = traceparent == null ? "" : traceparent;
+    caller = caller == null ? "" : caller;
+  }
+
+  public RequestAssistanceCommand(Topic topic, Description description, String metadataJson, Optional<String> idempotencyKey,
+      String correlationId, String traceparent) {
+    this(topic, description, metadataJson, idempotencyKey, correlationId, traceparent, "");
+  }
+
+  /** The same command from {@code caller} (an API key's id): idempotency keys of different callers never meet. */
+  public RequestAssistanceCommand from(String caller) {
+    return new RequestAssistanceCommand(topic, description, metadataJson, idempotencyKey, correlationId, traceparent, caller);
   }
 
   public RequestAssistanceCommand(Topic topic, Description description, String metadataJson, Optional<String> idempotencyKey,

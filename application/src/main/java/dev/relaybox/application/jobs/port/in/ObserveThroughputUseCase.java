@@ -3,7 +3,7 @@ package dev.relaybox.application.jobs.port.in;
 import java.time.Instant;
 import java.util.List;
 
-/** Jobs finished per minute on this node over the last quarter hour, oldest minute first. */
+/** Jobs finished per minute over the last quarter hour, oldest minute first (the whole fleet, or one node). */
 public interface ObserveThroughputUseCase {
 
   List<ThroughputMinute> lastMinutes();

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The runner's view of the job tables. Every write about an attempt is fenced by {@link JobRef#attempt()}: a node
- * whose lease expired and was taken over cannot complete or fail the job any more.
+ * The runner's view of the job tables. Every write about an attempt is fenced by {@link JobRef#token()}, the fencing
+ * token its claim took: it lands only while the job is still running under that token, so a node whose job was
+ * cancelled, rescued, replayed, timed out or given back cannot complete, retry, defer, bury or extend it any more.
  */
 public interface JobStore {
 
@@ -23,8 +24,8 @@ public interface JobStore {
 
   List<ClaimedJob> claim(ClaimRequest request);
 
-  /** Marks attempts done in one statement; stale attempts are skipped. */
-  void complete(Collection<JobRef> jobs, Instant now);
+  /** Marks attempts done in one statement; stale attempts are skipped. @return the stale ones, not written */
+  List<JobRef> complete(Collection<JobRef> jobs, Instant now);
 
   /** Puts the job back to run at {@code runAt} and records the failure. @return false if the attempt was stale */
   boolean retry(JobRef job, Instant runAt, JobFailure failure);
@@ -38,13 +39,21 @@ public interface JobStore {
   /** Makes the job dead and records the failure. @return false if the attempt was stale */
   boolean bury(JobRef job, JobFailure failure);
 
-  /** Extends the leases this node still holds. @return how many were extended */
-  int extendLeases(String node, Collection<JobRef> jobs, Instant leaseUntil);
+  /**
+   * Extends the leases this node still holds.
+   *
+   * @return the leases that are gone: the job is no longer running under that token and was not finished by it (it
+   *     was cancelled, rescued, retried by a timeout, or given back). Their handlers must stop.
+   */
+  List<JobRef> extendLeases(String node, Collection<JobRef> jobs, Instant leaseUntil);
 
-  /** Returns claimed jobs that never started, without counting the attempt. */
+  /** Returns claimed jobs that never started, without counting the attempt; the next claim takes a new token. */
   void giveBack(Collection<JobRef> jobs);
 
-  /** Fans out one batch of unrelayed outbox events into jobs, one per matching subscription. */
+  /**
+   * Fans out one batch of unrelayed outbox events into jobs, one per matching subscription, if no other node is
+   * relaying right now (one relay at a time keeps a key's jobs in event order); otherwise returns at once, skipped.
+   */
   RelayResult relay(int batchSize, Instant now);
 
   /**

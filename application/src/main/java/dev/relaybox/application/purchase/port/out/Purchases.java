@@ -2,6 +2,8 @@ package dev.relaybox.application.purchase.port.out;
 
 import dev.relaybox.domain.purchase.Purchase;
 import dev.relaybox.domain.purchase.Store;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -22,4 +24,15 @@ public interface Purchases {
   Optional<Purchase> findByStoreKey(Store store, String storeKey);
 
   void update(Purchase purchase);
+
+  /**
+   * Google purchases that entitle without being acknowledged, which first entitled between {@code entitledAfter} and
+   * {@code entitledBefore}, oldest first.
+   */
+  List<Purchase> awaitingAcknowledgement(Instant entitledBefore, Instant entitledAfter, int limit);
+
+  /** How many Google purchases entitle without being acknowledged, and since when the oldest has. */
+  AcknowledgementBacklog acknowledgementBacklog();
+
+  record AcknowledgementBacklog(long count, Optional<Instant> oldestEntitledAt) {}
 }

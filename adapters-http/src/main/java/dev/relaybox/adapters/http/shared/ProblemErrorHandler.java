@@ -1,0 +1,72 @@
+package dev.relaybox.adapters.http.shared;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Jetty's own errors (a bad URI or header character, a URI or headers too long, an unknown HTTP version, a body that
+ * is malformed or too slow) as problem+json with the security headers, instead of Jetty's HTML page. The detail is
+ * chosen by status, never Jetty's reason text, which can name the library's internals.
+ */
+final class ProblemErrorHandler extends ErrorHandler {
+  private final ObjectMapper json;
+  private final Map<String, String> securityHeaders;
+
+  ProblemErrorHandler(ObjectMapper json, Map<String, String> securityHeaders) {
+    this.json = json;
+    this.securityHeaders = Map.copyOf(securityHeaders);
+  }
+
+  static Problem problemFor(int status) {
+    return switch (status) {
+      case 400 -> Problem.of(400, "bad-request", "Bad request",
+          "the request is malformed (request line, header, URI or body framing)");
+      case 408 -> Problem.of(408, "request-timeout", "Request timeout",
+          "the request (headers and body) did not arrive in time; send it at once");
+      case 413 -> Problem.of(413, "content-too-large", "Content too large", "the request body is too large");
+      case 414 -> Problem.of(414, "uri-too-long", "URI too long", "the request URI is too long");
+      case 431 -> Problem.of(431, "headers-too-large", "Request header fields too large",
+          "the request headers are too large");
+      case 501 -> Problem.of(501, "not-implemented", "Not implemented", "the request uses a feature this server does not implement");
+      case 505 -> Problem.of(505, "http-version-not-supported", "HTTP version not supported",
+          "use HTTP/1.1 or HTTP/2");
+      default -> status >= 500
+          ? Problem.of(status, "internal-error", "Internal server error", "something went wrong on our side")
+          : Problem.of(status, "http-" + status, "HTTP " + status, "the request failed with status " + status);
+    };
+  }
+
+  private byte[] body(int status, String path) {
+    try {
+      return json.writeValueAsBytes(problemFor(status).at(path, null));
+    } catch (JsonProcessingException e) {
+      return ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Errors found while parsing, before any request exists: the answer is built from these bytes and fields. */
+  @Override
+  public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+    securityHeaders.forEach(fields::put);
+    fields.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
+    return ByteBuffer.wrap(body(status, null));
+  }
+
+  @Override
+  protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+      Callback callback) {
+    HttpFields.Mutable headers = response.getHeaders();
+    securityHeaders.forEach(headers::put);
+    headers.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
+    response.write(true, ByteBuffer.wrap(body(code, Request.getPathInContext(request))), callback);
+  }
+}

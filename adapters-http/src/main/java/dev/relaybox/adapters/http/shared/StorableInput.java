@@ -1,0 +1,91 @@
+package dev.relaybox.adapters.http.shared;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Input that parses but that PostgreSQL cannot store: a NUL character ({@code text} and {@code jsonb} refuse it), an
+ * unpaired UTF-16 surrogate (not valid UTF-8), or a number beyond what a {@code bigint} or a {@code double} holds.
+ * Checked once for every JSON body and query parameter, so no route can pass such a value down to the database and
+ * answer 500; the problem names the field.
+ */
+public final class StorableInput {
+  private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+  private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+  private static final BigDecimal DOUBLE_MAX = new BigDecimal(Double.MAX_VALUE);
+
+  private StorableInput() {}
+
+  /** Checks every field name, string and number of a parsed JSON document; {@code prefix} names its root. */
+  public static void check(JsonNode node, String prefix) {
+    if (node == null) {
+      return;
+    }
+    if (node.isTextual()) {
+      checkText(prefix.isEmpty() ? "body" : prefix, node.textValue());
+    } else if (node.isBigInteger()) {
+      BigInteger value = node.bigIntegerValue();
+      if (value.compareTo(LONG_MIN) < 0 || value.compareTo(LONG_MAX) > 0) {
+        throw ProblemException.invalid(name(prefix), "is out of range (a whole number must fit in 64 bits)");
+      }
+    } else if (node.isBigDecimal() || node.isDouble() || node.isFloat()) {
+      BigDecimal value = node.isBigDecimal() ? node.decimalValue() : null;
+      double asDouble = node.doubleValue();
+      if (Double.isInfinite(asDouble) || Double.isNaN(asDouble) || (value != null && value.abs().compareTo(DOUBLE_MAX) > 0)) {
+        throw ProblemException.invalid(name(prefix), "is out of range");
+      }
+    } else if (node.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+        checkText(prefix.isEmpty() ? "body" : prefix, field.getKey());
+        check(field.getValue(), path);
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        check(node.get(i), prefix + "[" + i + "]");
+      }
+    }
+  }
+
+  /** Refuses NUL and unpaired surrogates in a body value {@code value} (422), naming {@code field}. */
+  public static void checkText(String field, String value) {
+    String refusal = refusal(value);
+    if (refusal != null) {
+      throw ProblemException.invalid(field, refusal);
+    }
+  }
+
+  /** Refuses NUL and unpaired surrogates in a query or path parameter (400), naming it. */
+  public static void checkParameter(String name, String value) {
+    String refusal = refusal(value);
+    if (refusal != null) {
+      throw ProblemException.badParameter(name, refusal);
+    }
+  }
+
+  private static String refusal(String value) {
+    if (value == null) {
+      return null;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\0') {
+        return "contains a NUL character, which cannot be stored";
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return "contains an unpaired surrogate, which is not valid Unicode";
+      }
+    }
+    return null;
+  }
+
+  private static String name(String prefix) {
+    return prefix.isEmpty() ? "body" : prefix;
+  }
+}

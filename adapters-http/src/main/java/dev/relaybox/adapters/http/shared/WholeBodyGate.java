@@ -1,0 +1,197 @@
+package dev.relaybox.adapters.http.shared;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the whole request body without holding a thread, before any route (and before the in-flight limit) sees the
+ * request: a client that trickles its body holds only a socket, never a slot that legitimate requests need. The
+ * request line, headers and body must all arrive within {@code deadline} of the first byte, else 408 and the
+ * connection closes. A body over the limit is 413; malformed chunked framing or a body the client aborts is 400,
+ * logged in one line.
+ */
+final class WholeBodyGate extends Handler.Wrapper {
+  private static final Logger LOG = LoggerFactory.getLogger(WholeBodyGate.class);
+  private final SampledLog timeouts = new SampledLog(LOG, java.time.Duration.ofSeconds(10));
+  private final SampledLog unreadable = new SampledLog(LOG, java.time.Duration.ofSeconds(10));
+
+  private final long maxBodyBytes;
+  private final Duration deadline;
+
+  WholeBodyGate(long maxBodyBytes, Duration deadline) {
+    this.maxBodyBytes = maxBodyBytes;
+    this.deadline = deadline;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    long declared = request.getLength();
+    boolean chunked = declared < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    if (declared == 0 || (declared < 0 && !chunked)) {
+      return super.handle(request, response, callback);
+    }
+    if (declared > maxBodyBytes) {
+      refuse(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
+      return true;
+    }
+    long remainingNanos = deadline.toNanos() - (System.nanoTime() - request.getBeginNanoTime());
+    if (remainingNanos <= 0) {
+      refuse(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408);
+      return true;
+    }
+    new BodyReader(request, response, callback, declared).start(remainingNanos);
+    return true;
+  }
+
+  private static void refuse(Request request, Response response, Callback callback, int status) {
+    // The rest of the body is never read, so the connection cannot carry another request.
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    Response.writeError(request, response, callback, status);
+  }
+
+  /** Accumulates the body chunk by chunk as Jetty signals data, then hands a request that replays it downstream. */
+  private final class BodyReader implements Runnable {
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicReference<Scheduler.Task> timeout = new AtomicReference<>();
+    private byte[] body;
+    private int size;
+
+    BodyReader(Request request, Response response, Callback callback, long declared) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+      this.body = new byte[(int) Math.min(declared > 0 ? declared : 1024, maxBodyBytes)];
+    }
+
+    void start(long remainingNanos) {
+      timeout.set(request.getComponents().getScheduler().schedule(this::expire, remainingNanos, TimeUnit.NANOSECONDS));
+      run();
+    }
+
+    private void expire() {
+      if (finished.compareAndSet(false, true)) {
+        timeouts.info("request body did not arrive within {} from {}; answered 408", deadline, remote(request));
+        refuse(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408);
+      }
+    }
+
+    @Override
+    public void run() {
+      while (!finished.get()) {
+        Content.Chunk chunk = request.read();
+        if (chunk == null) {
+          request.demand(this);
+          return;
+        }
+        if (Content.Chunk.isFailure(chunk)) {
+          fail(chunk.getFailure());
+          return;
+        }
+        ByteBuffer bytes = chunk.getByteBuffer();
+        int length = bytes.remaining();
+        if ((long) size + length > maxBodyBytes) {
+          chunk.release();
+          if (finish()) {
+            refuse(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
+          }
+          return;
+        }
+        if (size + length > body.length) {
+          body = java.util.Arrays.copyOf(body, (int) Math.min(maxBodyBytes, Math.max((long) body.length * 2, size + length)));
+        }
+        bytes.get(body, size, length);
+        size += length;
+        boolean last = chunk.isLast();
+        chunk.release();
+        if (last) {
+          if (finish()) {
+            forward();
+          }
+          return;
+        }
+      }
+    }
+
+    private boolean finish() {
+      if (!finished.compareAndSet(false, true)) {
+        return false;
+      }
+      Scheduler.Task task = timeout.get();
+      if (task != null) {
+        task.cancel();
+      }
+      return true;
+    }
+
+    private void fail(Throwable failure) {
+      if (finish()) {
+        unreadable.info("unreadable request body from {} on {} {}: {}", remote(request), request.getMethod(),
+            Request.getPathInContext(request), oneLine(failure));
+        refuse(request, response, callback, HttpStatus.BAD_REQUEST_400);
+      }
+    }
+
+    private void forward() {
+      Request replay = new BufferedBodyRequest(request, ByteBuffer.wrap(body, 0, size));
+      try {
+        if (!WholeBodyGate.super.handle(replay, response, callback)) {
+          Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+        }
+      } catch (Throwable e) {
+        Response.writeError(request, response, callback, e);
+      }
+    }
+  }
+
+  private static String remote(Request request) {
+    return Request.getRemoteAddr(request);
+  }
+
+  private static String oneLine(Throwable failure) {
+    String message = failure.getMessage();
+    String text = message == null ? "aborted" : message.lines().findFirst().orElse("aborted");
+    return text.length() > 200 ? text.substring(0, 200) : text;
+  }
+
+  /** The original request with its content replaced by the body already read. */
+  private static final class BufferedBodyRequest extends Request.Wrapper {
+    private final AtomicReference<Content.Chunk> content;
+
+    BufferedBodyRequest(Request wrapped, ByteBuffer body) {
+      super(wrapped);
+      this.content = new AtomicReference<>(Content.Chunk.from(body, true));
+    }
+
+    @Override
+    public Content.Chunk read() {
+      Content.Chunk chunk = content.getAndSet(null);
+      return chunk == null ? Content.Chunk.EOF : chunk;
+    }
+
+    @Override
+    public void demand(Runnable demandCallback) {
+      demandCallback.run();
+    }
+
+    @Override
+    public void fail(Throwable failure) {
+      content.set(null);
+    }
+  }
+}

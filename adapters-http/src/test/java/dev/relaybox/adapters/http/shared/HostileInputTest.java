@@ -1,0 +1,310 @@
+package dev.relaybox.adapters.http.shared;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaybox.application.auth.ApiKeyHash;
+import dev.relaybox.application.auth.ApiKeyRing;
+import dev.relaybox.application.auth.ApiScope;
+import dev.relaybox.application.auth.StoredApiKey;
+import dev.relaybox.domain.shared.TimeOrderedIds;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hostile-input defects of issue 12 against a started server: slow bodies, malformed framing, Jetty's own
+ * errors, and text or dates PostgreSQL cannot store.
+ */
+class HostileInputTest {
+  private static final String API_KEY = "api-key-0123456789abcdef";
+  private static final ObjectMapper JSON = JsonSupport.mapper();
+  private static final int SLOW_CLIENTS = Integer.getInteger("relaybox.slowClients", 300);
+  private static final AtomicInteger STORED = new AtomicInteger();
+  private static HttpServer server;
+
+  record Note(String text, Instant at, Long count, JsonNode extra) {}
+
+  @BeforeAll
+  static void start() {
+    server = server(Duration.ofSeconds(2), SLOW_CLIENTS + 100).start();
+  }
+
+  /** In-flight limit 16; every slow client fits under the per-address connection cap, as behind one proxy. */
+  private static HttpServer server(Duration requestDeadline, int connectionsPerAddress) {
+    var keys = new ApiKeyRing(List.of(new StoredApiKey(ApiKeyHash.of(API_KEY), Set.of(ApiScope.API), "api")));
+    JsonBodies bodies = new JsonBodies(JSON);
+    RouteModule routes = r -> {
+      r.post("/v1/notes", ctx -> {
+        Note note = bodies.read(ctx, Note.class);
+        STORED.incrementAndGet();
+        ctx.status(201).json(Map.of("text", String.valueOf(note.text())));
+      });
+      r.get("/v1/notes", ctx -> ctx.json(Map.of("q", String.valueOf(ctx.queryParam("q")))));
+    };
+    return new HttpServer(new HttpSettings("127.0.0.1", 0, 65_536, Duration.ofSeconds(1), 16,
+        requestDeadline, 1, connectionsPerAddress, 16), JSON,
+        new RequestIds(new TimeOrderedIds(Clock.systemUTC(), new SplittableRandom())), new ApiKeyAuthenticator(keys),
+        List.of(routes));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void slowBodiesLeaveLegitimateRequestsAnswered() throws Exception {
+    // A deadline far beyond the test, so every slow client still holds its connection while the others ask.
+    HttpServer patient = server(Duration.ofMinutes(5), SLOW_CLIENTS + 100).start();
+    List<Socket> trickling = new ArrayList<>();
+    try {
+      for (int i = 0; i < SLOW_CLIENTS; i++) {
+        Socket socket = connect(patient);
+        socket.getOutputStream().write(("POST /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
+            + "\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+        trickling.add(socket);
+      }
+      for (int i = 0; i < 40; i++) {
+        if (i % 10 == 0) {
+          for (Socket socket : trickling) {
+            socket.getOutputStream().write(' ');
+          }
+        }
+        Raw answer = exchange(patient, post("/v1/notes", "{\"text\":\"hello " + i + "\"}"));
+        assertEquals(201, answer.status(), answer.text());
+      }
+    } finally {
+      for (Socket socket : trickling) {
+        socket.close();
+      }
+      patient.close();
+    }
+  }
+
+  @Test
+  void oneAddressCannotHoldMoreConnectionsThanItsCap() throws Exception {
+    HttpServer capped = server(Duration.ofMinutes(5), 5).start();
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 5; i++) {
+        Socket socket = connect(capped);
+        socket.getOutputStream().write("POST /v1/notes HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        held.add(socket);
+      }
+      Thread.sleep(200);
+      try (Socket sixth = connect(capped)) {
+        sixth.getOutputStream().write("GET /v1/notes HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(0, readAll(sixth).status(), "the sixth connection is closed unanswered");
+      }
+      held.getFirst().close();
+      held.removeFirst();
+      Thread.sleep(200);
+      assertEquals(201, exchange(capped, post("/v1/notes", "{\"text\":\"room again\"}")).status());
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
+      capped.close();
+    }
+  }
+
+  @Test
+  void aBodyThatDoesNotArriveWithinTheDeadlineIs408AndTheConnectionCloses() throws Exception {
+    try (Socket socket = connect()) {
+      socket.getOutputStream().write(("POST /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
+          + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+      Raw answer = readAll(socket);
+      assertProblem(answer, 408);
+    }
+  }
+
+  @Test
+  void malformedChunkedBodiesAre400Problems() throws Exception {
+    int before = STORED.get();
+    assertProblem(exchange(chunked("ZZ\r\nabc\r\n0\r\n\r\n")), 400);
+    Raw huge = exchange(chunked("FFFFFFFFFFFFFFFF\r\nabc\r\n0\r\n\r\n"));
+    assertTrue(huge.status() == 400 || huge.status() == 413, huge.text());
+    assertProblem(huge, huge.status());
+    assertEquals(before, STORED.get());
+  }
+
+  @Test
+  void aBodyAbortedMidwayLeavesTheServerAnswering() throws Exception {
+    try (Socket socket = connect()) {
+      socket.getOutputStream().write(("POST /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
+          + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"text\"").getBytes(StandardCharsets.US_ASCII));
+      socket.shutdownOutput();
+      Raw answer = readAll(socket);
+      assertTrue(answer.status() == 0 || answer.status() == 400, answer.text());
+    }
+    assertEquals(201, exchange(post("/v1/notes", "{\"text\":\"after\"}")).status());
+  }
+
+  @Test
+  void jettysOwnErrorsAreProblemsWithSecurityHeaders() throws Exception {
+    assertProblem(exchange("GET /v1/no\u0001tes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400);
+    assertProblem(exchange("GET /v1/notes HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\nConnection: close\r\n\r\n"), 400);
+    assertProblem(exchange("GET /v1/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 414);
+    assertProblem(exchange("GET /v1/notes HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n"), 431);
+    assertProblem(exchange("GET /v1/notes HTTP/7.3\r\nHost: x\r\nConnection: close\r\n\r\n"), 505);
+  }
+
+  @Test
+  void nestingBeyondTheParserLimitIsA400WithoutLibraryNames() throws Exception {
+    Raw answer = exchange(post("/v1/notes", "{\"extra\":" + "[".repeat(3_000) + "]".repeat(3_000) + "}"));
+    assertProblem(answer, 400);
+  }
+
+  @Test
+  void textPostgresCannotStoreIsA422NamingTheField() throws Exception {
+    int before = STORED.get();
+    Raw nul = exchange(post("/v1/notes", "{\"text\":\"a\\u0000b\"}"));
+    assertProblem(nul, 422);
+    assertEquals("text", field(nul));
+    Raw surrogate = exchange(post("/v1/notes", "{\"text\":\"ok\",\"extra\":{\"deep\":[\"\\ud800\"]}}"));
+    assertProblem(surrogate, 422);
+    assertEquals("extra.deep[0]", field(surrogate));
+    Raw keyWithNul = exchange(post("/v1/notes", "{\"extra\":{\"a\\u0000\":1}}"));
+    assertProblem(keyWithNul, 422);
+    assertEquals(before, STORED.get());
+  }
+
+  @Test
+  void datesAndNumbersOutOfRangeAre422NamingTheField() throws Exception {
+    int before = STORED.get();
+    for (String date : List.of("+294277-01-01T00:00:00Z", "-4714-11-24T00:00:00Z", "+10000-01-01T00:00:00Z")) {
+      Raw answer = exchange(post("/v1/notes", "{\"at\":\"" + date + "\"}"));
+      assertProblem(answer, 422);
+      assertEquals("at", field(answer), answer.text());
+    }
+    Raw epoch = exchange(post("/v1/notes", "{\"at\":99999999999999}"));
+    assertProblem(epoch, 422);
+    Raw big = exchange(post("/v1/notes", "{\"extra\":{\"n\":123456789012345678901234567890}}"));
+    assertProblem(big, 422);
+    assertEquals("extra.n", field(big));
+    Raw huge = exchange(post("/v1/notes", "{\"extra\":{\"n\":1e400}}"));
+    assertProblem(huge, 422);
+    assertEquals(before, STORED.get());
+    assertEquals(201, exchange(post("/v1/notes", "{\"at\":\"2026-12-01T00:00:00Z\",\"text\":\"fine \\ud83d\\ude00\"}")).status());
+  }
+
+  @Test
+  void queryParametersPostgresCannotStoreAre400() throws Exception {
+    Raw nul = exchange("GET /v1/notes?q=a%00b HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY + "\r\nConnection: close\r\n\r\n");
+    assertProblem(nul, 400);
+    Raw badEscape = exchange("GET /v1/notes?q=%ED%A0%80 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY + "\r\nConnection: close\r\n\r\n");
+    assertTrue(badEscape.status() == 400 || badEscape.status() == 200, badEscape.text());
+  }
+
+  private static String field(Raw answer) throws IOException {
+    return JSON.readTree(answer.body()).path("errors").path(0).path("field").asText();
+  }
+
+  private static void assertProblem(Raw answer, int status) {
+    assertEquals(status, answer.status(), answer.text());
+    String head = answer.head().toLowerCase(Locale.ROOT);
+    assertTrue(head.contains("content-type: application/problem+json"), answer.text());
+    assertTrue(head.contains("x-content-type-options: nosniff"), answer.text());
+    String body = answer.body().toLowerCase(Locale.ROOT);
+    for (String leak : List.of("jetty", "jackson", "org.", "com.", "java.", "exception", "<html")) {
+      assertFalse(body.contains(leak), "leaks " + leak + ": " + answer.body());
+    }
+  }
+
+  private static String post(String path, String json) {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    return "POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
+        + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + bytes.length + "\r\n\r\n" + json;
+  }
+
+  private static String chunked(String body) {
+    return "POST /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
+        + "\r\nContent-Type: application/json\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n" + body;
+  }
+
+  record Raw(int status, String head, String body) {
+    String text() {
+      return head + "\n\n" + body;
+    }
+  }
+
+  private static Socket connect() throws IOException {
+    return connect(server);
+  }
+
+  private static Socket connect(HttpServer target) throws IOException {
+    Socket socket = new Socket();
+    socket.connect(new InetSocketAddress("127.0.0.1", target.port()), 5_000);
+    socket.setSoTimeout(15_000);
+    return socket;
+  }
+
+  private static Raw exchange(String request) throws IOException {
+    return exchange(server, request);
+  }
+
+  private static Raw exchange(HttpServer target, String request) throws IOException {
+    try (Socket socket = connect(target)) {
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      return readAll(socket);
+    }
+  }
+
+  private static Raw readAll(Socket socket) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    InputStream in = socket.getInputStream();
+    byte[] buffer = new byte[8192];
+    try {
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        out.write(buffer, 0, n);
+      }
+    } catch (SocketTimeoutException | java.net.SocketException e) {
+      // what arrived so far is the answer
+    }
+    String text = out.toString(StandardCharsets.UTF_8);
+    int split = text.indexOf("\r\n\r\n");
+    String head = split < 0 ? text : text.substring(0, split);
+    String body = split < 0 ? "" : text.substring(split + 4);
+    if (head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+      body = dechunk(body);
+    }
+    int status = head.startsWith("HTTP/1.1 ") && head.length() >= 12 ? Integer.parseInt(head.substring(9, 12)) : 0;
+    return new Raw(status, head, body);
+  }
+
+  private static String dechunk(String body) {
+    StringBuilder out = new StringBuilder();
+    int at = 0;
+    while (at < body.length()) {
+      int eol = body.indexOf("\r\n", at);
+      if (eol < 0) break;
+      int size = Integer.parseInt(body.substring(at, eol).strip(), 16);
+      if (size == 0) break;
+      out.append(body, eol + 2, Math.min(body.length(), eol + 2 + size));
+      at = eol + 2 + size + 2;
+    }
+    return out.toString();
+  }
+}

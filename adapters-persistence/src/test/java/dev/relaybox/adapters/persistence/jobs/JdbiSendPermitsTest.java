@@ -1,0 +1,113 @@
+package dev.relaybox.adapters.persistence.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.relaybox.adapters.persistence.shared.ConnectionPool;
+import dev.relaybox.adapters.persistence.shared.Databases;
+import dev.relaybox.adapters.persistence.shared.JdbcTarget;
+import dev.relaybox.adapters.persistence.shared.Migrations;
+import dev.relaybox.adapters.persistence.testing.TestDatabase;
+import dev.relaybox.application.jobs.port.out.SendPermits;
+import dev.relaybox.application.jobs.port.out.SendPermits.Rate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The fleet-wide rate limit on a real PostgreSQL, with two pools standing in for two nodes. */
+class JdbiSendPermitsTest {
+  private static HikariDataSource nodeA;
+  private static HikariDataSource nodeB;
+  private static SendPermits permitsA;
+  private static SendPermits permitsB;
+
+  @BeforeAll
+  static void setUp() {
+    JdbcTarget database = TestDatabase.freshDatabase();
+    nodeA = ConnectionPool.open(database, 4);
+    Migrations.apply(nodeA);
+    nodeB = ConnectionPool.open(database, 4);
+    permitsA = new JdbiSendPermits(Databases.jdbi(nodeA));
+    permitsB = new JdbiSendPermits(Databases.jdbi(nodeB));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    nodeA.close();
+    nodeB.close();
+  }
+
+  @Test
+  void theBurstGoesAtOnceAndEveryLaterCallerGetsItsOwnLaterSlot() {
+    Rate slack = new Rate(1, 3);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(Duration.ZERO, permitsA.take("slack-burst", "r" + i, slack), "within the burst");
+    }
+    Duration fourth = permitsB.take("slack-burst", "r3", slack);
+    Duration fifth = permitsA.take("slack-burst", "r4", slack);
+    assertBetween(Duration.ofMillis(1), Duration.ofSeconds(1), fourth);
+    assertBetween(fourth.plusMillis(500), fourth.plusSeconds(1), fifth);
+    Duration again = permitsB.take("slack-burst", "r3", slack);
+    assertTrue(again.compareTo(fourth) <= 0, "asking again keeps the same slot, not a later one: " + again);
+  }
+
+  @Test
+  void aHolderThatComesBackWhenItsSlotIsDueGetsIt() throws Exception {
+    Rate fast = new Rate(2, 1);
+    assertEquals(Duration.ZERO, permitsA.take("fast", "first", fast));
+    Duration wait = permitsB.take("fast", "second", fast);
+    assertTrue(wait.isPositive());
+    Thread.sleep(wait.plusMillis(5));
+    assertEquals(Duration.ZERO, permitsA.take("fast", "second", fast), "its slot, taken on another node");
+  }
+
+  @Test
+  void twoNodesTogetherStayWithinOneRate() throws Exception {
+    Rate rate = new Rate(50, 3);
+    List<Long> grantedAtNanos = Collections.synchronizedList(new ArrayList<>());
+    List<Future<?>> senders = new ArrayList<>();
+    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 100; i++) {
+        SendPermits node = i % 2 == 0 ? permitsA : permitsB;
+        String holder = "request-" + i;
+        senders.add(threads.submit(() -> {
+          Duration wait;
+          while ((wait = node.take("shared", holder, rate)).isPositive()) {
+            Thread.sleep(wait);
+          }
+          grantedAtNanos.add(System.nanoTime());
+          return null;
+        }));
+      }
+      for (Future<?> sender : senders) {
+        sender.get();
+      }
+    }
+    List<Long> at = grantedAtNanos.stream().sorted().toList();
+    assertEquals(100, at.size(), "every caller got a permit");
+    // The database grants on its own clock; the callers see the grants a little later, and on a busy machine some
+    // bunch up. So stretches shorter than half a second are not judged, and each is given 0.1 s of slack. Per-node
+    // limits (100/s together) would still fail by far.
+    for (int i = 0; i < at.size(); i++) {
+      for (int j = i + 1; j < at.size(); j++) {
+        double seconds = (at.get(j) - at.get(i)) / 1e9;
+        int calls = j - i + 1;
+        assertTrue(seconds < 0.5 || calls <= rate.burst() + rate.perSecond() * (seconds + 0.1) + 1,
+            calls + " permits within " + seconds + " s exceed 50/s with a burst of 3");
+      }
+    }
+    double total = (at.getLast() - at.getFirst()) / 1e9;
+    assertTrue(total >= (100 - rate.burst() - 1) / rate.perSecond() - 0.1, "100 permits took only " + total + " s");
+  }
+
+  private static void assertBetween(Duration low, Duration high, Duration actual) {
+    assertTrue(actual.compareTo(low) >= 0 && actual.compareTo(high) <= 0, actual + " not within " + low + ".." + high);
+  }
+}

@@ -1,0 +1,122 @@
+package dev.relaybox.adapters.persistence.shared;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A TCP proxy in front of PostgreSQL that, once armed, forwards the next COMMIT to the server and then cuts the
+ * client's connection before the answer comes back: the transaction commits, and the client cannot know it. This is
+ * the "connection lost during COMMIT" case group commit must resolve.
+ */
+final class CommitDroppingProxy implements AutoCloseable {
+  private static final Pattern HOST_PORT = Pattern.compile("^jdbc:postgresql://([^:/]+):(\\d+)/");
+  private static final byte[] COMMIT = "COMMIT".getBytes(StandardCharsets.US_ASCII);
+
+  private final ServerSocket listener;
+  private final String serverHost;
+  private final int serverPort;
+  private final AtomicBoolean armed = new AtomicBoolean();
+  private final AtomicBoolean dropped = new AtomicBoolean();
+
+  private CommitDroppingProxy(String serverHost, int serverPort) throws IOException {
+    this.serverHost = serverHost;
+    this.serverPort = serverPort;
+    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual().name("commit-dropping-proxy").start(this::accept);
+  }
+
+  /** A proxy in front of the server that {@code jdbcUrl} names. */
+  static CommitDroppingProxy to(String jdbcUrl) throws IOException {
+    Matcher m = HOST_PORT.matcher(jdbcUrl);
+    if (!m.find()) {
+      throw new IllegalArgumentException("not a PostgreSQL JDBC URL with host and port");
+    }
+    return new CommitDroppingProxy(m.group(1), Integer.parseInt(m.group(2)));
+  }
+
+  /** {@code jdbcUrl} pointed at this proxy. */
+  JdbcTarget target(JdbcTarget through) {
+    String url = HOST_PORT.matcher(through.jdbcUrl())
+        .replaceFirst("jdbc:postgresql://127.0.0.1:" + listener.getLocalPort() + "/");
+    return new JdbcTarget(url, through.user(), through.password());
+  }
+
+  void dropTheNextCommitAnswer() {
+    armed.set(true);
+  }
+
+  boolean droppedAnAnswer() {
+    return dropped.get();
+  }
+
+  private void accept() {
+    while (!listener.isClosed()) {
+      try {
+        Socket client = listener.accept();
+        Socket server = new Socket(serverHost, serverPort);
+        Thread.ofVirtual().start(() -> clientToServer(client, server));
+        Thread.ofVirtual().start(() -> pump(server, client));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void clientToServer(Socket client, Socket server) {
+    byte[] buffer = new byte[64 * 1024];
+    try (client; server; InputStream in = client.getInputStream(); OutputStream out = server.getOutputStream()) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        out.write(buffer, 0, n);
+        out.flush();
+        if (contains(buffer, n, COMMIT) && armed.compareAndSet(true, false)) {
+          client.close();
+          dropped.set(true);
+          Thread.sleep(1_000); // let the server run the COMMIT before it sees the connection end
+          return;
+        }
+      }
+    } catch (IOException | InterruptedException e) {
+      // one side went away; closing both is all there is to do
+    }
+  }
+
+  private static void pump(Socket from, Socket to) {
+    byte[] buffer = new byte[64 * 1024];
+    try (from; to; InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        out.write(buffer, 0, n);
+        out.flush();
+      }
+    } catch (IOException e) {
+      // one side went away
+    }
+  }
+
+  private static boolean contains(byte[] buffer, int length, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (buffer[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public void close() throws IOException {
+    listener.close();
+  }
+}

@@ -1,0 +1,164 @@
+package dev.relaybox.application.payment;
+
+import dev.relaybox.application.jobs.ClaimedJob;
+import dev.relaybox.application.jobs.JobHandler;
+import dev.relaybox.application.jobs.Outcome;
+import dev.relaybox.application.jobs.RetryPolicy;
+import dev.relaybox.application.jobs.Subscription;
+import dev.relaybox.application.jobs.port.out.Jobs;
+import dev.relaybox.application.jobs.port.out.UnitOfWork;
+import dev.relaybox.application.payment.port.out.HistoryEntry;
+import dev.relaybox.application.payment.port.out.PaymentMetrics;
+import dev.relaybox.application.payment.port.out.PaymentProvider;
+import dev.relaybox.application.payment.port.out.PaymentProvider.Creation;
+import dev.relaybox.application.payment.port.out.PaymentProvider.Lookup;
+import dev.relaybox.application.payment.port.out.PaymentTransactions;
+import dev.relaybox.domain.payment.PaymentTransaction;
+import dev.relaybox.domain.payment.ProviderStatus;
+import dev.relaybox.domain.payment.TransactionStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Creates the transaction at the provider, never twice: every attempt first asks the provider whether it already has
+ * it (a 504 may have created it), and only then POSTs, with Relaybox's id so the provider answers 409 to a duplicate.
+ * A 504, timeout or other 5xx is retried {@code createBackoff} later, at most {@code createRetries} times; then the
+ * transaction fails. A created transaction is handed to the settle poll.
+ */
+public final class CreateAtProvider implements JobHandler {
+  static final String CREATE_KIND = "provider.create";
+
+  private final UnitOfWork unitOfWork;
+  private final PaymentTransactions transactions;
+  private final PaymentProvider provider;
+  private final Jobs jobs;
+  private final ProviderReports reports;
+  private final PaymentSettings settings;
+  private final PaymentMetrics metrics;
+  private final Clock clock;
+
+  public CreateAtProvider(UnitOfWork unitOfWork, PaymentTransactions transactions, PaymentProvider provider, Jobs jobs,
+      PaymentSettings settings, PaymentMetrics metrics, Clock clock) {
+    this.unitOfWork = unitOfWork;
+    this.transactions = transactions;
+    this.provider = provider;
+    this.jobs = jobs;
+    this.reports = new ProviderReports(transactions, jobs, clock);
+    this.settings = settings;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Enough attempts for the retries plus look-ups the provider could not answer; giving up is decided by the handler. */
+  public static Subscription subscription(PaymentSettings settings, int concurrency) {
+    Duration backoff = settings.createBackoff().isZero() ? Duration.ofMillis(1) : settings.createBackoff();
+    return Subscription.forCommands(PaymentJobs.CREATE)
+        .withConcurrency(concurrency)
+        .withTimeout(Duration.ofSeconds(60))
+        .withRetry(new RetryPolicy(backoff, backoff.multipliedBy(4), 4 * (settings.createRetries() + 2) + 10));
+  }
+
+  @Override
+  public Outcome handle(ClaimedJob job) {
+    UUID id = PaymentJobs.read(job).transactionId();
+    Optional<PaymentTransaction> found = transactions.find(id);
+    if (found.isEmpty()) {
+      return Outcome.fail("no transaction " + id);
+    }
+    PaymentTransaction tx = found.get();
+    if (tx.providerSettled() || tx.status() == TransactionStatus.SUCCEEDED || tx.status() == TransactionStatus.FAILED) {
+      return Outcome.done();
+    }
+    if (tx.status() == TransactionStatus.PENDING) {
+      startProcessing(id);
+    }
+    Lookup lookup = provider.find(id);
+    return switch (lookup) {
+      case Lookup.Throttled t -> Outcome.defer(t.after(), "payment provider asked to slow down");
+      case Lookup.Unavailable u -> {
+        note(id, "provider.lookup", "could not ask the provider: " + u.why());
+        yield Outcome.retryAfter(settings.createBackoff(), "provider look-up failed: " + u.why());
+      }
+      case Lookup.Found f -> {
+        unitOfWork.inTransaction(() -> {
+          PaymentTransaction locked = transactions.lock(id).orElseThrow();
+          transactions.record(id, new HistoryEntry(clock.instant(), "provider.lookup", "the provider has it: " + f.status().wire()));
+          if (!reports.report(locked, f.status(), f.reason(), "provider.lookup", true) && !locked.providerSettled()) {
+            jobs.enqueue(PaymentJobs.poll(id, clock.instant().plus(settings.firstPoll())));
+          }
+        });
+        yield Outcome.done();
+      }
+      case Lookup.NotFound n -> createOrGiveUp(job, tx);
+    };
+  }
+
+  private Outcome createOrGiveUp(ClaimedJob job, PaymentTransaction tx) {
+    UUID id = tx.id();
+    int tried = transactions.countHistory(id, CREATE_KIND);
+    if (tried > settings.createRetries()) {
+      String reason = "provider_unavailable: not created after " + tried + " attempts";
+      unitOfWork.inTransaction(() -> {
+        PaymentTransaction locked = transactions.lock(id).orElseThrow();
+        reports.report(locked, ProviderStatus.FAILED, Optional.of(reason), CREATE_KIND, true);
+      });
+      return Outcome.done();
+    }
+    jobs.ensureHeld(job.ref()); // a handler whose lease was taken over stops here instead of creating alongside the new owner
+    Creation creation = provider.create(new PaymentProvider.ProviderRequest(id, tx.type().wire(), tx.amount(), tx.currency().code(),
+        tx.reference()));
+    return switch (creation) {
+      case Creation.Created c -> {
+        unitOfWork.inTransaction(() -> {
+          PaymentTransaction locked = transactions.lock(id).orElseThrow();
+          transactions.record(id, new HistoryEntry(clock.instant(), CREATE_KIND,
+              c.alreadyExisted() ? "409: the provider already had it" : "201: created"));
+          if (!locked.providerSettled()) {
+            jobs.enqueue(PaymentJobs.poll(id, clock.instant().plus(settings.firstPoll())));
+          }
+        });
+        yield Outcome.done();
+      }
+      case Creation.Unknown u -> {
+        note(id, CREATE_KIND, "outcome unknown (" + u.why() + "); will look again before the next try");
+        yield Outcome.retryAfter(settings.createBackoff(), "provider create: " + u.why());
+      }
+      case Creation.NotCreated u -> {
+        note(id, CREATE_KIND, "not created (" + u.why() + ")");
+        yield Outcome.retryAfter(settings.createBackoff(), "provider create: " + u.why());
+      }
+      case Creation.Throttled t -> {
+        note(id, "provider.throttled", "the provider asked to slow down for " + t.after());
+        yield Outcome.defer(t.after(), "payment provider asked to slow down");
+      }
+      case Creation.Refused r -> {
+        unitOfWork.inTransaction(() -> {
+          PaymentTransaction locked = transactions.lock(id).orElseThrow();
+          transactions.record(id, new HistoryEntry(clock.instant(), CREATE_KIND, "refused: " + r.reason()));
+          reports.report(locked, ProviderStatus.FAILED, Optional.of(r.reason()), CREATE_KIND, true);
+        });
+        yield Outcome.done();
+      }
+    };
+  }
+
+  private void startProcessing(UUID id) {
+    boolean moved = unitOfWork.inTransaction(() -> {
+      PaymentTransaction locked = transactions.lock(id).orElseThrow();
+      if (locked.status() != TransactionStatus.PENDING) {
+        return false;
+      }
+      transactions.update(locked.moveTo(TransactionStatus.PROCESSING, Optional.empty(), clock.instant()));
+      return true;
+    });
+    if (moved) {
+      metrics.transactionMoved(TransactionStatus.PROCESSING);
+    }
+  }
+
+  private void note(UUID id, String kind, String detail) {
+    unitOfWork.inTransaction(() -> transactions.record(id, new HistoryEntry(clock.instant(), kind, detail)));
+  }
+}

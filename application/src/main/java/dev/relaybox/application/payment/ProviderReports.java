@@ -1,0 +1,50 @@
+package dev.relaybox.application.payment;
+
+import dev.relaybox.application.jobs.port.out.Jobs;
+import dev.relaybox.application.payment.port.out.HistoryEntry;
+import dev.relaybox.application.payment.port.out.PaymentTransactions;
+import dev.relaybox.domain.payment.PaymentTransaction;
+import dev.relaybox.domain.payment.ProviderStatus;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The provider's word on a transaction, from a webhook, a poll or the create job's look-up. The first final answer
+ * is kept, hands the transaction to the balance job and cancels the pending poll; later answers are only recorded.
+ */
+final class ProviderReports {
+  private final PaymentTransactions transactions;
+  private final Jobs jobs;
+  private final Clock clock;
+
+  ProviderReports(PaymentTransactions transactions, Jobs jobs, Clock clock) {
+    this.transactions = transactions;
+    this.jobs = jobs;
+    this.clock = clock;
+  }
+
+  /**
+   * Must run inside a unit of work, on a row locked by the caller.
+   *
+   * @return true when this report settled the transaction at the provider
+   */
+  boolean report(PaymentTransaction locked, ProviderStatus status, Optional<String> reason, String source, boolean cancelPoll) {
+    String said = status.wire() + reason.map(r -> " (" + r + ")").orElse("");
+    if (!status.terminal()) {
+      transactions.record(locked.id(), new HistoryEntry(clock.instant(), source, "provider reports " + said));
+      return false;
+    }
+    if (locked.providerSettled()) {
+      transactions.record(locked.id(), new HistoryEntry(clock.instant(), source,
+          "provider reports " + said + "; already settled as " + locked.providerStatus().orElseThrow().wire()));
+      return false;
+    }
+    transactions.update(locked.withProvider(status, reason));
+    transactions.record(locked.id(), new HistoryEntry(clock.instant(), source, "provider reports " + said));
+    jobs.enqueue(PaymentJobs.apply(locked.id(), locked.accountId()));
+    if (cancelPoll) {
+      jobs.cancel(PaymentJobs.SETTLE_POLL, PaymentJobs.pollKey(locked.id()), "settled by " + source);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,255 @@
+package dev.relaybox.bench.fleet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Fleet throughput on one PostgreSQL: for 1, 2 and 3 jars behind nginx, a closed loop of {@code FLEET_CONNECTIONS}
+ * (32) clients posting assistance requests (each with an {@code Idempotency-Key}) for {@code FLEET_WARMUP} (20 s)
+ * and then a measured {@code FLEET_SECONDS} (20 s), after which every request accepted in the measured window must
+ * reach the Slack fake. Intake is 202s per second in the window; drain is those requests over the time from the
+ * window's start to the last one's arrival at Slack. CPU seconds of the jars and of PostgreSQL, and samples of
+ * {@code pg_stat_activity}, name the bound. Rewrites the {@code fleet:begin}/{@code fleet:end} block of
+ * {@code docs/benchmarks.md}.
+ */
+final class FleetBench {
+  record Round(int nodes, long accepted, long failed, double intakePerSecond, double drainPerSecond, double jarCpu, double pgCpu,
+      double lockWaits, double idleInTransaction, String loadBefore) {}
+
+  private final Path root;
+  private final int base;
+  private final Path dir;
+  private final ObjectMapper json = new ObjectMapper();
+  private final int connections = Integer.parseInt(System.getenv().getOrDefault("FLEET_CONNECTIONS", "32"));
+  private final int warmup = Integer.parseInt(System.getenv().getOrDefault("FLEET_WARMUP", "20"));
+  private final int seconds = Integer.parseInt(System.getenv().getOrDefault("FLEET_SECONDS", "20"));
+
+  FleetBench(Path root, int base, Path dir) {
+    this.root = root;
+    this.base = base;
+    this.dir = dir;
+  }
+
+  void run(int maxNodes) throws Exception {
+    List<Round> rounds = new ArrayList<>();
+    Cluster cluster = new Cluster(root, base, dir, Map.of(), Optional.empty());
+    try (FleetFakes fakes = new FleetFakes(base + 3)) {
+      for (int n = 1; n <= maxNodes; n++) {
+        String loadBefore = ProcessCpu.loadAverage();
+        cluster.run("up", Integer.toString(n));
+        try {
+          rounds.add(round(cluster, fakes, n, loadBefore));
+        } finally {
+          cluster.run("down");
+        }
+      }
+    }
+    String table = markdown(rounds);
+    System.out.print(table);
+    writeDocs(table);
+  }
+
+  private Round round(Cluster cluster, FleetFakes fakes, int nodes, String loadBefore) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    ConcurrentLinkedQueue<String> measured = new ConcurrentLinkedQueue<>();
+    AtomicLong failed = new AtomicLong();
+    long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
+    long measureUntil = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
+    WaitSampler waits = new WaitSampler(cluster.jdbcUrl(), measureFrom, measureUntil);
+    double[] cpuFrom = new double[2];
+    Thread cpuMark = Thread.ofVirtual().start(() -> {
+      sleepUntil(measureFrom);
+      cpuFrom[0] = jarCpu(cluster, nodes);
+      cpuFrom[1] = cluster.postgresPid().map(ProcessCpu::secondsWithChildren).orElse(0.0);
+    });
+    try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int c = 0; c < connections; c++) {
+        int client = c;
+        clients.execute(() -> {
+          long seq = 0;
+          while (System.nanoTime() < measureUntil) {
+            String key = "bench-" + nodes + "-" + client + "-" + seq++;
+            long sentAt = System.nanoTime();
+            try {
+              HttpResponse<String> response = http.send(post(cluster, key), HttpResponse.BodyHandlers.ofString());
+              if (response.statusCode() == 202) {
+                if (sentAt >= measureFrom && sentAt < measureUntil) {
+                  measured.add(json.readTree(response.body()).path("id").asText());
+                }
+              } else if (sentAt >= measureFrom) {
+                failed.incrementAndGet();
+              }
+            } catch (IOException e) {
+              if (sentAt >= measureFrom) {
+                failed.incrementAndGet();
+              }
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        });
+      }
+    }
+    cpuMark.join();
+    double jarCpu = jarCpu(cluster, nodes) - cpuFrom[0];
+    double pgCpu = cluster.postgresPid().map(ProcessCpu::secondsWithChildren).orElse(0.0) - cpuFrom[1];
+    waits.stop();
+    List<String> ids = new ArrayList<>(measured);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (ids.stream().anyMatch(id -> fakes.firstSlackArrival(id) == null) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    long lastArrival = ids.stream().map(fakes::firstSlackArrival).filter(a -> a != null).mapToLong(Long::longValue).max().orElse(measureUntil);
+    long undelivered = ids.stream().filter(id -> fakes.firstSlackArrival(id) == null).count();
+    if (undelivered > 0) {
+      System.err.printf("%d of %d requests were not delivered within 3 minutes%n", undelivered, ids.size());
+    }
+    double window = seconds;
+    double drainSeconds = (lastArrival - measureFrom) / 1e9;
+    Round r = new Round(nodes, ids.size(), failed.get(), ids.size() / window, (ids.size() - undelivered) / drainSeconds, jarCpu / window,
+        pgCpu / window, waits.lockWaits(), waits.idleInTransaction(), loadBefore);
+    System.out.println(r);
+    return r;
+  }
+
+  private HttpRequest post(Cluster cluster, String key) throws IOException {
+    return HttpRequest.newBuilder(URI.create(cluster.loadBalancerUrl() + "/v1/assistance-requests"))
+        .header("Authorization", "Bearer " + Cluster.API_KEY)
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", key)
+        .timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("topic", "sales",
+            "description", "Fleet bench " + key + ": a customer wants a quote"))))
+        .build();
+  }
+
+  private static double jarCpu(Cluster cluster, int nodes) {
+    double total = 0;
+    for (int i = 1; i <= nodes; i++) {
+      total += cluster.jarPid(i).map(ProcessCpu::seconds).orElse(0.0);
+    }
+    return total;
+  }
+
+  private static void sleepUntil(long nanoTime) {
+    long wait;
+    while ((wait = nanoTime - System.nanoTime()) > 0) {
+      try {
+        Thread.sleep(Duration.ofNanos(wait));
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Once a second in the measured window: backends waiting on a lock, and backends idle inside a transaction. */
+  private static final class WaitSampler {
+    private final Thread thread;
+    private long samples;
+    private long lock;
+    private long idleTx;
+
+    WaitSampler(String jdbcUrl, long from, long until) {
+      thread = Thread.ofPlatform().daemon().start(() -> {
+        sleepUntil(from);
+        try (Connection db = DriverManager.getConnection(jdbcUrl); Statement s = db.createStatement()) {
+          while (System.nanoTime() < until) {
+            try (ResultSet rs = s.executeQuery("""
+                SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'),
+                       count(*) FILTER (WHERE state = 'idle in transaction')
+                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()""")) {
+              rs.next();
+              synchronized (this) {
+                samples++;
+                lock += rs.getLong(1);
+                idleTx += rs.getLong(2);
+              }
+            }
+            Thread.sleep(1000);
+          }
+        } catch (SQLException | InterruptedException e) {
+          // the sampler is a diagnostic; the round's figures stand without it
+        }
+      });
+    }
+
+    void stop() throws InterruptedException {
+      thread.join(5000);
+    }
+
+    synchronized double lockWaits() {
+      return samples == 0 ? Double.NaN : (double) lock / samples;
+    }
+
+    synchronized double idleInTransaction() {
+      return samples == 0 ? Double.NaN : (double) idleTx / samples;
+    }
+  }
+
+  private String markdown(List<Round> rounds) {
+    double one = rounds.isEmpty() ? Double.NaN : rounds.getFirst().intakePerSecond();
+    StringBuilder out = new StringBuilder();
+    out.append("Run ").append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(" at commit `")
+        .append(commit()).append("` on ").append(Runtime.getRuntime().availableProcessors()).append(" cores; ")
+        .append(connections).append(" client connections through nginx, ").append(warmup).append(" s warm-up, ")
+        .append(seconds).append(" s measured, external PostgreSQL 15 with fsync on.\n\n");
+    out.append("| jars | accepted | failed | intake req/s | vs 1 jar | drain req/s | jars' CPU (cores) | PostgreSQL CPU (cores) | backends waiting on a lock | idle in transaction | load average before |\n");
+    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (Round r : rounds) {
+      out.append(String.format(Locale.ROOT, "| %d | %d | %d | %.0f | %.2f× | %.0f | %.2f | %.2f | %.1f | %.1f | %s |%n", r.nodes(), r.accepted(),
+          r.failed(), r.intakePerSecond(), r.intakePerSecond() / one, r.drainPerSecond(), r.jarCpu(), r.pgCpu(), r.lockWaits(),
+          r.idleInTransaction(), r.loadBefore()));
+    }
+    return out.toString();
+  }
+
+  private String commit() {
+    try {
+      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").directory(root.toFile()).start();
+      String sha = new String(git.getInputStream().readAllBytes()).strip();
+      git.waitFor();
+      return sha;
+    } catch (IOException e) {
+      return "?";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "?";
+    }
+  }
+
+  private void writeDocs(String table) throws IOException {
+    Path doc = root.resolve("docs/benchmarks.md");
+    String begin = "<!-- fleet:begin (written by deploy/cluster.sh bench) -->";
+    String end = "<!-- fleet:end -->";
+    String text = Files.readString(doc);
+    int from = text.indexOf(begin);
+    int to = text.indexOf(end);
+    String block = begin + "\n" + table + end;
+    text = from >= 0 && to > from ? text.substring(0, from) + block + text.substring(to + end.length())
+        : text + "\n" + block + "\n";
+    Files.writeString(doc, text);
+  }
+}

@@ -1,0 +1,469 @@
+package dev.relaybox.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
+import dev.relaybox.adapters.paymentprovider.PaymentProviderSimulator;
+import dev.relaybox.adapters.paymentprovider.SimulatorSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Payments through the real wiring, a real PostgreSQL and the provider simulator on 127.0.0.1 as the provider: intake
+ * races, 504 storms, polling and webhooks, concurrent debits, dead letters and replay, signed callbacks.
+ */
+class PaymentEndToEndTest {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final String PROVIDER_KEY = "test-provider-key";
+  private static final String WEBHOOK_SECRET = secret();
+  private static final String CALLBACK_SECRET = secret();
+
+  private static PaymentProviderSimulator provider;
+  private static CallbackReceiver client;
+  private static Relaybox relaybox;
+  private static String databaseUrl;
+  private static TestApi api;
+  private static TestApi admin;
+  private static TestApi anonymous;
+
+  @BeforeAll
+  static void start() throws Exception {
+    provider = PaymentProviderSimulator.start(SimulatorSettings.defaults().with(b -> {
+      b.port = 0;
+      b.apiKey = Optional.of(PROVIDER_KEY);
+      b.latency = Duration.ofMillis(2);
+      b.shareFailed = 0;
+      b.settleAfter = Duration.ofMillis(50);
+      b.seed = 42;
+    }));
+    client = new CallbackReceiver(CALLBACK_SECRET);
+    Map<String, String> env = TestConfigs.freshDatabase();
+    databaseUrl = env.get("DATABASE_URL");
+    env.put("RELAYBOX_PAYMENT_PROVIDER_URL", provider.url().toString());
+    env.put("RELAYBOX_PAYMENT_PROVIDER_KEY", PROVIDER_KEY);
+    env.put("RELAYBOX_PAYMENT_WEBHOOK_SECRET", WEBHOOK_SECRET);
+    env.put("RELAYBOX_CALLBACK_SECRET", CALLBACK_SECRET);
+    env.put("RELAYBOX_ALLOW_PRIVATE_URLS", "true");
+    // The schedule, scaled down: 3 retries 100 ms apart, first poll after 1 s, then 200 ms doubling to 500 ms.
+    env.put("RELAYBOX_PAYMENT_CREATE_BACKOFF", "100ms");
+    env.put("RELAYBOX_PAYMENT_FIRST_POLL", "1s");
+    env.put("RELAYBOX_PAYMENT_SECOND_POLL", "200ms");
+    env.put("RELAYBOX_PAYMENT_POLL_CAP", "500ms");
+    env.put("RELAYBOX_CALLBACK_RETRY_BASE", "100ms");
+    env.put("RELAYBOX_CALLBACK_RETRY_CAP", "500ms");
+    env.put("RELAYBOX_POLL_INTERVAL", "200ms");
+    env.put("RELAYBOX_DB_POOL_SIZE", "16");
+    relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
+    provider.reconfigure(b -> {
+      b.webhookUrl = Optional.of(URI.create("http://127.0.0.1:" + relaybox.httpPort() + "/webhooks/payments"));
+      b.webhookSecret = Optional.of(WEBHOOK_SECRET);
+    });
+    api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
+    admin = new TestApi(relaybox.httpPort(), TestConfigs.ADMIN_KEY);
+    anonymous = new TestApi(relaybox.httpPort(), null);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (relaybox != null) {
+      relaybox.close();
+    }
+    if (provider != null) {
+      provider.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  @BeforeEach
+  void calmProvider() {
+    provider.reconfigure(b -> {
+      b.share504 = 0;
+      b.shareNoWebhook = 0;
+      b.shareFailed = 0;
+      b.settleAfter = Duration.ofMillis(50);
+      b.webhookBeforeResponse = false;
+    });
+  }
+
+  @Test
+  void fiftyConcurrentRequestsWithOneKeyMakeOneTransactionAndOneProviderCreate() throws Exception {
+    String account = openAccount("USD");
+    String body = "{\"type\":\"credit\",\"amount\":100,\"currency\":\"USD\",\"reference\":\"top-up\"}";
+    List<HttpResponse<String>> answers = concurrently(50, i -> submit(account, "same-key", body));
+
+    Set<String> ids = new HashSet<>();
+    int replayed = 0;
+    for (HttpResponse<String> answer : answers) {
+      assertEquals(202, answer.statusCode(), answer.body());
+      ids.add(TestApi.json(answer).get("id").asText());
+      replayed += answer.headers().firstValue("Idempotent-Replayed").isPresent() ? 1 : 0;
+    }
+    assertEquals(1, ids.size(), "one transaction for one key");
+    assertEquals(49, replayed, "every answer but the first is a replay");
+    String id = ids.iterator().next();
+    awaitStatus(id, "succeeded");
+    assertEquals(1, provider.postsFor(UUID.fromString(id)), "one create at the provider");
+    assertEquals(100, account(account).get("balance").asLong());
+    assertEquals(1, api.get("/v1/accounts/" + account + "/transactions").body().split("\"id\"").length - 1);
+  }
+
+  @Test
+  void theSameKeyWithAnotherBodyIs422() {
+    String account = openAccount("USD");
+    assertEquals(202, submit(account, "k1", credit(5, "USD")).statusCode());
+    HttpResponse<String> other = submit(account, "k1", credit(6, "USD"));
+    assertEquals(422, other.statusCode());
+    assertTrue(other.body().contains("Idempotency-Key"), other.body());
+  }
+
+  @Test
+  void aGatewayTimeoutStormNeverCreatesATransactionTwice() throws Exception {
+    provider.reconfigure(b -> {
+      b.share504 = 0.5;
+      b.share504Created = 0.5;
+    });
+    String account = openAccount("EUR");
+    List<HttpResponse<String>> answers = concurrently(30, i -> submit(account, "storm-" + i, credit(1, "EUR")));
+    List<String> ids = answers.stream().map(a -> TestApi.json(a).get("id").asText()).toList();
+    ids.forEach(id -> awaitFinal(id));
+
+    int succeeded = 0;
+    for (String id : ids) {
+      JsonNode tx = transaction(id);
+      UUID uuid = UUID.fromString(id);
+      assertTrue(provider.postsFor(uuid) <= 4, "at most the first create and 3 retries: " + provider.postsFor(uuid));
+      if (tx.get("status").asText().equals("succeeded")) {
+        succeeded++;
+        assertEquals(Optional.of("succeeded"), provider.statusOf(uuid));
+      } else {
+        assertEquals("failed", tx.get("status").asText(), tx.toString());
+        assertTrue(tx.get("reason").asText().startsWith("provider_unavailable"), tx.toString());
+        assertEquals(Optional.empty(), provider.statusOf(uuid), "a transaction given up on was never created: " + tx);
+      }
+    }
+    assertTrue(provider.stats().gatewayTimeouts() > 0, "the storm happened");
+    assertEquals(0, provider.stats().conflicts(), "no create ever named a transaction the provider already had");
+    assertEquals(succeeded, account(account).get("balance").asLong());
+  }
+
+  @Test
+  void withoutAWebhookTheTransactionIsSettledByPolling() {
+    provider.reconfigure(b -> {
+      b.shareNoWebhook = 1;
+      b.settleAfter = Duration.ofMillis(1500);
+    });
+    String account = openAccount("USD");
+    String id = TestApi.json(submit(account, "poll-1", credit(70, "USD"))).get("id").asText();
+
+    JsonNode tx = awaitStatus(id, "succeeded");
+    assertTrue(provider.getsFor(UUID.fromString(id)) >= 3, "the create's look-up and at least two polls");
+    assertTrue(kinds(tx).contains("provider.poll"), tx.toString());
+    assertFalse(kinds(tx).contains("webhook"), tx.toString());
+    assertEquals(70, account(account).get("balance").asLong());
+  }
+
+  @Test
+  void aWebhookThatComesFirstCancelsThePoll() throws Exception {
+    String account = openAccount("USD");
+    String id = TestApi.json(submit(account, "hook-first", credit(30, "USD"))).get("id").asText();
+
+    JsonNode tx = awaitStatus(id, "succeeded");
+    assertTrue(kinds(tx).contains("webhook"), tx.toString());
+    Thread.sleep(2_000); // past the first poll's due time (1 s after the create) and two more poll periods
+    assertEquals(1, provider.getsFor(UUID.fromString(id)), "only the look-up before the create; the poll was cancelled");
+    assertFalse(kinds(transaction(id)).contains("provider.poll"));
+  }
+
+  @Test
+  void aWebhookBeforeTheCreateAnsweredSettlesItOnce() throws Exception {
+    provider.reconfigure(b -> b.webhookBeforeResponse = true);
+    String account = openAccount("USD");
+    String id = TestApi.json(submit(account, "hook-early", credit(40, "USD"))).get("id").asText();
+
+    JsonNode tx = awaitStatus(id, "succeeded");
+    Thread.sleep(1_500);
+    assertEquals(1, provider.postsFor(UUID.fromString(id)));
+    assertEquals(1, provider.getsFor(UUID.fromString(id)), "no poll after the webhook settled it");
+    assertEquals(40, account(account).get("balance").asLong());
+    assertEquals(1, kinds(tx).stream().filter(k -> k.equals("webhook")).count());
+  }
+
+  @Test
+  void aThousandConcurrentDebitsOfTenOnFiveThousandLetExactlyFiveHundredThrough() throws Exception {
+    String account = openAccount("NGN");
+    awaitStatus(TestApi.json(submit(account, "funding", credit(5_000, "NGN"))).get("id").asText(), "succeeded");
+
+    List<HttpResponse<String>> answers = concurrently(1_000, i -> submit(account, "debit-" + i, debit(10, "NGN")));
+    answers.forEach(a -> assertEquals(202, a.statusCode(), a.body()));
+    Await.until("every debit final", Duration.ofSeconds(240),
+        () -> count("SELECT count(*) FROM payment_transaction WHERE account_id = ?::uuid AND type = 'debit' AND status IN ('succeeded', 'rejected', 'failed')", account) == 1_000,
+        () -> "final so far: " + count("SELECT count(*) FROM payment_transaction WHERE account_id = ?::uuid AND status IN ('succeeded', 'rejected', 'failed')", account));
+
+    assertEquals(500, count("SELECT count(*) FROM payment_transaction WHERE account_id = ?::uuid AND type = 'debit' AND status = 'succeeded'", account));
+    assertEquals(500, count("SELECT count(*) FROM payment_transaction WHERE account_id = ?::uuid AND type = 'debit' AND status = 'rejected'", account));
+    JsonNode balance = account(account);
+    assertEquals(0, balance.get("balance").asLong());
+    assertEquals(0, balance.get("available").asLong());
+    assertEquals(0, count("SELECT coalesce(sum(amount), 0) FROM payment_posting WHERE account_id = ?::uuid", account));
+    assertEquals(501, count("SELECT count(*) FROM payment_posting WHERE account_id = ?::uuid", account), "one posting per settled transaction");
+    assertTrue(count("SELECT coalesce(min(balance_after), 0) FROM payment_posting WHERE account_id = ?::uuid", account) >= 0);
+  }
+
+  @Test
+  void insufficientFundsRejectsIntoTheDeadLettersAndAReplayAfterACreditSucceeds() {
+    String account = openAccount("GBP");
+    String debit = TestApi.json(submit(account, "too-much", debit(50, "GBP"))).get("id").asText();
+    JsonNode rejected = awaitStatus(debit, "rejected");
+    assertEquals("insufficient_funds", rejected.get("reason").asText());
+
+    JsonNode dead = TestApi.json(admin.get("/admin/jobs?state=dead&subscription=payment.balance&key=" + account)).get("jobs");
+    assertEquals(1, dead.size(), dead.toString());
+    assertTrue(dead.get(0).get("lastError").asText().contains("insufficient_funds"), dead.toString());
+
+    awaitStatus(TestApi.json(submit(account, "top-up", credit(100, "GBP"))).get("id").asText(), "succeeded");
+    assertEquals(200, admin.post("/admin/jobs/" + dead.get(0).get("id").asLong() + "/replay", "{}").statusCode());
+
+    awaitStatus(debit, "succeeded");
+    JsonNode after = account(account);
+    assertEquals(50, after.get("balance").asLong());
+    assertEquals(50, after.get("available").asLong());
+  }
+
+  @Test
+  void forgedAndStaleWebhooksAre401AndChangeNothing() throws Exception {
+    provider.reconfigure(b -> {
+      b.shareNoWebhook = 1;
+      b.settleAfter = Duration.ofMinutes(10);
+    });
+    String account = openAccount("USD");
+    String id = TestApi.json(submit(account, "hooked", credit(20, "USD"))).get("id").asText();
+    awaitStatus(id, "processing");
+    String payload = "{\"type\":\"transaction.updated\",\"data\":{\"id\":\"" + id + "\",\"status\":\"succeeded\"}}";
+
+    assertEquals(401, webhook(secret(), "msg_forged", Instant.now(), payload).statusCode());
+    assertEquals(401, webhook(WEBHOOK_SECRET, "msg_stale", Instant.now().minus(Duration.ofMinutes(10)), payload).statusCode());
+    assertEquals(401, anonymous.post("/webhooks/payments", payload).statusCode(), "no signature at all");
+    assertEquals("processing", transaction(id).get("status").asText());
+    assertEquals(0, account(account).get("balance").asLong());
+
+    assertEquals(200, webhook(WEBHOOK_SECRET, "msg_real", Instant.now(), payload).statusCode());
+    awaitStatus(id, "succeeded");
+    HttpResponse<String> again = webhook(WEBHOOK_SECRET, "msg_real", Instant.now(), payload);
+    assertEquals(200, again.statusCode());
+    assertTrue(again.body().contains("duplicate"), again.body());
+    assertEquals(20, account(account).get("balance").asLong());
+    String unknown = "{\"type\":\"transaction.updated\",\"data\":{\"id\":\"" + UUID.randomUUID() + "\",\"status\":\"succeeded\"}}";
+    assertEquals(404, webhook(WEBHOOK_SECRET, "msg_unknown", Instant.now(), unknown).statusCode());
+  }
+
+  @Test
+  void theCallbackIsSignedRetriedUnderOneWebhookIdAndCarriesTheFinalTransaction() {
+    client.answer(503, 500);
+    String account = openAccount("USD");
+    String body = "{\"type\":\"credit\",\"amount\":25,\"currency\":\"USD\",\"callbackUrl\":\"" + client.url() + "\"}";
+    String id = TestApi.json(submit(account, "with-callback", body)).get("id").asText();
+
+    Await.until("the callback accepted", WAIT, () -> client.callsFor(id).stream().anyMatch(c -> c.answered() == 200));
+    List<CallbackReceiver.Call> calls = client.callsFor(id);
+    assertEquals(3, calls.size(), "two refusals, then success");
+    assertTrue(calls.stream().allMatch(CallbackReceiver.Call::signatureValid));
+    assertEquals(1, calls.stream().map(CallbackReceiver.Call::webhookId).distinct().count(), "the same webhook-id on every retry");
+    JsonNode last = calls.get(2).body();
+    assertEquals("transaction.updated", last.get("type").asText());
+    assertEquals("succeeded", last.get("data").get("status").asText());
+    assertEquals(25, last.get("data").get("amount").asLong());
+    assertTrue(kinds(transaction(id)).contains("callback"));
+  }
+
+  @Test
+  void badInputIsAProblemAndStoresNothing() {
+    String account = openAccount("USD");
+    String path = "/v1/accounts/" + account + "/transactions";
+    assertProblem(422, api.post(path, credit(5, "USD")), "Idempotency-Key");
+    assertProblem(422, submit(account, "b1", credit(0, "USD")), "amount");
+    assertProblem(422, submit(account, "b2", credit(-3, "USD")), "amount");
+    assertProblem(422, submit(account, "b3", "{\"type\":\"credit\",\"amount\":\"lots\",\"currency\":\"USD\"}"), "amount");
+    assertProblem(422, submit(account, "b4", "{\"type\":\"refund\",\"amount\":5,\"currency\":\"USD\"}"), "type");
+    assertProblem(422, submit(account, "b5", credit(5, "EUR")), "currency");
+    assertProblem(422, submit(account, "b6", credit(5, "usd")), "currency");
+    assertProblem(422, submit(account, "b7", "{\"type\":\"credit\",\"amount\":5,\"currency\":\"USD\",\"callbackUrl\":\"ftp://example.com/x\"}"),
+        "callbackUrl");
+    assertProblem(400, submit(account, "b8", "{not json"), "JSON");
+    assertProblem(404, submit(UUID.randomUUID().toString(), "b9", credit(5, "USD")), "account");
+    assertProblem(422, api.post("/v1/accounts", "{\"currency\":\"DOLLARS\"}"), "currency");
+    assertProblem(400, api.get(path + "?limit=0"), "limit");
+    assertEquals(401, anonymous.post(path, credit(5, "USD")).statusCode());
+
+    JsonNode list = TestApi.json(api.get(path)).get("transactions");
+    assertEquals(0, list.size(), list.toString());
+    assertEquals(0, account(account).get("balance").asLong());
+  }
+
+  @Test
+  void aFrozenAccountTakesNoNewTransactions() throws Exception {
+    String account = openAccount("USD");
+    try (Connection c = DriverManager.getConnection(databaseUrl);
+        PreparedStatement s = c.prepareStatement("UPDATE payment_account SET status = 'frozen' WHERE id = ?::uuid")) {
+      s.setString(1, account);
+      s.executeUpdate();
+    }
+    assertProblem(409, submit(account, "frozen", credit(5, "USD")), "frozen");
+  }
+
+  @Test
+  void theLookupMetricsAndListingShowTransactions() {
+    String account = openAccount("USD");
+    String id = TestApi.json(submit(account, "looked-up", credit(9, "USD"))).get("id").asText();
+    awaitStatus(id, "succeeded");
+
+    JsonNode lookup = TestApi.json(admin.get("/admin/lookup/" + id));
+    assertEquals("payment", lookup.get("kind").asText());
+    assertEquals("succeeded", lookup.get("record").get("status").asText());
+    JsonNode page = TestApi.json(api.get("/v1/accounts/" + account + "/transactions?status=succeeded&limit=1"));
+    assertEquals(id, page.get("transactions").get(0).get("id").asText());
+    assertNull(page.get("nextCursor").textValue());
+    String metrics = anonymous.get("/metrics").body();
+    assertTrue(metrics.contains("relaybox_payment_transactions_total{status=\"succeeded\"}"), "transactions by status");
+    assertTrue(metrics.contains("relaybox_payment_provider_calls_seconds_count{operation=\"create\",outcome=\"created\"}"), "provider calls");
+    assertTrue(metrics.contains("relaybox_payment_balance_updates_total{kind=\"credit\"}"), "balance updates");
+  }
+
+  // --- helpers
+
+  private static String secret() {
+    byte[] key = new byte[24];
+    new SecureRandom().nextBytes(key);
+    return "whsec_" + Base64.getEncoder().encodeToString(key);
+  }
+
+  private static String credit(long amount, String currency) {
+    return "{\"type\":\"credit\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}";
+  }
+
+  private static String debit(long amount, String currency) {
+    return "{\"type\":\"debit\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}";
+  }
+
+  private static String openAccount(String currency) {
+    HttpResponse<String> created = api.post("/v1/accounts", "{\"currency\":\"" + currency + "\"}");
+    assertEquals(201, created.statusCode(), created.body());
+    return TestApi.json(created).get("id").asText();
+  }
+
+  private static HttpResponse<String> submit(String account, String key, String body) {
+    return api.postWithHeader("/v1/accounts/" + account + "/transactions", body, "Idempotency-Key", key);
+  }
+
+  private static JsonNode account(String id) {
+    return TestApi.json(api.get("/v1/accounts/" + id));
+  }
+
+  private static JsonNode transaction(String id) {
+    return TestApi.json(api.get("/v1/transactions/" + id));
+  }
+
+  private static List<String> kinds(JsonNode tx) {
+    List<String> kinds = new ArrayList<>();
+    tx.get("history").forEach(h -> kinds.add(h.get("kind").asText()));
+    return kinds;
+  }
+
+  private static JsonNode awaitStatus(String id, String status) {
+    JsonNode[] last = new JsonNode[1];
+    Await.until("transaction " + id + " to be " + status, WAIT, () -> {
+      last[0] = transaction(id);
+      return status.equals(last[0].get("status").asText());
+    }, () -> String.valueOf(last[0]));
+    return last[0];
+  }
+
+  private static void awaitFinal(String id) {
+    JsonNode[] last = new JsonNode[1];
+    Await.until("transaction " + id + " to be final", WAIT, () -> {
+      last[0] = transaction(id);
+      return Set.of("succeeded", "failed").contains(last[0].get("status").asText());
+    }, () -> String.valueOf(last[0]));
+  }
+
+  private static void assertProblem(int status, HttpResponse<String> answer, String mentions) {
+    assertEquals(status, answer.statusCode(), answer.body());
+    assertTrue(answer.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), answer.headers().toString());
+    assertTrue(answer.body().contains(mentions), answer.body());
+  }
+
+  private static HttpResponse<String> webhook(String secret, String webhookId, Instant at, String payload) throws Exception {
+    String signature = new Webhook(secret).sign(webhookId, at.getEpochSecond(), payload);
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + relaybox.httpPort() + "/webhooks/payments"))
+        .header("Content-Type", "application/json")
+        .header("webhook-id", webhookId)
+        .header("webhook-timestamp", Long.toString(at.getEpochSecond()))
+        .header("webhook-signature", signature)
+        .POST(HttpRequest.BodyPublishers.ofString(payload))
+        .build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static long count(String sql, String account) {
+    try (Connection c = DriverManager.getConnection(databaseUrl); PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, account);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Call {
+    HttpResponse<String> call(int i) throws Exception;
+  }
+
+  private static List<HttpResponse<String>> concurrently(int n, Call call) throws Exception {
+    try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 32))) {
+      List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        futures.add(pool.submit((Callable<HttpResponse<String>>) () -> call.call(index)));
+      }
+      List<HttpResponse<String>> answers = new ArrayList<>();
+      for (Future<HttpResponse<String>> f : futures) {
+        answers.add(f.get());
+      }
+      return answers;
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package dev.relaybox.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every {@code curl} in README.md's shell blocks, run in order against the real wiring (the key, the port, the
+ * example request id {@code 01a2…} and {@code $JOB} replaced by real ones): each must succeed and its answer must
+ * match the OpenAPI document, so the README cannot drift from the jar.
+ */
+class ReadmeCurlTest {
+  private static final Path README = Path.of("..", "README.md");
+  private static final String EXAMPLE_ID = "01a2…";
+  private static FakeSlack slack;
+  private static Relaybox relaybox;
+  private static TestApi api;
+  private static String deadJob;
+
+  /** One curl as the README writes it, already split into words. */
+  record Curl(String text, String method, String url, Map<String, String> headers, String body) {}
+
+  @BeforeAll
+  static void start() throws Exception {
+    slack = new FakeSlack();
+    Map<String, String> env = TestConfigs.freshDatabase();
+    // As the README's walkthrough: both topics to a Slack stand-in.
+    env.putAll(Map.of(
+        "RELAYBOX_SLACK_WEBHOOK_URL", slack.url(),
+        "RELAYBOX_SLACK_MAX_PER_SECOND", "1000",
+        "RELAYBOX_ROUTES", "sales=slack;pricing=slack",
+        "RELAYBOX_CHANNEL_MAX_ATTEMPTS", "1",
+        "RELAYBOX_POLL_INTERVAL", "200ms"));
+    relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
+    api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
+
+    // The admin examples replay "a dead job from that list": make one.
+    String marker = TestApi.marker();
+    slack.alwaysAnswer(marker, FakeSlack.Answer.status(404, "no_service"));
+    String failed = TestApi.json(api.post("/v1/assistance-requests", "{\"topic\":\"sales\",\"description\":\"" + marker + "\"}"))
+        .get("id").asText();
+    api.awaitAssistanceStatus(failed, "failed", Duration.ofSeconds(30));
+    slack.clear(marker);
+    deadJob = TestApi.json(api.withKey(TestConfigs.ADMIN_KEY).get("/admin/lookup/" + failed)).get("jobs").get(0).get("job").get("id").asText();
+  }
+
+  @AfterAll
+  static void stop() {
+    relaybox.close();
+    slack.close();
+  }
+
+  @Test
+  void everyCurlInTheReadmeSucceedsAndMatchesTheOpenApiDocument() throws IOException {
+    List<Curl> curls = curls(Files.readString(README));
+    assertTrue(curls.size() >= 8, "the README's curls were found: " + curls);
+    OpenApiContract contract = OpenApiContract.servedBy(new TestApi(relaybox.httpPort(), null));
+    String createdId = null;
+    List<String> failures = new ArrayList<>();
+    for (Curl curl : curls) {
+      String url = curl.url().replace("http://", "").replace("localhost:8080", "");
+      if (!url.startsWith("/")) {
+        continue; // a curl to another program (a simulator's port), not to Relaybox
+      }
+      if (url.contains(EXAMPLE_ID)) {
+        assertTrue(createdId != null, "the README uses an id before a curl creates one: " + curl.text());
+        url = url.replace(EXAMPLE_ID, createdId);
+      }
+      url = url.replace("$JOB", deadJob);
+      String key = url.startsWith("/admin") ? TestConfigs.ADMIN_KEY : TestConfigs.API_KEY;
+      Map<String, String> headers = new LinkedHashMap<>();
+      curl.headers().forEach((name, value) -> headers.put(name, value.replace("$KEY", key).replace("rbx_…", key)));
+      HttpResponse<String> response = new TestApi(relaybox.httpPort(), null).send(curl.method(), url, headers, curl.body());
+      if (response.statusCode() >= 400) {
+        failures.add(curl.text() + " -> " + response.statusCode() + " " + response.body());
+        continue;
+      }
+      List<String> problems = contract.problems(curl.method(), url, response);
+      if (!problems.isEmpty()) {
+        failures.add(curl.text() + " -> " + problems);
+      }
+      if (createdId == null && curl.method().equals("POST") && url.equals("/v1/assistance-requests")) {
+        createdId = TestApi.json(response).get("id").asText();
+      }
+    }
+    assertTrue(failures.isEmpty(), "README curls that fail against the jar:\n" + String.join("\n", failures));
+  }
+
+  /** The curls of the README's {@code bash} blocks, with continuation lines joined, comments and pipes dropped. */
+  static List<Curl> curls(String markdown) {
+    List<Curl> curls = new ArrayList<>();
+    boolean inBash = false;
+    StringBuilder command = new StringBuilder();
+    for (String line : markdown.split("\n")) {
+      if (line.startsWith("```")) {
+        inBash = !inBash && line.strip().equals("```bash");
+        continue;
+      }
+      if (!inBash) {
+        continue;
+      }
+      command.append(line.strip());
+      if (line.endsWith("\\")) {
+        command.setLength(command.length() - 1);
+        command.append(' ');
+        continue;
+      }
+      List<String> words = words(command.toString());
+      command.setLength(0);
+      if (!words.isEmpty() && words.getFirst().equals("curl")) {
+        curls.add(parse(String.join(" ", words), words));
+      }
+    }
+    return curls;
+  }
+
+  private static Curl parse(String text, List<String> words) {
+    String method = null;
+    String url = null;
+    String body = null;
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 1; i < words.size(); i++) {
+      String word = words.get(i);
+      switch (word) {
+        case "-s", "-i", "-sS" -> { }
+        case "-X" -> method = words.get(++i);
+        case "-H" -> {
+          String[] header = words.get(++i).split(":\\s*", 2);
+          headers.put(header[0], header[1]);
+        }
+        case "-d" -> body = words.get(++i);
+        default -> {
+          if (word.startsWith("-")) {
+            throw new AssertionError("the README test does not know curl option " + word + " in: " + text);
+          }
+          url = word;
+        }
+      }
+    }
+    if (url == null) {
+      throw new AssertionError("no URL in: " + text);
+    }
+    return new Curl(text, method != null ? method : body != null ? "POST" : "GET", url, headers, body);
+  }
+
+  /** Shell words: single quotes are literal, double quotes group; an unquoted {@code #} or {@code |} ends the command. */
+  static List<String> words(String line) {
+    List<String> words = new ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    boolean inWord = false;
+    char quote = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else {
+          word.append(c);
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+        inWord = true;
+      } else if (c == '#' || c == '|') {
+        break;
+      } else if (Character.isWhitespace(c)) {
+        if (inWord) {
+          words.add(word.toString());
+          word.setLength(0);
+          inWord = false;
+        }
+      } else {
+        word.append(c);
+        inWord = true;
+      }
+    }
+    if (inWord) {
+      words.add(word.toString());
+    }
+    return words;
+  }
+}
