@@ -88,8 +88,69 @@
         $('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
       })
       .catch(function (e) { status('refresh failed: ' + e.message); });
+    refreshEndpoints();
     if (activeLookup) runLookup(activeLookup);
     if (activeJob) showJob(activeJob);
+  }
+
+  // ---- webhook endpoints: health and failed deliveries ------------------------------------------------------
+
+  function refreshEndpoints() {
+    api('GET', '/admin/webhook-endpoints').then(function (r) {
+      renderEndpoints(r.endpoints);
+      return Promise.all(r.endpoints.map(function (e) {
+        return api('GET', '/admin/webhook-endpoints/' + encodeURIComponent(e.id) + '/deliveries?failed=true&limit=20')
+          .then(function (d) { return { endpoint: e, deliveries: d.deliveries }; });
+      }));
+    }).then(renderFailedDeliveries).catch(function (e) { status('endpoints refresh failed: ' + e.message); });
+  }
+
+  function renderEndpoints(endpoints) {
+    var body = $('endpoints').tBodies[0];
+    clear(body);
+    endpoints.forEach(function (e) {
+      var h = e.health || {};
+      var tr = el('tr');
+      tr.dataset.endpoint = e.id;
+      tr.appendChild(el('td', (e.name ? e.name + ' ' : '') + e.url));
+      tr.appendChild(el('td', (e.eventTypes || []).join(', ')));
+      tr.appendChild(el('td', e.enabled ? 'enabled' : 'disabled: ' + (e.disabledReason || ''), e.enabled ? '' : 'warn'));
+      tr.appendChild(el('td', h.attemptsLastDay || 0, 'num'));
+      tr.appendChild(el('td', h.failuresLastDay || 0, h.failuresLastDay > 0 ? 'num warn' : 'num'));
+      tr.appendChild(el('td', h.waiting || 0, 'num'));
+      tr.appendChild(el('td', h.lastSuccessAt || '-'));
+      var cell = el('td');
+      if (!e.enabled) {
+        var button = el('button', 'Enable');
+        button.addEventListener('click', function () {
+          api('PATCH', '/admin/webhook-endpoints/' + encodeURIComponent(e.id), { enabled: true })
+            .then(function () { status('endpoint enabled; its backlog is being delivered'); refreshEndpoints(); })
+            .catch(function (err) { status('enable failed: ' + err.message); });
+        });
+        cell.appendChild(button);
+      }
+      tr.appendChild(cell);
+      body.appendChild(tr);
+    });
+  }
+
+  function renderFailedDeliveries(perEndpoint) {
+    var body = $('failed-deliveries').tBodies[0];
+    clear(body);
+    perEndpoint.forEach(function (p) {
+      p.deliveries.forEach(function (d) {
+        var tr = el('tr');
+        tr.appendChild(el('td', p.endpoint.name || p.endpoint.url));
+        tr.appendChild(el('td', d.eventId));
+        tr.appendChild(el('td', d.eventType));
+        tr.appendChild(el('td', d.attempt, 'num'));
+        tr.appendChild(el('td', d.status === 0 ? 'no answer' : d.status, 'num warn'));
+        tr.appendChild(el('td', d.latencyMs, 'num'));
+        tr.appendChild(el('td', d.at));
+        tr.appendChild(el('td', d.response));
+        body.appendChild(tr);
+      });
+    });
   }
 
   function renderQueues(subscriptions, minutes) {

@@ -2,7 +2,6 @@ package dev.relaybox.bootstrap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaybox.adapters.backend.StandardWebhooksCallbacks;
-import dev.relaybox.adapters.backend.StandardWebhooksSender;
 import dev.relaybox.adapters.http.payment.PaymentRoutes;
 import dev.relaybox.adapters.http.payment.PaymentWebhookRoutes;
 import dev.relaybox.adapters.http.shared.JsonBodies;
@@ -65,10 +64,10 @@ record PaymentWiring(List<RouteModule> routes, List<HandlerRegistration> handler
 
     Optional<PaymentProvider> provider = provider(env, json).map(meter);
     PaymentProvider client = provider.orElseGet(PaymentWiring::unconfigured);
-    Optional<StandardWebhooksSender> sender;
+    StandardWebhooksCallbacks callbacks;
     try {
-      sender = env.text("RELAYBOX_CALLBACK_SECRET").map(secret -> new StandardWebhooksSender(secret, "RELAYBOX_CALLBACK_SECRET",
-          env.duration("RELAYBOX_CALLBACK_TIMEOUT", Duration.ofSeconds(10))));
+      callbacks = new StandardWebhooksCallbacks(env.text("RELAYBOX_CALLBACK_SECRET"),
+          env.duration("RELAYBOX_CALLBACK_TIMEOUT", Duration.ofSeconds(10)), json, clock);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
@@ -79,7 +78,6 @@ record PaymentWiring(List<RouteModule> routes, List<HandlerRegistration> handler
     if (provider.isPresent() && webhookSecret.isEmpty()) {
       LOG.warn("RELAYBOX_PAYMENT_WEBHOOK_SECRET is not set: /webhooks/payments answers 503 and transactions settle by polling only");
     }
-    var callbacks = new StandardWebhooksCallbacks(sender, json);
     var accounts = new JdbiAccounts(unitOfWork, jdbi);
     var transactions = new JdbiPaymentTransactions(unitOfWork, jdbi);
     var service = new PaymentService(unitOfWork, accounts, transactions, jobs, guard, provider.isPresent(), callbacks, metrics, ids, clock);

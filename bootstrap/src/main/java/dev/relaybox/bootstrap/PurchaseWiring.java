@@ -3,16 +3,13 @@ package dev.relaybox.bootstrap;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaybox.adapters.apple.AppStoreVerifier;
 import dev.relaybox.adapters.apple.AppleStoreSettings;
-import dev.relaybox.adapters.backend.StandardWebhooksBackend;
 import dev.relaybox.adapters.google.GooglePlaySettings;
 import dev.relaybox.adapters.google.GooglePlayVerifier;
 import dev.relaybox.adapters.google.OidcPushAuthenticator;
-import dev.relaybox.adapters.http.purchase.EndpointAdminRoutes;
 import dev.relaybox.adapters.http.purchase.PurchaseRoutes;
 import dev.relaybox.adapters.http.purchase.StoreWebhookRoutes;
 import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.RouteModule;
-import dev.relaybox.adapters.persistence.purchase.JdbiBackendEndpoints;
 import dev.relaybox.adapters.persistence.purchase.JdbiPurchaseAudit;
 import dev.relaybox.adapters.persistence.purchase.JdbiPurchases;
 import dev.relaybox.adapters.persistence.purchase.JdbiStoreNotifications;
@@ -20,9 +17,6 @@ import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.application.purchase.AcknowledgeGooglePurchase;
 import dev.relaybox.application.purchase.AcknowledgementSweep;
 import dev.relaybox.application.purchase.ApplyStoreNotification;
-import dev.relaybox.application.purchase.BackendEndpointService;
-import dev.relaybox.application.purchase.BackendRetrySchedule;
-import dev.relaybox.application.purchase.DeliverPurchaseEvents;
 import dev.relaybox.application.purchase.PurchaseLedger;
 import dev.relaybox.application.purchase.PurchaseService;
 import dev.relaybox.application.purchase.StoreNotificationService;
@@ -37,7 +31,6 @@ import dev.relaybox.application.jobs.port.out.Jobs;
 import dev.relaybox.application.jobs.port.out.Outbox;
 import dev.relaybox.domain.purchase.Store;
 import dev.relaybox.domain.shared.TimeOrderedIds;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
@@ -74,27 +66,12 @@ record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handle
     var purchases = new JdbiPurchases(unitOfWork, jdbi);
     var audit = new JdbiPurchaseAudit(unitOfWork, jdbi);
     var notifications = new JdbiStoreNotifications(unitOfWork, jdbi, json);
-    var endpoints = new JdbiBackendEndpoints(jdbi);
     var ledger = new PurchaseLedger(purchases, audit, outbox, jobs, appleOwner(env) ? Set.of(Store.APPLE) : Set.of(), ids, clock);
     var service = new PurchaseService(unitOfWork, purchases, audit, ledger, google.map(g -> (PurchaseVerifier) g),
         apple.map(a -> (PurchaseVerifier) a), ids, clock);
     var webhooks = new StoreNotificationService(unitOfWork, notifications, purchases, audit, outbox,
         apple.map(a -> (AppStoreNotifications) a), googlePush, ids, clock, refusals);
 
-    Optional<URI> backendUrl = env.text("RELAYBOX_BACKEND_WEBHOOK_URL").map(PurchaseWiring::uri);
-    StandardWebhooksBackend backend;
-    try {
-      backend = new StandardWebhooksBackend(backendUrl, env.text("RELAYBOX_BACKEND_WEBHOOK_SECRET"),
-          env.duration("RELAYBOX_BACKEND_TIMEOUT", Duration.ofSeconds(10)));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage());
-    }
-    if (backendUrl.isEmpty()) {
-      LOG.warn("RELAYBOX_BACKEND_WEBHOOK_URL is not set: purchase events are kept and wait until it is");
-    }
-    double scale = scale(env.text("RELAYBOX_BACKEND_RETRY_SCALE", "1"));
-    var deliver = new DeliverPurchaseEvents(unitOfWork, backend, endpoints, audit, jobs, BackendRetrySchedule.standard(scale), ids,
-        clock, new SplittableRandom());
     var apply = new ApplyStoreNotification(unitOfWork, notifications, purchases, audit, ledger, jobs,
         google.map(g -> (PurchaseVerifier) g), ids, clock);
     var acknowledge = new AcknowledgeGooglePurchase(unitOfWork, purchases, audit, ledger, jobs,
@@ -109,13 +86,10 @@ record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handle
       sweep.schedule();
     }
 
-    int concurrency = env.integer("RELAYBOX_BACKEND_CONCURRENCY", 8, 1, 256);
     PurchaseRoutes purchaseRoutes = new PurchaseRoutes(service, service, bodies);
     return new PurchaseWiring(
-        List.of(purchaseRoutes, new StoreWebhookRoutes(webhooks, bodies, json),
-            new EndpointAdminRoutes(new BackendEndpointService(endpoints, clock))),
-        List.of(new HandlerRegistration(DeliverPurchaseEvents.subscription(concurrency), deliver),
-            new HandlerRegistration(ApplyStoreNotification.subscription(), apply),
+        List.of(purchaseRoutes, new StoreWebhookRoutes(webhooks, bodies, json)),
+        List.of(new HandlerRegistration(ApplyStoreNotification.subscription(), apply),
             new HandlerRegistration(AcknowledgeGooglePurchase.subscription(), acknowledge),
             new HandlerRegistration(AcknowledgementSweep.subscription(), sweep)),
         purchaseRoutes::find, purchases::acknowledgementBacklog);
@@ -184,19 +158,8 @@ record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handle
     return Optional.of(new OidcPushAuthenticator(audience.get(), account.get(), env.text("RELAYBOX_GOOGLE_PUSH_CERTS_URL")));
   }
 
-  private static URI uri(String raw) {
-    try {
-      URI uri = URI.create(raw);
-      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-        throw new IllegalArgumentException();
-      }
-      return uri;
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("RELAYBOX_BACKEND_WEBHOOK_URL must be an http(s) URL");
-    }
-  }
-
-  private static double scale(String raw) {
+  /** {@code RELAYBOX_BACKEND_RETRY_SCALE}: the webhook retry schedule's multiplier (tests live through a day in seconds). */
+  static double scale(String raw) {
     try {
       double value = Double.parseDouble(raw);
       if (!(value > 0) || value > 1000) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.relaybox.adapters.http.assistance.AssistanceRoutes;
 import dev.relaybox.adapters.http.jobs.JobAdminRoutes;
+import dev.relaybox.adapters.http.purchase.EndpointAdminRoutes;
 import dev.relaybox.adapters.http.jobs.LookupRoutes;
 import dev.relaybox.adapters.http.shared.ApiDocsRoutes;
 import dev.relaybox.adapters.http.shared.OpsDashboardRoutes;
@@ -22,6 +23,7 @@ import dev.relaybox.adapters.persistence.assistance.JdbiAssistanceRequests;
 import dev.relaybox.adapters.persistence.assistance.JdbiIdempotencyKeys;
 import dev.relaybox.adapters.persistence.auth.JdbiApiKeyStore;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobs;
+import dev.relaybox.adapters.persistence.purchase.JdbiPurchaseAudit;
 import dev.relaybox.adapters.persistence.jobs.JdbiOutbox;
 import dev.relaybox.adapters.persistence.jobs.JdbiSendPermits;
 import dev.relaybox.adapters.persistence.shared.GroupCommitUnitOfWork;
@@ -134,12 +136,17 @@ public final class Relaybox implements AutoCloseable {
           ops.webhookRefusals());
       PaymentWiring payments = PaymentWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock,
           outboundUrls, ops.paymentMetrics(), ops::meterProvider);
+      OrderWiring orders = OrderWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock);
+      WebhookWiring webhooks = WebhookWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock,
+          new PurchaseDeliveryAudit(new JdbiPurchaseAudit(unitOfWork, jdbi), json, ids));
 
       PgNotificationListener listener = new PgNotificationListener(target);
       JdbiJobStore jobStore = new JdbiJobStore(jdbi, json);
       List<HandlerRegistration> handlers = new ArrayList<>(List.of(
           new HandlerRegistration(DeliverAssistanceRequest.subscription(config.assistanceConcurrency(), Duration.ofSeconds(60)), delivery)));
       handlers.addAll(purchases.handlers());
+      handlers.addAll(orders.handlers());
+      handlers.addAll(webhooks.handlers());
       handlers.addAll(payments.handlers());
       runner = new JobRunner(jobStore, listener, handlers, runnerSettings(config), clock, new SplittableRandom(),
           ops.jobObserver(handlers.stream().map(h -> h.subscription().name()).toList()));
@@ -171,7 +178,10 @@ public final class Relaybox implements AutoCloseable {
                   "payment", payments.lookup())),
               ops.metricsRoute(),
               new ApiDocsRoutes(),
-              new OpsDashboardRoutes()),
+              new OpsDashboardRoutes(),
+              orders.routes(),
+              webhooks.routes(),
+              new EndpointAdminRoutes(new NamedEndpointAdmin(webhooks.service()))),
               Stream.concat(purchases.routes().stream(), payments.routes().stream())).toList(),
           ops.requestObserver());
       http = server[0].start();

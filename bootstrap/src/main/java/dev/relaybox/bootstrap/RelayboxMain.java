@@ -8,6 +8,10 @@ public final class RelayboxMain {
   private RelayboxMain() {}
 
   public static void main(String[] args) {
+    if (args.length >= 2 && args[0].equals("simulate") && args[1].equals("commerce")) {
+      System.exit(SimulateCommerce.run(java.util.List.of(args).subList(2, args.length)));
+      return;
+    }
     if (args.length >= 2 && args[0].equals("simulate") && args[1].equals("payment-provider")) {
       System.exit(dev.relaybox.adapters.paymentprovider.PaymentProviderSimulator.run(java.util.Arrays.copyOfRange(args, 2, args.length)));
       return;

@@ -560,7 +560,7 @@ class PurchaseEndToEndTest {
       backend.answer(200);
       Thread.sleep(1_000);
       assertTrue(backend.acceptedFor(user).isEmpty(), "nothing is sent while disabled");
-      assertEquals(0, countRows("SELECT count(*) FROM job WHERE subscription = 'purchase.backend' AND state = 'dead'"), "jobs wait, not die");
+      assertEquals(0, countRows("SELECT count(*) FROM job WHERE subscription = 'webhooks.delivery' AND state = 'dead'"), "jobs wait, not die");
     } finally {
       backend.answer(200);
     }

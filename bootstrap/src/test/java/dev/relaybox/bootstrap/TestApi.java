@@ -33,6 +33,14 @@ final class TestApi {
     return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  HttpResponse<String> patch(String path, String json) {
+    return send(request(path).header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  HttpResponse<String> delete(String path) {
+    return send(request(path).DELETE());
+  }
+
   HttpResponse<String> postWithHeader(String path, String json, String header, String value) {
     return send(request(path).header("Content-Type", "application/json").header(header, value)
         .POST(HttpRequest.BodyPublishers.ofString(json)));

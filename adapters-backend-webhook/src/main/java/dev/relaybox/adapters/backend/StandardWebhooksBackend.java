@@ -1,25 +1,27 @@
 package dev.relaybox.adapters.backend;
 
+import com.standardwebhooks.Webhook;
 import dev.relaybox.application.purchase.port.out.BackendWebhook;
 import dev.relaybox.application.webhooks.OutboundUrlGuard;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * POSTs events to the main backend through the shared {@link StandardWebhooksSender}: {@code webhook-id} is the event
- * id, the same on every retry. The body is the event's JSON as published.
+ * POSTs a body to the main backend through the shared {@link SignedPost} ({@code webhook-id} = the event id, the same
+ * on every retry). Purchase events reach the backend as a webhook endpoint ({@link StandardWebhooksSender}); this
+ * port stays for callers that post to the backend directly.
  *
  * <p>When the URL came from a caller rather than the operator, construct it with an {@link OutboundUrlGuard}: the URL
- * is checked again right before every send (DNS may answer differently than when it was registered), and a refused
- * URL is a delivery with status 0 that names the reason, never a request.
+ * is checked again right before every send, and a refused URL is a delivery with status 0 that names the reason.
  */
 public final class StandardWebhooksBackend implements BackendWebhook {
   private final Optional<URI> url;
-  private final Optional<StandardWebhooksSender> sender;
-  private final Optional<OutboundUrlGuard> guard;
+  private final Optional<Webhook> signer;
+  private final SignedPost post;
 
   /** For an operator's URL ({@code RELAYBOX_BACKEND_WEBHOOK_URL}), which may be private. */
   public StandardWebhooksBackend(Optional<URI> url, Optional<String> secret, Duration timeout) {
@@ -31,9 +33,9 @@ public final class StandardWebhooksBackend implements BackendWebhook {
     if (url.isPresent() && secret.isEmpty()) {
       throw new IllegalArgumentException("RELAYBOX_BACKEND_WEBHOOK_SECRET is required with RELAYBOX_BACKEND_WEBHOOK_URL");
     }
+    this.signer = secret.map(s -> SignedPost.signer(s, "RELAYBOX_BACKEND_WEBHOOK_SECRET"));
     this.url = url;
-    this.sender = secret.map(s -> new StandardWebhooksSender(s, "RELAYBOX_BACKEND_WEBHOOK_SECRET", timeout));
-    this.guard = guard;
+    this.post = new SignedPost(timeout, Clock.systemUTC(), guard);
   }
 
   @Override
@@ -43,14 +45,7 @@ public final class StandardWebhooksBackend implements BackendWebhook {
 
   @Override
   public Delivery post(UUID eventId, String eventType, Instant timestamp, String payloadJson) {
-    if (guard.isPresent()) {
-      try {
-        guard.get().check(url.orElseThrow().toString());
-      } catch (OutboundUrlGuard.RefusedUrlException e) {
-        return new Delivery(0, "refused before sending: " + e.getMessage(), Duration.ZERO, Optional.empty());
-      }
-    }
-    StandardWebhooksSender.Sent sent = sender.orElseThrow().post(url.orElseThrow(), eventId.toString(), payloadJson);
-    return new Delivery(sent.status(), sent.summary(), sent.latency(), sent.retryAfter());
+    SignedPost.Answer answer = post.post(url.orElseThrow(), signer.orElseThrow(), eventId.toString(), payloadJson);
+    return new Delivery(answer.status(), answer.summary(), answer.latency(), answer.retryAfter());
   }
 }

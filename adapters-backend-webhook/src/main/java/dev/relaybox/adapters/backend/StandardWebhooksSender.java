@@ -1,84 +1,60 @@
 package dev.relaybox.adapters.backend;
 
-import com.standardwebhooks.Webhook;
-import com.standardwebhooks.exceptions.WebhookSigningException;
-import java.io.IOException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaybox.application.webhooks.EventEnvelope;
+import dev.relaybox.application.webhooks.port.out.WebhookSender;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
 
 /**
- * The one outbound Standard Webhooks delivery: POSTs a JSON body with {@code webhook-id} (stable across retries, so the
- * receiver can deduplicate), {@code webhook-timestamp} and {@code webhook-signature} (HMAC-SHA256 with the
- * {@code whsec_} secret, computed by the com.standardwebhooks library). Redirects are not followed.
+ * Sends the event envelope {@code {id, type, occurredAt, key, correlationId, data}} to a webhook endpoint. Events
+ * published before the envelope existed already wrapped their data as {@code {id, type, occurredAt, data}}; their
+ * {@code data} is taken as the data, so every event looks the same on the wire.
  */
-public final class StandardWebhooksSender {
-  private final Webhook signer;
-  private final HttpClient http;
-  private final Duration timeout;
+public final class StandardWebhooksSender implements WebhookSender {
+  private final SignedPost post;
+  private final ObjectMapper json;
 
-  /** @param settingName the variable the secret came from, named in configuration errors */
-  public StandardWebhooksSender(String secret, String settingName, Duration timeout) {
-    if (!secret.startsWith("whsec_")) {
-      throw new IllegalArgumentException(settingName + " must be a Standard Webhooks secret starting with whsec_");
-    }
+  public StandardWebhooksSender(Duration timeout, ObjectMapper json, Clock clock) {
+    this.post = new SignedPost(timeout, clock);
+    this.json = json;
+  }
+
+  @Override
+  public Delivery send(URI url, String secret, EventEnvelope envelope) {
+    SignedPost.Answer answer = post.post(url, SignedPost.signer(secret), envelope.id().toString(), body(envelope));
+    return new Delivery(answer.status(), answer.summary(), answer.latency(), answer.retryAfter());
+  }
+
+  String body(EventEnvelope e) {
+    ObjectNode node = json.createObjectNode()
+        .put("id", e.id().toString())
+        .put("type", e.type())
+        .put("occurredAt", e.occurredAt().toString());
+    node.put("key", e.key().orElse(null));
+    node.put("correlationId", e.correlationId().orElse(null));
+    node.set("data", data(e));
     try {
-      this.signer = new Webhook(secret);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(settingName + " is not a valid whsec_ secret");
+      return json.writeValueAsString(node);
+    } catch (JsonProcessingException ex) {
+      throw new UncheckedIOException(ex);
     }
-    this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
-  /** {@code status} is 0 when no HTTP answer came back. */
-  public record Sent(int status, String summary, Duration latency, Optional<Duration> retryAfter) {}
-
-  public Sent post(URI url, String webhookId, String payloadJson) {
-    long started = System.nanoTime();
-    long seconds = Instant.now().getEpochSecond();
+  private JsonNode data(EventEnvelope e) {
+    JsonNode payload;
     try {
-      String signature = signer.sign(webhookId, seconds, payloadJson);
-      HttpRequest request = HttpRequest.newBuilder(url)
-          .timeout(timeout)
-          .header("Content-Type", "application/json")
-          .header("User-Agent", "Relaybox")
-          .header("webhook-id", webhookId)
-          .header("webhook-timestamp", Long.toString(seconds))
-          .header("webhook-signature", signature)
-          .POST(HttpRequest.BodyPublishers.ofString(payloadJson, StandardCharsets.UTF_8))
-          .build();
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      String body = response.body() == null ? "" : response.body();
-      String summary = response.statusCode() + (body.isBlank() ? "" : " " + (body.length() > 200 ? body.substring(0, 200) + "…" : body));
-      return new Sent(response.statusCode(), summary, elapsed(started), retryAfter(response));
-    } catch (WebhookSigningException e) {
-      throw new IllegalStateException("cannot sign the webhook", e);
-    } catch (IOException e) {
-      return new Sent(0, "no answer: " + (e instanceof java.net.http.HttpTimeoutException ? "timed out"
-          : e instanceof java.net.ConnectException ? "connection refused" : "the connection failed"), elapsed(started), Optional.empty());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Sent(0, "interrupted", elapsed(started), Optional.empty());
+      payload = json.readTree(e.dataJson());
+    } catch (JsonProcessingException ex) {
+      return json.getNodeFactory().textNode(e.dataJson());
     }
-  }
-
-  private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-    return response.headers().firstValue("Retry-After").flatMap(v -> {
-      try {
-        return Optional.of(Duration.ofSeconds(Long.parseLong(v.strip())));
-      } catch (NumberFormatException e) {
-        return Optional.empty();
-      }
-    });
-  }
-
-  private static Duration elapsed(long started) {
-    return Duration.ofNanos(System.nanoTime() - started);
+    boolean alreadyWrapped = payload.isObject() && payload.path("data").isObject()
+        && e.id().toString().equals(payload.path("id").asText());
+    return alreadyWrapped ? payload.get("data") : payload;
   }
 }

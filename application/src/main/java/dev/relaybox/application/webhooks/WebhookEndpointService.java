@@ -1,0 +1,178 @@
+package dev.relaybox.application.webhooks;
+
+import dev.relaybox.application.jobs.EventFilter;
+import dev.relaybox.application.jobs.port.out.Jobs;
+import dev.relaybox.application.jobs.port.out.UnitOfWork;
+import dev.relaybox.application.webhooks.port.in.ManageWebhookEndpointsUseCase;
+import dev.relaybox.application.webhooks.port.in.WebhookEndpointCommand;
+import dev.relaybox.application.webhooks.port.out.EventHistory;
+import dev.relaybox.application.webhooks.port.out.SecretGenerator;
+import dev.relaybox.application.webhooks.port.out.WebhookEndpoints;
+import dev.relaybox.domain.shared.TimeOrderedIds;
+import dev.relaybox.domain.shared.ValidationException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Webhook endpoints: the admin's use cases, and the endpoints configured from the environment at start. */
+public final class WebhookEndpointService implements ManageWebhookEndpointsUseCase {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookEndpointService.class);
+  private static final int REPLAY_BATCH = 500;
+
+  private final UnitOfWork unitOfWork;
+  private final WebhookEndpoints endpoints;
+  private final EventHistory history;
+  private final Jobs jobs;
+  private final OutboundUrlGuard guard;
+  private final SecretGenerator secrets;
+  private final TimeOrderedIds ids;
+  private final Clock clock;
+
+  public WebhookEndpointService(UnitOfWork unitOfWork, WebhookEndpoints endpoints, EventHistory history, Jobs jobs,
+      OutboundUrlGuard guard, SecretGenerator secrets, TimeOrderedIds ids, Clock clock) {
+    this.unitOfWork = unitOfWork;
+    this.endpoints = endpoints;
+    this.history = history;
+    this.jobs = jobs;
+    this.guard = guard;
+    this.secrets = secrets;
+    this.ids = ids;
+    this.clock = clock;
+  }
+
+  @Override
+  public WebhookEndpoint create(WebhookEndpointCommand command) {
+    String url = checked(command.url().orElseThrow());
+    Instant now = clock.instant();
+    WebhookEndpoint endpoint = new WebhookEndpoint(ids.next(), Optional.empty(), url, command.description().orElse(""),
+        command.eventTypes().orElseThrow(), secrets.newSecret(), false, true, now, Optional.empty(), Optional.empty(), now, now);
+    endpoints.add(endpoint);
+    LOG.info("webhook endpoint {} created for {}", endpoint.id(), endpoint.eventTypes().stream().map(EventFilter::pattern).toList());
+    return endpoint;
+  }
+
+  @Override
+  public List<EndpointStatus> list() {
+    Instant now = clock.instant();
+    return endpoints.all().stream().map(e -> status(e, now)).toList();
+  }
+
+  @Override
+  public Optional<EndpointStatus> get(UUID id) {
+    return endpoints.find(id).map(e -> status(e, clock.instant()));
+  }
+
+  @Override
+  public Optional<WebhookEndpoint> update(UUID id, WebhookEndpointCommand patch) {
+    Optional<WebhookEndpoint> found = endpoints.find(id);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    WebhookEndpoint endpoint = found.get();
+    if (endpoint.managed() && (patch.url().isPresent() || patch.eventTypes().isPresent() || patch.description().isPresent())) {
+      throw new ManagedEndpointException("this endpoint is configured from the environment; only enabled can be changed here");
+    }
+    Instant now = clock.instant();
+    if (patch.url().isPresent() || patch.eventTypes().isPresent() || patch.description().isPresent()) {
+      String url = patch.url().map(this::checked).orElse(endpoint.url());
+      endpoints.update(endpoint.changed(url, patch.description().orElse(endpoint.description()),
+          patch.eventTypes().orElse(endpoint.eventTypes()), now));
+    }
+    patch.enabled().ifPresent(enabled -> {
+      if (enabled) {
+        int woken = endpoints.enable(id, DeliverWebhook.SUBSCRIPTION, WebhookJobs.keyPrefix(id), now);
+        LOG.info("webhook endpoint {} enabled; {} waiting deliveries are due now", id, woken);
+      } else {
+        endpoints.disable(id, "disabled by an operator", now);
+      }
+    });
+    return endpoints.find(id);
+  }
+
+  @Override
+  public boolean delete(UUID id) {
+    endpoints.find(id).filter(WebhookEndpoint::managed).ifPresent(e -> {
+      throw new ManagedEndpointException("this endpoint is configured from the environment; remove its variables instead");
+    });
+    return endpoints.delete(id, DeliverWebhook.SUBSCRIPTION, clock.instant());
+  }
+
+  @Override
+  public Optional<Integer> replay(UUID id, Instant since) {
+    Optional<WebhookEndpoint> found = endpoints.find(id);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    if (since.isAfter(clock.instant())) {
+      throw ValidationException.of("since", "must not be in the future");
+    }
+    WebhookEndpoint endpoint = found.get();
+    int queued = 0;
+    long after = 0;
+    while (true) {
+      List<EventHistory.Stored> batch = history.since(since, after, REPLAY_BATCH);
+      if (batch.isEmpty()) {
+        break;
+      }
+      List<EventEnvelope> wanted = batch.stream().map(EventHistory.Stored::envelope).filter(e -> endpoint.wants(e.type())).toList();
+      queued += unitOfWork.inTransaction(() -> (int) wanted.stream()
+          .filter(e -> jobs.enqueue(WebhookJobs.delivery(id, e)).isPresent()).count());
+      after = batch.getLast().position();
+    }
+    LOG.info("webhook endpoint {}: {} events since {} queued for redelivery", id, queued, since);
+    return Optional.of(queued);
+  }
+
+  @Override
+  public Optional<List<DeliveryAttempt>> deliveries(UUID id, boolean failedOnly, int limit) {
+    return endpoints.find(id).map(e -> endpoints.attempts(id, failedOnly, limit));
+  }
+
+  /**
+   * Creates or updates the endpoint {@code name} from configuration (the main backend); it keeps its id, enabled state
+   * and history across restarts.
+   */
+  public WebhookEndpoint configure(String name, String url, String secret, List<EventFilter> eventTypes, String description,
+      String unconfiguredReason) {
+    Instant now = clock.instant();
+    Optional<WebhookEndpoint> existing = endpoints.findByName(name);
+    if (existing.isEmpty()) {
+      WebhookEndpoint created = new WebhookEndpoint(ids.next(), Optional.of(name), url, description, eventTypes, secret, true, true, now,
+          Optional.empty(), Optional.empty(), now, now);
+      endpoints.add(created);
+      return created;
+    }
+    WebhookEndpoint e = existing.get();
+    WebhookEndpoint updated = new WebhookEndpoint(e.id(), e.name(), url, description, eventTypes, secret, true, e.enabled(),
+        e.enabledSince(), e.disabledAt(), e.disabledReason(), e.createdAt(), now);
+    endpoints.update(updated);
+    if (!e.enabled() && e.disabledReason().equals(Optional.of(unconfiguredReason))) {
+      endpoints.enable(e.id(), DeliverWebhook.SUBSCRIPTION, WebhookJobs.keyPrefix(e.id()), now);
+    }
+    return endpoints.find(e.id()).orElse(updated);
+  }
+
+  /**
+   * The configuration of endpoint {@code name} was removed: it is disabled, so its deliveries wait (as they did before
+   * the variables were ever set) until it is configured again.
+   */
+  public void unconfigured(String name, String reason) {
+    endpoints.findByName(name).filter(WebhookEndpoint::enabled).ifPresent(e -> endpoints.disable(e.id(), reason, clock.instant()));
+  }
+
+  private EndpointStatus status(WebhookEndpoint e, Instant now) {
+    return new EndpointStatus(e, endpoints.health(e.id(), DeliverWebhook.SUBSCRIPTION, WebhookJobs.keyPrefix(e.id()), now));
+  }
+
+  private String checked(String url) {
+    try {
+      return guard.check(url).toString();
+    } catch (OutboundUrlGuard.RefusedUrlException e) {
+      throw ValidationException.of("url", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,280 @@
+package dev.relaybox.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.relaybox.adapters.commerce.simulator.CommerceSimulator;
+import dev.relaybox.adapters.commerce.simulator.Knobs;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Webhook endpoints end to end: event-type filters, a copy per endpoint, an endpoint down for a simulated day (the
+ * retry schedule scaled by {@code RELAYBOX_BACKEND_RETRY_SCALE}), 410 and re-enabling, replay, and bad input. Every
+ * delivery is verified with the standardwebhooks library by {@link FakeSubscriber}.
+ */
+class WebhookSubscriptionsEndToEndTest {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  /** One simulated day is 86,400 s x 0.0002 = 17.3 s; the whole Standard Webhooks schedule (27.5 h) is 19.8 s. */
+  private static final double SCALE = 0.0002;
+
+  private static CommerceSimulator commerce;
+  private static FakeSubscriber subscribers;
+  private static Relaybox relaybox;
+  private static String databaseUrl;
+  private static TestApi api;
+  private static TestApi admin;
+
+  @BeforeAll
+  static void start() throws Exception {
+    commerce = CommerceSimulator.start("127.0.0.1", 0, Knobs.defaults(), new SplittableRandom(11));
+    subscribers = new FakeSubscriber();
+    Map<String, String> env = TestConfigs.freshDatabase();
+    databaseUrl = env.get("DATABASE_URL");
+    env.putAll(Map.of(
+        "RELAYBOX_CUSTOMERS_URL", commerce.baseUrl(),
+        "RELAYBOX_INVENTORY_URL", commerce.baseUrl(),
+        "RELAYBOX_AUTHORIZATIONS_URL", commerce.baseUrl(),
+        "RELAYBOX_BACKEND_RETRY_SCALE", Double.toString(SCALE),
+        "RELAYBOX_ALLOW_PRIVATE_URLS", "true"));
+    relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
+    api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
+    admin = api.withKey(TestConfigs.ADMIN_KEY);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (relaybox != null) relaybox.close();
+    if (subscribers != null) subscribers.close();
+    if (commerce != null) commerce.close();
+  }
+
+  @Test
+  void eachEndpointGetsItsOwnCopyOfTheEventTypesItAskedFor() {
+    String shipping = "shipping-" + UUID.randomUUID();
+    String allOrders = "orders-" + UUID.randomUUID();
+    String audit = "audit-" + UUID.randomUUID();
+    subscribe(shipping, "order.shipped");
+    subscribe(allOrders, "order.*");
+    subscribe(audit, "*");
+    String shippedOrder = placeOrder("cus-filter");
+    ship(shippedOrder);
+    String cancelledOrder = placeOrder("cus-filter");
+    assertEquals(200, api.post("/v1/orders/" + cancelledOrder + "/cancel", "{}").statusCode());
+
+    List<String> expected = List.of("order.created", "order.shipped", "order.created", "order.cancelled");
+    Await.until("order.* and * get all four", WAIT,
+        () -> types(allOrders, shippedOrder, cancelledOrder).size() == 4 && types(audit, shippedOrder, cancelledOrder).size() == 4);
+    Await.until("the shipping endpoint gets its shipment", WAIT, () -> !subscribers.accepted(shipping).isEmpty());
+    sleep(500);
+    assertEquals(List.of("order.shipped"), types(shipping, shippedOrder, cancelledOrder), "order.shipped only");
+    assertEquals(new HashSet<>(expected), new HashSet<>(types(allOrders, shippedOrder, cancelledOrder)));
+    assertEquals(types(allOrders, shippedOrder, cancelledOrder).size(), types(audit, shippedOrder, cancelledOrder).size(),
+        "each endpoint its own copy");
+    assertEquals(0, subscribers.badSignatures());
+    JsonNode envelope = subscribers.accepted(shipping).getFirst().envelope();
+    for (String field : List.of("id", "type", "occurredAt", "key", "correlationId", "data")) {
+      assertTrue(envelope.has(field), "the envelope has " + field + ": " + envelope);
+    }
+    assertEquals(shippedOrder, envelope.path("key").asText());
+    assertEquals("shipped", envelope.path("data").path("status").asText());
+  }
+
+  @Test
+  void anEndpointDownForADayGetsEveryEventOncePerWebhookIdInOrderPerOrder() throws Exception {
+    String name = "down-" + UUID.randomUUID();
+    String id = subscribe(name, "order.*");
+    subscribers.answer(name, 503);
+    List<String> orders = new ArrayList<>();
+    try {
+      for (int i = 0; i < 5; i++) {
+        String order = placeOrder("cus-outage");
+        ship(order);
+        assertEquals(200, api.post("/v1/orders/" + order + "/delivery", "{}").statusCode());
+        orders.add(order);
+      }
+      // the day starts with the first refused delivery, however long placing the orders took on a busy machine
+      Await.until("the first delivery is refused", WAIT, () -> subscribers.firstRefusal(name).isPresent());
+      Instant back = subscribers.firstRefusal(name).orElseThrow().plusMillis(Math.round(86_400_000 * SCALE));
+      Thread.sleep(Math.max(0, Duration.between(Instant.now(), back).toMillis()));
+      assertTrue(subscribers.accepted(name).isEmpty());
+    } finally {
+      subscribers.answer(name, 200);
+    }
+    Await.until("all 15 events arrive once the endpoint is back", WAIT, () -> subscribers.accepted(name).size() >= 15,
+        () -> subscribers.accepted(name).size() + " arrived");
+    sleep(1_000);
+    List<FakeSubscriber.Received> received = subscribers.accepted(name);
+    assertEquals(15, received.size(), "nothing twice");
+    Set<String> webhookIds = new HashSet<>();
+    received.forEach(r -> assertTrue(webhookIds.add(r.webhookId()), "webhook-id " + r.webhookId() + " twice"));
+    for (String order : orders) {
+      assertEquals(List.of("order.created", "order.shipped", "order.delivered"),
+          received.stream().filter(r -> r.key().equals(order)).map(FakeSubscriber.Received::type).toList(), "in order for " + order);
+    }
+    JsonNode endpoint = TestApi.json(admin.get("/admin/webhook-endpoints/" + id));
+    assertTrue(endpoint.path("enabled").asBoolean(), "a day is within the schedule: " + endpoint);
+    assertTrue(endpoint.path("health").path("failuresLastDay").asInt() > 0);
+    JsonNode failed = TestApi.json(admin.get("/admin/webhook-endpoints/" + id + "/deliveries?failed=true&limit=500")).path("deliveries");
+    assertTrue(failed.size() >= 5, "each order's first event failed at least through the first retries");
+    failed.forEach(f -> assertEquals(503, f.path("status").asInt()));
+    assertEquals(0, subscribers.badSignatures());
+  }
+
+  @Test
+  void a410DisablesTheEndpointNothingDiesAndEnablingDeliversTheBacklog() throws Exception {
+    String name = "gone-" + UUID.randomUUID();
+    String id = subscribe(name, "order.created");
+    subscribers.answer(name, 410);
+    String first = placeOrder("cus-gone");
+    Await.until("the endpoint is disabled", WAIT,
+        () -> !TestApi.json(admin.get("/admin/webhook-endpoints/" + id)).path("enabled").asBoolean());
+    JsonNode disabled = TestApi.json(admin.get("/admin/webhook-endpoints/" + id));
+    assertTrue(disabled.path("disabledReason").asText().contains("410"), disabled.toString());
+    subscribers.answer(name, 200);
+    String second = placeOrder("cus-gone");
+    sleep(1_500);
+    assertTrue(subscribers.accepted(name).isEmpty(), "nothing is sent while disabled");
+    assertEquals(0, count("SELECT count(*) FROM job WHERE subscription = 'webhooks.delivery' AND state = 'dead'"), "waiting, not dead");
+    var enabled = admin.patch("/admin/webhook-endpoints/" + id, "{\"enabled\":true}");
+    assertEquals(200, enabled.statusCode(), enabled.body());
+    Await.until("the backlog arrives", WAIT, () -> subscribers.accepted(name).size() >= 2);
+    assertEquals(Set.of(first, second), Set.copyOf(subscribers.accepted(name).stream().map(FakeSubscriber.Received::key).toList()));
+  }
+
+  @Test
+  void replayRedeliversMatchingEventsSinceATimeWithTheirWebhookIds() {
+    Instant since = Instant.now().minusSeconds(1);
+    String name = "replay-" + UUID.randomUUID();
+    String id = subscribe(name, "order.shipped");
+    String order = placeOrder("cus-replay");
+    ship(order);
+    Await.until("the shipment arrives", WAIT, () -> subscribers.accepted(name).size() == 1);
+    var replay = admin.post("/admin/webhook-endpoints/" + id + "/replay", "{\"since\":\"" + since + "\"}");
+    assertEquals(202, replay.statusCode(), replay.body());
+    assertTrue(TestApi.json(replay).path("queued").asInt() >= 1);
+    Await.until("the replayed shipment arrives", WAIT, () -> subscribers.accepted(name).stream().filter(r -> r.key().equals(order)).count() == 2);
+    List<FakeSubscriber.Received> both = subscribers.accepted(name).stream().filter(r -> r.key().equals(order)).toList();
+    assertEquals(both.get(0).webhookId(), both.get(1).webhookId(), "a replay keeps the webhook-id so receivers can dedupe");
+    JsonNode deliveries = TestApi.json(admin.get("/admin/webhook-endpoints/" + id + "/deliveries")).path("deliveries");
+    assertTrue(deliveries.size() >= 2);
+    assertEquals(200, deliveries.get(0).path("status").asInt());
+    assertTrue(deliveries.get(0).has("latencyMs"));
+  }
+
+  @Test
+  void badInputGetsA4xxProblemAndStoresNothing() throws Exception {
+    long before = count("SELECT count(*) FROM outbound_endpoint");
+    String good = subscribers.url("bad-input");
+    for (String bad : List.of(
+        "{}",
+        "{\"url\":\"ftp://example.com/x\",\"eventTypes\":[\"*\"]}",
+        "{\"url\":\"http://user:pw@example.com/x\",\"eventTypes\":[\"*\"]}",
+        "{\"url\":\"" + good + "\",\"eventTypes\":[]}",
+        "{\"url\":\"" + good + "\",\"eventTypes\":[\"Order Shipped!\"]}",
+        "{\"url\":\"" + good + "\",\"eventTypes\":[\"order.**\"]}",
+        "{\"url\":\"" + good + "\",\"eventTypes\":\"order.*\"}",
+        "{\"url\":\"http://no-such-host.invalid/x\",\"eventTypes\":[\"*\"]}",
+        "{\"url\":\"" + good + "\",\"eventTypes\":[\"*\"],\"description\":\"" + "x".repeat(501) + "\"}")) {
+      var r = admin.post("/admin/webhook-endpoints", bad);
+      assertEquals(422, r.statusCode(), bad + " -> " + r.body());
+      assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+      assertFalse(r.body().contains("Exception"), r.body());
+    }
+    assertEquals(400, admin.post("/admin/webhook-endpoints", "{nope").statusCode());
+    assertEquals(415, admin.post("/admin/webhook-endpoints", "text/plain", "x".getBytes()).statusCode());
+    assertEquals(401, api.post("/admin/webhook-endpoints", "{\"url\":\"" + good + "\",\"eventTypes\":[\"*\"]}").statusCode(),
+        "the /v1 key is not an admin key");
+    assertEquals(before, count("SELECT count(*) FROM outbound_endpoint"), "nothing stored");
+
+    String id = subscribe("bad-input", "order.*");
+    assertEquals(422, admin.patch("/admin/webhook-endpoints/" + id, "{}").statusCode());
+    assertEquals(422, admin.patch("/admin/webhook-endpoints/" + id, "{\"eventTypes\":[\"?\"]}").statusCode());
+    assertEquals(422, admin.patch("/admin/webhook-endpoints/" + id, "{\"enabled\":\"yes\"}").statusCode());
+    assertEquals(422, admin.post("/admin/webhook-endpoints/" + id + "/replay", "{\"since\":\"yesterday\"}").statusCode());
+    assertEquals(422, admin.post("/admin/webhook-endpoints/" + id + "/replay", "{}").statusCode());
+    assertEquals(422, admin.post("/admin/webhook-endpoints/" + id + "/replay",
+        "{\"since\":\"" + Instant.now().plusSeconds(3600) + "\"}").statusCode());
+    assertEquals(400, admin.get("/admin/webhook-endpoints/" + id + "/deliveries?limit=0").statusCode());
+    assertEquals(400, admin.get("/admin/webhook-endpoints/" + id + "/deliveries?failed=maybe").statusCode());
+    assertEquals(404, admin.get("/admin/webhook-endpoints/" + UUID.randomUUID()).statusCode());
+    assertEquals(404, admin.patch("/admin/webhook-endpoints/" + UUID.randomUUID(), "{\"enabled\":true}").statusCode());
+    assertEquals(404, admin.get("/admin/webhook-endpoints/nope").statusCode());
+    JsonNode listed = TestApi.json(admin.get("/admin/webhook-endpoints/" + id));
+    assertFalse(listed.has("secret"), "the secret is shown once, at creation");
+    assertEquals(List.of("order.*"), List.of(listed.path("eventTypes").get(0).asText()));
+    assertEquals(204, admin.delete("/admin/webhook-endpoints/" + id).statusCode());
+    assertEquals(404, admin.get("/admin/webhook-endpoints/" + id).statusCode());
+    assertEquals(404, admin.delete("/admin/webhook-endpoints/" + id).statusCode());
+  }
+
+  // ---- helpers ----
+
+  /** Creates an endpoint at the subscriber's path {@code name}; returns its id. */
+  private static String subscribe(String name, String eventType) {
+    HttpResponse<String> created = admin.post("/admin/webhook-endpoints",
+        "{\"url\":\"" + subscribers.url(name) + "\",\"eventTypes\":[\"" + eventType + "\"]}");
+    assertEquals(201, created.statusCode(), created.body());
+    JsonNode endpoint = TestApi.json(created);
+    assertTrue(endpoint.path("secret").asText().startsWith("whsec_"));
+    subscribers.secret(name, endpoint.path("secret").asText());
+    return endpoint.path("id").asText();
+  }
+
+  /** Places an order, retrying a 503 with the same key as clients are told to (a busy machine can time a call out). */
+  private static String placeOrder(String customer) {
+    String key = UUID.randomUUID().toString();
+    HttpResponse<String> r = null;
+    for (int attempt = 0; attempt < 20 && (r == null || r.statusCode() == 503); attempt++) {
+      if (r != null) sleep(1_000);
+      r = api.postWithHeader("/v1/orders", """
+          {"customerId":"%s","storefront":"us-app","currency":"USD","items":[{"sku":"SKU-W","quantity":1,"unitPrice":1999}],
+           "shippingAddress":{"name":"Grace Hopper","line1":"1 Navy Way","city":"Arlington","postalCode":"22202","country":"US"}}"""
+          .formatted(customer), "Idempotency-Key", key);
+    }
+    assertEquals(201, r.statusCode(), r.body());
+    return TestApi.json(r).path("id").asText();
+  }
+
+  private static void ship(String order) {
+    var r = api.post("/v1/orders/" + order + "/shipments", "{\"carrier\":\"USPS\",\"trackingNumber\":\"9400\"}");
+    assertEquals(200, r.statusCode(), r.body());
+  }
+
+  private static List<String> types(String endpointName, String... orders) {
+    Set<String> keys = Set.of(orders);
+    return subscribers.accepted(endpointName).stream().filter(r -> keys.contains(r.key())).map(FakeSubscriber.Received::type).toList();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static long count(String sql) throws Exception {
+    try (Connection c = DriverManager.getConnection(databaseUrl); ResultSet rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
