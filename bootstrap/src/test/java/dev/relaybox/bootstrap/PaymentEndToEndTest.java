@@ -315,6 +315,8 @@ class PaymentEndToEndTest {
     assertProblem(422, submit(account, "b1", credit(0, "USD")), "amount");
     assertProblem(422, submit(account, "b2", credit(-3, "USD")), "amount");
     assertProblem(422, submit(account, "b3", "{\"type\":\"credit\",\"amount\":\"lots\",\"currency\":\"USD\"}"), "amount");
+    assertProblem(422, submit(account, "b3f", "{\"type\":\"credit\",\"amount\":1.5,\"currency\":\"USD\"}"), "amount");
+    assertProblem(422, submit(account, "b3e", "{\"type\":\"credit\",\"amount\":1e2,\"currency\":\"USD\"}"), "amount");
     assertProblem(422, submit(account, "b4", "{\"type\":\"refund\",\"amount\":5,\"currency\":\"USD\"}"), "type");
     assertProblem(422, submit(account, "b5", credit(5, "EUR")), "currency");
     assertProblem(422, submit(account, "b6", credit(5, "usd")), "currency");

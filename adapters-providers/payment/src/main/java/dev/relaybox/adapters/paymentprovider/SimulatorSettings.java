@@ -28,9 +28,6 @@ public record SimulatorSettings(String host, int port, Optional<String> apiKey, 
         throw new IllegalArgumentException("shares must be between 0 and 1");
       }
     }
-    if (webhookUrl.isPresent() && webhookSecret.isEmpty()) {
-      throw new IllegalArgumentException("--webhook-secret is required with --webhook-url");
-    }
   }
 
   public static SimulatorSettings defaults() {
@@ -82,6 +79,10 @@ public record SimulatorSettings(String host, int port, Optional<String> apiKey, 
         case "--seed" -> s.with(b -> b.seed = Long.parseLong(v));
         default -> throw new IllegalArgumentException("unknown option " + flag);
       };
+    }
+    // Checked once all options are read: the options may come in any order.
+    if (s.webhookUrl().isPresent() && s.webhookSecret().isEmpty()) {
+      throw new IllegalArgumentException("--webhook-secret is required with --webhook-url");
     }
     return s;
   }
