@@ -49,6 +49,7 @@ public final class HttpServer implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ConcurrentHashMap<String, AtomicInteger> inFlightByAddress = new ConcurrentHashMap<>();
   private final PerAddressConnectionLimit connectionLimit;
+  private final HeaderDeadline headerDeadline;
   private static final String ADDRESS_SLOT = "relaybox.addressSlot";
   private volatile boolean draining;
   private volatile RoutePatterns patterns = new RoutePatterns(List.of());
@@ -68,6 +69,7 @@ public final class HttpServer implements AutoCloseable {
     this.authenticator = authenticator;
     this.modules = List.copyOf(modules);
     this.connectionLimit = new PerAddressConnectionLimit(settings.maxConnectionsPerAddress());
+    this.headerDeadline = new HeaderDeadline(settings.requestDeadline());
   }
 
   public HttpServer start() {
@@ -91,6 +93,7 @@ public final class HttpServer implements AutoCloseable {
             for (var connector : server.getConnectors()) {
               if (connector instanceof org.eclipse.jetty.util.component.ContainerLifeCycle container) {
                 container.addEventListener(connectionLimit);
+                container.addEventListener(headerDeadline);
               }
             }
           }
@@ -144,6 +147,16 @@ public final class HttpServer implements AutoCloseable {
                 + " the same Idempotency-Key to get the first answer if it was"));
       });
       config.routes.exception(Exception.class, (e, ctx) -> {
+        if (isUnsupportedCharset(e)) {
+          write(ctx, unsupportedCharset());
+          return;
+        }
+        int clientStatus = clientErrorStatus(e);
+        if (clientStatus > 0) {
+          LOG.info("{} {} answered {}: {}", ctx.method(), ctx.path(), clientStatus, oneLine(e));
+          write(ctx, ProblemErrorHandler.problemFor(clientStatus));
+          return;
+        }
         if (isTransientDatabaseFailure(e)) {
           LOG.warn("database busy or unreachable on {} {}: {}", ctx.method(), ctx.path(), e.toString());
           ProblemException busy = overloaded("the database is busy or unreachable");
@@ -257,6 +270,39 @@ public final class HttpServer implements AutoCloseable {
   private static ProblemException overloaded(String detail) {
     return new ProblemException(Problem.of(503, "overloaded", "Service unavailable", detail + "; retry shortly"),
         Map.of("Retry-After", "1"));
+  }
+
+  /** The client named a charset the JVM does not know (or an illegal name); reading the body fails on it. */
+  private static boolean isUnsupportedCharset(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.charset.UnsupportedCharsetException || t instanceof java.nio.charset.IllegalCharsetNameException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static Problem unsupportedCharset() {
+    return Problem.of(415, "unsupported-charset", "Unsupported media type", "unsupported charset; send UTF-8");
+  }
+
+  /**
+   * Jetty raises a 4xx of its own while a route reads the request (a body too slow, malformed framing): that status,
+   * not a 500, is the answer; 0 when the failure is not one.
+   */
+  private static int clientErrorStatus(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.eclipse.jetty.http.HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+        return http.getCode();
+      }
+    }
+    return 0;
+  }
+
+  private static String oneLine(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    String first = message.lines().findFirst().orElse("");
+    return first.length() > 200 ? first.substring(0, 200) : first;
   }
 
   /** A pool that timed out or a connection that failed: the request was not taken, so the caller may retry. */

@@ -30,26 +30,29 @@ final class ProblemErrorHandler extends ErrorHandler {
     return switch (status) {
       case 400 -> Problem.of(400, "bad-request", "Bad request",
           "the request is malformed (request line, header, URI or body framing)");
+      case 505 -> Problem.of(505, "http-version-not-supported", "HTTP version not supported",
+          "unsupported HTTP version; only HTTP/1.1 and HTTP/1.0 are served");
       case 408 -> Problem.of(408, "request-timeout", "Request timeout",
           "the request (headers and body) did not arrive in time; send it at once");
       case 413 -> Problem.of(413, "content-too-large", "Content too large", "the request body is too large");
       case 414 -> Problem.of(414, "uri-too-long", "URI too long", "the request URI is too long");
       case 431 -> Problem.of(431, "headers-too-large", "Request header fields too large",
           "the request headers are too large");
+      case 415 -> HttpServer.unsupportedCharset();
+      case 426 -> Problem.of(426, "upgrade-required", "Upgrade required",
+          "only HTTP/1.1 and HTTP/1.0 are served on this port; send the request as HTTP/1.1");
       case 501 -> Problem.of(501, "not-implemented", "Not implemented", "the request uses a feature this server does not implement");
-      case 505 -> Problem.of(505, "http-version-not-supported", "HTTP version not supported",
-          "use HTTP/1.1 or HTTP/2");
       default -> status >= 500
           ? Problem.of(status, "internal-error", "Internal server error", "something went wrong on our side")
           : Problem.of(status, "http-" + status, "HTTP " + status, "the request failed with status " + status);
     };
   }
 
-  private byte[] body(int status, String path, String requestId) {
+  private byte[] body(Problem problem, String path, String requestId) {
     try {
-      return json.writeValueAsBytes(problemFor(status).at(path, requestId));
+      return json.writeValueAsBytes(problem.at(path, requestId));
     } catch (JsonProcessingException e) {
-      return ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+      return ("{\"status\":" + problem.status() + "}").getBytes(StandardCharsets.UTF_8);
     }
   }
 
@@ -60,17 +63,30 @@ final class ProblemErrorHandler extends ErrorHandler {
     fields.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
     String requestId = java.util.UUID.randomUUID().toString();
     fields.put(RequestIds.HEADER, requestId);
-    return ByteBuffer.wrap(body(status, null, requestId));
+    return ByteBuffer.wrap(body(problemFor(status), null, requestId));
   }
 
   @Override
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
       Callback callback) {
+    Problem problem = problemFor(code);
+    if (code == 505 && !response.isCommitted()) {
+      // A request line naming an unknown HTTP version is bad input: a 4xx, never a 5xx.
+      response.setStatus(400);
+      problem = Problem.of(400, "http-version-not-supported", "Unsupported HTTP version",
+          "unsupported HTTP version; only HTTP/1.1 and HTTP/1.0 are served");
+    }
     HttpFields.Mutable headers = response.getHeaders();
     securityHeaders.forEach(headers::put);
     headers.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
     String requestId = java.util.UUID.randomUUID().toString();
     headers.put(RequestIds.HEADER, requestId);
-    response.write(true, ByteBuffer.wrap(body(code, Request.getPathInContext(request), requestId)), callback);
+    response.write(true, ByteBuffer.wrap(body(problem, knownPath(request), requestId)), callback);
+  }
+
+  /** Jetty names a request it could not parse {@code /badMessage}; that is no path the client sent. */
+  private static String knownPath(Request request) {
+    String path = Request.getPathInContext(request);
+    return path == null || path.equals("/badMessage") ? null : path;
   }
 }

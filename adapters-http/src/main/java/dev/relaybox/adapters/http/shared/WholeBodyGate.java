@@ -38,6 +38,11 @@ final class WholeBodyGate extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    if (!knownCharset(request.getHeaders().get(HttpHeader.CONTENT_TYPE))) {
+      // Reading the body later would fail deep inside the server; refusing now is one clear 415.
+      refuse(request, response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415);
+      return true;
+    }
     long declared = request.getLength();
     boolean chunked = declared < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     if (declared == 0 || (declared < 0 && !chunked)) {
@@ -53,6 +58,31 @@ final class WholeBodyGate extends Handler.Wrapper {
       return true;
     }
     new BodyReader(request, response, callback, declared).start(remainingNanos);
+    return true;
+  }
+
+  /** True when the Content-Type names no charset, or one this JVM can decode. */
+  static boolean knownCharset(String contentType) {
+    if (contentType == null) {
+      return true;
+    }
+    for (String parameter : contentType.split(";")) {
+      int equals = parameter.indexOf('=');
+      if (equals < 0 || !parameter.substring(0, equals).strip().equalsIgnoreCase("charset")) {
+        continue;
+      }
+      String name = parameter.substring(equals + 1).strip();
+      if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+        name = name.substring(1, name.length() - 1);
+      }
+      try {
+        if (name.isEmpty() || !java.nio.charset.Charset.isSupported(name)) {
+          return false;
+        }
+      } catch (java.nio.charset.IllegalCharsetNameException e) {
+        return false;
+      }
+    }
     return true;
   }
 

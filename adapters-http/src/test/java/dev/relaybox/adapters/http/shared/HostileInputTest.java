@@ -61,6 +61,13 @@ class HostileInputTest {
         ctx.status(201).json(Map.of("text", String.valueOf(note.text())));
       });
       r.get("/v1/notes", ctx -> ctx.json(Map.of("q", String.valueOf(ctx.queryParam("q")))));
+      // What Jetty raises inside a route when a body is read too slowly, or decoded in a charset it lacks.
+      r.post("/v1/slow-read", ctx -> {
+        throw new org.eclipse.jetty.http.BadMessageException(408, "Request content data rate < 1024 B/s");
+      });
+      r.post("/v1/charset-read", ctx -> {
+        throw new java.nio.charset.UnsupportedCharsetException("ebcdic");
+      });
     };
     return new HttpServer(new HttpSettings("127.0.0.1", 0, 65_536, Duration.ofSeconds(1), 16,
         requestDeadline, 1, connectionsPerAddress, 16), JSON,
@@ -140,6 +147,32 @@ class HostileInputTest {
   }
 
   @Test
+  void headersTrickledByteByByteAreCutOffAroundTheDeadline() throws Exception {
+    try (Socket socket = connect()) {
+      socket.setSoTimeout(200);
+      socket.getOutputStream().write("GET /v1/notes HTTP/1.1\r\nHost: x\r\nX-A: ".getBytes(StandardCharsets.US_ASCII));
+      long started = System.nanoTime();
+      boolean closed = false;
+      while (!closed && System.nanoTime() - started < Duration.ofSeconds(12).toNanos()) {
+        try {
+          socket.getOutputStream().write('a');
+          socket.getOutputStream().flush();
+          closed = socket.getInputStream().read() < 0;
+        } catch (SocketTimeoutException stillOpen) {
+          // the server is still waiting for the rest of the headers
+        } catch (IOException reset) {
+          closed = true;
+        }
+      }
+      Duration open = Duration.ofNanos(System.nanoTime() - started);
+      assertTrue(closed, "the connection is still open after " + open);
+      // The deadline is 2 s; a connection trickling headers is cut within it plus one check period and slack.
+      assertTrue(open.compareTo(Duration.ofSeconds(6)) < 0, "closed only after " + open);
+    }
+    assertEquals(201, exchange(post("/v1/notes", "{\"text\":\"after trickle\"}")).status());
+  }
+
+  @Test
   void malformedChunkedBodiesAre400Problems() throws Exception {
     int before = STORED.get();
     assertProblem(exchange(chunked("ZZ\r\nabc\r\n0\r\n\r\n")), 400);
@@ -167,7 +200,52 @@ class HostileInputTest {
     assertProblem(exchange("GET /v1/notes HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\nConnection: close\r\n\r\n"), 400);
     assertProblem(exchange("GET /v1/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 414);
     assertProblem(exchange("GET /v1/notes HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n"), 431);
-    assertProblem(exchange("GET /v1/notes HTTP/7.3\r\nHost: x\r\nConnection: close\r\n\r\n"), 505);
+    Raw version = exchange("GET /v1/notes HTTP/7.3\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertProblem(version, version.status());
+    assertEquals(400, version.status(), version.text());
+  }
+
+  @Test
+  void anUnknownOrIllegalCharsetIsA415ProblemOnEveryRoute() throws Exception {
+    int before = STORED.get();
+    for (String charset : List.of("ebcdic", "@@", "\"\"")) {
+      Raw post = exchange(post("/v1/notes", "{\"text\":\"x\"}").replace("application/json", "application/json; charset=" + charset));
+      assertProblem(post, 415);
+      assertTrue(post.body().contains("send UTF-8"), post.text());
+      assertTrue(post.body().contains("/v1/notes"), post.text());
+      Raw get = exchange("GET /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
+          + "\r\nContent-Type: text/plain; charset=" + charset + "\r\nConnection: close\r\n\r\n");
+      assertProblem(get, 415);
+    }
+    assertEquals(before, STORED.get());
+    Raw known = exchange(post("/v1/notes", "{\"text\":\"x\"}").replace("application/json", "application/json; charset=\"utf-8\""));
+    assertEquals(201, known.status(), known.text());
+  }
+
+  @Test
+  void aCharsetFailureInsideARouteIsA415Problem() throws Exception {
+    assertProblem(exchange(post("/v1/charset-read", "{}")), 415);
+  }
+
+  @Test
+  void aJettyClientErrorRaisedInsideARouteKeepsItsStatus() throws Exception {
+    Raw answer = exchange(post("/v1/slow-read", "{}"));
+    assertProblem(answer, 408);
+    assertTrue(answer.body().contains("/v1/slow-read"), answer.text());
+  }
+
+  @Test
+  void jettyErrorsNameNoInventedPathAndExplainTheHttpVersion() throws Exception {
+    Raw badHeader = exchange("GET /v1/notes HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\nConnection: close\r\n\r\n");
+    assertProblem(badHeader, 400);
+    assertFalse(badHeader.body().contains("badMessage"), badHeader.text());
+    Raw http2 = exchange("GET /v1/notes HTTP/2.0\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertFalse(http2.status() >= 500, http2.text());
+    assertProblem(http2, http2.status());
+    assertFalse(http2.body().contains("HTTP " + http2.status()), http2.text());
+    Raw future = exchange("GET /v1/notes HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertProblem(future, 400);
+    assertTrue(future.body().contains("only HTTP/1.1 and HTTP/1.0 are served"), future.text());
   }
 
   @Test

@@ -1,0 +1,76 @@
+package dev.relaybox.adapters.http.shared;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes a connection whose request line and headers have not all arrived within {@code deadline} of the first
+ * header byte. Jetty's idle timeout only fires when no byte arrives at all, so a client trickling one header byte a
+ * second would otherwise hold its socket forever; {@link WholeBodyGate} covers the body once the headers are in.
+ * Each connection is looked at a few times per deadline while it is open, so the cut comes within about 1.25 times
+ * the deadline.
+ */
+final class HeaderDeadline implements Connection.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(HeaderDeadline.class);
+  private final SampledLog cuts = new SampledLog(LOG, Duration.ofSeconds(10));
+  private final long deadlineNanos;
+  private final long checkEveryNanos;
+
+  HeaderDeadline(Duration deadline) {
+    this.deadlineNanos = deadline.toNanos();
+    this.checkEveryNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(50), deadlineNanos / 4);
+  }
+
+  @Override
+  public void onOpened(Connection connection) {
+    if (connection instanceof HttpConnection http) {
+      new Watch(http).schedule();
+    }
+  }
+
+  /** The header phase is the parser past its start state but not yet at the body: one request's head in transit. */
+  private static boolean readingHeaders(HttpParser parser) {
+    int state = parser.getState().ordinal();
+    return state > HttpParser.State.START.ordinal() && state <= HttpParser.State.HEADER.ordinal();
+  }
+
+  private final class Watch implements Runnable {
+    private final HttpConnection connection;
+    private long headerSince = -1;
+    private long headerOfMessage = -1;
+
+    Watch(HttpConnection connection) {
+      this.connection = connection;
+    }
+
+    void schedule() {
+      connection.getConnector().getScheduler().schedule(this, checkEveryNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void run() {
+      if (!connection.getEndPoint().isOpen()) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (!readingHeaders(connection.getParser())) {
+        headerSince = -1;
+      } else if (headerSince < 0 || headerOfMessage != connection.getMessagesIn()) {
+        // First sight of this request's head; it began at most one check ago.
+        headerSince = now - checkEveryNanos;
+        headerOfMessage = connection.getMessagesIn();
+      } else if (now - headerSince >= deadlineNanos) {
+        cuts.info("closing the connection from {}: its request headers did not arrive within {}",
+            connection.getEndPoint().getRemoteSocketAddress(), Duration.ofNanos(deadlineNanos));
+        connection.getEndPoint().close();
+        return;
+      }
+      schedule();
+    }
+  }
+}
