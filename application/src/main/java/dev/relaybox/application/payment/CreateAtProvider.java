@@ -29,6 +29,7 @@ import java.util.UUID;
  */
 public final class CreateAtProvider implements JobHandler {
   static final String CREATE_KIND = "provider.create";
+  static final String LOOKUP_KIND = "provider.lookup";
 
   private final UnitOfWork unitOfWork;
   private final PaymentTransactions transactions;
@@ -78,13 +79,18 @@ public final class CreateAtProvider implements JobHandler {
     return switch (lookup) {
       case Lookup.Throttled t -> Outcome.defer(t.after(), "payment provider asked to slow down");
       case Lookup.Unavailable u -> {
-        note(id, "provider.lookup", "could not ask the provider: " + u.why());
+        // An unreachable provider spends the same budget as a failed create, or the transaction would wait forever.
+        int tried = transactions.countHistory(id, LOOKUP_KIND) + transactions.countHistory(id, CREATE_KIND);
+        if (tried >= settings.createRetries()) {
+          yield giveUp(id, "provider_unavailable: the provider could not be reached after " + (tried + 1) + " attempts");
+        }
+        note(id, LOOKUP_KIND, "could not ask the provider: " + u.why());
         yield Outcome.retryAfter(settings.createBackoff(), "provider look-up failed: " + u.why());
       }
       case Lookup.Found f -> {
         unitOfWork.inTransaction(() -> {
           PaymentTransaction locked = transactions.lock(id).orElseThrow();
-          transactions.record(id, new HistoryEntry(clock.instant(), "provider.lookup", "the provider has it: " + f.status().wire()));
+          transactions.record(id, new HistoryEntry(clock.instant(), LOOKUP_KIND, "the provider has it: " + f.status().wire()));
           if (!reports.report(locked, f.status(), f.reason(), "provider.lookup", true) && !locked.providerSettled()) {
             jobs.enqueue(PaymentJobs.poll(id, clock.instant().plus(settings.firstPoll())));
           }
@@ -95,16 +101,19 @@ public final class CreateAtProvider implements JobHandler {
     };
   }
 
+  private Outcome giveUp(UUID id, String reason) {
+    unitOfWork.inTransaction(() -> {
+      PaymentTransaction locked = transactions.lock(id).orElseThrow();
+      reports.report(locked, ProviderStatus.FAILED, Optional.of(reason), CREATE_KIND, true);
+    });
+    return Outcome.done();
+  }
+
   private Outcome createOrGiveUp(ClaimedJob job, PaymentTransaction tx) {
     UUID id = tx.id();
     int tried = transactions.countHistory(id, CREATE_KIND);
     if (tried > settings.createRetries()) {
-      String reason = "provider_unavailable: not created after " + tried + " attempts";
-      unitOfWork.inTransaction(() -> {
-        PaymentTransaction locked = transactions.lock(id).orElseThrow();
-        reports.report(locked, ProviderStatus.FAILED, Optional.of(reason), CREATE_KIND, true);
-      });
-      return Outcome.done();
+      return giveUp(id, "provider_unavailable: not created after " + tried + " attempts");
     }
     jobs.ensureHeld(job.ref()); // a handler whose lease was taken over stops here instead of creating alongside the new owner
     Creation creation = provider.create(new PaymentProvider.ProviderRequest(id, tx.type().wire(), tx.amount(), tx.currency().code(),
