@@ -643,6 +643,85 @@ class PurchaseEndToEndTest {
   }
 
   @Test
+  void signedAppleDataThatCannotBeStoredIsRefusedInPlainWordsAndANotificationCarryingItIsIgnoredWithTheReason() throws Exception {
+    Instant expires = Instant.now().plus(Duration.ofDays(30));
+    long rejectedBefore = auditCount("apple", "verification", "rejected");
+    var nul = postApple(signedTransaction(apple, BUNDLE, "Production", newOriginalId(), "p\u0000", expires), "nul-user");
+    assertProblem(nul, 422);
+    assertTrue(nul.body().contains("productId") && nul.body().contains("NUL"), nul.body());
+    Map<String, Object> farFuture = AppleTestPki.transaction(BUNDLE, "Production", Long.toString(TRANSACTION.incrementAndGet()),
+        newOriginalId(), "pro.monthly", Instant.now().minusSeconds(30), expires);
+    farFuture.put("purchaseDate", 2_534_023_008_000_000L);
+    var year = postApple(apple.signedTransaction(farFuture), "year-user");
+    assertProblem(year, 422);
+    assertTrue(year.body().contains("purchasedAt") && year.body().contains("9999"), year.body());
+    assertEquals(rejectedBefore + 2, auditCount("apple", "verification", "rejected"));
+
+    long ignoredBefore = auditCount("apple", "webhook", "ignored");
+    long storedBefore = countRows("SELECT count(*) FROM store_notification");
+    var badUuid = appleWebhook(apple.signedNotification(AppleTestPki.notification("a\u0000b", "TEST", null, BUNDLE, APP_ID,
+        "Production", null)));
+    assertEquals(200, badUuid.statusCode(), badUuid.body());
+    var badTransaction = appleWebhook(apple.signedNotification(AppleTestPki.notification(UUID.randomUUID().toString(), "DID_RENEW", null,
+        BUNDLE, APP_ID, "Production", signedTransaction(apple, BUNDLE, "Production", newOriginalId(), "p\u0000", expires))));
+    assertEquals(200, badTransaction.statusCode(), badTransaction.body());
+    assertEquals(ignoredBefore + 2, auditCount("apple", "webhook", "ignored"));
+    assertEquals(1, countRows("SELECT count(*) FROM purchase_audit WHERE kind = 'webhook' AND outcome = 'ignored'"
+        + " AND response LIKE '%notificationUUID contains a NUL%'"), "the reason names the field");
+    assertEquals(storedBefore, countRows("SELECT count(*) FROM store_notification"));
+  }
+
+  @Test
+  void googleAnswersThatCannotBeStoredAreRefusedInPlainWordsAndAudited() throws Exception {
+    long rejectedBefore = auditCount("google", "verification", "rejected");
+    String nulToken = "gp-nul-" + UUID.randomUUID();
+    google.raw(nulToken, """
+        {"kind":"androidpublisher#productPurchase","purchaseTimeMillis":"%d","purchaseState":0,"consumptionState":0,
+         "orderId":"GPA.1\\u0000","acknowledgementState":0,"regionCode":"US"}""".formatted(Instant.now().toEpochMilli()));
+    var nul = api.post("/v1/purchases/google", googleBody("coins.100", nulToken, "product", "nul-user"));
+    assertProblem(nul, 422);
+    assertTrue(nul.body().contains("transactionId"), nul.body());
+    String surrogateToken = "gp-surrogate-" + UUID.randomUUID();
+    google.raw(surrogateToken, """
+        {"kind":"androidpublisher#productPurchase","purchaseTimeMillis":"%d","purchaseState":0,"consumptionState":0,
+         "orderId":"GPA.2","obfuscatedExternalAccountId":"\\ud800","acknowledgementState":0,"regionCode":"US"}"""
+        .formatted(Instant.now().toEpochMilli()));
+    var surrogate = api.post("/v1/purchases/google", googleBody("coins.100", surrogateToken, "product", "surrogate-user"));
+    assertProblem(surrogate, 422);
+    assertTrue(surrogate.body().contains("surrogate"), surrogate.body());
+    String yearToken = "gp-year-" + UUID.randomUUID();
+    google.raw(yearToken, """
+        {"kind":"androidpublisher#subscriptionPurchaseV2","startTime":"%s","regionCode":"US","subscriptionState":"SUBSCRIPTION_STATE_ACTIVE",
+         "latestOrderId":"GPA.3","acknowledgementState":"ACKNOWLEDGEMENT_STATE_PENDING",
+         "lineItems":[{"productId":"pro.yearly","expiryTime":"+10000-01-01T00:00:00Z","latestSuccessfulOrderId":"GPA.3"}]}"""
+        .formatted(Instant.now().minusSeconds(60)));
+    var year = api.post("/v1/purchases/google", googleBody("pro.yearly", yearToken, "subscription", "year-user"));
+    assertProblem(year, 422);
+    assertTrue(year.body().contains("expiresAt") && year.body().contains("9999"), year.body());
+    assertEquals(rejectedBefore + 3, auditCount("google", "verification", "rejected"));
+  }
+
+  @Test
+  void aGoogleSubscriptionWithoutOrderIdHasNullTransactionIdsInTheApiAndTheEvent() {
+    String token = "gp-no-order-" + UUID.randomUUID();
+    String user = "no-order-" + UUID.randomUUID();
+    google.raw(token, """
+        {"kind":"androidpublisher#subscriptionPurchaseV2","startTime":"%s","regionCode":"US","subscriptionState":"SUBSCRIPTION_STATE_ACTIVE",
+         "acknowledgementState":"ACKNOWLEDGEMENT_STATE_PENDING",
+         "lineItems":[{"productId":"pro.yearly","expiryTime":"%s"}]}"""
+        .formatted(Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(365)).truncatedTo(ChronoUnit.SECONDS)));
+    var verified = api.post("/v1/purchases/google", googleBody("pro.yearly", token, "subscription", user));
+    assertEquals(200, verified.statusCode(), verified.body());
+    JsonNode purchase = TestApi.json(verified);
+    assertTrue(purchase.path("transactionId").isNull(), purchase.toString());
+    assertTrue(purchase.path("originalTransactionId").isNull(), purchase.toString());
+    Await.until("the backend receives purchase.verified", WAIT, () -> backend.acceptedFor(user).size() == 1);
+    JsonNode data = backend.acceptedFor(user).getFirst().body().path("data");
+    assertTrue(data.path("transactionId").isNull(), data.toString());
+    assertTrue(data.path("originalTransactionId").isNull(), data.toString());
+  }
+
+  @Test
   void aFloodOfRefusedWebhooksIsCountedWithoutGrowingTheAuditTrail() throws Exception {
     long rows = countRows("SELECT count(*) FROM purchase_audit");
     double refusedBefore = refusals("google");

@@ -23,6 +23,7 @@ import dev.relaybox.domain.purchase.Store;
 import dev.relaybox.domain.purchase.StoreStatus;
 import dev.relaybox.domain.purchase.StoreTransaction;
 import dev.relaybox.domain.shared.TimeOrderedIds;
+import dev.relaybox.domain.shared.StorableText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,8 +98,9 @@ public final class ApplyStoreNotification implements JobHandler {
     };
     if (n.type().equals("TEST") || tx.isEmpty()) {
       Optional<String> unusable = Optional.ofNullable(n.facts().get(TransactionFacts.UNUSABLE));
-      LOG.info("apple {} notification {} ({}) received; nothing to apply{}", n.type(), n.externalId(), n.facts().get("environment"),
-          unusable.map(u -> ": " + u).orElse(""));
+      LOG.info("apple {} notification {} ({}) received; nothing to apply{}", StorableText.forLog(n.type()),
+          StorableText.forLog(n.externalId()), StorableText.forLog(n.facts().get("environment")),
+          StorableText.forLog(unusable.map(u -> ": " + u).orElse("")));
       return finish(job, n, () -> unusable.ifPresent(reason -> audit.append(new AuditEntry(ids.next(), Optional.empty(), "apple",
           n.externalId(), "webhook", "ignored", cause, reason, Optional.empty(), Optional.empty(), clock.instant()))));
     }
@@ -109,7 +111,7 @@ public final class ApplyStoreNotification implements JobHandler {
     String notification = n.facts().getOrDefault("notification", "");
     String cause = "google RTDN " + n.type() + " " + n.externalId();
     if (notification.equals("test")) {
-      LOG.info("google test notification {} received", n.externalId());
+      LOG.info("google test notification {} received", StorableText.forLog(n.externalId()));
       return finish(job, n, () -> {});
     }
     String token = n.facts().get("purchaseToken");
@@ -136,7 +138,7 @@ public final class ApplyStoreNotification implements JobHandler {
     var request = new VerificationRequest.GooglePurchase(n.facts().get("packageName"), productId, token, kind);
     Instant started = clock.instant();
     long t0 = System.nanoTime();
-    VerificationResult result = google.get().verify(request);
+    VerificationResult result = StoreDataCheck.screened(google.get().verify(request));
     long latency = Duration.ofNanos(System.nanoTime() - t0).toMillis();
     return switch (result) {
       case VerificationResult.Verified verified -> finish(job, n, () -> {
@@ -158,7 +160,8 @@ public final class ApplyStoreNotification implements JobHandler {
   }
 
   private void unmatched(StoredNotification n, String storeKey) {
-    LOG.warn("{} notification {} is about {}, which Relaybox has never seen; recorded only", n.store(), n.externalId(), storeKey);
+    LOG.warn("{} notification {} is about {}, which Relaybox has never seen; recorded only", n.store(), StorableText.forLog(n.externalId()),
+        StorableText.forLog(storeKey));
     audit.append(new AuditEntry(ids.next(), Optional.empty(), n.store(), storeKey, "webhook", "unmatched",
         n.store() + " notification " + n.externalId(), "no purchase with this key; the notification does not say which product it is",
         Optional.empty(), Optional.empty(), clock.instant()));

@@ -31,8 +31,8 @@ final class PurchaseJson {
     field(json, "productId", p.productId()).append(',');
     field(json, "kind", p.kind().wire()).append(',');
     field(json, "state", p.state().wire()).append(',');
-    field(json, "transactionId", p.transactionId()).append(',');
-    field(json, "originalTransactionId", p.originalTransactionId()).append(',');
+    nullable(json, "transactionId", p.transactionId()).append(',');
+    nullable(json, "originalTransactionId", p.originalTransactionId()).append(',');
     if (p.store() == dev.relaybox.domain.purchase.Store.GOOGLE) {
       field(json, "purchaseToken", p.storeKey()).append(',');
     }
@@ -68,6 +68,11 @@ final class PurchaseJson {
 
   private static void optional(StringBuilder json, String name, Optional<String> value) {
     value.ifPresent(v -> field(json, name, v).append(','));
+  }
+
+  /** A missing value is null in the API, never an empty string. */
+  private static StringBuilder nullable(StringBuilder json, String name, String value) {
+    return value == null || value.isEmpty() ? json.append('"').append(name).append("\":null") : field(json, name, value);
   }
 
   private static StringBuilder field(StringBuilder json, String name, String value) {

@@ -96,7 +96,7 @@ public final class PurchaseService implements VerifyPurchaseUseCase, GetPurchase
   private Purchase verify(PurchaseVerifier verifier, VerificationRequest request, UserId user, String subject) {
     Instant started = clock.instant();
     long t0 = System.nanoTime();
-    VerificationResult result = verifier.verify(request);
+    VerificationResult result = StoreDataCheck.screened(verifier.verify(request));
     long latency = Duration.ofNanos(System.nanoTime() - t0).toMillis();
     String store = verifier.store().wire();
     return switch (result) {

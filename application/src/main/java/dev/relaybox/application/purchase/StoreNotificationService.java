@@ -81,6 +81,13 @@ public final class StoreNotificationService implements ReceiveStoreNotificationU
           "App Store Server Notification (" + signedPayload.length() + " chars)", e.getMessage(), Optional.empty(), Optional.empty(), now));
       throw new StoreUnavailableException(e.getMessage(), UNVERIFIABLE_RETRY_AFTER);
     }
+    Optional<String> unstorable = StoreDataCheck.refusal(decoded);
+    if (unstorable.isPresent()) {
+      // signed by Apple, so answered 200 (Apple would retry a refusal for days) and audited with the reason
+      audit.appendAlone(new AuditEntry(ids.next(), Optional.empty(), "apple", "payload:" + digest(signedPayload), "webhook", "ignored",
+          "App Store Server Notification (" + signedPayload.length() + " chars)", unstorable.get(), Optional.empty(), Optional.empty(), now));
+      return false;
+    }
     Map<String, String> facts = new HashMap<>();
     decoded.transaction().ifPresent(tx -> facts.putAll(TransactionFacts.of(tx)));
     decoded.unusableTransaction().ifPresent(reason -> facts.put(TransactionFacts.UNUSABLE, reason));

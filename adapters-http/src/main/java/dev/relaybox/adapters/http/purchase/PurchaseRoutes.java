@@ -44,9 +44,14 @@ public final class PurchaseRoutes implements RouteModule {
       Long amountMicros, String currency, boolean acknowledged, Instant createdAt, Instant updatedAt) {
     static PurchaseView of(Purchase p) {
       return new PurchaseView(p.id(), p.store().wire(), p.environment(), p.userId().orElse(null), p.appAccountToken().orElse(null),
-          p.productId(), p.kind().wire(), p.state().wire(), p.stateReason().orElse(null), p.transactionId(), p.originalTransactionId(),
+          p.productId(), p.kind().wire(), p.state().wire(), p.stateReason().orElse(null), emptyAsNull(p.transactionId()), emptyAsNull(p.originalTransactionId()),
           p.purchasedAt().orElse(null), p.expiresAt().orElse(null), p.amountMicros().orElse(null), p.currency().orElse(null),
           p.acknowledged(), p.createdAt(), p.updatedAt());
+    }
+
+    /** A missing value is null in the API, never an empty string. */
+    private static String emptyAsNull(String value) {
+      return value == null || value.isEmpty() ? null : value;
     }
   }
 

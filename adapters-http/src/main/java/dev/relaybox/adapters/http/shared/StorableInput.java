@@ -68,21 +68,7 @@ public final class StorableInput {
   }
 
   private static String refusal(String value) {
-    if (value == null) {
-      return null;
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '\0') {
-        return "contains a NUL character, which cannot be stored";
-      }
-      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return "contains an unpaired surrogate, which is not valid Unicode";
-      }
-    }
-    return null;
+    return dev.relaybox.domain.shared.StorableText.refusal(value).orElse(null);
   }
 
   private static String name(String prefix) {
