@@ -1,6 +1,10 @@
 package dev.relaybox.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.relaybox.adapters.commerce.simulator.CommerceSimulator;
+import dev.relaybox.adapters.commerce.simulator.Knobs;
+import dev.relaybox.adapters.paymentprovider.PaymentProviderSimulator;
+import dev.relaybox.adapters.paymentprovider.SimulatorSettings;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,14 +18,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every {@code curl} in README.md's shell blocks, run in order against the real wiring (the key, the port, the
- * example request id {@code 01a2…} and {@code $JOB} replaced by real ones): each must succeed and its answer must
- * match the OpenAPI document, so the README cannot drift from the jar.
+ * example request id {@code 01a2…} and {@code $JOB} replaced by real ones, a {@code VAR=$(curl … | jq -r .id)} capture
+ * filling {@code $VAR} for the curls after it): each must succeed and its answer must match the OpenAPI document, so
+ * the README cannot drift from the jar. The commerce and payment-provider simulators stand in, as in the walkthroughs.
  */
 class ReadmeCurlTest {
   private static final Path README = Path.of("..", "README.md");
@@ -30,13 +40,25 @@ class ReadmeCurlTest {
   private static Relaybox relaybox;
   private static TestApi api;
   private static String deadJob;
+  private static CommerceSimulator commerce;
+  private static PaymentProviderSimulator provider;
+  private static final String PROVIDER_KEY = "readme-provider-key";
+  /** {@code NAME=$(curl}: the id the curl answers becomes {@code $NAME}. */
+  private static final Pattern CAPTURE = Pattern.compile("([A-Z_][A-Z0-9_]*)=\\$\\(curl");
+  private static final Pattern UNSET_VARIABLE = Pattern.compile("\\$\\(?[A-Za-z_]");
 
   /** One curl as the README writes it, already split into words. */
-  record Curl(String text, String method, String url, Map<String, String> headers, String body) {}
+  record Curl(String text, String method, String url, Map<String, String> headers, String body, String capture) {}
 
   @BeforeAll
   static void start() throws Exception {
     slack = new FakeSlack();
+    commerce = CommerceSimulator.start("127.0.0.1", 0, Knobs.defaults(), new SplittableRandom(7));
+    provider = PaymentProviderSimulator.start(SimulatorSettings.defaults().with(b -> {
+      b.port = 0;
+      b.apiKey = Optional.of(PROVIDER_KEY);
+      b.seed = 42;
+    }));
     Map<String, String> env = TestConfigs.freshDatabase();
     // As the README's walkthrough: both topics to a Slack stand-in.
     env.putAll(Map.of(
@@ -45,6 +67,15 @@ class ReadmeCurlTest {
         "RELAYBOX_ROUTES", "sales=slack;pricing=slack",
         "RELAYBOX_CHANNEL_MAX_ATTEMPTS", "1",
         "RELAYBOX_POLL_INTERVAL", "200ms"));
+    // As the orders and payments walkthroughs: their simulators, and their 127.0.0.1 callback URLs allowed.
+    env.putAll(Map.of(
+        "RELAYBOX_CUSTOMERS_URL", commerce.baseUrl(),
+        "RELAYBOX_INVENTORY_URL", commerce.baseUrl(),
+        "RELAYBOX_AUTHORIZATIONS_URL", commerce.baseUrl(),
+        "RELAYBOX_PAYMENT_PROVIDER_URL", provider.url().toString(),
+        "RELAYBOX_PAYMENT_PROVIDER_KEY", PROVIDER_KEY,
+        "RELAYBOX_CALLBACK_SECRET", "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+        "RELAYBOX_ALLOW_PRIVATE_URLS", "true"));
     relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
     api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
 
@@ -67,6 +98,8 @@ class ReadmeCurlTest {
   static void stop() {
     relaybox.close();
     slack.close();
+    commerce.close();
+    provider.close();
   }
 
   @Test
@@ -75,6 +108,8 @@ class ReadmeCurlTest {
     assertTrue(curls.size() >= 8, "the README's curls were found: " + curls);
     OpenApiContract contract = OpenApiContract.servedBy(new TestApi(relaybox.httpPort(), null));
     String createdId = null;
+    Map<String, String> variables = new LinkedHashMap<>();
+    variables.put("JOB", deadJob);
     List<String> failures = new ArrayList<>();
     for (Curl curl : curls) {
       String url = curl.url().replace("http://", "").replace("localhost:8080", "");
@@ -85,11 +120,18 @@ class ReadmeCurlTest {
         assertTrue(createdId != null, "the README uses an id before a curl creates one: " + curl.text());
         url = url.replace(EXAMPLE_ID, createdId);
       }
-      url = url.replace("$JOB", deadJob);
+      url = substitute(url, variables);
       String key = url.startsWith("/admin") ? TestConfigs.ADMIN_KEY : TestConfigs.API_KEY;
       Map<String, String> headers = new LinkedHashMap<>();
-      curl.headers().forEach((name, value) -> headers.put(name, value.replace("$KEY", key).replace("rbx_…", key)));
-      HttpResponse<String> response = new TestApi(relaybox.httpPort(), null).send(curl.method(), url, headers, curl.body());
+      curl.headers().forEach((name, value) -> headers.put(name,
+          substitute(value.replace("$KEY", key).replace("rbx_…", key), variables).replace("$(uuidgen)", UUID.randomUUID().toString())));
+      String body = curl.body() == null ? null : substitute(curl.body(), variables);
+      String unset = url + " " + headers.values() + " " + (body == null ? "" : body);
+      if (UNSET_VARIABLE.matcher(unset).find()) {
+        failures.add(curl.text() + " -> uses a shell variable no earlier curl set: " + unset);
+        continue;
+      }
+      HttpResponse<String> response = new TestApi(relaybox.httpPort(), null).send(curl.method(), url, headers, body);
       if (response.statusCode() >= 400) {
         failures.add(curl.text() + " -> " + response.statusCode() + " " + response.body());
         continue;
@@ -98,6 +140,9 @@ class ReadmeCurlTest {
       if (!problems.isEmpty()) {
         failures.add(curl.text() + " -> " + problems);
       }
+      if (curl.capture() != null) {
+        variables.put(curl.capture(), TestApi.json(response).get("id").asText());
+      }
       if (createdId == null && curl.method().equals("POST") && url.equals("/v1/assistance-requests")) {
         createdId = TestApi.json(response).get("id").asText();
       }
@@ -105,7 +150,22 @@ class ReadmeCurlTest {
     assertTrue(failures.isEmpty(), "README curls that fail against the jar:\n" + String.join("\n", failures));
   }
 
-  /** The curls of the README's {@code bash} blocks, with continuation lines joined, comments and pipes dropped. */
+  /** {@code $NAME} replaced by every variable set so far, longest name first so {@code $TX} never eats {@code $TX2}. */
+  private static String substitute(String text, Map<String, String> variables) {
+    String result = text;
+    List<String> names = new ArrayList<>(variables.keySet());
+    names.sort((a, b) -> b.length() - a.length());
+    for (String name : names) {
+      result = result.replace("${" + name + "}", variables.get(name)).replace("$" + name, variables.get(name));
+    }
+    return result;
+  }
+
+  /**
+   * The curls of the README's {@code bash} blocks, as a shell reads them: a line ending in {@code \\} continues on the
+   * next, and so does a quoted argument left open at the end of a line (a JSON body over several lines); comments and
+   * pipes dropped.
+   */
   static List<Curl> curls(String markdown) {
     List<Curl> curls = new ArrayList<>();
     boolean inBash = false;
@@ -113,12 +173,17 @@ class ReadmeCurlTest {
     for (String line : markdown.split("\n")) {
       if (line.startsWith("```")) {
         inBash = !inBash && line.strip().equals("```bash");
+        command.setLength(0);
         continue;
       }
       if (!inBash) {
         continue;
       }
-      command.append(line.strip());
+      command.append(command.isEmpty() ? line.strip() : line);
+      if (openQuote(command)) {
+        command.append('\n');
+        continue;
+      }
       if (line.endsWith("\\")) {
         command.setLength(command.length() - 1);
         command.append(' ');
@@ -126,14 +191,44 @@ class ReadmeCurlTest {
       }
       List<String> words = words(command.toString());
       command.setLength(0);
-      if (!words.isEmpty() && words.getFirst().equals("curl")) {
-        curls.add(parse(String.join(" ", words), words));
+      if (words.isEmpty()) {
+        continue;
+      }
+      Matcher capture = CAPTURE.matcher(words.getFirst());
+      if (words.getFirst().equals("curl")) {
+        curls.add(parse(String.join(" ", words), words, null));
+      } else if (capture.matches()) {
+        List<String> inner = new ArrayList<>(words);
+        inner.set(0, "curl");
+        String last = inner.getLast();
+        if (last.endsWith(")")) {
+          inner.set(inner.size() - 1, last.substring(0, last.length() - 1)); // $(curl … url) without a pipe
+        }
+        curls.add(parse(String.join(" ", words), inner, capture.group(1)));
       }
     }
     return curls;
   }
 
-  private static Curl parse(String text, List<String> words) {
+  /** Whether the command so far ends inside a quoted argument (an unquoted {@code #} starts a comment, as in {@link #words}). */
+  static boolean openQuote(CharSequence command) {
+    char quote = 0;
+    for (int i = 0; i < command.length(); i++) {
+      char c = command.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '#') {
+        return false;
+      }
+    }
+    return quote != 0;
+  }
+
+  private static Curl parse(String text, List<String> words, String capture) {
     String method = null;
     String url = null;
     String body = null;
@@ -159,7 +254,7 @@ class ReadmeCurlTest {
     if (url == null) {
       throw new AssertionError("no URL in: " + text);
     }
-    return new Curl(text, method != null ? method : body != null ? "POST" : "GET", url, headers, body);
+    return new Curl(text, method != null ? method : body != null ? "POST" : "GET", url, headers, body, capture);
   }
 
   /** Shell words: single quotes are literal, double quotes group; an unquoted {@code #} or {@code |} ends the command. */

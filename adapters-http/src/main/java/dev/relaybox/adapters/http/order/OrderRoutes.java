@@ -61,12 +61,10 @@ public final class OrderRoutes implements RouteModule {
 
   record ItemView(String sku, int quantity, long unitPrice) {}
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
   record AddressView(String name, String line1, String line2, String city, String postalCode, String country) {}
 
   record ShipmentView(String carrier, String trackingNumber, Instant shippedAt) {}
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
   record OrderView(UUID id, String customerId, String storefront, String status, String cancelReason, String currency,
       long amount, List<ItemView> items, AddressView shippingAddress, ShipmentView shipment, Instant createdAt,
       Instant updatedAt) {
@@ -79,7 +77,6 @@ public final class OrderRoutes implements RouteModule {
     }
   }
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
   record ChangeView(String from, String to, String reason, Instant at) {
     static ChangeView of(OrderChange c) {
       return new ChangeView(c.from().map(OrderStatus::wire).orElse(null), c.to().wire(), c.reason(), c.at());

@@ -150,7 +150,7 @@ public final class PaymentRoutes implements RouteModule {
       throw new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused", e.getMessage())
           .withErrors(List.of(new Problem.FieldError("Idempotency-Key", "was used for a different request"))));
     } catch (PaymentsUnavailableException e) {
-      throw new ProblemException(Problem.of(503, "payments-unavailable", "Payments unavailable", e.getMessage()),
+      throw new ProblemException(Problem.of(503, "payments-not-configured", "Payments not configured", e.getMessage()),
           Map.of("Retry-After", "3600"));
     }
     PaymentTransaction t = submission.transaction();

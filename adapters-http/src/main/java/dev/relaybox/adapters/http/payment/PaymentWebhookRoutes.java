@@ -51,7 +51,7 @@ public final class PaymentWebhookRoutes implements RouteModule {
 
   private void receive(Context ctx) {
     Webhook webhook = verifier.orElseThrow(() -> new ProblemException(
-        Problem.of(503, "payments-unavailable", "Payments unavailable", "the payment webhook secret is not configured"),
+        Problem.of(503, "payments-not-configured", "Payments not configured", "the payment webhook secret is not configured"),
         Map.of("Retry-After", "3600")));
     String body = ctx.body();
     Map<String, List<String>> headers = new TreeMap<>();
