@@ -64,9 +64,11 @@ class RelayContentionTest {
       Await.until("the command job ran while the other node held the relay", () -> engine.state(command) == JobState.DONE);
       assertEquals(0, waitingOnLocks("outbox_event"), "no backend queues on the outbox");
 
+      // Stop node-b while the other node still holds the relay: once released, node-b's relay loop would take the
+      // event itself (or hold the lock so that the relay below skips).
+      engine.stopRunners();
       otherNode.rollback();
     }
-    engine.stopRunners(); // node-b's relay loop could hold the relay lock right now, and this relay would skip
     RelayResult after = engine.store.relay(500, Instant.now());
     assertFalse(after.skipped());
     assertEquals(Map.of("parcel-audit", 1), after.jobsBySubscription());
