@@ -83,6 +83,8 @@ class PaymentEndToEndTest {
     env.put("RELAYBOX_CALLBACK_RETRY_CAP", "500ms");
     env.put("RELAYBOX_POLL_INTERVAL", "200ms");
     env.put("RELAYBOX_DB_POOL_SIZE", "16");
+    // The bursts here prove concurrency on one account, not the per-key request rate (AbuseEndToEndTest covers that).
+    env.put("RELAYBOX_API_RATE", "100000");
     relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
     provider.reconfigure(b -> {
       b.webhookUrl = Optional.of(URI.create("http://127.0.0.1:" + relaybox.httpPort() + "/webhooks/payments"));
