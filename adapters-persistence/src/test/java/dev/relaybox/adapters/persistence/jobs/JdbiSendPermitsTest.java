@@ -11,6 +11,7 @@ import dev.relaybox.adapters.persistence.shared.Migrations;
 import dev.relaybox.adapters.persistence.testing.TestDatabase;
 import dev.relaybox.application.jobs.port.out.SendPermits;
 import dev.relaybox.application.jobs.port.out.SendPermits.Rate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,8 +35,8 @@ class JdbiSendPermitsTest {
     nodeA = ConnectionPool.open(database, 4);
     Migrations.apply(nodeA);
     nodeB = ConnectionPool.open(database, 4);
-    permitsA = new JdbiSendPermits(Databases.jdbi(nodeA));
-    permitsB = new JdbiSendPermits(Databases.jdbi(nodeB));
+    permitsA = new JdbiSendPermits(Databases.jdbi(nodeA), Clock.systemUTC());
+    permitsB = new JdbiSendPermits(Databases.jdbi(nodeB), Clock.systemUTC());
   }
 
   @AfterAll
@@ -105,6 +106,46 @@ class JdbiSendPermitsTest {
     }
     double total = (at.getLast() - at.getFirst()) / 1e9;
     assertTrue(total >= (100 - rate.burst() - 1) / rate.perSecond() - 0.1, "100 permits took only " + total + " s");
+  }
+
+  @Test
+  void atFastRatesTwoNodesTakingChunksStillStayWithinOneRate() throws Exception {
+    Rate rate = new Rate(1000, 5);
+    int chunk = JdbiSendPermits.chunkSize(rate);
+    assertTrue(chunk > 1, "1,000/s is taken in chunks");
+    List<Long> grantedAtNanos = Collections.synchronizedList(new ArrayList<>());
+    List<Future<?>> senders = new ArrayList<>();
+    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 1_000; i++) {
+        SendPermits node = i % 2 == 0 ? permitsA : permitsB;
+        String holder = "fast-" + i;
+        senders.add(threads.submit(() -> {
+          Duration wait;
+          while ((wait = node.take("fast-shared", holder, rate)).isPositive()) {
+            Thread.sleep(wait);
+          }
+          grantedAtNanos.add(System.nanoTime());
+          return null;
+        }));
+      }
+      for (Future<?> sender : senders) {
+        sender.get();
+      }
+    }
+    List<Long> at = grantedAtNanos.stream().sorted().toList();
+    assertEquals(1_000, at.size(), "every caller got a permit");
+    // Each node may spend a chunk up to one chunk span after the database granted it, so over any stretch of half a
+    // second or more the count may exceed the rate by at most one chunk per node (plus the same 0.1 s of slack).
+    for (int i = 0; i < at.size(); i += 7) {
+      for (int j = i + 1; j < at.size(); j++) {
+        double seconds = (at.get(j) - at.get(i)) / 1e9;
+        int calls = j - i + 1;
+        assertTrue(seconds < 0.5 || calls <= rate.burst() + 2 * chunk + rate.perSecond() * (seconds + 0.1),
+            calls + " permits within " + seconds + " s exceed 1,000/s with a burst of 5");
+      }
+    }
+    double total = (at.getLast() - at.getFirst()) / 1e9;
+    assertTrue(total >= (1_000 - rate.burst() - 2 * chunk) / rate.perSecond() - 0.1, "1,000 permits took only " + total + " s");
   }
 
   private static void assertBetween(Duration low, Duration high, Duration actual) {
