@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * Fleet-wide send permits: one row per bucket in {@code send_rate} (GCRA on the database's clock) and the slots
@@ -39,14 +40,11 @@ public final class JdbiSendPermits implements SendPermits {
     if (chunkSize > 1 && chunks.computeIfAbsent(bucket, b -> new Chunk()).take(bucket, chunkSize, rate)) {
       return Duration.ZERO;
     }
-    long waitMicros = jdbi.withHandle(h -> h.createQuery("""
+    long waitMicros = jdbi.withHandle(h -> withRate(h.createQuery("""
             SELECT CAST(extract(epoch FROM take_send_permit(:bucket, :holder,
                      make_interval(secs => :intervalMicros / 1000000.0),
-                     make_interval(secs => :toleranceMicros / 1000000.0))) * 1000000 AS bigint)""")
-        .bind("bucket", bucket)
+                     make_interval(secs => :toleranceMicros / 1000000.0))) * 1000000 AS bigint)"""), bucket, rate)
         .bind("holder", holder)
-        .bind("intervalMicros", rate.interval().toNanos() / 1_000)
-        .bind("toleranceMicros", rate.burstTolerance().toNanos() / 1_000)
         .mapTo(Long.class)
         .one());
     return waitMicros <= 0 ? Duration.ZERO : Duration.ofNanos(waitMicros * 1_000);
@@ -57,15 +55,18 @@ public final class JdbiSendPermits implements SendPermits {
   }
 
   private int takeDueNow(String bucket, int max, Rate rate) {
-    return jdbi.withHandle(h -> h.createQuery("""
+    return jdbi.withHandle(h -> withRate(h.createQuery("""
             SELECT take_send_permits_now(:bucket, :max, make_interval(secs => :intervalMicros / 1000000.0),
-                     make_interval(secs => :toleranceMicros / 1000000.0))""")
-        .bind("bucket", bucket)
+                     make_interval(secs => :toleranceMicros / 1000000.0))"""), bucket, rate)
         .bind("max", max)
-        .bind("intervalMicros", rate.interval().toNanos() / 1_000)
-        .bind("toleranceMicros", rate.burstTolerance().toNanos() / 1_000)
         .mapTo(Integer.class)
         .one());
+  }
+
+  private static Query withRate(Query query, String bucket, Rate rate) {
+    return query.bind("bucket", bucket)
+        .bind("intervalMicros", rate.interval().toNanos() / 1_000)
+        .bind("toleranceMicros", rate.burstTolerance().toNanos() / 1_000);
   }
 
   /** The permits of one bucket this node took in its last chunk and has not spent yet. */
