@@ -63,6 +63,8 @@ final class AppProcess implements AutoCloseable {
     env.put("RELAYBOX_SLACK_WEBHOOK_URL", sink.url());
     env.put("RELAYBOX_SLACK_MAX_PER_SECOND", "100000");
     env.put("RELAYBOX_SLACK_BURST", "100000");
+    // One bench client is one API key: the default per-key rate (200/s) would measure the abuse limit, not intake.
+    env.put("RELAYBOX_API_RATE", "1000000");
     env.put("RELAYBOX_NODE_ID", "bench-app");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).timeout(Duration.ofSeconds(1)).build();

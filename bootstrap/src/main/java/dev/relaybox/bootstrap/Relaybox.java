@@ -121,7 +121,7 @@ public final class Relaybox implements AutoCloseable {
 
       Set<String> knownChannels = new TreeSet<>();
       ChannelSettings channelSettings = new ChannelSettings(config.environment(), clock);
-      JdbiSendPermits sendPermits = new JdbiSendPermits(jdbi); // rate limits for the whole fleet
+      JdbiSendPermits sendPermits = new JdbiSendPermits(jdbi, clock); // rate limits for the whole fleet
       Map<String, NotificationChannel> channels = NotificationChannels.load(
           channelSettings, channel -> ops.decorate(ResilientChannel.wrap(channel, channelSettings, sendPermits)), knownChannels);
       RoutingTable routing = NotificationChannels.routes(config.routes(), knownChannels, channels.keySet());
@@ -154,6 +154,8 @@ public final class Relaybox implements AutoCloseable {
       closeInReverse.push(runner);
       listener.start();
       runner.start();
+      // after the runner registered its subscriptions: a fresh database has the fan-out's row only from then on
+      webhooks.service().alignFanOut();
 
       JobAdministration administration = new JobAdministration(new JdbiJobAdmin(jdbi, json), clock);
       ops.watchJobs(administration::stats);

@@ -13,6 +13,7 @@ import dev.relaybox.application.jobs.port.out.Jobs;
 import dev.relaybox.application.purchase.BackendRetrySchedule;
 import dev.relaybox.application.webhooks.DeliverWebhook;
 import dev.relaybox.application.webhooks.FanOutEvents;
+import dev.relaybox.adapters.persistence.jobs.JdbiSubscriptionInterest;
 import dev.relaybox.application.webhooks.OutboundUrlGuard;
 import dev.relaybox.application.webhooks.WebhookEndpoint;
 import dev.relaybox.application.webhooks.WebhookEndpointService;
@@ -52,7 +53,7 @@ record WebhookWiring(WebhookEndpointRoutes routes, List<HandlerRegistration> han
     var endpoints = new JdbiWebhookEndpoints(jdbi, json);
     var history = new JdbiEventHistory(jdbi, json);
     SecureRandom random = new SecureRandom();
-    var service = new WebhookEndpointService(unitOfWork, endpoints, history, jobs, guard, () -> {
+    var service = new WebhookEndpointService(unitOfWork, endpoints, history, jobs, new JdbiSubscriptionInterest(unitOfWork), guard, () -> {
       byte[] key = new byte[32];
       random.nextBytes(key);
       return "whsec_" + Base64.getEncoder().encodeToString(key);

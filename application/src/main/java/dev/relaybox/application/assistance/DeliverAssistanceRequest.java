@@ -6,7 +6,6 @@ import dev.relaybox.application.assistance.port.out.NotificationChannel;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.EventFilter;
 import dev.relaybox.application.jobs.JobHandler;
-import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Delivers one assistance request along its route. Each channel gets up to {@code perChannel.maxAttempts()} sends
  * with backoff; a permanent failure or running out of attempts moves the request to the next channel at once; when
  * the last channel gives up the request is failed and this job goes dead, ready for replay, which starts the route
- * again. Delivery is recorded in the same transaction as the job's completion.
+ * again. The delivery is recorded right after the send and before the job completes, so a rerun never sends twice.
  */
 public final class DeliverAssistanceRequest implements JobHandler {
   public static final String SUBSCRIPTION = "assistance.delivery";
@@ -100,18 +99,10 @@ public final class DeliverAssistanceRequest implements JobHandler {
     Outcome outcome = channel.send(notification(request, job));
     return switch (outcome) {
       case Outcome.Done done -> {
-        try {
-          unitOfWork.inTransaction(() -> {
-            requests.markDelivered(id, channelName, clock.instant());
-            jobs.markDone(job.ref());
-          });
-        } catch (LeaseLostException e) {
-          // The message went out but the lease was lost during the send: the job is not ours to complete, yet the
-          // request was delivered, and recording that keeps the next owner from sending it again.
-          unitOfWork.inTransaction(() -> requests.markDelivered(id, channelName, clock.instant()));
-          LOG.warn("assistance request {} delivered by {} after its lease was lost; recorded the delivery only", id, channelName);
-          throw e;
-        }
+        // Recorded at once, on its own; the engine completes the job in its next batch. A job that runs again after a
+        // crash in between finds the request delivered and completes without sending, and a lease lost during the
+        // send changes nothing here: the delivery happened, and the engine's fenced completion refuses the stale job.
+        unitOfWork.inTransaction(() -> requests.markDelivered(id, channelName, clock.instant()));
         LOG.info("assistance request {} delivered by {}", id, channelName);
         yield done;
       }

@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * The engine's one subscription for webhook endpoints: it receives every event ({@code *}) and, in one transaction
  * with its own completion, enqueues one delivery job per endpoint that wants the event type. Endpoints come and go at
- * run time while the engine's subscriptions are fixed at start; this handler is the bridge. FIFO per event key, so
+ * run time while the engine's subscriptions are fixed at start; this handler is the bridge, and the relay creates its
+ * jobs only for the event types some endpoint wants ({@link WebhookEndpointService} keeps that interest current). FIFO per event key, so
  * each key's deliveries are enqueued in the order the events were published.
  */
 public final class FanOutEvents implements JobHandler {
@@ -36,7 +37,7 @@ public final class FanOutEvents implements JobHandler {
 
   public static Subscription subscription() {
     return new Subscription(SUBSCRIPTION, Optional.of(new EventFilter("*")),
-        new RetryPolicy(Duration.ofSeconds(1), Duration.ofMinutes(5), 1000), 4, true, Duration.ofSeconds(30));
+        new RetryPolicy(Duration.ofSeconds(1), Duration.ofMinutes(5), 1000), 16, true, Duration.ofSeconds(30));
   }
 
   @Override

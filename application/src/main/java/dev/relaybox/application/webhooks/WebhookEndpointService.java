@@ -2,6 +2,7 @@ package dev.relaybox.application.webhooks;
 
 import dev.relaybox.application.jobs.EventFilter;
 import dev.relaybox.application.jobs.port.out.Jobs;
+import dev.relaybox.application.jobs.port.out.SubscriptionInterest;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.application.webhooks.port.in.ManageWebhookEndpointsUseCase;
 import dev.relaybox.application.webhooks.port.in.WebhookEndpointCommand;
@@ -14,7 +15,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,17 +31,19 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
   private final WebhookEndpoints endpoints;
   private final EventHistory history;
   private final Jobs jobs;
+  private final SubscriptionInterest interest;
   private final OutboundUrlGuard guard;
   private final SecretGenerator secrets;
   private final TimeOrderedIds ids;
   private final Clock clock;
 
   public WebhookEndpointService(UnitOfWork unitOfWork, WebhookEndpoints endpoints, EventHistory history, Jobs jobs,
-      OutboundUrlGuard guard, SecretGenerator secrets, TimeOrderedIds ids, Clock clock) {
+      SubscriptionInterest interest, OutboundUrlGuard guard, SecretGenerator secrets, TimeOrderedIds ids, Clock clock) {
     this.unitOfWork = unitOfWork;
     this.endpoints = endpoints;
     this.history = history;
     this.jobs = jobs;
+    this.interest = interest;
     this.guard = guard;
     this.secrets = secrets;
     this.ids = ids;
@@ -47,10 +53,14 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
   @Override
   public WebhookEndpoint create(WebhookEndpointCommand command) {
     String url = checked(command.url().orElseThrow());
-    Instant now = clock.instant();
-    WebhookEndpoint endpoint = new WebhookEndpoint(ids.next(), Optional.empty(), url, command.description().orElse(""),
-        command.eventTypes().orElseThrow(), secrets.newSecret(), false, true, now, Optional.empty(), Optional.empty(), now, now);
-    endpoints.add(endpoint);
+    WebhookEndpoint endpoint = changingEndpoints(() -> {
+      // read after the relays are held back: every event published from now on is relayed with this endpoint's types
+      Instant now = clock.instant();
+      WebhookEndpoint created = new WebhookEndpoint(ids.next(), Optional.empty(), url, command.description().orElse(""),
+          command.eventTypes().orElseThrow(), secrets.newSecret(), false, true, now, Optional.empty(), Optional.empty(), now, now);
+      endpoints.add(created);
+      return created;
+    });
     LOG.info("webhook endpoint {} created for {}", endpoint.id(), endpoint.eventTypes().stream().map(EventFilter::pattern).toList());
     return endpoint;
   }
@@ -68,6 +78,11 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
 
   @Override
   public Optional<WebhookEndpoint> update(UUID id, WebhookEndpointCommand patch) {
+    Optional<String> checkedUrl = patch.url().map(this::checked);
+    return changingEndpoints(() -> updateChecked(id, patch, checkedUrl));
+  }
+
+  private Optional<WebhookEndpoint> updateChecked(UUID id, WebhookEndpointCommand patch, Optional<String> checkedUrl) {
     Optional<WebhookEndpoint> found = endpoints.find(id);
     if (found.isEmpty()) {
       return Optional.empty();
@@ -78,7 +93,7 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
     }
     Instant now = clock.instant();
     if (patch.url().isPresent() || patch.eventTypes().isPresent() || patch.description().isPresent()) {
-      String url = patch.url().map(this::checked).orElse(endpoint.url());
+      String url = checkedUrl.orElse(endpoint.url());
       endpoints.update(endpoint.changed(url, patch.description().orElse(endpoint.description()),
           patch.eventTypes().orElse(endpoint.eventTypes()), now));
     }
@@ -98,7 +113,7 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
     endpoints.find(id).filter(WebhookEndpoint::managed).ifPresent(e -> {
       throw new ManagedEndpointException("this endpoint is configured from the environment; remove its variables instead");
     });
-    return endpoints.delete(id, DeliverWebhook.SUBSCRIPTION, clock.instant());
+    return changingEndpoints(() -> endpoints.delete(id, DeliverWebhook.SUBSCRIPTION, clock.instant()));
   }
 
   @Override
@@ -138,6 +153,11 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
    */
   public WebhookEndpoint configure(String name, String url, String secret, List<EventFilter> eventTypes, String description,
       String unconfiguredReason) {
+    return changingEndpoints(() -> configureHeld(name, url, secret, eventTypes, description, unconfiguredReason));
+  }
+
+  private WebhookEndpoint configureHeld(String name, String url, String secret, List<EventFilter> eventTypes, String description,
+      String unconfiguredReason) {
     Instant now = clock.instant();
     Optional<WebhookEndpoint> existing = endpoints.findByName(name);
     if (existing.isEmpty()) {
@@ -162,6 +182,32 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
    */
   public void unconfigured(String name, String reason) {
     endpoints.findByName(name).filter(WebhookEndpoint::enabled).ifPresent(e -> endpoints.disable(e.id(), reason, clock.instant()));
+  }
+
+  /**
+   * Brings the fan-out's interest in line with the endpoints (at start: the interest may predate this version, or the
+   * endpoints may have been changed by hand).
+   */
+  public void alignFanOut() {
+    changingEndpoints(() -> null);
+  }
+
+  /**
+   * Runs a change to the endpoints so that the fan-out ({@link FanOutEvents}) receives exactly the event types some
+   * endpoint, enabled or not, subscribes to: an event nobody wants costs no job, and a disabled endpoint still gets
+   * its backlog. Relays are held back first, so the change and the interest commit as one step in the event order.
+   */
+  private <T> T changingEndpoints(Supplier<T> change) {
+    return unitOfWork.inTransaction(() -> {
+      interest.holdRelays();
+      T result = change.get();
+      interest.receiveOnly(FanOutEvents.SUBSCRIPTION, wantedTypes());
+      return result;
+    });
+  }
+
+  private Set<String> wantedTypes() {
+    return endpoints.all().stream().flatMap(e -> e.eventTypes().stream()).map(EventFilter::pattern).collect(Collectors.toSet());
   }
 
   private EndpointStatus status(WebhookEndpoint e, Instant now) {

@@ -93,9 +93,13 @@ public final class JdbiJobStore implements JobStore {
         INSERT INTO job (subscription, seq, event_id, event_type, job_key, payload, headers, state, run_at, created_at)
         SELECT s.name, b.id, b.event_id, b.event_type, b.event_key, b.payload, b.headers, 'available', :now, :now
         FROM batch b JOIN job_subscription s
-          ON s.event_filter = '*'
-          OR s.event_filter = b.event_type
-          OR (s.event_filter LIKE '%.*' AND starts_with(b.event_type, left(s.event_filter, -1)))
+          ON (s.event_filter = '*'
+              OR s.event_filter = b.event_type
+              OR (s.event_filter LIKE '%.*' AND starts_with(b.event_type, left(s.event_filter, -1))))
+          AND (s.wanted_types IS NULL OR EXISTS (
+                SELECT 1 FROM unnest(s.wanted_types) AS w(pattern)
+                WHERE w.pattern = '*' OR w.pattern = b.event_type
+                   OR (w.pattern LIKE '%.*' AND starts_with(b.event_type, left(w.pattern, -1)))))
         ORDER BY b.id, s.name
         ON CONFLICT (subscription, event_id) WHERE event_id IS NOT NULL DO NOTHING
         RETURNING subscription),

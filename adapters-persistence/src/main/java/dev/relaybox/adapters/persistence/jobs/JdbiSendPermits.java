@@ -1,33 +1,97 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import dev.relaybox.application.jobs.port.out.SendPermits;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * Fleet-wide send permits: one row per bucket in {@code send_rate} (GCRA on the database's clock) and the slots
- * reserved for callers that must wait in {@code send_slot}, both behind the {@code take_send_permit} function (V15).
- * One short statement in its own transaction per permit; the bucket's row lock orders concurrent callers on every node.
+ * reserved for callers that must wait in {@code send_slot}, behind the {@code take_send_permit} functions (V15, V81).
+ * The bucket's row lock orders concurrent callers on every node.
+ *
+ * <p>At slow rates (Slack's one message a second) every permit is one short statement. At fast rates a statement per
+ * send would make the bucket's row the bottleneck, every send queueing on its lock and commit; so a node takes the
+ * permits due now in one chunk of up to {@link #CHUNK_SPAN} worth of the rate and hands them out locally. A chunk not
+ * spent within that span is dropped, never saved up: the third party may see a node's sends up to one span later than
+ * the schedule granted them, never more sends than the rate and burst allow over any longer stretch.
  */
 public final class JdbiSendPermits implements SendPermits {
-  private final Jdbi jdbi;
+  static final Duration CHUNK_SPAN = Duration.ofMillis(20);
+  private static final int MAX_CHUNK = 200;
 
-  public JdbiSendPermits(Jdbi jdbi) {
+  private final Jdbi jdbi;
+  private final Clock clock;
+  private final Map<String, Chunk> chunks = new ConcurrentHashMap<>();
+
+  public JdbiSendPermits(Jdbi jdbi, Clock clock) {
     this.jdbi = jdbi;
+    this.clock = clock;
   }
 
   @Override
   public Duration take(String bucket, String holder, Rate rate) {
-    long waitMicros = jdbi.withHandle(h -> h.createQuery("""
+    int chunkSize = chunkSize(rate);
+    if (chunkSize > 1 && chunks.computeIfAbsent(bucket, b -> new Chunk()).take(bucket, chunkSize, rate)) {
+      return Duration.ZERO;
+    }
+    long waitMicros = jdbi.withHandle(h -> withRate(h.createQuery("""
             SELECT CAST(extract(epoch FROM take_send_permit(:bucket, :holder,
                      make_interval(secs => :intervalMicros / 1000000.0),
-                     make_interval(secs => :toleranceMicros / 1000000.0))) * 1000000 AS bigint)""")
-        .bind("bucket", bucket)
+                     make_interval(secs => :toleranceMicros / 1000000.0))) * 1000000 AS bigint)"""), bucket, rate)
         .bind("holder", holder)
-        .bind("intervalMicros", rate.interval().toNanos() / 1_000)
-        .bind("toleranceMicros", rate.burstTolerance().toNanos() / 1_000)
         .mapTo(Long.class)
         .one());
     return waitMicros <= 0 ? Duration.ZERO : Duration.ofNanos(waitMicros * 1_000);
+  }
+
+  static int chunkSize(Rate rate) {
+    return (int) Math.min(MAX_CHUNK, Math.floor(rate.perSecond() * CHUNK_SPAN.toNanos() / 1e9));
+  }
+
+  private int takeDueNow(String bucket, int max, Rate rate) {
+    return jdbi.withHandle(h -> withRate(h.createQuery("""
+            SELECT take_send_permits_now(:bucket, :max, make_interval(secs => :intervalMicros / 1000000.0),
+                     make_interval(secs => :toleranceMicros / 1000000.0))"""), bucket, rate)
+        .bind("max", max)
+        .mapTo(Integer.class)
+        .one());
+  }
+
+  private static Query withRate(Query query, String bucket, Rate rate) {
+    return query.bind("bucket", bucket)
+        .bind("intervalMicros", rate.interval().toNanos() / 1_000)
+        .bind("toleranceMicros", rate.burstTolerance().toNanos() / 1_000);
+  }
+
+  /** The permits of one bucket this node took in its last chunk and has not spent yet. */
+  private final class Chunk {
+    private final ReentrantLock lock = new ReentrantLock();
+    private int left;
+    private Instant spendBy = Instant.MIN;
+
+    /** Spends a permit of the chunk, taking a new chunk when it is spent or stale; false when none is due now. */
+    boolean take(String bucket, int chunkSize, Rate rate) {
+      // One caller refills while the others wait on the lock and then share what it took.
+      lock.lock();
+      try {
+        Instant now = clock.instant();
+        if (left > 0 && now.isBefore(spendBy)) {
+          left--;
+          return true;
+        }
+        int granted = takeDueNow(bucket, chunkSize, rate);
+        left = Math.max(0, granted - 1);
+        spendBy = clock.instant().plus(CHUNK_SPAN);
+        return granted > 0;
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaybox.application.jobs.RelayResult;
 import dev.relaybox.application.jobs.Subscription;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -55,6 +57,69 @@ class FanOutTest {
           map.put(row.getColumn(1, String.class), row.getColumn(2, Long.class));
           return map;
         }));
+  }
+
+  @Test
+  void aSubscriptionNarrowedAtRunTimeGetsJobsOnlyForTheTypesItWantsUntilWidenedAgain() {
+    var interest = new JdbiSubscriptionInterest(engine.unitOfWork);
+    engine.unitOfWork.inTransaction(() -> {
+      interest.holdRelays();
+      interest.receiveOnly("everything", Set.of("order.shipped", "payment.*"));
+      return null;
+    });
+    try {
+      UUID shipped = engine.publish("order.shipped", "o-1");
+      UUID created = engine.publish("order.created", "o-2");
+      UUID settled = engine.publish("payment.settled", "p-1");
+      engine.store.relay(100, Instant.now());
+
+      assertEquals(Map.of("everything", 1L, "exact", 1L, "prefix", 1L), jobsPerSubscription(shipped));
+      assertEquals(Map.of("prefix", 1L, "created-only", 1L), jobsPerSubscription(created), "nobody on 'everything' wants it");
+      assertEquals(Map.of("everything", 1L), jobsPerSubscription(settled));
+
+      engine.unitOfWork.inTransaction(() -> {
+        interest.holdRelays();
+        interest.receiveOnly("everything", Set.of());
+        return null;
+      });
+      UUID later = engine.publish("order.shipped", "o-3");
+      engine.store.relay(100, Instant.now());
+      assertEquals(Map.of("exact", 1L, "prefix", 1L), jobsPerSubscription(later), "an empty interest wants nothing");
+    } finally {
+      engine.sql("UPDATE job_subscription SET wanted_types = NULL");
+    }
+  }
+
+  @Test
+  void aChangeOfInterestHoldsEveryRelayBackUntilItCommits() throws Exception {
+    var interest = new JdbiSubscriptionInterest(engine.unitOfWork);
+    engine.publish("order.created", "o-4");
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (ExecutorService admin = Executors.newSingleThreadExecutor()) {
+      Future<?> change = admin.submit(() -> engine.unitOfWork.inTransaction(() -> {
+        interest.holdRelays();
+        held.countDown();
+        await(release);
+        interest.receiveOnly("everything", Set.of("order.created"));
+        return null;
+      }));
+      held.await(10, TimeUnit.SECONDS);
+      RelayResult meanwhile = engine.store.relay(100, Instant.now());
+      assertTrue(meanwhile.skipped(), "a relay during the change skips rather than relaying with the old interest");
+      release.countDown();
+      change.get(10, TimeUnit.SECONDS);
+    } finally {
+      engine.sql("UPDATE job_subscription SET wanted_types = NULL");
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.relaybox.adapters.persistence.shared.Migrations;
 import dev.relaybox.adapters.persistence.testing.TestDatabase;
 import dev.relaybox.application.jobs.port.out.SendPermits;
 import dev.relaybox.application.jobs.port.out.SendPermits.Rate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,8 +35,8 @@ class JdbiSendPermitsTest {
     nodeA = ConnectionPool.open(database, 4);
     Migrations.apply(nodeA);
     nodeB = ConnectionPool.open(database, 4);
-    permitsA = new JdbiSendPermits(Databases.jdbi(nodeA));
-    permitsB = new JdbiSendPermits(Databases.jdbi(nodeB));
+    permitsA = new JdbiSendPermits(Databases.jdbi(nodeA), Clock.systemUTC());
+    permitsB = new JdbiSendPermits(Databases.jdbi(nodeB), Clock.systemUTC());
   }
 
   @AfterAll
@@ -71,26 +72,7 @@ class JdbiSendPermitsTest {
   @Test
   void twoNodesTogetherStayWithinOneRate() throws Exception {
     Rate rate = new Rate(50, 3);
-    List<Long> grantedAtNanos = Collections.synchronizedList(new ArrayList<>());
-    List<Future<?>> senders = new ArrayList<>();
-    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < 100; i++) {
-        SendPermits node = i % 2 == 0 ? permitsA : permitsB;
-        String holder = "request-" + i;
-        senders.add(threads.submit(() -> {
-          Duration wait;
-          while ((wait = node.take("shared", holder, rate)).isPositive()) {
-            Thread.sleep(wait);
-          }
-          grantedAtNanos.add(System.nanoTime());
-          return null;
-        }));
-      }
-      for (Future<?> sender : senders) {
-        sender.get();
-      }
-    }
-    List<Long> at = grantedAtNanos.stream().sorted().toList();
+    List<Long> at = grantTimesOnTwoNodes("shared", rate, 100);
     assertEquals(100, at.size(), "every caller got a permit");
     // The database grants on its own clock; the callers see the grants a little later, and on a busy machine some
     // bunch up. So stretches shorter than half a second are not judged, and each is given 0.1 s of slack. Per-node
@@ -105,6 +87,51 @@ class JdbiSendPermitsTest {
     }
     double total = (at.getLast() - at.getFirst()) / 1e9;
     assertTrue(total >= (100 - rate.burst() - 1) / rate.perSecond() - 0.1, "100 permits took only " + total + " s");
+  }
+
+  @Test
+  void atFastRatesTwoNodesTakingChunksStillStayWithinOneRate() throws Exception {
+    Rate rate = new Rate(1000, 5);
+    int chunk = JdbiSendPermits.chunkSize(rate);
+    assertTrue(chunk > 1, "1,000/s is taken in chunks");
+    List<Long> at = grantTimesOnTwoNodes("fast-shared", rate, 1_000);
+    assertEquals(1_000, at.size(), "every caller got a permit");
+    // Each node may spend a chunk up to one chunk span after the database granted it, so over any stretch of half a
+    // second or more the count may exceed the rate by at most one chunk per node (plus the same 0.1 s of slack).
+    for (int i = 0; i < at.size(); i += 7) {
+      for (int j = i + 1; j < at.size(); j++) {
+        double seconds = (at.get(j) - at.get(i)) / 1e9;
+        int calls = j - i + 1;
+        assertTrue(seconds < 0.5 || calls <= rate.burst() + 2 * chunk + rate.perSecond() * (seconds + 0.1),
+            calls + " permits within " + seconds + " s exceed 1,000/s with a burst of 5");
+      }
+    }
+    double total = (at.getLast() - at.getFirst()) / 1e9;
+    assertTrue(total >= (1_000 - rate.burst() - 2 * chunk) / rate.perSecond() - 0.1, "1,000 permits took only " + total + " s");
+  }
+
+  /** When each of {@code callers} callers, half on each node, got its permit (waiting as told), sorted. */
+  private static List<Long> grantTimesOnTwoNodes(String bucket, Rate rate, int callers) throws Exception {
+    List<Long> grantedAtNanos = Collections.synchronizedList(new ArrayList<>());
+    List<Future<?>> senders = new ArrayList<>();
+    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < callers; i++) {
+        SendPermits node = i % 2 == 0 ? permitsA : permitsB;
+        String holder = bucket + "-request-" + i;
+        senders.add(threads.submit(() -> {
+          Duration wait;
+          while ((wait = node.take(bucket, holder, rate)).isPositive()) {
+            Thread.sleep(wait);
+          }
+          grantedAtNanos.add(System.nanoTime());
+          return null;
+        }));
+      }
+      for (Future<?> sender : senders) {
+        sender.get();
+      }
+    }
+    return grantedAtNanos.stream().sorted().toList();
   }
 
   private static void assertBetween(Duration low, Duration high, Duration actual) {

@@ -7,10 +7,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ final class CompletionBatcher {
   private final Clock clock;
   private final int maxBatch;
   private final Duration retryPause;
-  private final Consumer<List<JobRef>> afterFlush;
+  private final BiConsumer<List<JobRef>, Set<String>> afterFlush;
   private final JobObserver observer;
   private final LinkedBlockingQueue<Completion> pending = new LinkedBlockingQueue<>();
   private final OutageLog outage = new OutageLog(LOG, "completing jobs");
@@ -36,7 +37,7 @@ final class CompletionBatcher {
   /** One finished attempt waiting to be written; the subscription names it in metrics if it turns out stale. */
   private record Completion(JobRef job, String subscription) {}
 
-  CompletionBatcher(JobStore store, Clock clock, int maxBatch, Duration retryPause, Consumer<List<JobRef>> afterFlush,
+  CompletionBatcher(JobStore store, Clock clock, int maxBatch, Duration retryPause, BiConsumer<List<JobRef>, Set<String>> afterFlush,
       JobObserver observer) {
     this.store = store;
     this.observer = observer;
@@ -116,7 +117,7 @@ final class CompletionBatcher {
       if (!stale.isEmpty()) {
         reportStale(batch, stale);
       }
-      afterFlush.accept(jobs);
+      afterFlush.accept(jobs, batch.stream().map(Completion::subscription).collect(Collectors.toSet()));
       return true;
     } catch (RuntimeException e) {
       outage.failed(e);
