@@ -212,6 +212,10 @@ class WebhookSubscriptionsEndToEndTest {
     assertEquals(422, admin.post("/admin/webhook-endpoints/" + id + "/replay", "{}").statusCode());
     assertEquals(422, admin.post("/admin/webhook-endpoints/" + id + "/replay",
         "{\"since\":\"" + Instant.now().plusSeconds(3600) + "\"}").statusCode());
+    var beforeRetention = admin.post("/admin/webhook-endpoints/" + id + "/replay",
+        "{\"since\":\"" + Instant.now().minus(Duration.ofDays(8)) + "\"}");
+    assertEquals(422, beforeRetention.statusCode(), "older than RELAYBOX_RETENTION (7d): " + beforeRetention.body());
+    assertTrue(beforeRetention.body().contains("retention of 7d"), beforeRetention.body());
     assertEquals(400, admin.get("/admin/webhook-endpoints/" + id + "/deliveries?limit=0").statusCode());
     assertEquals(400, admin.get("/admin/webhook-endpoints/" + id + "/deliveries?failed=maybe").statusCode());
     assertEquals(404, admin.get("/admin/webhook-endpoints/" + UUID.randomUUID()).statusCode());

@@ -11,8 +11,10 @@ import dev.relaybox.application.webhooks.port.out.WebhookEndpoints;
 import dev.relaybox.domain.shared.TimeOrderedIds;
 import dev.relaybox.domain.shared.ValidationException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -31,9 +33,11 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
   private final SecretGenerator secrets;
   private final TimeOrderedIds ids;
   private final Clock clock;
+  private final Duration retention;
 
+  /** @param retention how long relayed events are kept (the engine's), so how far back a replay can reach */
   public WebhookEndpointService(UnitOfWork unitOfWork, WebhookEndpoints endpoints, EventHistory history, Jobs jobs,
-      OutboundUrlGuard guard, SecretGenerator secrets, TimeOrderedIds ids, Clock clock) {
+      OutboundUrlGuard guard, SecretGenerator secrets, TimeOrderedIds ids, Clock clock, Duration retention) {
     this.unitOfWork = unitOfWork;
     this.endpoints = endpoints;
     this.history = history;
@@ -42,6 +46,7 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
     this.secrets = secrets;
     this.ids = ids;
     this.clock = clock;
+    this.retention = retention;
   }
 
   @Override
@@ -107,8 +112,14 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
     if (found.isEmpty()) {
       return Optional.empty();
     }
-    if (since.isAfter(clock.instant())) {
+    Instant now = clock.instant();
+    if (since.isAfter(now)) {
       throw ValidationException.of("since", "must not be in the future");
+    }
+    Instant oldestKept = now.minus(retention);
+    if (since.isBefore(oldestKept)) {
+      throw ValidationException.of("since", "must be within the retention of " + inWords(retention)
+          + " (events published before " + oldestKept + " are no longer kept)");
     }
     WebhookEndpoint endpoint = found.get();
     int queued = 0;
@@ -166,6 +177,16 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
 
   private EndpointStatus status(WebhookEndpoint e, Instant now) {
     return new EndpointStatus(e, endpoints.health(e.id(), DeliverWebhook.SUBSCRIPTION, WebhookJobs.keyPrefix(e.id()), now));
+  }
+
+  private static String inWords(Duration d) {
+    if (d.toDays() > 0 && d.equals(Duration.ofDays(d.toDays()))) {
+      return d.toDays() + "d";
+    }
+    if (d.toHours() > 0 && d.equals(Duration.ofHours(d.toHours()))) {
+      return d.toHours() + "h";
+    }
+    return d.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 
   private String checked(String url) {
