@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaybox.adapters.commerce.simulator.CommerceSimulator;
+import dev.relaybox.adapters.commerce.simulator.Knobs;
 import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -16,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,13 +47,15 @@ class DashboardBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private static FakeSlack slack;
+  private static FakeSubscriber subscribers;
+  private static CommerceSimulator commerce;
   private static Relaybox relaybox;
   private static TestApi api;
   private static WebDriver browser;
   private static Path profile;
 
   @BeforeAll
-  static void start() throws IOException {
+  static void start() throws Exception {
     assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "the dashboard browser test needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver):"
             + " apt-get install -y chromium chromium-driver; skipping");
@@ -61,7 +66,15 @@ class DashboardBrowserTest {
         "RELAYBOX_SLACK_MAX_PER_SECOND", "1000",
         "RELAYBOX_ROUTES", "sales=slack",
         "RELAYBOX_CHANNEL_MAX_ATTEMPTS", "1",
-        "RELAYBOX_POLL_INTERVAL", "200ms"));
+        "RELAYBOX_POLL_INTERVAL", "200ms",
+        "RELAYBOX_ALLOW_PRIVATE_URLS", "true"));
+    subscribers = new FakeSubscriber();
+    // the endpoints test publishes order events: an assistance request would add to the queue counts the replay test reads
+    commerce = CommerceSimulator.start("127.0.0.1", 0, Knobs.defaults(), new SplittableRandom(5));
+    env.putAll(Map.of(
+        "RELAYBOX_CUSTOMERS_URL", commerce.baseUrl(),
+        "RELAYBOX_INVENTORY_URL", commerce.baseUrl(),
+        "RELAYBOX_AUTHORIZATIONS_URL", commerce.baseUrl()));
     relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
     api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
 
@@ -81,6 +94,8 @@ class DashboardBrowserTest {
     if (browser != null) browser.quit();
     if (relaybox != null) relaybox.close();
     if (slack != null) slack.close();
+    if (subscribers != null) subscribers.close();
+    if (commerce != null) commerce.close();
     if (profile != null) {
       try (var files = Files.walk(profile)) {
         files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
@@ -142,6 +157,31 @@ class DashboardBrowserTest {
     slack.clear(marker);
   }
 
+  @Test
+  void theDashboardShowsEndpointsTheirHealthAndFailedDeliveriesAndEnablesADisabledOne() {
+    String failing = subscribe("failing-" + UUID.randomUUID(), 503);
+    String gone = subscribe("gone-" + UUID.randomUUID(), 410);
+    String id = placeOrder();
+
+    logIn();
+    WebElement failingRow = waitFor(By.cssSelector("#endpoints tr[data-endpoint='" + failing + "']"));
+    new WebDriverWait(browser, WAIT).until(d -> cell(failing, 5).matches("[1-9][0-9]*"));
+    assertTrue(failingRow.getText().contains("enabled"), failingRow.getText());
+    assertTrue(cell(failing, 4).matches("[1-9][0-9]*"), "attempts in the last day: " + cell(failing, 4));
+    assertTrue(cell(failing, 8).matches("\\d{4}-.*"), "the last failure's time: " + cell(failing, 8));
+    WebElement failed = waitFor(By.cssSelector("#failed-deliveries tr[data-endpoint='" + failing + "']"));
+    assertTrue(failed.getText().contains("503"), "the failed delivery with its status: " + failed.getText());
+
+    new WebDriverWait(browser, WAIT).until(d -> cell(gone, 3).startsWith("disabled"));
+    assertTrue(cell(gone, 3).contains("410"), cell(gone, 3));
+    assertTrue(waitFor(By.cssSelector("#failed-deliveries tr[data-endpoint='" + gone + "']")).getText().contains("410"));
+    subscribers.answer(pathOf(gone), 200);
+    click(By.id("enable-" + gone));
+    new WebDriverWait(browser, WAIT).until(d -> cell(gone, 3).equals("enabled"));
+    Await.until("the backlog reaches the re-enabled endpoint", WAIT,
+        () -> subscribers.accepted(pathOf(gone)).stream().anyMatch(r -> r.envelope().toString().contains(id)));
+  }
+
   // ---- helpers ------------------------------------------------------------------------------------------------
 
   private static void logIn() {
@@ -178,6 +218,42 @@ class DashboardBrowserTest {
     if (copy != null && !copy.isBlank()) {
       Files.copy(shot.toPath(), Path.of(copy), StandardCopyOption.REPLACE_EXISTING);
     }
+  }
+
+  private static final Map<String, String> PATHS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Creates an endpoint for every event at a subscriber path answering {@code status}; returns its id. */
+  private static String subscribe(String path, int status) {
+    subscribers.answer(path, status);
+    HttpResponse<String> created = api.withKey(TestConfigs.ADMIN_KEY).post("/admin/webhook-endpoints",
+        "{\"url\":\"" + subscribers.url(path) + "\",\"eventTypes\":[\"*\"]}");
+    assertEquals(201, created.statusCode(), created.body());
+    subscribers.secret(path, TestApi.json(created).path("secret").asText());
+    String id = TestApi.json(created).path("id").asText();
+    PATHS.put(id, path);
+    return id;
+  }
+
+  private static String pathOf(String endpointId) {
+    return PATHS.get(endpointId);
+  }
+
+  /** The text of column {@code n} (from 1) of the endpoint's row, re-read on every call (the page refreshes). */
+  private static String cell(String endpointId, int n) {
+    try {
+      return browser.findElement(By.cssSelector("#endpoints tr[data-endpoint='" + endpointId + "'] td:nth-child(" + n + ")")).getText();
+    } catch (org.openqa.selenium.NoSuchElementException | org.openqa.selenium.StaleElementReferenceException e) {
+      return "";
+    }
+  }
+
+  private static String placeOrder() {
+    HttpResponse<String> placed = api.postWithHeader("/v1/orders", """
+        {"customerId":"cus-dashboard","storefront":"us-app","currency":"USD","items":[{"sku":"SKU-D","quantity":1,"unitPrice":500}],
+         "shippingAddress":{"name":"Ada Lovelace","line1":"1 Analytical St","city":"London","postalCode":"N1","country":"GB"}}""",
+        "Idempotency-Key", UUID.randomUUID().toString());
+    assertEquals(201, placed.statusCode(), placed.body());
+    return TestApi.json(placed).path("id").asText();
   }
 
   private static String accepted(String description) {
