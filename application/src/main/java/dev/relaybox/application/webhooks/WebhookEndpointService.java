@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class WebhookEndpointService implements ManageWebhookEndpointsUseCase {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookEndpointService.class);
   private static final int REPLAY_BATCH = 500;
+  /** How long a rotated-out secret keeps signing next to the new one (Svix's grace period). */
+  public static final Duration SECRET_GRACE = Duration.ofHours(24);
 
   private final UnitOfWork unitOfWork;
   private final WebhookEndpoints endpoints;
@@ -50,14 +52,15 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
   }
 
   @Override
-  public WebhookEndpoint create(WebhookEndpointCommand command) {
+  public EndpointStatus create(WebhookEndpointCommand command) {
     String url = checked(command.url().orElseThrow());
     Instant now = clock.instant();
     WebhookEndpoint endpoint = new WebhookEndpoint(ids.next(), Optional.empty(), url, command.description().orElse(""),
-        command.eventTypes().orElseThrow(), secrets.newSecret(), false, true, now, Optional.empty(), Optional.empty(), now, now);
+        command.eventTypes().orElseThrow(), secrets.newSecret(), false, true, now, Optional.empty(), Optional.empty(), now, now,
+        Optional.empty());
     endpoints.add(endpoint);
     LOG.info("webhook endpoint {} created for {}", endpoint.id(), endpoint.eventTypes().stream().map(EventFilter::pattern).toList());
-    return endpoint;
+    return status(endpoint, now);
   }
 
   @Override
@@ -72,7 +75,7 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
   }
 
   @Override
-  public Optional<WebhookEndpoint> update(UUID id, WebhookEndpointCommand patch) {
+  public Optional<EndpointStatus> update(UUID id, WebhookEndpointCommand patch) {
     Optional<WebhookEndpoint> found = endpoints.find(id);
     if (found.isEmpty()) {
       return Optional.empty();
@@ -95,7 +98,7 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
         endpoints.disable(id, "disabled by an operator", now);
       }
     });
-    return endpoints.find(id);
+    return get(id);
   }
 
   @Override
@@ -139,6 +142,23 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
   }
 
   @Override
+  public Optional<RotatedSecret> rotateSecret(UUID id) {
+    Optional<WebhookEndpoint> found = endpoints.find(id);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    if (found.get().managed()) {
+      throw new ManagedEndpointException("this endpoint's secret comes from the environment; change RELAYBOX_BACKEND_WEBHOOK_SECRET instead");
+    }
+    Instant now = clock.instant();
+    String secret = secrets.newSecret();
+    Instant previousValidUntil = now.plus(SECRET_GRACE);
+    endpoints.rotateSecret(id, secret, previousValidUntil, now);
+    LOG.info("webhook endpoint {}: secret rotated; the previous one signs too until {}", id, previousValidUntil);
+    return Optional.of(new RotatedSecret(id, secret, previousValidUntil));
+  }
+
+  @Override
   public Optional<List<DeliveryAttempt>> deliveries(UUID id, boolean failedOnly, int limit) {
     return endpoints.find(id).map(e -> endpoints.attempts(id, failedOnly, limit));
   }
@@ -153,13 +173,13 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
     Optional<WebhookEndpoint> existing = endpoints.findByName(name);
     if (existing.isEmpty()) {
       WebhookEndpoint created = new WebhookEndpoint(ids.next(), Optional.of(name), url, description, eventTypes, secret, true, true, now,
-          Optional.empty(), Optional.empty(), now, now);
+          Optional.empty(), Optional.empty(), now, now, Optional.empty());
       endpoints.add(created);
       return created;
     }
     WebhookEndpoint e = existing.get();
     WebhookEndpoint updated = new WebhookEndpoint(e.id(), e.name(), url, description, eventTypes, secret, true, e.enabled(),
-        e.enabledSince(), e.disabledAt(), e.disabledReason(), e.createdAt(), now);
+        e.enabledSince(), e.disabledAt(), e.disabledReason(), e.createdAt(), now, Optional.empty());
     endpoints.update(updated);
     if (!e.enabled() && e.disabledReason().equals(Optional.of(unconfiguredReason))) {
       endpoints.enable(e.id(), DeliverWebhook.SUBSCRIPTION, WebhookJobs.keyPrefix(e.id()), now);
