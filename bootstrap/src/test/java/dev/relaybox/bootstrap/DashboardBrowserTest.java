@@ -111,12 +111,14 @@ class DashboardBrowserTest {
     api.awaitAssistanceStatus(id, "failed", WAIT);
 
     logIn();
-    WebElement row = waitFor(By.cssSelector("#dead tr[data-key='" + id + "']"));
-    assertTrue(row.getText().contains("slack 500"), row.getText());
-    String jobId = row.getAttribute("data-job-id");
+    By deadRow = By.cssSelector("#dead tr[data-key='" + id + "']");
+    waitFor(deadRow);
+    assertTrue(text(deadRow).contains("slack 500"), text(deadRow));
+    String jobId = attribute(deadRow, "data-job-id");
     click(By.id("show-" + jobId));
-    WebElement history = waitFor(By.cssSelector("#job-detail .history"));
-    assertTrue(history.getText().contains("slack 500: slack is down"), history.getText());
+    By history = By.cssSelector("#job-detail .history");
+    waitFor(history);
+    assertTrue(text(history).contains("slack 500: slack is down"), text(history));
 
     slack.clear(marker);
     click(By.id("replay-" + jobId));
@@ -126,7 +128,9 @@ class DashboardBrowserTest {
     click(By.cssSelector("#lookup button[type=submit]"));
     new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(
         By.cssSelector("#lookup-record dd[data-field='status']"), "delivered"));
-    assertEquals("slack", browser.findElement(By.cssSelector("#lookup-record dd[data-field='channel']")).getText());
+    // read through a wait: the periodic refresh re-renders the look-up and can replace the element between find and read
+    new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(
+        By.cssSelector("#lookup-record dd[data-field='channel']"), "slack"));
     new WebDriverWait(browser, WAIT).until(ExpectedConditions.invisibilityOfElementLocated(
         By.cssSelector("#dead tr[data-key='" + id + "']")));
     assertEquals(1, slack.acceptedFor(id));
@@ -145,12 +149,14 @@ class DashboardBrowserTest {
     api.awaitAssistanceStatus(id, "failed", WAIT);
 
     logIn();
-    WebElement row = waitFor(By.cssSelector("#dead tr[data-key='" + id + "']"));
-    assertTrue(row.getText().contains("<img src=x onerror="), "the error shows as text: " + row.getText());
+    By deadRow = By.cssSelector("#dead tr[data-key='" + id + "']");
+    waitFor(deadRow);
+    assertTrue(text(deadRow).contains("<img src=x onerror="), "the error shows as text: " + text(deadRow));
     browser.findElement(By.id("lookup-id")).sendKeys(id);
     click(By.cssSelector("#lookup button[type=submit]"));
-    WebElement description = waitFor(By.cssSelector("#lookup-record dd[data-field='description']"));
-    assertEquals(nasty, description.getText());
+    By description = By.cssSelector("#lookup-record dd[data-field='description']");
+    waitFor(description);
+    assertEquals(nasty, text(description));
     assertEquals(0, browser.findElements(By.cssSelector("#lookup-result img, #dead img, #lookup-result script")).size());
     assertNull(((JavascriptExecutor) browser).executeScript("return window.__xss === undefined ? null : window.__xss;"),
         "no injected script ran");
@@ -164,17 +170,20 @@ class DashboardBrowserTest {
     String id = placeOrder();
 
     logIn();
-    WebElement failingRow = waitFor(By.cssSelector("#endpoints tr[data-endpoint='" + failing + "']"));
+    waitFor(By.cssSelector("#endpoints tr[data-endpoint='" + failing + "']"));
     new WebDriverWait(browser, WAIT).until(d -> cell(failing, 5).matches("[1-9][0-9]*"));
-    assertTrue(failingRow.getText().contains("enabled"), failingRow.getText());
+    assertEquals("enabled", cell(failing, 3));
     assertTrue(cell(failing, 4).matches("[1-9][0-9]*"), "attempts in the last day: " + cell(failing, 4));
     assertTrue(cell(failing, 8).matches("\\d{4}-.*"), "the last failure's time: " + cell(failing, 8));
-    WebElement failed = waitFor(By.cssSelector("#failed-deliveries tr[data-endpoint='" + failing + "']"));
-    assertTrue(failed.getText().contains("503"), "the failed delivery with its status: " + failed.getText());
+    By failed = By.cssSelector("#failed-deliveries tr[data-endpoint='" + failing + "']");
+    waitFor(failed);
+    assertTrue(text(failed).contains("503"), "the failed delivery with its status: " + text(failed));
 
     new WebDriverWait(browser, WAIT).until(d -> cell(gone, 3).startsWith("disabled"));
     assertTrue(cell(gone, 3).contains("410"), cell(gone, 3));
-    assertTrue(waitFor(By.cssSelector("#failed-deliveries tr[data-endpoint='" + gone + "']")).getText().contains("410"));
+    By goneFailed = By.cssSelector("#failed-deliveries tr[data-endpoint='" + gone + "']");
+    waitFor(goneFailed);
+    assertTrue(text(goneFailed).contains("410"), text(goneFailed));
     subscribers.answer(pathOf(gone), 200);
     click(By.id("enable-" + gone));
     new WebDriverWait(browser, WAIT).until(d -> cell(gone, 3).equals("enabled"));
@@ -199,6 +208,17 @@ class DashboardBrowserTest {
 
   private static void waitUntilText(By locator, String text) {
     new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+  }
+
+  /** The element's text, found afresh when the periodic refresh replaced it between find and read. */
+  private static String text(By locator) {
+    return new WebDriverWait(browser, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(d -> d.findElement(locator).getText());
+  }
+
+  private static String attribute(By locator, String name) {
+    return new WebDriverWait(browser, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(d -> d.findElement(locator).getAttribute(name));
   }
 
   /** Clicks, retrying when the periodic refresh replaced the element in between. */
