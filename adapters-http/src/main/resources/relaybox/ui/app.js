@@ -119,9 +119,11 @@
       tr.appendChild(el('td', h.failuresLastDay || 0, h.failuresLastDay > 0 ? 'num warn' : 'num'));
       tr.appendChild(el('td', h.waiting || 0, 'num'));
       tr.appendChild(el('td', h.lastSuccessAt || '-'));
+      tr.appendChild(el('td', h.lastFailureAt || '-', h.lastFailureAt ? 'warn' : ''));
       var cell = el('td');
       if (!e.enabled) {
         var button = el('button', 'Enable');
+        button.id = 'enable-' + e.id;
         button.addEventListener('click', function () {
           api('PATCH', '/admin/webhook-endpoints/' + encodeURIComponent(e.id), { enabled: true })
             .then(function () { status('endpoint enabled; its backlog is being delivered'); refreshEndpoints(); })
@@ -140,6 +142,7 @@
     perEndpoint.forEach(function (p) {
       p.deliveries.forEach(function (d) {
         var tr = el('tr');
+        tr.dataset.endpoint = p.endpoint.id;
         tr.appendChild(el('td', p.endpoint.name || p.endpoint.url));
         tr.appendChild(el('td', d.eventId));
         tr.appendChild(el('td', d.eventType));

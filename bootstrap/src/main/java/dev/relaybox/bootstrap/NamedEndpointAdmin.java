@@ -30,7 +30,7 @@ final class NamedEndpointAdmin implements ManageBackendEndpointsUseCase {
     return endpoints.list().stream().map(ManageWebhookEndpointsUseCase.EndpointStatus::endpoint)
         .filter(e -> e.name().equals(Optional.of(name))).findFirst()
         .flatMap(e -> endpoints.update(e.id(), WebhookEndpointCommand.patch(null, null, null, true)))
-        .map(NamedEndpointAdmin::state);
+        .map(s -> state(s.endpoint()));
   }
 
   private static EndpointState state(WebhookEndpoint e) {

@@ -137,7 +137,7 @@ public final class Relaybox implements AutoCloseable {
       PaymentWiring payments = PaymentWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock,
           outboundUrls, ops.paymentMetrics(), ops::meterProvider);
       OrderWiring orders = OrderWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock);
-      WebhookWiring webhooks = WebhookWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock,
+      WebhookWiring webhooks = WebhookWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock, config.retention(),
           new PurchaseDeliveryAudit(new JdbiPurchaseAudit(unitOfWork, jdbi), json, ids));
 
       PgNotificationListener listener = new PgNotificationListener(target);
@@ -177,7 +177,7 @@ public final class Relaybox implements AutoCloseable {
                   ops.fleetThroughput(new JdbiFleetThroughput(jdbi), config.nodeId())),
               new ApiKeyRoutes(keyCache, bodies),
               new LookupRoutes(administration, Map.of("assistance", assistanceRoutes::find, "purchase", purchases.lookup(),
-                  "payment", payments.lookup())),
+                  "payment", payments.lookup(), "order", orders.routes()::find)),
               ops.metricsRoute(),
               new ApiDocsRoutes(),
               new OpsDashboardRoutes(),

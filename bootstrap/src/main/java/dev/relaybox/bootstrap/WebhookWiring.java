@@ -46,7 +46,7 @@ record WebhookWiring(WebhookEndpointRoutes routes, List<HandlerRegistration> han
   private static final Logger LOG = LoggerFactory.getLogger(WebhookWiring.class);
 
   static WebhookWiring create(Map<String, String> environment, Jdbi jdbi, JdbiUnitOfWork unitOfWork, Jobs jobs, ObjectMapper json,
-      JsonBodies bodies, TimeOrderedIds ids, Clock clock, DeliveryListener listener) {
+      JsonBodies bodies, TimeOrderedIds ids, Clock clock, Duration retention, DeliveryListener listener) {
     Env env = new Env(environment);
     boolean allowPrivate = Boolean.parseBoolean(env.text("RELAYBOX_ALLOW_PRIVATE_URLS", "false"));
     OutboundUrlGuard guard = OutboundUrlGuard.usingDns(allowPrivate);
@@ -57,7 +57,7 @@ record WebhookWiring(WebhookEndpointRoutes routes, List<HandlerRegistration> han
       byte[] key = new byte[32];
       random.nextBytes(key);
       return "whsec_" + Base64.getEncoder().encodeToString(key);
-    }, ids, clock);
+    }, ids, clock, retention);
     var schedule = BackendRetrySchedule.standard(PurchaseWiring.scale(env.text("RELAYBOX_BACKEND_RETRY_SCALE", "1")));
     var sender = new StandardWebhooksSender(env.duration("RELAYBOX_WEBHOOK_TIMEOUT", Duration.ofSeconds(10)), json, clock);
     var deliver = new DeliverWebhook(endpoints, jobs, sender, guard, schedule, ids, clock, new SplittableRandom(), listener);

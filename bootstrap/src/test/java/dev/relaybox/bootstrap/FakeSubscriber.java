@@ -21,7 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the secret its endpoint was created with, records what it accepted, and can be made to answer 503 or 410.
  */
 final class FakeSubscriber implements AutoCloseable {
-  record Received(String webhookId, String type, String key, JsonNode envelope) {}
+  record Received(String webhookId, String type, String key, JsonNode envelope, Map<String, List<String>> headers) {
+    String header(String name) {
+      return headers.getOrDefault(name, List.of()).stream().findFirst().orElse(null);
+    }
+  }
 
   private final HttpServer server;
   private final Map<String, Webhook> verifiers = new ConcurrentHashMap<>();
@@ -97,7 +101,8 @@ final class FakeSubscriber implements AutoCloseable {
       if (status >= 200 && status < 300) {
         JsonNode json = TestApi.JSON.readTree(body);
         accepted.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>())
-            .add(new Received(headers.get("webhook-id").getFirst(), json.path("type").asText(), json.path("key").asText(), json));
+            .add(new Received(headers.get("webhook-id").getFirst(), json.path("type").asText(), json.path("key").asText(), json,
+                Map.copyOf(headers)));
       }
       exchange.sendResponseHeaders(status, -1);
     }

@@ -147,6 +147,25 @@ class OrderEndToEndTest {
   }
 
   @Test
+  void theAdminLookupFindsAnOrderByIdWithItsHistoryAndItsCompensationJob() throws Exception {
+    commerce.knobs(new Knobs(100, Map.of(), 1.0, Map.of(), Map.of(), Set.of()));
+    String id = TestApi.json(placeRetrying(UUID.randomUUID().toString(), "cus-lookup", "SKU-LOOKUP", 1, 700)).path("id").asText();
+    Await.until("the compensation job ran", WAIT, () -> !liveReservation(id));
+
+    var found = admin.get("/admin/lookup/" + id);
+    assertEquals(200, found.statusCode(), found.body());
+    JsonNode lookup = TestApi.json(found);
+    assertEquals("order", lookup.path("kind").asText(), lookup.toString());
+    assertEquals(id, lookup.path("record").path("order").path("id").asText());
+    assertEquals("canceled", lookup.path("record").path("order").path("status").asText());
+    assertEquals(List.of("pending", "canceled"), texts(lookup.path("record").path("history"), "to"));
+    List<String> subscriptions = new ArrayList<>();
+    lookup.path("jobs").forEach(j -> subscriptions.add(j.path("job").path("subscription").asText()));
+    assertTrue(subscriptions.contains("order.compensation"), "the order's compensation job is listed: " + subscriptions);
+    assertEquals(401, api.get("/admin/lookup/" + id).statusCode(), "the /v1 key is not an admin key");
+  }
+
+  @Test
   void anInventoryTimeoutAnswers503AndLeavesNoReservation() throws Exception {
     commerce.latency("inventory", Duration.ofMillis(4_000));
     String key = UUID.randomUUID().toString();

@@ -98,6 +98,101 @@ class WebhookSubscriptionsEndToEndTest {
   }
 
   @Test
+  void everyDeliveryCarriesTheThreeStandardWebhooksHeaders() {
+    String name = "headers-" + UUID.randomUUID();
+    subscribe(name, "order.created");
+    String order = placeOrder("cus-headers");
+    Await.until("order.created arrives", WAIT, () -> !types(name, order).isEmpty());
+    FakeSubscriber.Received received = subscribers.accepted(name).getFirst();
+    assertEquals(received.envelope().path("id").asText(), received.header("webhook-id"), "webhook-id is the event id");
+    long sentAt = Long.parseLong(received.header("webhook-timestamp"));
+    assertTrue(Math.abs(Instant.now().getEpochSecond() - sentAt) < 300, "webhook-timestamp is the send time in seconds: " + sentAt);
+    assertTrue(received.header("webhook-signature").startsWith("v1,"), "webhook-signature: " + received.header("webhook-signature"));
+    assertEquals(0, subscribers.badSignatures(), "verified with the standardwebhooks library");
+  }
+
+  @Test
+  void rotatingTheSecretSignsWithBothForADaySoReceiversSwitchWithoutRefusingADelivery() {
+    String name = "rotated-" + UUID.randomUUID();
+    String id = subscribe(name, "order.created");
+    var rotation = admin.post("/admin/webhook-endpoints/" + id + "/secret/rotate", "{}");
+    assertEquals(200, rotation.statusCode(), rotation.body());
+    JsonNode rotated = TestApi.json(rotation);
+    String newSecret = rotated.path("secret").asText();
+    assertTrue(newSecret.startsWith("whsec_"), rotated.toString());
+    Instant graceEnds = Instant.parse(rotated.path("previousSecretValidUntil").asText());
+    assertTrue(Math.abs(Duration.between(Instant.now().plus(Duration.ofHours(24)), graceEnds).toMinutes()) < 5, "a day: " + graceEnds);
+    assertFalse(TestApi.json(admin.get("/admin/webhook-endpoints/" + id)).has("secret"), "the new secret is shown once too");
+
+    String first = placeOrder("cus-rotate"); // the receiver still holds the old secret
+    Await.until("the old secret still verifies", WAIT, () -> !types(name, first).isEmpty());
+    FakeSubscriber.Received received = subscribers.accepted(name).getFirst();
+    assertEquals(2, received.header("webhook-signature").split(" ").length, "two signatures: " + received.header("webhook-signature"));
+    subscribers.secret(name, newSecret);
+    String second = placeOrder("cus-rotate");
+    Await.until("the new secret verifies", WAIT, () -> !types(name, second).isEmpty());
+    assertEquals(0, subscribers.badSignatures());
+    assertEquals(404, admin.post("/admin/webhook-endpoints/" + UUID.randomUUID() + "/secret/rotate", "{}").statusCode());
+  }
+
+  @Test
+  void aDisabledEndpointKeepsItsEventsAndEnablingDeliversTheBacklogInOrderPerOrder() throws Exception {
+    String name = "paused-" + UUID.randomUUID();
+    String id = subscribe(name, "order.*");
+    var disabled = admin.patch("/admin/webhook-endpoints/" + id, "{\"enabled\":false}");
+    assertEquals(200, disabled.statusCode(), disabled.body());
+    assertEquals("disabled by an operator", TestApi.json(disabled).path("disabledReason").asText());
+    List<String> orders = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String order = placeOrder("cus-paused");
+      ship(order);
+      assertEquals(200, api.post("/v1/orders/" + order + "/delivery", "{}").statusCode());
+      orders.add(order);
+    }
+    Await.until("the nine deliveries wait for the endpoint", WAIT,
+        () -> TestApi.json(admin.get("/admin/webhook-endpoints/" + id)).path("health").path("waiting").asLong() == 9);
+    assertTrue(subscribers.accepted(name).isEmpty(), "nothing is sent while disabled");
+    assertEquals(0, count("SELECT count(*) FROM job WHERE subscription = 'webhooks.delivery' AND state = 'dead'"), "waiting, not dead");
+
+    assertEquals(200, admin.patch("/admin/webhook-endpoints/" + id, "{\"enabled\":true}").statusCode());
+    Await.until("the backlog arrives", WAIT, () -> subscribers.accepted(name).size() >= 9);
+    sleep(500);
+    List<FakeSubscriber.Received> received = subscribers.accepted(name);
+    assertEquals(9, received.size(), "each event once");
+    for (String order : orders) {
+      assertEquals(List.of("order.created", "order.shipped", "order.delivered"),
+          received.stream().filter(r -> r.key().equals(order)).map(FakeSubscriber.Received::type).toList(), "in order for " + order);
+    }
+  }
+
+  @Test
+  void aPatchWithBadEventTypesOrARefusedUrlIs422AndChangesNothing() {
+    String name = "patched-" + UUID.randomUUID();
+    String id = subscribe(name, "order.*");
+    String before = TestApi.json(admin.get("/admin/webhook-endpoints/" + id)).path("url").asText();
+    for (String bad : List.of(
+        "{\"eventTypes\":\"order.*\"}",
+        "{\"eventTypes\":[]}",
+        "{\"eventTypes\":[null]}",
+        "{\"eventTypes\":[\"order.**\"]}",
+        "{\"eventTypes\":[\"Order Shipped!\"]}",
+        "{\"eventTypes\":[{\"type\":\"order.*\"}]}",
+        "{\"url\":\"ftp://example.com/x\"}",
+        "{\"url\":\"http://user:pw@example.com/x\"}",
+        "{\"url\":\"http://no-such-host.invalid/x\"}",
+        "{\"url\":\"\"}",
+        "{\"url\":\"" + subscribers.url(name) + "\",\"eventTypes\":[\"*\",\"no spaces\"]}")) {
+      var r = admin.patch("/admin/webhook-endpoints/" + id, bad);
+      assertEquals(422, r.statusCode(), bad + " -> " + r.body());
+      assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), bad);
+      assertFalse(r.body().contains("Exception"), r.body());
+    }
+    JsonNode after = TestApi.json(admin.get("/admin/webhook-endpoints/" + id));
+    assertEquals(before, after.path("url").asText(), "the URL is unchanged");
+    assertEquals("[\"order.*\"]", after.path("eventTypes").toString(), "the filters are unchanged");
+  }
+
+  @Test
   void anEndpointDownForADayGetsEveryEventOncePerWebhookIdInOrderPerOrder() throws Exception {
     String name = "down-" + UUID.randomUUID();
     String id = subscribe(name, "order.*");
@@ -212,6 +307,10 @@ class WebhookSubscriptionsEndToEndTest {
     assertEquals(422, admin.post("/admin/webhook-endpoints/" + id + "/replay", "{}").statusCode());
     assertEquals(422, admin.post("/admin/webhook-endpoints/" + id + "/replay",
         "{\"since\":\"" + Instant.now().plusSeconds(3600) + "\"}").statusCode());
+    var beforeRetention = admin.post("/admin/webhook-endpoints/" + id + "/replay",
+        "{\"since\":\"" + Instant.now().minus(Duration.ofDays(8)) + "\"}");
+    assertEquals(422, beforeRetention.statusCode(), "older than RELAYBOX_RETENTION (7d): " + beforeRetention.body());
+    assertTrue(beforeRetention.body().contains("retention of 7d"), beforeRetention.body());
     assertEquals(400, admin.get("/admin/webhook-endpoints/" + id + "/deliveries?limit=0").statusCode());
     assertEquals(400, admin.get("/admin/webhook-endpoints/" + id + "/deliveries?failed=maybe").statusCode());
     assertEquals(404, admin.get("/admin/webhook-endpoints/" + UUID.randomUUID()).statusCode());
@@ -219,6 +318,11 @@ class WebhookSubscriptionsEndToEndTest {
     assertEquals(404, admin.get("/admin/webhook-endpoints/nope").statusCode());
     JsonNode listed = TestApi.json(admin.get("/admin/webhook-endpoints/" + id));
     assertFalse(listed.has("secret"), "the secret is shown once, at creation");
+    for (String field : List.of("name", "disabledAt", "disabledReason", "health")) {
+      assertTrue(listed.has(field), "every property is present, null when empty: " + field + " in " + listed);
+    }
+    assertTrue(listed.path("name").isNull());
+    assertTrue(listed.path("health").has("lastSuccessAt"), listed.toString());
     assertEquals(List.of("order.*"), List.of(listed.path("eventTypes").get(0).asText()));
     assertEquals(204, admin.delete("/admin/webhook-endpoints/" + id).statusCode());
     assertEquals(404, admin.get("/admin/webhook-endpoints/" + id).statusCode());

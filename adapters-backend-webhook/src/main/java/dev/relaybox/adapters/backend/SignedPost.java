@@ -12,6 +12,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -48,6 +50,11 @@ final class SignedPost {
   }
 
   Answer post(URI url, Webhook signer, String webhookId, String body) {
+    return post(url, List.of(signer), webhookId, body);
+  }
+
+  /** Signs with each signer; the signatures go space-separated into one {@code webhook-signature} (a secret rotation). */
+  Answer post(URI url, List<Webhook> signers, String webhookId, String body) {
     if (guard.isPresent()) {
       try {
         guard.get().check(url.toString());
@@ -57,12 +64,15 @@ final class SignedPost {
     }
     long started = System.nanoTime();
     long seconds = clock.instant().getEpochSecond();
-    String signature;
-    try {
-      signature = signer.sign(webhookId, seconds, body);
-    } catch (WebhookSigningException e) {
-      throw new IllegalStateException("cannot sign the webhook", e);
+    List<String> signatures = new ArrayList<>();
+    for (Webhook signer : signers) {
+      try {
+        signatures.add(signer.sign(webhookId, seconds, body));
+      } catch (WebhookSigningException e) {
+        throw new IllegalStateException("cannot sign the webhook", e);
+      }
     }
+    String signature = String.join(" ", signatures);
     HttpRequest request = HttpRequest.newBuilder(url)
         .timeout(timeout)
         .header("Content-Type", "application/json")

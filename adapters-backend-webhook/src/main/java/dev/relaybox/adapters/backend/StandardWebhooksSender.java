@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Sends the event envelope {@code {id, type, occurredAt, key, correlationId, data}} to a webhook endpoint. Events
@@ -26,8 +27,8 @@ public final class StandardWebhooksSender implements WebhookSender {
   }
 
   @Override
-  public Delivery send(URI url, String secret, EventEnvelope envelope) {
-    SignedPost.Answer answer = post.post(url, SignedPost.signer(secret), envelope.id().toString(), body(envelope));
+  public Delivery send(URI url, List<String> secrets, EventEnvelope envelope) {
+    SignedPost.Answer answer = post.post(url, secrets.stream().map(SignedPost::signer).toList(), envelope.id().toString(), body(envelope));
     return new Delivery(answer.status(), answer.summary(), answer.latency(), answer.retryAfter());
   }
 

@@ -55,8 +55,10 @@ public final class CompensateOrder implements JobHandler {
         .withTimeout(Duration.ofSeconds(60));
   }
 
+  /** Keyed by the order id (not FIFO: compensations are idempotent) so that the admin look-up of an order lists them. */
   static EnqueueJob job(UUID orderId, String reason) {
-    return EnqueueJob.of(SUBSCRIPTION, "{}").headers(Map.of(ORDER_ID_HEADER, orderId.toString(), "reason", reason));
+    return EnqueueJob.of(SUBSCRIPTION, "{}").key(orderId.toString())
+        .headers(Map.of(ORDER_ID_HEADER, orderId.toString(), "reason", reason));
   }
 
   @Override

@@ -82,7 +82,7 @@ public final class DeliverWebhook implements JobHandler {
     try {
       URI url = endpoint.managed() ? URI.create(endpoint.url()) : guard.check(endpoint.url());
       jobs.ensureHeld(job.ref()); // a stale handler (its lease taken over) stops here instead of posting out of turn
-      delivery = sender.send(url, endpoint.secret(), envelope);
+      delivery = sender.send(url, endpoint.signingSecrets(started), envelope);
     } catch (RefusedUrlException e) {
       delivery = new WebhookSender.Delivery(0, "refused before sending: " + e.getMessage(), Duration.ZERO, Optional.empty());
     }

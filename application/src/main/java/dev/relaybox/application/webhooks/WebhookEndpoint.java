@@ -25,7 +25,16 @@ public record WebhookEndpoint(
     Optional<Instant> disabledAt,
     Optional<String> disabledReason,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Optional<PreviousSecret> previousSecret) {
+
+  /** The secret a rotation replaced; it still signs, next to the new one, until {@code validUntil}. */
+  public record PreviousSecret(String secret, Instant validUntil) {
+    public PreviousSecret {
+      Objects.requireNonNull(secret, "secret");
+      Objects.requireNonNull(validUntil, "validUntil");
+    }
+  }
 
   public WebhookEndpoint {
     Objects.requireNonNull(id, "id");
@@ -39,6 +48,14 @@ public record WebhookEndpoint(
     disabledReason = disabledReason == null ? Optional.empty() : disabledReason;
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
+    previousSecret = previousSecret == null ? Optional.empty() : previousSecret;
+  }
+
+  /** The secrets each delivery is signed with now: the current one, and the previous one while its grace lasts. */
+  public List<String> signingSecrets(Instant now) {
+    return previousSecret.filter(p -> now.isBefore(p.validUntil()))
+        .map(p -> List.of(secret, p.secret()))
+        .orElse(List.of(secret));
   }
 
   public boolean wants(String eventType) {
@@ -47,6 +64,6 @@ public record WebhookEndpoint(
 
   public WebhookEndpoint changed(String newUrl, String newDescription, List<EventFilter> newTypes, Instant now) {
     return new WebhookEndpoint(id, name, newUrl, newDescription, newTypes, secret, managed, enabled, enabledSince, disabledAt,
-        disabledReason, createdAt, now);
+        disabledReason, createdAt, now, previousSecret);
   }
 }

@@ -12,8 +12,10 @@ import dev.relaybox.application.webhooks.port.out.WebhookEndpoints;
 import dev.relaybox.domain.shared.TimeOrderedIds;
 import dev.relaybox.domain.shared.ValidationException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -26,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class WebhookEndpointService implements ManageWebhookEndpointsUseCase {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookEndpointService.class);
   private static final int REPLAY_BATCH = 500;
+  /** How long a rotated-out secret keeps signing next to the new one (Svix's grace period). */
+  public static final Duration SECRET_GRACE = Duration.ofHours(24);
 
   private final UnitOfWork unitOfWork;
   private final WebhookEndpoints endpoints;
@@ -36,9 +40,12 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
   private final SecretGenerator secrets;
   private final TimeOrderedIds ids;
   private final Clock clock;
+  private final Duration retention;
 
+  /** @param retention how long relayed events are kept (the engine's), so how far back a replay can reach */
   public WebhookEndpointService(UnitOfWork unitOfWork, WebhookEndpoints endpoints, EventHistory history, Jobs jobs,
-      SubscriptionInterest interest, OutboundUrlGuard guard, SecretGenerator secrets, TimeOrderedIds ids, Clock clock) {
+      SubscriptionInterest interest, OutboundUrlGuard guard, SecretGenerator secrets, TimeOrderedIds ids, Clock clock,
+      Duration retention) {
     this.unitOfWork = unitOfWork;
     this.endpoints = endpoints;
     this.history = history;
@@ -48,21 +55,23 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
     this.secrets = secrets;
     this.ids = ids;
     this.clock = clock;
+    this.retention = retention;
   }
 
   @Override
-  public WebhookEndpoint create(WebhookEndpointCommand command) {
+  public EndpointStatus create(WebhookEndpointCommand command) {
     String url = checked(command.url().orElseThrow());
     WebhookEndpoint endpoint = changingEndpoints(() -> {
       // read after the relays are held back: every event published from now on is relayed with this endpoint's types
       Instant now = clock.instant();
       WebhookEndpoint created = new WebhookEndpoint(ids.next(), Optional.empty(), url, command.description().orElse(""),
-          command.eventTypes().orElseThrow(), secrets.newSecret(), false, true, now, Optional.empty(), Optional.empty(), now, now);
+          command.eventTypes().orElseThrow(), secrets.newSecret(), false, true, now, Optional.empty(), Optional.empty(), now, now,
+          Optional.empty());
       endpoints.add(created);
       return created;
     });
     LOG.info("webhook endpoint {} created for {}", endpoint.id(), endpoint.eventTypes().stream().map(EventFilter::pattern).toList());
-    return endpoint;
+    return status(endpoint, clock.instant());
   }
 
   @Override
@@ -77,12 +86,12 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
   }
 
   @Override
-  public Optional<WebhookEndpoint> update(UUID id, WebhookEndpointCommand patch) {
+  public Optional<EndpointStatus> update(UUID id, WebhookEndpointCommand patch) {
     Optional<String> checkedUrl = patch.url().map(this::checked);
     return changingEndpoints(() -> updateChecked(id, patch, checkedUrl));
   }
 
-  private Optional<WebhookEndpoint> updateChecked(UUID id, WebhookEndpointCommand patch, Optional<String> checkedUrl) {
+  private Optional<EndpointStatus> updateChecked(UUID id, WebhookEndpointCommand patch, Optional<String> checkedUrl) {
     Optional<WebhookEndpoint> found = endpoints.find(id);
     if (found.isEmpty()) {
       return Optional.empty();
@@ -105,7 +114,7 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
         endpoints.disable(id, "disabled by an operator", now);
       }
     });
-    return endpoints.find(id);
+    return get(id);
   }
 
   @Override
@@ -122,8 +131,14 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
     if (found.isEmpty()) {
       return Optional.empty();
     }
-    if (since.isAfter(clock.instant())) {
+    Instant now = clock.instant();
+    if (since.isAfter(now)) {
       throw ValidationException.of("since", "must not be in the future");
+    }
+    Instant oldestKept = now.minus(retention);
+    if (since.isBefore(oldestKept)) {
+      throw ValidationException.of("since", "must be within the retention of " + inWords(retention)
+          + " (events published before " + oldestKept + " are no longer kept)");
     }
     WebhookEndpoint endpoint = found.get();
     int queued = 0;
@@ -140,6 +155,23 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
     }
     LOG.info("webhook endpoint {}: {} events since {} queued for redelivery", id, queued, since);
     return Optional.of(queued);
+  }
+
+  @Override
+  public Optional<RotatedSecret> rotateSecret(UUID id) {
+    Optional<WebhookEndpoint> found = endpoints.find(id);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    if (found.get().managed()) {
+      throw new ManagedEndpointException("this endpoint's secret comes from the environment; change RELAYBOX_BACKEND_WEBHOOK_SECRET instead");
+    }
+    Instant now = clock.instant();
+    String secret = secrets.newSecret();
+    Instant previousValidUntil = now.plus(SECRET_GRACE);
+    endpoints.rotateSecret(id, secret, previousValidUntil, now);
+    LOG.info("webhook endpoint {}: secret rotated; the previous one signs too until {}", id, previousValidUntil);
+    return Optional.of(new RotatedSecret(id, secret, previousValidUntil));
   }
 
   @Override
@@ -162,13 +194,13 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
     Optional<WebhookEndpoint> existing = endpoints.findByName(name);
     if (existing.isEmpty()) {
       WebhookEndpoint created = new WebhookEndpoint(ids.next(), Optional.of(name), url, description, eventTypes, secret, true, true, now,
-          Optional.empty(), Optional.empty(), now, now);
+          Optional.empty(), Optional.empty(), now, now, Optional.empty());
       endpoints.add(created);
       return created;
     }
     WebhookEndpoint e = existing.get();
     WebhookEndpoint updated = new WebhookEndpoint(e.id(), e.name(), url, description, eventTypes, secret, true, e.enabled(),
-        e.enabledSince(), e.disabledAt(), e.disabledReason(), e.createdAt(), now);
+        e.enabledSince(), e.disabledAt(), e.disabledReason(), e.createdAt(), now, Optional.empty());
     endpoints.update(updated);
     if (!e.enabled() && e.disabledReason().equals(Optional.of(unconfiguredReason))) {
       endpoints.enable(e.id(), DeliverWebhook.SUBSCRIPTION, WebhookJobs.keyPrefix(e.id()), now);
@@ -212,6 +244,16 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
 
   private EndpointStatus status(WebhookEndpoint e, Instant now) {
     return new EndpointStatus(e, endpoints.health(e.id(), DeliverWebhook.SUBSCRIPTION, WebhookJobs.keyPrefix(e.id()), now));
+  }
+
+  private static String inWords(Duration d) {
+    if (d.toDays() > 0 && d.equals(Duration.ofDays(d.toDays()))) {
+      return d.toDays() + "d";
+    }
+    if (d.toHours() > 0 && d.equals(Duration.ofHours(d.toHours()))) {
+      return d.toHours() + "h";
+    }
+    return d.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 
   private String checked(String url) {

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * {@code GET /admin/lookup/{id}}: one business record by its id (an assistance request id or a purchase id) with
+ * {@code GET /admin/lookup/{id}}: one business record by its id (an assistance request, purchase, payment transaction or order id) with
  * every job keyed by that id and each job's history. Answers 404 when neither exists. {@code kind} names the record's
  * kind ({@code assistance}, {@code purchase}, …) or is {@value #JOBS_ONLY} when only jobs were found; it is the
  * discriminator of the OpenAPI schema.

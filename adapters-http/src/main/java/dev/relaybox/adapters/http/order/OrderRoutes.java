@@ -134,6 +134,17 @@ public final class OrderRoutes implements RouteModule {
     ctx.json(OrderView.of(order));
   }
 
+  /** The order with its history for {@code GET /admin/lookup/{id}}; empty when {@code id} is no order id. */
+  public Optional<Object> find(String id) {
+    UUID uuid;
+    try {
+      uuid = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    return lookup.get(uuid).map(o -> new OrderWithHistory(OrderView.of(o), lookup.history(uuid).stream().map(ChangeView::of).toList()));
+  }
+
   private void get(Context ctx) {
     UUID id = parseId(ctx.pathParam("id"));
     Order order = lookup.get(id).orElseThrow(() -> ProblemException.notFound("no order " + id));

@@ -1,6 +1,5 @@
 package dev.relaybox.adapters.http.webhooks;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.Problem;
 import dev.relaybox.adapters.http.shared.ProblemException;
@@ -12,6 +11,7 @@ import dev.relaybox.application.webhooks.port.in.ManageWebhookEndpointsUseCase;
 import dev.relaybox.application.webhooks.port.in.ManageWebhookEndpointsUseCase.EndpointStatus;
 import dev.relaybox.application.webhooks.port.in.ManageWebhookEndpointsUseCase.ManagedEndpointException;
 import dev.relaybox.application.webhooks.port.in.WebhookEndpointCommand;
+import dev.relaybox.application.webhooks.port.out.WebhookEndpoints;
 import dev.relaybox.domain.shared.ValidationException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -45,30 +45,38 @@ public final class WebhookEndpointRoutes implements RouteModule {
 
   record ReplayBody(String since) {}
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record HealthView(int attemptsLastDay, int failuresLastDay, Instant lastSuccessAt, Instant lastFailureAt, long waiting) {}
+  record HealthView(int attemptsLastDay, int failuresLastDay, Instant lastSuccessAt, Instant lastFailureAt, long waiting) {
+    static HealthView of(WebhookEndpoints.Health h) {
+      return new HealthView(h.attemptsLastDay(), h.failuresLastDay(), h.lastSuccessAt().orElse(null), h.lastFailureAt().orElse(null),
+          h.waiting());
+    }
+  }
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
+  /** An endpoint as every answer but the creation shows it: never with its secret. */
   record EndpointView(UUID id, String name, String url, String description, List<String> eventTypes, boolean managed,
       boolean enabled, Instant enabledSince, Instant disabledAt, String disabledReason, Instant createdAt, Instant updatedAt,
-      HealthView health, String secret) {
-    static EndpointView of(WebhookEndpoint e, Optional<HealthView> health, boolean withSecret) {
+      HealthView health) {
+    static EndpointView of(EndpointStatus s) {
+      WebhookEndpoint e = s.endpoint();
       return new EndpointView(e.id(), e.name().orElse(null), e.url(), e.description(),
           e.eventTypes().stream().map(EventFilter::pattern).toList(), e.managed(), e.enabled(), e.enabledSince(),
-          e.disabledAt().orElse(null), e.disabledReason().orElse(null), e.createdAt(), e.updatedAt(), health.orElse(null),
-          withSecret ? e.secret() : null);
+          e.disabledAt().orElse(null), e.disabledReason().orElse(null), e.createdAt(), e.updatedAt(), HealthView.of(s.health()));
     }
+  }
 
-    static EndpointView of(EndpointStatus s) {
-      var h = s.health();
-      return of(s.endpoint(), Optional.of(new HealthView(h.attemptsLastDay(), h.failuresLastDay(), h.lastSuccessAt().orElse(null),
-          h.lastFailureAt().orElse(null), h.waiting())), false);
+  /** The creation's answer: the endpoint and, this once, its signing secret. */
+  record CreatedEndpointView(UUID id, String name, String url, String description, List<String> eventTypes, boolean managed,
+      boolean enabled, Instant enabledSince, Instant disabledAt, String disabledReason, Instant createdAt, Instant updatedAt,
+      HealthView health, String secret) {
+    static CreatedEndpointView of(EndpointStatus s) {
+      EndpointView v = EndpointView.of(s);
+      return new CreatedEndpointView(v.id(), v.name(), v.url(), v.description(), v.eventTypes(), v.managed(), v.enabled(),
+          v.enabledSince(), v.disabledAt(), v.disabledReason(), v.createdAt(), v.updatedAt(), v.health(), s.endpoint().secret());
     }
   }
 
   record EndpointsView(List<EndpointView> endpoints) {}
 
-  @JsonInclude(JsonInclude.Include.NON_NULL)
   record AttemptView(UUID id, UUID eventId, String eventType, String eventKey, int attempt, int status, boolean succeeded,
       String response, long latencyMs, Instant at) {
     static AttemptView of(DeliveryAttempt a) {
@@ -80,6 +88,8 @@ public final class WebhookEndpointRoutes implements RouteModule {
   record AttemptsView(UUID endpointId, List<AttemptView> deliveries) {}
 
   record ReplayView(UUID endpointId, Instant since, int queued) {}
+
+  record RotatedSecretView(UUID endpointId, String secret, Instant previousSecretValidUntil) {}
 
   @Override
   public void register(RoutesConfig routes) {
@@ -93,21 +103,26 @@ public final class WebhookEndpointRoutes implements RouteModule {
     routes.delete(BASE + "/{id}", this::delete);
     routes.post(BASE + "/{id}/replay", this::replay);
     routes.get(BASE + "/{id}/deliveries", this::deliveries);
+    routes.post(BASE + "/{id}/secret/rotate", ctx -> {
+      UUID id = parseId(ctx);
+      var rotated = managed(() -> endpoints.rotateSecret(id)).orElseThrow(() -> notFound(id));
+      ctx.json(new RotatedSecretView(id, rotated.secret(), rotated.previousValidUntil()));
+    });
   }
 
   private void create(Context ctx) {
     CreateBody body = bodies.read(ctx, CreateBody.class);
-    WebhookEndpoint created = endpoints.create(WebhookEndpointCommand.create(body.url(), body.eventTypes(), body.description()));
-    ctx.header("Location", BASE + "/" + created.id());
-    ctx.status(201).json(EndpointView.of(created, Optional.empty(), true));
+    EndpointStatus created = endpoints.create(WebhookEndpointCommand.create(body.url(), body.eventTypes(), body.description()));
+    ctx.header("Location", BASE + "/" + created.endpoint().id());
+    ctx.status(201).json(CreatedEndpointView.of(created));
   }
 
   private void patch(Context ctx) {
     UUID id = parseId(ctx);
     PatchBody body = bodies.read(ctx, PatchBody.class);
     var command = WebhookEndpointCommand.patch(body.url(), body.eventTypes(), body.description(), body.enabled());
-    WebhookEndpoint updated = managed(() -> endpoints.update(id, command)).orElseThrow(() -> notFound(id));
-    ctx.json(EndpointView.of(updated, Optional.empty(), false));
+    EndpointStatus updated = managed(() -> endpoints.update(id, command)).orElseThrow(() -> notFound(id));
+    ctx.json(EndpointView.of(updated));
   }
 
   private void delete(Context ctx) {

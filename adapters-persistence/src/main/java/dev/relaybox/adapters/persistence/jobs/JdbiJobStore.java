@@ -387,11 +387,18 @@ public final class JdbiJobStore implements JobStore {
           .bind("before", pruneBefore)
           .bind("limit", batchSize)
           .execute();
+      // webhook delivery attempts are history like done jobs: kept as long, so GET …/deliveries covers the retention
+      int prunedAttempts = h.createUpdate("""
+              DELETE FROM outbound_delivery WHERE id IN (
+                SELECT id FROM outbound_delivery WHERE at < :before LIMIT :limit)""")
+          .bind("before", pruneBefore)
+          .bind("limit", batchSize)
+          .execute();
       if (!rescued.isEmpty()) {
         notifyAll(h);
       }
       int buried = (int) rescued.stream().filter("dead"::equals).count();
-      return Optional.of(new MaintenanceReport(rescued.size(), buried, prunedJobs, prunedEvents));
+      return Optional.of(new MaintenanceReport(rescued.size(), buried, prunedJobs, prunedEvents, prunedAttempts));
     });
   }
 

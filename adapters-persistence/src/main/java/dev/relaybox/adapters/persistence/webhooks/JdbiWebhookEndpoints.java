@@ -103,6 +103,18 @@ public final class JdbiWebhookEndpoints implements WebhookEndpoints {
   }
 
   @Override
+  public void rotateSecret(UUID id, String secret, Instant previousValidUntil, Instant at) {
+    jdbi.useHandle(h -> h.createUpdate("""
+            UPDATE outbound_endpoint SET previous_secret = secret, previous_secret_until = :until, secret = :secret, updated_at = :at
+            WHERE id = :id""")
+        .bind("id", id)
+        .bind("secret", secret)
+        .bind("until", previousValidUntil)
+        .bind("at", at)
+        .execute());
+  }
+
+  @Override
   public boolean disable(UUID id, String reason, Instant at) {
     return jdbi.withHandle(h -> h.createUpdate("""
             UPDATE outbound_endpoint SET enabled = false, disabled_at = :at, disabled_reason = :reason, updated_at = :at
@@ -216,7 +228,13 @@ public final class JdbiWebhookEndpoints implements WebhookEndpoints {
     return new WebhookEndpoint(rs.getObject("id", UUID.class), Optional.ofNullable(rs.getString("name")), rs.getString("url"),
         rs.getString("description"), filters, rs.getString("secret"), rs.getBoolean("managed"), rs.getBoolean("enabled"),
         instant(rs, "enabled_since"), optionalInstant(rs, "disabled_at"), Optional.ofNullable(rs.getString("disabled_reason")),
-        instant(rs, "created_at"), instant(rs, "updated_at"));
+        instant(rs, "created_at"), instant(rs, "updated_at"), previousSecret(rs));
+  }
+
+  private static Optional<WebhookEndpoint.PreviousSecret> previousSecret(ResultSet rs) throws SQLException {
+    String secret = rs.getString("previous_secret");
+    Optional<Instant> until = optionalInstant(rs, "previous_secret_until");
+    return secret == null || until.isEmpty() ? Optional.empty() : Optional.of(new WebhookEndpoint.PreviousSecret(secret, until.get()));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

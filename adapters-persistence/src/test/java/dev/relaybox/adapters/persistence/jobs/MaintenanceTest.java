@@ -104,16 +104,47 @@ class MaintenanceTest {
     }
 
     assertEquals(List.of(
-        new MaintenanceReport(0, 0, 10, 10),
-        new MaintenanceReport(0, 0, 10, 2),
-        new MaintenanceReport(0, 0, 7, 0),
-        new MaintenanceReport(0, 0, 0, 0)), passes);
+        new MaintenanceReport(0, 0, 10, 10, 0),
+        new MaintenanceReport(0, 0, 10, 2, 0),
+        new MaintenanceReport(0, 0, 7, 0, 0),
+        new MaintenanceReport(0, 0, 0, 0, 0)), passes);
     assertEquals(5, engine.count("SELECT count(*) FROM job WHERE state = 'done'"), "recent done jobs are kept");
     assertEquals(3, engine.count("SELECT count(*) FROM job WHERE state = 'dead'"), "dead letters are never pruned");
     assertEquals(0, engine.count("SELECT count(*) FROM job WHERE state = 'cancelled'"));
     assertEquals(3, engine.count("SELECT count(*) FROM job_history"), "history of pruned jobs goes with them");
     assertEquals(2, engine.count("SELECT count(*) FROM outbox_event WHERE relayed_at IS NULL"), "unrelayed events are never pruned");
     assertEquals(4, engine.count("SELECT count(*) FROM outbox_event WHERE relayed_at IS NOT NULL"));
+  }
+
+  @Test
+  void prunesWebhookDeliveryAttemptsOlderThanRetentionAndKeepsRecentOnes() {
+    engine.sql("TRUNCATE outbound_endpoint CASCADE");
+    UUID endpoint = UUID.randomUUID();
+    engine.jdbi.useHandle(h -> h.createUpdate("""
+            INSERT INTO outbound_endpoint (id, url, event_types, secret, enabled, enabled_since, created_at, updated_at)
+            VALUES (:id, 'https://example.com/hook', '["*"]', 'whsec_x', true, :at, :at, :at)""")
+        .bind("id", endpoint).bind("at", now.minus(Duration.ofDays(30))).execute());
+    attemptsAt(endpoint, 12, now.minus(Duration.ofDays(8)));
+    attemptsAt(endpoint, 3, now.minus(Duration.ofDays(6)));
+
+    List<Integer> pruned = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      pruned.add(engine.store.maintain(now, now.minus(RETENTION), 10).orElseThrow().prunedDeliveryAttempts());
+    }
+
+    assertEquals(List.of(10, 2, 0), pruned, "in bounded batches");
+    assertEquals(3, engine.count("SELECT count(*) FROM outbound_delivery"), "attempts within retention are kept");
+    assertEquals(0, engine.count("SELECT count(*) FROM outbound_delivery WHERE at < now() - interval '7 days'"));
+    assertEquals(1, engine.count("SELECT count(*) FROM outbound_endpoint"), "the endpoint itself stays");
+  }
+
+  private void attemptsAt(UUID endpoint, int count, Instant at) {
+    for (int i = 0; i < count; i++) {
+      engine.jdbi.useHandle(h -> h.createUpdate("""
+              INSERT INTO outbound_delivery (id, endpoint_id, event_id, event_type, attempt, status, succeeded, summary, latency_ms, at)
+              VALUES (:id, :endpoint, :event, 'order.created', 1, 503, false, '503', 12, :at)""")
+          .bind("id", UUID.randomUUID()).bind("endpoint", endpoint).bind("event", UUID.randomUUID()).bind("at", at).execute());
+    }
   }
 
   @Test

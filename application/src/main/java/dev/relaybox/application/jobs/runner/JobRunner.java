@@ -241,8 +241,8 @@ public final class JobRunner implements AutoCloseable {
       Optional<MaintenanceReport> report = store.maintain(now, now.minus(settings.retention()), settings.pruneBatch());
       maintenanceOutage.succeeded();
       report.filter(MaintenanceReport::didAnything).ifPresent(r -> {
-        LOG.info("maintenance: rescued {} expired leases ({} now dead), pruned {} jobs and {} events",
-            r.rescued(), r.buriedOnRescue(), r.prunedJobs(), r.prunedEvents());
+        LOG.info("maintenance: rescued {} expired leases ({} now dead), pruned {} jobs, {} events and {} webhook delivery attempts",
+            r.rescued(), r.buriedOnRescue(), r.prunedJobs(), r.prunedEvents(), r.prunedDeliveryAttempts());
         if (r.rescued() > 0) {
           workers.values().forEach(SubscriptionWorker::wake);
         }

@@ -16,13 +16,14 @@ import java.util.UUID;
  */
 public interface ManageWebhookEndpointsUseCase {
 
-  WebhookEndpoint create(WebhookEndpointCommand command);
+  /** @return the new endpoint; its {@code secret} is shown to the caller this once */
+  EndpointStatus create(WebhookEndpointCommand command);
 
   List<EndpointStatus> list();
 
   Optional<EndpointStatus> get(UUID id);
 
-  Optional<WebhookEndpoint> update(UUID id, WebhookEndpointCommand patch);
+  Optional<EndpointStatus> update(UUID id, WebhookEndpointCommand patch);
 
   boolean delete(UUID id);
 
@@ -30,6 +31,16 @@ public interface ManageWebhookEndpointsUseCase {
   Optional<Integer> replay(UUID id, Instant since);
 
   Optional<List<DeliveryAttempt>> deliveries(UUID id, boolean failedOnly, int limit);
+
+  /**
+   * Gives the endpoint a new signing secret, shown this once; the old one keeps signing next to it until
+   * {@code previousValidUntil}, so receivers can switch without refusing a delivery.
+   *
+   * @return empty when there is no such endpoint
+   */
+  Optional<RotatedSecret> rotateSecret(UUID id);
+
+  record RotatedSecret(UUID endpointId, String secret, Instant previousValidUntil) {}
 
   record EndpointStatus(WebhookEndpoint endpoint, Health health) {}
 

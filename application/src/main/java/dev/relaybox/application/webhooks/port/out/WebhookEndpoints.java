@@ -32,6 +32,9 @@ public interface WebhookEndpoints {
   /** Enables it and makes its waiting deliveries due now. @return how many deliveries were woken */
   int enable(UUID id, String deliverySubscription, String jobKeyPrefix, Instant at);
 
+  /** Makes {@code secret} the signing secret; the one it replaces keeps signing until {@code previousValidUntil}. */
+  void rotateSecret(UUID id, String secret, Instant previousValidUntil, Instant at);
+
   /** Records one attempt in a transaction of its own (a failure must be kept even though nothing else is written). */
   void record(DeliveryAttempt attempt);
 
