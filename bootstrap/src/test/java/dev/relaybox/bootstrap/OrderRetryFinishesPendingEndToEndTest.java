@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class OrderRetryFinishesPendingEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final String SKU = "SKU-RESUME";
 
   private static CommerceSimulator commerce;
   private static Relaybox relaybox;
@@ -85,22 +84,53 @@ class OrderRetryFinishesPendingEndToEndTest {
     JsonNode after = TestApi.json(api.get("/v1/orders/" + id));
     assertEquals("processing", after.path("order").path("status").asText(), after.toString());
     assertEquals(List.of("pending", "processing"), texts(after.path("history"), "to"));
-    assertEquals(99, commerce.stockOf(SKU), "still reserved, once");
+    assertEquals(99, commerce.stockOf(sku("cus-resume")), "still reserved, once");
     assertFalse(commerce.authorizations().stream().filter(a -> a.orderId().equals(id)).anyMatch(a -> a.status().equals("voided")),
         "the approved authorisation is not voided");
     assertEquals(1, commerce.authorizations().stream().filter(a -> a.orderId().equals(id)).count());
   }
 
+  @Test
+  void aFirstRequestWhoseAuthorisationTimesOutAfterARetryFinishedTheOrderAnswersThatOrderAndKeepsTheKey() throws Exception {
+    String key = UUID.randomUUID().toString();
+    // approved at once, answered after 12 s: the first request's call times out (8 s) after the retry finished the order
+    commerce.latency("authorizations", Duration.ofMillis(12_000));
+    CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> place(key, "cus-late"));
+    Await.until("the first request asked for the authorisation", WAIT,
+        () -> commerce.authorizations().stream().anyMatch(a -> a.customerId().equals("cus-late")));
+    commerce.knobs(Knobs.defaults());
+    var retried = place(key, "cus-late");
+    assertEquals(201, retried.statusCode(), retried.body());
+    String id = TestApi.json(retried).path("id").asText();
+
+    var original = first.get();
+
+    assertEquals(201, original.statusCode(), "not a 503 that would free the key: " + original.body());
+    assertEquals("processing", TestApi.json(original).path("status").asText());
+    var again = place(key, "cus-late");
+    assertEquals(id, TestApi.json(again).path("id").asText(), "the key still names the one order");
+    assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
+    assertEquals(1, count("SELECT count(*) FROM customer_order WHERE customer_id = 'cus-late'"));
+  }
+
   private static HttpResponse<String> place(String key) {
+    return place(key, "cus-resume");
+  }
+
+  private static HttpResponse<String> place(String key, String customer) {
     try {
-      String body = TestApi.JSON.writeValueAsString(Map.of("customerId", "cus-resume", "storefront", "eu-web", "currency", "EUR",
-          "items", List.of(Map.of("sku", SKU, "quantity", 1, "unitPrice", 1500)),
+      String body = TestApi.JSON.writeValueAsString(Map.of("customerId", customer, "storefront", "eu-web", "currency", "EUR",
+          "items", List.of(Map.of("sku", sku(customer), "quantity", 1, "unitPrice", 1500)),
           "shippingAddress", Map.of("name", "Ada Lovelace", "line1", "1 Analytical Way", "city", "London", "postalCode", "N1 9GU",
               "country", "GB")));
       return api.postWithHeader("/v1/orders", body, "Idempotency-Key", key);
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  private static String sku(String customer) {
+    return "SKU-" + customer.toUpperCase(java.util.Locale.ROOT);
   }
 
   private static long pendingOrders() {

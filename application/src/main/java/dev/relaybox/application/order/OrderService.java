@@ -155,13 +155,21 @@ public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase
       if (resuming) {
         throw e;
       }
-      unitOfWork.inTransaction(() -> {
-        orders.lock(orderId).filter(o -> o.status() == OrderStatus.PENDING).ifPresent(o -> {
+      Optional<Order> settledByRetry = unitOfWork.inTransaction(() -> {
+        Optional<Order> locked = orders.lock(orderId);
+        if (locked.isPresent() && locked.get().status() != OrderStatus.PENDING && locked.get().authorizationId().isPresent()) {
+          return locked; // a retry with the same key finished it meanwhile: that answer stands, the key stays bound
+        }
+        locked.filter(o -> o.status() == OrderStatus.PENDING).ifPresent(o -> {
           Order abandoned = o.cancel("payment_unavailable", clock.instant());
           orders.update(abandoned, change(o, abandoned, "payment authoriser gave no answer"));
         });
         jobs.enqueue(CompensateOrder.job(orderId, "payment authoriser gave no answer"));
+        return Optional.<Order>empty();
       });
+      if (settledByRetry.isPresent()) {
+        return settledByRetry.get();
+      }
       throw e;
     }
     Map<String, String> headers = headers(orderId, command.correlationId(), command.traceparent());
