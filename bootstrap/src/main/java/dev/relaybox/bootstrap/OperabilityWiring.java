@@ -11,6 +11,7 @@ import dev.relaybox.adapters.metrics.MicrometerPaymentMetrics;
 import dev.relaybox.adapters.metrics.MeteredWebhookRefusals;
 import dev.relaybox.application.purchase.port.out.WebhookRefusals;
 import dev.relaybox.adapters.metrics.MicrometerJobObserver;
+import dev.relaybox.adapters.metrics.MeteredCommerce;
 import dev.relaybox.adapters.metrics.RelayboxMetrics;
 import dev.relaybox.adapters.metrics.UnacknowledgedPurchaseGauges;
 import dev.relaybox.adapters.notify.resilience.CircuitState;
@@ -81,6 +82,11 @@ final class OperabilityWiring implements AutoCloseable {
     MeteredChannel.circuitState(metrics.registry(), channel.name(),
         Arrays.stream(CircuitState.values()).map(CircuitState::label).toList(), () -> channel.circuitState().label());
     return new MeteredChannel(channel, metrics.registry());
+  }
+
+  /** Times each commerce call and exposes each commerce port's circuit state. */
+  MeteredCommerce commerceMetrics() {
+    return new MeteredCommerce(metrics.registry());
   }
 
   PaymentMetrics paymentMetrics() {

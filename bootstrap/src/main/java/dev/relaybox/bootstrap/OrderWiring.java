@@ -7,6 +7,7 @@ import dev.relaybox.adapters.commerce.HttpInventory;
 import dev.relaybox.adapters.commerce.HttpPaymentAuthorizer;
 import dev.relaybox.adapters.http.order.OrderRoutes;
 import dev.relaybox.adapters.http.shared.JsonBodies;
+import dev.relaybox.adapters.metrics.MeteredCommerce;
 import dev.relaybox.adapters.persistence.order.JacksonOrderDocuments;
 import dev.relaybox.adapters.persistence.order.JdbiOrders;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
@@ -36,9 +37,11 @@ import org.slf4j.LoggerFactory;
  */
 record OrderWiring(OrderRoutes routes, List<HandlerRegistration> handlers) {
   private static final Logger LOG = LoggerFactory.getLogger(OrderWiring.class);
+  /** The states the commerce clients' circuits report, as the notification channels' circuits name them. */
+  private static final List<String> CIRCUIT_STATES = List.of("closed", "open", "half-open");
 
   static OrderWiring create(Map<String, String> environment, Jdbi jdbi, JdbiUnitOfWork unitOfWork, Outbox outbox, Jobs jobs,
-      ObjectMapper json, JsonBodies bodies, TimeOrderedIds ids, Clock clock) {
+      ObjectMapper json, JsonBodies bodies, TimeOrderedIds ids, Clock clock, MeteredCommerce metered) {
     Env env = new Env(environment);
     CommerceSettings.Limits limits;
     try {
@@ -48,13 +51,23 @@ record OrderWiring(OrderRoutes routes, List<HandlerRegistration> handlers) {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("commerce limits: " + e.getMessage());
     }
-    CustomerDirectory customers = url(env, "RELAYBOX_CUSTOMERS_URL")
-        .<CustomerDirectory>map(u -> new HttpCustomerDirectory(u, limits, json))
-        .orElseGet(() -> id -> { throw missing("customer directory", "RELAYBOX_CUSTOMERS_URL"); });
-    Inventory inventory = url(env, "RELAYBOX_INVENTORY_URL").<Inventory>map(u -> new HttpInventory(u, limits, json))
-        .orElseGet(UnconfiguredInventory::new);
-    PaymentAuthorizer payments = url(env, "RELAYBOX_AUTHORIZATIONS_URL").<PaymentAuthorizer>map(u -> new HttpPaymentAuthorizer(u, limits, json))
-        .orElseGet(UnconfiguredPayments::new);
+    CustomerDirectory customers = metered.customers(url(env, "RELAYBOX_CUSTOMERS_URL")
+        .<CustomerDirectory>map(u -> {
+          var client = new HttpCustomerDirectory(u, limits, json);
+          metered.circuitState("customers", CIRCUIT_STATES, client::circuitState);
+          return client;
+        })
+        .orElseGet(() -> id -> { throw missing("customer directory", "RELAYBOX_CUSTOMERS_URL"); }));
+    Inventory inventory = metered.inventory(url(env, "RELAYBOX_INVENTORY_URL").<Inventory>map(u -> {
+      var client = new HttpInventory(u, limits, json);
+      metered.circuitState("inventory", CIRCUIT_STATES, client::circuitState);
+      return client;
+    }).orElseGet(UnconfiguredInventory::new));
+    PaymentAuthorizer payments = metered.authorizations(url(env, "RELAYBOX_AUTHORIZATIONS_URL").<PaymentAuthorizer>map(u -> {
+      var client = new HttpPaymentAuthorizer(u, limits, json);
+      metered.circuitState("authorizations", CIRCUIT_STATES, client::circuitState);
+      return client;
+    }).orElseGet(UnconfiguredPayments::new));
     var orders = new JdbiOrders(unitOfWork, jdbi, json);
     var service = new OrderService(unitOfWork, orders, new JacksonOrderDocuments(json), customers, inventory, payments, outbox, jobs, ids,
         clock, env.duration("RELAYBOX_ORDER_SETTLE_AFTER", Duration.ofMinutes(2)));

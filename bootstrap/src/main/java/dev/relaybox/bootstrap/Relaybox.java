@@ -136,7 +136,8 @@ public final class Relaybox implements AutoCloseable {
           ops.webhookRefusals());
       PaymentWiring payments = PaymentWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock,
           outboundUrls, ops.paymentMetrics(), ops::meterProvider);
-      OrderWiring orders = OrderWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock);
+      OrderWiring orders = OrderWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock,
+          ops.commerceMetrics());
       WebhookWiring webhooks = WebhookWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock, config.retention(),
           new PurchaseDeliveryAudit(new JdbiPurchaseAudit(unitOfWork, jdbi), json, ids));
 

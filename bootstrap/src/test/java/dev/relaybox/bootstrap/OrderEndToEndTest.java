@@ -112,6 +112,55 @@ class OrderEndToEndTest {
   }
 
   @Test
+  void tenConcurrentRequestsWithOneKeyPlaceOneOrderAndOnlyItsCreatorOmitsIdempotentReplayed() throws Exception {
+    String key = UUID.randomUUID().toString();
+    commerce.latency("authorizations", Duration.ofMillis(300)); // keeps the first request in flight while the others arrive
+    List<HttpResponse<String>> answers = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        sent.add(pool.submit(() -> {
+          go.await();
+          return place(key, "cus-burst", "SKU-BURST", 1, 700);
+        }));
+      }
+      go.countDown();
+      for (var f : sent) {
+        answers.add(f.get());
+      }
+    }
+    Set<String> ids = new java.util.HashSet<>();
+    int fresh = 0;
+    for (var r : answers) {
+      assertEquals(201, r.statusCode(), r.body());
+      assertEquals("processing", TestApi.json(r).path("status").asText(), r.body());
+      ids.add(TestApi.json(r).path("id").asText());
+      fresh += r.headers().firstValue("Idempotent-Replayed").isPresent() ? 0 : 1;
+    }
+    assertEquals(1, ids.size(), "one order");
+    assertEquals(1, fresh, "only the request that created the order answers without Idempotent-Replayed");
+    assertEquals(99, commerce.stockOf("SKU-BURST"), "reserved once");
+    assertEquals(1, count("SELECT count(*) FROM customer_order WHERE customer_id = 'cus-burst'"));
+  }
+
+  @Test
+  void metricsShowTheCommercePortsCircuitStatesAndCallOutcomes() throws Exception {
+    assertEquals(201, placeRetrying(UUID.randomUUID().toString(), "cus-metrics", "SKU-METRICS", 1, 100).statusCode());
+    String metrics = new TestApi(relaybox.httpPort(), null).get("/metrics").body();
+    for (String port : List.of("customers", "inventory", "authorizations")) {
+      for (String state : List.of("closed", "open", "half-open")) {
+        assertTrue(metrics.contains("relaybox_commerce_circuit_state{port=\"" + port + "\",state=\"" + state + "\"}"),
+            port + " " + state + " in\n" + metrics);
+      }
+    }
+    for (String call : List.of("operation=\"exists\",outcome=\"ok\",port=\"customers\"",
+        "operation=\"reserve\",outcome=\"ok\",port=\"inventory\"", "operation=\"authorize\",outcome=\"ok\",port=\"authorizations\"")) {
+      assertTrue(metrics.contains("relaybox_commerce_calls_seconds_count{" + call + "}"), call + " in\n" + metrics);
+    }
+  }
+
+  @Test
   void aDeclinedAuthorisationCancelsTheOrderAndReleasesTheReservation() throws Exception {
     commerce.knobs(new Knobs(100, Map.of(), 1.0, Map.of(), Map.of(), Set.of()));
     var placed = placeRetrying(UUID.randomUUID().toString(), "cus-declined", "SKU-DECLINED", 3, 500);

@@ -3,7 +3,6 @@ package dev.relaybox.adapters.backend;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookSigningException;
 import dev.relaybox.application.webhooks.OutboundUrlGuard;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One signed POST in the Standard Webhooks format: {@code webhook-id} (stable across retries), {@code webhook-timestamp}
@@ -24,9 +27,15 @@ import java.util.Optional;
  *
  * <p>With an {@link OutboundUrlGuard} the URL is checked again right before every send (DNS may answer differently
  * than when the URL was registered); a refused URL is an answer with status 0 that names the reason, never a request.
+ *
+ * <p>The timeout bounds the whole exchange: connecting, status, headers and the body. At most {@link #MAX_BODY_READ}
+ * bytes of the body are read (the rest is cancelled), so a huge 2xx body is a success after its prefix; a body that
+ * trickles and neither ends nor reaches that cap within the timeout is recorded as no answer (a failure to retry).
  */
 final class SignedPost {
   private static final int MAX_SUMMARY = 200;
+  /** Bytes of the receiver's body read at most; the rest is discarded unread. */
+  static final int MAX_BODY_READ = 1024;
 
   record Answer(int status, String summary, Duration latency, Optional<Duration> retryAfter) {}
 
@@ -82,21 +91,32 @@ final class SignedPost {
         .header("webhook-signature", signature)
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
         .build();
+    CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request, CappedBody.handler(MAX_BODY_READ));
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       String text = response.body() == null ? "" : response.body().strip();
       String summary = response.statusCode() + (text.isEmpty() ? "" : " " + (text.length() > MAX_SUMMARY ? text.substring(0, MAX_SUMMARY) + "…" : text));
       return new Answer(response.statusCode(), summary, elapsed(started), retryAfter(response));
-    } catch (HttpTimeoutException e) {
-      return new Answer(0, "no answer within " + timeout.toMillis() + " ms", elapsed(started), Optional.empty());
-    } catch (java.net.ConnectException e) {
-      return new Answer(0, "no answer: connection refused", elapsed(started), Optional.empty());
-    } catch (IOException e) {
-      return new Answer(0, "no answer: the connection failed", elapsed(started), Optional.empty());
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      return noAnswerWithinTimeout(started);
+    } catch (ExecutionException e) {
+      return switch (e.getCause()) {
+        case HttpTimeoutException t -> noAnswerWithinTimeout(started);
+        case java.net.ConnectException c ->
+            new Answer(0, "no answer: connection refused", elapsed(started), Optional.empty());
+        default -> new Answer(0, "no answer: the connection failed", elapsed(started), Optional.empty());
+      };
     } catch (InterruptedException e) {
+      exchange.cancel(true);
       Thread.currentThread().interrupt();
       return new Answer(0, "interrupted", elapsed(started), Optional.empty());
     }
+  }
+
+  /** A 2xx whose body has not ended (nor reached the cap) within the timeout counts as no answer: the receiver may not have finished. */
+  private Answer noAnswerWithinTimeout(long started) {
+    return new Answer(0, "no complete answer within " + timeout.toMillis() + " ms", elapsed(started), Optional.empty());
   }
 
   static Webhook signer(String secret) {

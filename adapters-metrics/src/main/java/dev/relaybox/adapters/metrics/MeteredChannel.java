@@ -41,10 +41,15 @@ public final class MeteredChannel implements NotificationChannel {
    * the others; {@code state} reads the current one (e.g. {@code closed}, {@code open}, {@code half-open}).
    */
   public static void circuitState(MeterRegistry registry, String channel, List<String> states, Supplier<String> state) {
+    circuitState(registry, "relaybox.channel.circuit.state", "channel", channel, states, state);
+  }
+
+  /** The one circuit-state gauge: {@code name{tag=owner,state}} is 1 for the state {@code state} reads, 0 for the others. */
+  static void circuitState(MeterRegistry registry, String name, String tag, String owner, List<String> states, Supplier<String> state) {
     for (String s : states) {
-      Gauge.builder("relaybox.channel.circuit.state", state, current -> s.equals(current.get()) ? 1 : 0)
-          .description("1 when the channel's circuit breaker is in this state")
-          .tags("channel", channel, "state", s)
+      Gauge.builder(name, state, current -> s.equals(current.get()) ? 1 : 0)
+          .description("1 when the " + tag + "'s circuit breaker is in this state")
+          .tags(tag, owner, "state", s)
           .strongReference(true)
           .register(registry);
     }

@@ -56,4 +56,32 @@ class MetricsTest {
       }
     }
   }
+
+  @Test
+  void commerceCallsCountTheirOutcomeAndTheCircuitGaugeShowsTheCurrentState() {
+    try (RelayboxMetrics metrics = new RelayboxMetrics()) {
+      var commerce = new MeteredCommerce(metrics.registry());
+      var state = new java.util.concurrent.atomic.AtomicReference<>("closed");
+      commerce.circuitState("customers", List.of("closed", "open", "half-open"), state::get);
+      AtomicInteger calls = new AtomicInteger();
+      var customers = commerce.customers(id -> {
+        if (calls.incrementAndGet() > 1) {
+          throw new dev.relaybox.application.order.port.out.DependencyUnavailableException("customer directory", "down",
+              Duration.ofSeconds(1));
+        }
+        return true;
+      });
+      assertTrue(customers.exists("c1"));
+      org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> customers.exists("c2"));
+      state.set("open");
+      String text = metrics.scrape();
+      for (String expected : List.of(
+          "relaybox_commerce_calls_seconds_count{operation=\"exists\",outcome=\"ok\",port=\"customers\"} 1",
+          "relaybox_commerce_calls_seconds_count{operation=\"exists\",outcome=\"unavailable\",port=\"customers\"} 1",
+          "relaybox_commerce_circuit_state{port=\"customers\",state=\"open\"} 1.0",
+          "relaybox_commerce_circuit_state{port=\"customers\",state=\"closed\"} 0.0")) {
+        assertTrue(text.contains(expected), () -> "missing " + expected + " in\n" + text);
+      }
+    }
+  }
 }

@@ -6,6 +6,7 @@ import dev.relaybox.application.jobs.port.out.OutboxEvent;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.application.order.port.in.ChangeOrderUseCase;
 import dev.relaybox.application.order.port.in.GetOrderUseCase;
+import dev.relaybox.application.order.port.in.OrderInProgressException;
 import dev.relaybox.application.order.port.in.OutOfStockException;
 import dev.relaybox.application.order.port.in.PlaceOrderCommand;
 import dev.relaybox.application.order.port.in.PlaceOrderUseCase;
@@ -47,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * and its payment authorised. Every outside call is keyed by the order id. When a dependency gives no answer, the
  * caller gets 503 and the Idempotency-Key is freed so a retry starts afresh, while a {@link CompensateOrder} job undoes
  * whatever may have taken effect. A second such job, scheduled before the first outside call, settles an order whose
- * request never finished (the node died mid-way).
+ * request never finished (the node died mid-way). A retry with the same key that finds the order still pending (or
+ * not yet stored) finishes it as the first request would have, so the client only ever sees a settled order; when it
+ * cannot, it answers "in progress" and leaves the key bound.
  */
 public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase, GetOrderUseCase {
   private static final Logger LOG = LoggerFactory.getLogger(OrderService.class);
@@ -97,12 +100,23 @@ public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase
     });
     if (!orderId.equals(candidate)) {
       Optional<Order> existing = orders.find(orderId);
-      if (existing.isPresent()) {
+      if (existing.isPresent() && existing.get().status() != OrderStatus.PENDING) {
         return new PlacedOrder(existing.get(), true);
+      }
+      // the first request is still running, or died mid-way: finish the order the same way (every outside call is
+      // idempotent on the order id), but never undo anything or free the key from here
+      try {
+        return new PlacedOrder(run(orderId, command, true), true);
+      } catch (OutOfStockException e) {
+        unitOfWork.inTransaction(() -> orders.forgetKey(command.idempotencyKey()));
+        throw e;
+      } catch (DependencyUnavailableException e) {
+        throw new OrderInProgressException("an earlier request with this Idempotency-Key has not finished and the "
+            + e.dependency() + " gave no answer; retry with the same Idempotency-Key", e.retryAfter());
       }
     }
     try {
-      return new PlacedOrder(run(orderId, command), false);
+      return new PlacedOrder(run(orderId, command, false), false);
     } catch (RuntimeException e) {
       if (!(e instanceof ValidationException)) {
         unitOfWork.inTransaction(() -> orders.forgetKey(command.idempotencyKey()));
@@ -111,7 +125,8 @@ public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase
     }
   }
 
-  private Order run(UUID orderId, PlaceOrderCommand command) {
+  /** @param resuming true when finishing the order of an earlier request with the same key: failures undo nothing */
+  private Order run(UUID orderId, PlaceOrderCommand command, boolean resuming) {
     if (!customers.exists(command.customerId())) {
       unitOfWork.inTransaction(() -> orders.forgetKey(command.idempotencyKey()));
       throw ValidationException.of("customerId", "no such customer");
@@ -120,7 +135,9 @@ public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase
     try {
       reservation = inventory.reserve(orderId, command.lines());
     } catch (DependencyUnavailableException e) {
-      compensateNow(orderId, "inventory gave no answer");
+      if (!resuming) {
+        compensateNow(orderId, "inventory gave no answer");
+      }
       throw e;
     }
     String reservationId = switch (reservation) {
@@ -135,18 +152,32 @@ public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase
     try {
       authorization = payments.authorize(orderId, command.customerId(), pending.amount(), command.currency());
     } catch (DependencyUnavailableException e) {
-      unitOfWork.inTransaction(() -> {
-        orders.lock(orderId).filter(o -> o.status() == OrderStatus.PENDING).ifPresent(o -> {
+      if (resuming) {
+        throw e;
+      }
+      Optional<Order> settledByRetry = unitOfWork.inTransaction(() -> {
+        Optional<Order> locked = orders.lock(orderId);
+        if (locked.isPresent() && locked.get().status() != OrderStatus.PENDING && locked.get().authorizationId().isPresent()) {
+          return locked; // a retry with the same key finished it meanwhile: that answer stands, the key stays bound
+        }
+        locked.filter(o -> o.status() == OrderStatus.PENDING).ifPresent(o -> {
           Order abandoned = o.cancel("payment_unavailable", clock.instant());
           orders.update(abandoned, change(o, abandoned, "payment authoriser gave no answer"));
         });
         jobs.enqueue(CompensateOrder.job(orderId, "payment authoriser gave no answer"));
+        return Optional.<Order>empty();
       });
+      if (settledByRetry.isPresent()) {
+        return settledByRetry.get();
+      }
       throw e;
     }
     Map<String, String> headers = headers(orderId, command.correlationId(), command.traceparent());
     return unitOfWork.inTransaction(() -> {
       Order current = orders.lock(orderId).orElseThrow();
+      if (current.status() != OrderStatus.PENDING && current.authorizationId().equals(Optional.of(authorization.id()))) {
+        return current; // a request with the same key settled it with this very authorisation
+      }
       if (current.status() != OrderStatus.PENDING) {
         // settled meanwhile (the abandoned-order job ran first); its compensation also voids this authorisation
         jobs.enqueue(CompensateOrder.job(orderId, "authorised after the order was settled"));

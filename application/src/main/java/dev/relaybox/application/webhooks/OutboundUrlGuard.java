@@ -118,24 +118,45 @@ public final class OutboundUrlGuard {
       if ((first & 0xfe) == 0xfc) {                         // unique local fc00::/7
         return false;
       }
-      if (isIpv4Mapped(b)) {                                // ::ffff:a.b.c.d is the IPv4 address
+      byte[] embedded = embeddedIpv4(b);
+      if (embedded != null) {                               // reaches the IPv4 address it embeds
         try {
-          return isPublic(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
+          return isPublic(InetAddress.getByAddress(embedded));
         } catch (UnknownHostException e) {
           return false;
         }
+      }
+      if (first == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) {
+        return false;                                       // local-use NAT64 64:ff9b:1::/48 and the rest of 64:ff9b::/32
       }
       return !(first == 0x20 && (b[1] & 0xff) == 0x01 && b[2] == 0x0d && (b[3] & 0xff) == 0xb8); // 2001:db8::/32
     }
     return false;
   }
 
-  private static boolean isIpv4Mapped(byte[] b) {
-    for (int i = 0; i < 10; i++) {
+  /**
+   * The IPv4 address an IPv6 address carries to the same host, or null: IPv4-mapped {@code ::ffff:a.b.c.d},
+   * IPv4-compatible {@code ::a.b.c.d}, NAT64 well-known prefix {@code 64:ff9b::/96} and 6to4 {@code 2002:ab:cd::/16}.
+   */
+  private static byte[] embeddedIpv4(byte[] b) {
+    if (zeros(b, 0, 10) && (((b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) || (b[10] == 0 && b[11] == 0))) {
+      return new byte[] {b[12], b[13], b[14], b[15]};
+    }
+    if (b[0] == 0x00 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && zeros(b, 4, 12)) {
+      return new byte[] {b[12], b[13], b[14], b[15]};
+    }
+    if (b[0] == 0x20 && b[1] == 0x02) {
+      return new byte[] {b[2], b[3], b[4], b[5]};
+    }
+    return null;
+  }
+
+  private static boolean zeros(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
       if (b[i] != 0) {
         return false;
       }
     }
-    return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+    return true;
   }
 }

@@ -10,6 +10,8 @@ import dev.relaybox.domain.shared.ValidationException;
 import dev.relaybox.domain.shared.Violation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PlaceOrderCommandTest {
   private static final Address ADDRESS = new Address("Ada", "1 Way", null, "London", "N1", "GB");
@@ -27,6 +29,14 @@ class PlaceOrderCommandTest {
         List.of(new Item("A", 0L, 150L), new Item("bad sku", 1L, -1L)), new Address("", "1 Way", null, "London", "N1", "UK"), "", ""));
     assertEquals(List.of("Idempotency-Key", "customerId", "currency", "items[0].quantity", "items[1].sku", "items[1].unitPrice",
         "shippingAddress.name", "shippingAddress.country"), e.violations().stream().map(Violation::field).toList());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"XXX", "XTS", "XAU"})
+  void aCodeThatIsNoMoneyCurrencyIsRefusedNamingCurrency(String code) {
+    var e = assertThrows(ValidationException.class,
+        () -> PlaceOrderCommand.of("k", "c", "w", code, List.of(new Item("A", 1L, 1L)), ADDRESS, "", ""));
+    assertEquals(List.of("currency"), e.violations().stream().map(Violation::field).toList());
   }
 
   @Test

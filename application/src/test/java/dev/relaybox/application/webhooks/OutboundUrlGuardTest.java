@@ -24,6 +24,20 @@ class OutboundUrlGuardTest {
     assertThrows(OutboundUrlGuard.RefusedUrlException.class, () -> guard.check("https://hooks.example.com/x"));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"http://[::127.0.0.1]/", "http://[64:ff9b::7f00:1]/", "http://[2002:7f00:1::]/",
+      "http://[::10.0.0.1]/", "http://[64:ff9b::a9fe:a9fe]/", "http://[2002:c0a8:101::1]/", "http://[64:ff9b:1::7f00:1]/"})
+  void refusesIpv6AddressesThatEmbedARefusedIpv4Address(String url) {
+    var guard = OutboundUrlGuard.usingDns(false);
+    assertThrows(OutboundUrlGuard.RefusedUrlException.class, () -> guard.check(url));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"64:ff9b::5db8:d822", "2002:5db8:d822::1"})
+  void acceptsIpv6AddressesThatEmbedAPublicIpv4Address(String address) throws Exception {
+    assertEquals("hooks.example.com", resolvingTo(false, address).check("https://hooks.example.com/x").getHost());
+  }
+
   @Test
   void acceptsPublicAddresses() throws Exception {
     assertEquals("hooks.example.com", resolvingTo(false, "93.184.216.34").check("https://hooks.example.com/x").getHost());

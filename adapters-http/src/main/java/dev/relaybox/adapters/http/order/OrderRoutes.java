@@ -9,6 +9,7 @@ import dev.relaybox.adapters.http.shared.RequestIds;
 import dev.relaybox.adapters.http.shared.RouteModule;
 import dev.relaybox.application.order.port.in.ChangeOrderUseCase;
 import dev.relaybox.application.order.port.in.GetOrderUseCase;
+import dev.relaybox.application.order.port.in.OrderInProgressException;
 import dev.relaybox.application.order.port.in.OutOfStockException;
 import dev.relaybox.application.order.port.in.PlaceOrderCommand;
 import dev.relaybox.application.order.port.in.PlaceOrderUseCase;
@@ -173,6 +174,9 @@ public final class OrderRoutes implements RouteModule {
       return work.get();
     } catch (OrderConflictException e) {
       throw new ProblemException(Problem.of(409, "order-conflict", "Conflict", e.getMessage()));
+    } catch (OrderInProgressException e) {
+      throw new ProblemException(Problem.of(409, "order-in-progress", "In progress", e.getMessage()),
+          Map.of("Retry-After", Long.toString(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000))));
     } catch (DependencyUnavailableException e) {
       long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
       throw new ProblemException(Problem.of(503, "dependency-unavailable", "Service unavailable",

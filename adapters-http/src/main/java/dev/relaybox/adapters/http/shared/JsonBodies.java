@@ -1,5 +1,6 @@
 package dev.relaybox.adapters.http.shared;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -10,10 +11,17 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Reads a JSON request body into a request record, turning every way it can be wrong into a precise 4xx problem. */
 public final class JsonBodies {
+  /** Where Jackson starts talking about itself: its feature flags and its source-location note. */
+  private static final List<String> LIBRARY_TAILS = List.of(": enable", " (start marker", " at [Source", "[Source");
+  /** Class, package or feature names: {@code JsonReadFeature.X}, {@code java.lang}, back-quoted names. */
+  private static final Pattern LIBRARY_WORDS = Pattern.compile(
+      "`|Feature|[Jj]ackson|Constraints|Source:|\\b(?:com|java|javax|jdk|sun|org|io)\\.[a-z]|\\b[A-Z][A-Za-z0-9]*\\.[A-Za-z_]");
+
   private final ObjectMapper json;
 
   public JsonBodies(ObjectMapper json) {
@@ -36,14 +44,15 @@ public final class JsonBodies {
     } catch (StreamConstraintsException e) {
       throw ProblemException.badRequest("the request body is nested too deeply or holds a value that is too long");
     } catch (JsonParseException e) {
-      throw ProblemException.badRequest("the request body is not valid JSON: " + plain(e.getOriginalMessage()));
+      throw ProblemException.badRequest("the request body is not valid JSON: " + plain(e.getOriginalMessage()) + at(e.getLocation()));
     } catch (MismatchedInputException e) {
       String field = path(e);
       throw ProblemException.invalid(field.isEmpty() ? "body" : field, "has the wrong type or shape");
     } catch (JsonMappingException e) {
       Throwable cause = e.getCause();
       String field = path(e);
-      String message = cause instanceof IllegalArgumentException ? cause.getMessage() : "is not valid";
+      String message = cause instanceof IllegalArgumentException && cause.getMessage() != null
+          && !LIBRARY_WORDS.matcher(cause.getMessage()).find() ? cause.getMessage() : "is not valid";
       throw ProblemException.invalid(field.isEmpty() ? "body" : field, message);
     } catch (JsonProcessingException e) {
       throw ProblemException.badRequest("the request body is not valid JSON");
@@ -53,16 +62,28 @@ public final class JsonBodies {
   }
 
   /**
-   * Jackson's parse messages describe the position and the character, which helps a caller; those that name the
-   * library's own types or settings are replaced, so no detail leaks what the server runs on.
+   * Jackson's parse messages describe the problem and the character, which helps a caller; the parts that name the
+   * library's own settings ("enable `JsonReadFeature...`", "[Source: ...]") are cut off, and a message that still names
+   * a class, a package or a setting is replaced, so no detail leaks what the server runs on.
    */
-  private static String plain(String message) {
-    if (message == null || message.contains("jackson") || message.contains("Jackson") || message.contains("Constraints")
-        || message.contains("com.") || message.contains("java.")) {
+  static String plain(String message) {
+    String first = message == null ? "" : message.lines().findFirst().orElse("");
+    for (String tail : LIBRARY_TAILS) {
+      int at = first.indexOf(tail);
+      if (at >= 0) {
+        first = first.substring(0, at);
+      }
+    }
+    first = first.strip();
+    if (first.isEmpty() || LIBRARY_WORDS.matcher(first).find()) {
       return "the JSON is malformed";
     }
-    String firstLine = message.lines().findFirst().orElse("");
-    return firstLine.length() > 200 ? firstLine.substring(0, 200) + "…" : firstLine;
+    return first.length() > 200 ? first.substring(0, 200) + "…" : first;
+  }
+
+  private static String at(JsonLocation location) {
+    return location == null || location.getLineNr() < 1 ? ""
+        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
   }
 
   static void requireJsonContentType(Context ctx) {

@@ -79,8 +79,9 @@ final class GuardedHttp {
     return call(HttpRequest.newBuilder(uri).DELETE());
   }
 
+  /** {@code closed}, {@code open} or {@code half-open}, as the notification channels' circuits are named. */
   String state() {
-    return breaker.getState().name().toLowerCase(java.util.Locale.ROOT);
+    return breaker.getState().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
   private Answer call(HttpRequest.Builder request) {

@@ -77,9 +77,11 @@ public final class CommerceSimulator implements AutoCloseable {
     }
   }
 
+  /** New knobs; the SKUs they name in {@code stock} are restocked to that level now, even ones already seen. */
   public void knobs(Knobs value) {
     synchronized (lock) {
       knobs = value;
+      stock.putAll(value.stock());
     }
   }
 

@@ -1,0 +1,89 @@
+package dev.relaybox.adapters.http.shared;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaybox.application.auth.ApiKeyHash;
+import dev.relaybox.application.auth.ApiKeyRing;
+import dev.relaybox.application.auth.ApiScope;
+import dev.relaybox.application.auth.StoredApiKey;
+import dev.relaybox.domain.shared.TimeOrderedIds;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every way a JSON body can be malformed gets a 4xx whose detail names no Java or Jackson class, package or setting. */
+class JsonParseDetailTest {
+  private static final String API_KEY = "api-key-0123456789abcdef";
+  private static final ObjectMapper JSON = JsonSupport.mapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static HttpServer server;
+
+  record Order(String customerId, Long amount, Instant at, UUID id, List<Line> lines, JsonNode extra) {}
+
+  record Line(String sku, Integer quantity) {}
+
+  @BeforeAll
+  static void start() {
+    var keys = new ApiKeyRing(List.of(new StoredApiKey(ApiKeyHash.of(API_KEY), Set.of(ApiScope.API), "api")));
+    JsonBodies bodies = new JsonBodies(JSON);
+    RouteModule routes = r -> r.post("/v1/things", ctx -> {
+      bodies.read(ctx, Order.class);
+      ctx.status(201).json(Map.of("ok", true));
+    });
+    server = new HttpServer(new HttpSettings("127.0.0.1", 0, 65_536, Duration.ofSeconds(1), 16, Duration.ofSeconds(5), 1, 64, 16),
+        JSON, new RequestIds(new TimeOrderedIds(Clock.systemUTC(), new SplittableRandom())), new ApiKeyAuthenticator(keys),
+        List.of(routes)).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"customerId\":NaN}", "{", "{\"customerId\":Infinity}", "{\"amount\":-Infinity}", "{'a':1}",
+      "{a:1}", "{\"a\":1,}", "[1,]", "{\"a\":01}", "{\"a\":\"\\x\"}", "{\"a\":tru}", "{/* c */}", "{\"a\":1}}", "{\"a\" 1}",
+      "{\"amount\":\"ten\"}", "{\"amount\":1e999999}", "{\"at\":\"yesterday\"}", "{\"id\":\"not-a-uuid\"}",
+      "{\"lines\":{\"sku\":1}}", "{\"lines\":[{\"quantity\":\"x\"}]}", "{\"customerId\":{}}", "{\"a\":\"\u0001\"}",
+      "{\"amount\":99999999999999999999999}", "{\"a\":1}{\"b\":2}"})
+  void aMalformedBodyGetsA4xxWhoseDetailNamesNoJavaOrJacksonType(String body) throws Exception {
+    var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/things"))
+        .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertTrue(response.statusCode() >= 400 && response.statusCode() < 500, body + " -> " + response.statusCode() + " " + response.body());
+    JsonNode problem = JSON.readTree(response.body());
+    String everything = problem.path("detail").asText() + " " + problem.path("errors");
+    for (String leak : List.of("Feature", "java.", "com.fasterxml", "jackson", "Jackson", "`", "Source", "Exception")) {
+      assertFalse(everything.contains(leak), body + " -> " + everything);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"customerId\":NaN}", "{"})
+  void theAttackersBodiesStillSayWhereTheJsonBreaks(String body) throws Exception {
+    var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/things"))
+        .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(400, response.statusCode());
+    assertTrue(JSON.readTree(response.body()).path("detail").asText().contains("line 1, column"), response.body());
+  }
+}
