@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relaybox.adapters.backend.StandardWebhooksCallbacks;
 import dev.relaybox.adapters.http.payment.PaymentRoutes;
 import dev.relaybox.adapters.http.payment.PaymentWebhookRoutes;
+import dev.relaybox.adapters.http.payment.TransactionDocuments;
 import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.RouteModule;
 import dev.relaybox.adapters.paymentprovider.HttpPaymentProvider;
@@ -12,9 +13,11 @@ import dev.relaybox.adapters.persistence.payment.JdbiPaymentTransactions;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.application.jobs.HandlerRegistration;
 import dev.relaybox.application.jobs.port.out.Jobs;
+import dev.relaybox.application.jobs.port.out.Outbox;
 import dev.relaybox.application.payment.ApplyToBalance;
 import dev.relaybox.application.payment.CreateAtProvider;
 import dev.relaybox.application.payment.DeliverCallback;
+import dev.relaybox.application.payment.PaymentAnnouncements;
 import dev.relaybox.application.payment.PaymentService;
 import dev.relaybox.application.payment.PaymentSettings;
 import dev.relaybox.application.payment.PollProvider;
@@ -43,8 +46,8 @@ import org.slf4j.LoggerFactory;
 record PaymentWiring(List<RouteModule> routes, List<HandlerRegistration> handlers, Function<String, Optional<?>> lookup) {
   private static final Logger LOG = LoggerFactory.getLogger(PaymentWiring.class);
 
-  static PaymentWiring create(Map<String, String> environment, Jdbi jdbi, JdbiUnitOfWork unitOfWork, Jobs jobs, ObjectMapper json,
-      JsonBodies bodies, TimeOrderedIds ids, Clock clock, OutboundUrlGuard guard, PaymentMetrics metrics,
+  static PaymentWiring create(Map<String, String> environment, Jdbi jdbi, JdbiUnitOfWork unitOfWork, Outbox outbox, Jobs jobs,
+      ObjectMapper json, JsonBodies bodies, TimeOrderedIds ids, Clock clock, OutboundUrlGuard guard, PaymentMetrics metrics,
       UnaryOperator<PaymentProvider> meter) {
     Env env = new Env(environment);
     PaymentSettings defaults = PaymentSettings.defaults();
@@ -80,7 +83,9 @@ record PaymentWiring(List<RouteModule> routes, List<HandlerRegistration> handler
     }
     var accounts = new JdbiAccounts(unitOfWork, jdbi);
     var transactions = new JdbiPaymentTransactions(unitOfWork, jdbi);
-    var service = new PaymentService(unitOfWork, accounts, transactions, jobs, guard, provider.isPresent(), callbacks, metrics, ids, clock);
+    var announcements = new PaymentAnnouncements(transactions, outbox, new TransactionDocuments(json), ids);
+    var service = new PaymentService(unitOfWork, accounts, transactions, jobs, guard, provider.isPresent(), callbacks, metrics,
+        announcements, ids, clock);
     var webhooks = new ProviderWebhookService(unitOfWork, transactions, jobs, clock);
     int concurrency = env.integer("RELAYBOX_PAYMENT_CONCURRENCY", 16, 1, 256);
 
@@ -96,7 +101,7 @@ record PaymentWiring(List<RouteModule> routes, List<HandlerRegistration> handler
         List.of(routes, webhookRoutes),
         List.of(
             new HandlerRegistration(ApplyToBalance.subscription(concurrency),
-                new ApplyToBalance(unitOfWork, accounts, transactions, jobs, metrics, clock)),
+                new ApplyToBalance(unitOfWork, accounts, transactions, jobs, metrics, announcements, clock)),
             new HandlerRegistration(CreateAtProvider.subscription(settings, concurrency),
                 new CreateAtProvider(unitOfWork, transactions, client, jobs, settings, metrics, clock)),
             new HandlerRegistration(PollProvider.subscription(concurrency),

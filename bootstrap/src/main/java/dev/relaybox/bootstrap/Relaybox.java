@@ -134,7 +134,7 @@ public final class Relaybox implements AutoCloseable {
       JsonBodies bodies = new JsonBodies(json);
       PurchaseWiring purchases = PurchaseWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock,
           ops.webhookRefusals());
-      PaymentWiring payments = PaymentWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock,
+      PaymentWiring payments = PaymentWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock,
           outboundUrls, ops.paymentMetrics(), ops::meterProvider);
       OrderWiring orders = OrderWiring.create(config.environment(), jdbi, unitOfWork, outbox, jobs, json, bodies, ids, clock,
           ops.commerceMetrics());

@@ -12,6 +12,7 @@ import dev.relaybox.application.jobs.HandlerRegistration;
 import dev.relaybox.application.jobs.port.out.Jobs;
 import dev.relaybox.application.purchase.BackendRetrySchedule;
 import dev.relaybox.application.webhooks.DeliverWebhook;
+import dev.relaybox.application.webhooks.EventCatalogue;
 import dev.relaybox.application.webhooks.FanOutEvents;
 import dev.relaybox.adapters.persistence.jobs.JdbiSubscriptionInterest;
 import dev.relaybox.application.webhooks.OutboundUrlGuard;
@@ -79,7 +80,8 @@ record WebhookWiring(WebhookEndpointRoutes routes, List<HandlerRegistration> han
     Optional<String> url = env.text("RELAYBOX_BACKEND_WEBHOOK_URL");
     if (url.isEmpty()) {
       LOG.warn("RELAYBOX_BACKEND_WEBHOOK_URL is not set: events for the main backend wait until it is");
-      service.unconfigured(BACKEND, UNCONFIGURED);
+      service.unconfigured(BACKEND, UNCONFIGURED, UNCONFIGURED + ": set RELAYBOX_BACKEND_WEBHOOK_URL and RELAYBOX_BACKEND_WEBHOOK_SECRET "
+          + "and restart Relaybox to enable the backend endpoint; its events wait until then");
       return Optional.empty();
     }
     URI uri;
@@ -98,6 +100,12 @@ record WebhookWiring(WebhookEndpointRoutes routes, List<HandlerRegistration> han
       types = env.list("RELAYBOX_BACKEND_EVENT_TYPES").stream().map(EventFilter::new).toList();
     } catch (IllegalArgumentException e) {
       throw new ConfigException("RELAYBOX_BACKEND_EVENT_TYPES: " + e.getMessage());
+    }
+    for (EventFilter type : types) {
+      if (!EventCatalogue.known(type)) {
+        throw new ConfigException("RELAYBOX_BACKEND_EVENT_TYPES: '" + type.pattern() + "' matches no event type Relaybox emits; use "
+            + EventCatalogue.describe());
+      }
     }
     return Optional.of(service.configure(BACKEND, uri.toString(), secret, types.isEmpty() ? List.of(new EventFilter("purchase.*")) : types,
         "the main backend (RELAYBOX_BACKEND_WEBHOOK_URL)", UNCONFIGURED));

@@ -193,6 +193,49 @@ class WebhookSubscriptionsEndToEndTest {
   }
 
   @Test
+  void eventTypesThatMatchNothingRelayboxEmitsAreRefusedOnCreateAndPatch() throws Exception {
+    String good = subscribers.url("catalogue-" + UUID.randomUUID());
+    long before = count("SELECT count(*) FROM outbound_endpoint");
+    for (String unknown : List.of("order.shiped", "nonsense.type", "data", "nonsense.*", "order.shipped.*", "payments.*")) {
+      var r = admin.post("/admin/webhook-endpoints", "{\"url\":\"" + good + "\",\"eventTypes\":[\"order.*\",\"" + unknown + "\"]}");
+      assertEquals(422, r.statusCode(), unknown + " -> " + r.body());
+      assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), r.body());
+      assertTrue(r.body().contains("eventTypes[1]") && r.body().contains(unknown), "names the field and the pattern: " + r.body());
+      assertTrue(r.body().contains("payment.succeeded"), "lists what exists: " + r.body());
+    }
+    assertEquals(before, count("SELECT count(*) FROM outbound_endpoint"), "nothing stored");
+
+    String id = subscribe("catalogue-patch-" + UUID.randomUUID(), "order.*");
+    var patched = admin.patch("/admin/webhook-endpoints/" + id, "{\"eventTypes\":[\"order.shiped\"]}");
+    assertEquals(422, patched.statusCode(), patched.body());
+    assertTrue(patched.body().contains("eventTypes[0]"), patched.body());
+    assertEquals("[\"order.*\"]", TestApi.json(admin.get("/admin/webhook-endpoints/" + id)).path("eventTypes").toString());
+
+    for (String known : List.of("*", "payment.*", "payment.rejected", "store.*", "assistance.requested", "purchase.refunded",
+        "order.cancelled")) {
+      var r = admin.patch("/admin/webhook-endpoints/" + id, "{\"eventTypes\":[\"" + known + "\"]}");
+      assertEquals(200, r.statusCode(), known + " -> " + r.body());
+    }
+  }
+
+  @Test
+  void anEndpointStoredWithAnUnknownPatternStillReadsAndCanBeFixed() throws Exception {
+    String id = subscribe("legacy-" + UUID.randomUUID(), "order.*");
+    try (Connection c = DriverManager.getConnection(databaseUrl);
+        var update = c.prepareStatement("UPDATE outbound_endpoint SET event_types = '[\"order.shiped\"]'::jsonb WHERE id = ?::uuid")) {
+      update.setString(1, id);
+      assertEquals(1, update.executeUpdate());
+    }
+    var read = admin.get("/admin/webhook-endpoints/" + id);
+    assertEquals(200, read.statusCode(), read.body());
+    assertEquals("[\"order.shiped\"]", TestApi.json(read).path("eventTypes").toString());
+    assertEquals(200, admin.get("/admin/webhook-endpoints").statusCode());
+    var fixed = admin.patch("/admin/webhook-endpoints/" + id, "{\"eventTypes\":[\"order.shipped\"]}");
+    assertEquals(200, fixed.statusCode(), fixed.body());
+    assertEquals("[\"order.shipped\"]", TestApi.json(fixed).path("eventTypes").toString());
+  }
+
+  @Test
   void anEndpointDownForADayGetsEveryEventOncePerWebhookIdInOrderPerOrder() throws Exception {
     String name = "down-" + UUID.randomUUID();
     String id = subscribe(name, "order.*");

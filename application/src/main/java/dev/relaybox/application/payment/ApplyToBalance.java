@@ -40,15 +40,17 @@ public final class ApplyToBalance implements JobHandler {
   private final PaymentTransactions transactions;
   private final Jobs jobs;
   private final PaymentMetrics metrics;
+  private final PaymentAnnouncements announcements;
   private final Clock clock;
 
   public ApplyToBalance(UnitOfWork unitOfWork, Accounts accounts, PaymentTransactions transactions, Jobs jobs, PaymentMetrics metrics,
-      Clock clock) {
+      PaymentAnnouncements announcements, Clock clock) {
     this.unitOfWork = unitOfWork;
     this.accounts = accounts;
     this.transactions = transactions;
     this.jobs = jobs;
     this.metrics = metrics;
+    this.announcements = announcements;
     this.clock = clock;
   }
 
@@ -93,6 +95,7 @@ public final class ApplyToBalance implements JobHandler {
       if (tx.status() == TransactionStatus.PENDING) {
         PaymentTransaction rejected = tx.moveTo(TransactionStatus.REJECTED, Optional.of(reason), now);
         transactions.update(rejected);
+        announcements.announce(id);
         moved.add(TransactionStatus.REJECTED);
         tx.callbackUrl().ifPresent(url -> jobs.enqueue(PaymentJobs.callback(id, TransactionStatus.REJECTED)));
       }
@@ -155,6 +158,7 @@ public final class ApplyToBalance implements JobHandler {
         ? tx.moveTo(TransactionStatus.PROCESSING, Optional.empty(), now).moveTo(status, reason, now)
         : tx.moveTo(status, reason, now);
     transactions.update(settled);
+    announcements.announce(id);
     transactions.record(id, new HistoryEntry(now, "balance", switch (change) {
       case "credit" -> "credited " + tx.amount() + "; balance now " + after.balance();
       case "debit" -> "debited " + tx.amount() + "; balance now " + after.balance();

@@ -47,11 +47,13 @@ public final class PaymentService implements OpenAccountUseCase, GetAccountUseCa
   private final boolean providerConfigured;
   private final PaymentCallbacks callbacks;
   private final PaymentMetrics metrics;
+  private final PaymentAnnouncements announcements;
   private final TimeOrderedIds ids;
   private final Clock clock;
 
   public PaymentService(UnitOfWork unitOfWork, Accounts accounts, PaymentTransactions transactions, Jobs jobs, OutboundUrlGuard urlGuard,
-      boolean providerConfigured, PaymentCallbacks callbacks, PaymentMetrics metrics, TimeOrderedIds ids, Clock clock) {
+      boolean providerConfigured, PaymentCallbacks callbacks, PaymentMetrics metrics, PaymentAnnouncements announcements,
+      TimeOrderedIds ids, Clock clock) {
     this.unitOfWork = unitOfWork;
     this.accounts = accounts;
     this.transactions = transactions;
@@ -60,6 +62,7 @@ public final class PaymentService implements OpenAccountUseCase, GetAccountUseCa
     this.providerConfigured = providerConfigured;
     this.callbacks = callbacks;
     this.metrics = metrics;
+    this.announcements = announcements;
     this.ids = ids;
     this.clock = clock;
   }
@@ -120,6 +123,7 @@ public final class PaymentService implements OpenAccountUseCase, GetAccountUseCa
         jobs.enqueue(accepted.type() == TransactionType.DEBIT
             ? PaymentJobs.hold(accepted.id(), account.id())
             : PaymentJobs.create(accepted.id()));
+        announcements.announce(row.transaction().id());
       }
       return row;
     });

@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -41,6 +43,8 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
   private final TimeOrderedIds ids;
   private final Clock clock;
   private final Duration retention;
+  /** Managed endpoints whose configuration this node started without, with what to do about it. */
+  private final Map<String, String> unconfigured = new ConcurrentHashMap<>();
 
   /** @param retention how long relayed events are kept (the engine's), so how far back a replay can reach */
   public WebhookEndpointService(UnitOfWork unitOfWork, WebhookEndpoints endpoints, EventHistory history, Jobs jobs,
@@ -105,6 +109,9 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
       String url = checkedUrl.orElse(endpoint.url());
       endpoints.update(endpoint.changed(url, patch.description().orElse(endpoint.description()),
           patch.eventTypes().orElse(endpoint.eventTypes()), now));
+    }
+    if (patch.enabled().orElse(false) && unconfigured.containsKey(endpoint.name().orElse(""))) {
+      throw new ManagedEndpointException(unconfigured.get(endpoint.name().orElseThrow()));
     }
     patch.enabled().ifPresent(enabled -> {
       if (enabled) {
@@ -185,6 +192,7 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
    */
   public WebhookEndpoint configure(String name, String url, String secret, List<EventFilter> eventTypes, String description,
       String unconfiguredReason) {
+    unconfigured.remove(name);
     return changingEndpoints(() -> configureHeld(name, url, secret, eventTypes, description, unconfiguredReason));
   }
 
@@ -210,9 +218,11 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
 
   /**
    * The configuration of endpoint {@code name} was removed: it is disabled, so its deliveries wait (as they did before
-   * the variables were ever set) until it is configured again.
+   * the variables were ever set) until it is configured again. Enabling it by hand is refused with {@code remedy}: it
+   * would send the waiting events to the removed URL, signed with the old secret.
    */
-  public void unconfigured(String name, String reason) {
+  public void unconfigured(String name, String reason, String remedy) {
+    unconfigured.put(name, remedy);
     endpoints.findByName(name).filter(WebhookEndpoint::enabled).ifPresent(e -> endpoints.disable(e.id(), reason, clock.instant()));
   }
 

@@ -1,6 +1,7 @@
 package dev.relaybox.application.webhooks.port.in;
 
 import dev.relaybox.application.jobs.EventFilter;
+import dev.relaybox.application.webhooks.EventCatalogue;
 import dev.relaybox.application.webhooks.OutboundUrlGuard;
 import dev.relaybox.domain.shared.Violations;
 import java.util.ArrayList;
@@ -52,7 +53,12 @@ public record WebhookEndpointCommand(Optional<String> url, Optional<List<EventFi
       for (int i = 0; i < eventTypes.size(); i++) {
         String raw = eventTypes.get(i);
         try {
-          filters.add(new EventFilter(raw == null ? "" : raw));
+          EventFilter filter = new EventFilter(raw == null ? "" : raw);
+          if (EventCatalogue.known(filter)) {
+            filters.add(filter);
+          } else {
+            v.add("eventTypes[" + i + "]", "'" + raw + "' matches no event type Relaybox emits; use " + EventCatalogue.describe());
+          }
         } catch (IllegalArgumentException e) {
           v.add("eventTypes[" + i + "]", "must be an event type such as order.shipped, a prefix such as order.* or *");
         }
