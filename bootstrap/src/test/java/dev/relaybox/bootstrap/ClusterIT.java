@@ -48,10 +48,6 @@ class ClusterIT {
 
   @BeforeAll
   static void up() throws Exception {
-    // Opt-in until it has passed on a quiet machine: on the shared 2-core host it never did (jars took minutes to become
-    // ready and the roll gave up), and a suite that fails for the host's load would block every change.
-    Assumptions.assumeTrue(Boolean.getBoolean("relaybox.cluster"),
-        "the cluster process test runs with -Drelaybox.cluster=true (./mvnw verify -pl bootstrap -am -Drelaybox.cluster=true -Dit.test=ClusterIT)");
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")) || onPath("nginx"),
         "nginx is not installed (apt-get install -y nginx; .ci/run does it as root): skipping the cluster process test");
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/lib/postgresql/15/bin/initdb")),
