@@ -1,5 +1,6 @@
 package dev.relaybox.adapters.http.assistance;
 
+import dev.relaybox.adapters.http.shared.LookupIds;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,13 +72,7 @@ public final class AssistanceRoutes implements RouteModule {
 
   /** The request with this id as the API shows it, for the admin look-up; empty when the id is not one. */
   public Optional<Object> find(String id) {
-    UUID uuid;
-    try {
-      uuid = UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-    return lookup.get(uuid).map(RequestView::of);
+    return LookupIds.uuid(id).flatMap(lookup::get).map(RequestView::of);
   }
 
   private void create(Context ctx) {

@@ -1,5 +1,6 @@
 package dev.relaybox.adapters.http.order;
 
+import dev.relaybox.adapters.http.shared.LookupIds;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaybox.adapters.http.shared.JsonBodies;
@@ -137,13 +138,8 @@ public final class OrderRoutes implements RouteModule {
 
   /** The order with its history for {@code GET /admin/lookup/{id}}; empty when {@code id} is no order id. */
   public Optional<Object> find(String id) {
-    UUID uuid;
-    try {
-      uuid = UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-    return lookup.get(uuid).map(o -> new OrderWithHistory(OrderView.of(o), lookup.history(uuid).stream().map(ChangeView::of).toList()));
+    return LookupIds.uuid(id).flatMap(uuid -> lookup.get(uuid)
+        .map(o -> new OrderWithHistory(OrderView.of(o), lookup.history(uuid).stream().map(ChangeView::of).toList())));
   }
 
   private void get(Context ctx) {

@@ -1,5 +1,6 @@
 package dev.relaybox.adapters.http.payment;
 
+import dev.relaybox.adapters.http.shared.LookupIds;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.Problem;
@@ -103,13 +104,7 @@ public final class PaymentRoutes implements RouteModule {
 
   /** The transaction with its history, for the operators' look-up; empty when {@code id} is not a transaction id. */
   public Optional<Object> find(String id) {
-    UUID uuid;
-    try {
-      uuid = UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-    return transactions.transaction(uuid).map(DetailView::of);
+    return LookupIds.uuid(id).flatMap(transactions::transaction).map(DetailView::of);
   }
 
   private void openAccount(Context ctx) {

@@ -1,5 +1,6 @@
 package dev.relaybox.adapters.http.purchase;
 
+import dev.relaybox.adapters.http.shared.LookupIds;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.ProblemException;
@@ -95,14 +96,8 @@ public final class PurchaseRoutes implements RouteModule {
 
   /** The purchase with its audit trail, for the operators' look-up; empty when {@code id} is not a purchase id. */
   public Optional<Object> find(String id) {
-    UUID uuid;
-    try {
-      uuid = UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-    return lookup.get(uuid).map(p -> new PurchaseWithHistory(PurchaseView.of(p),
-        lookup.history(uuid).orElse(List.of()).stream().map(AuditView::of).toList()));
+    return LookupIds.uuid(id).flatMap(uuid -> lookup.get(uuid).map(p -> new PurchaseWithHistory(PurchaseView.of(p),
+        lookup.history(uuid).orElse(List.of()).stream().map(AuditView::of).toList())));
   }
 
   private void get(Context ctx) {
