@@ -25,7 +25,6 @@ import dev.relaybox.adapters.persistence.auth.JdbiApiKeyStore;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobs;
 import dev.relaybox.adapters.persistence.purchase.JdbiPurchaseAudit;
 import dev.relaybox.adapters.persistence.jobs.JdbiOutbox;
-import dev.relaybox.adapters.persistence.jobs.OutboxNotifier;
 import dev.relaybox.adapters.persistence.jobs.JdbiSendPermits;
 import dev.relaybox.adapters.persistence.shared.GroupCommitUnitOfWork;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
@@ -114,12 +113,10 @@ public final class Relaybox implements AutoCloseable {
       closeInReverse.push(KeyCacheRefresher.start(keyCache, limits.keyRefresh()));
 
       JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
-      OutboxNotifier outboxNotifier = new OutboxNotifier(jdbi); // closed after the intake: its last commits still notify
-      closeInReverse.push(outboxNotifier);
       GroupCommitUnitOfWork intakeCommits = new GroupCommitUnitOfWork(unitOfWork,
           new GroupCommitUnitOfWork.Settings(config.intakeWriters(), 128, config.intakeTimeout(), config.intakeLockTimeout()), clock);
       closeInReverse.push(intakeCommits);
-      JdbiOutbox outbox = new JdbiOutbox(unitOfWork, json, clock, outboxNotifier);
+      JdbiOutbox outbox = new JdbiOutbox(unitOfWork, json, clock);
       JdbiJobs jobs = new JdbiJobs(unitOfWork, json, clock);
 
       Set<String> knownChannels = new TreeSet<>();

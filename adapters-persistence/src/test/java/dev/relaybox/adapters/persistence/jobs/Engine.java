@@ -66,7 +66,7 @@ final class Engine implements AutoCloseable, AfterEachCallback, AfterAllCallback
     this.clock = clock;
     this.jdbi = Databases.jdbi(pool);
     this.unitOfWork = new JdbiUnitOfWork(jdbi);
-    this.outbox = new JdbiOutbox(unitOfWork, json, clock, new OutboxNotifier(jdbi));
+    this.outbox = new JdbiOutbox(unitOfWork, json, clock);
     this.jobs = new JdbiJobs(unitOfWork, json, clock);
     this.store = new JdbiJobStore(jdbi, json);
     this.admin = new JdbiJobAdmin(jdbi, json);
