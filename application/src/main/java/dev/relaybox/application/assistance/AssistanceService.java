@@ -13,13 +13,13 @@ import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.domain.assistance.AssistanceRequest;
 import dev.relaybox.domain.assistance.AssistanceStatus;
 import dev.relaybox.domain.assistance.AssistanceRequested;
+import dev.relaybox.domain.shared.Fingerprint;
 import dev.relaybox.domain.shared.TimeOrderedIds;
 import dev.relaybox.domain.shared.ValidationException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -106,16 +106,7 @@ public final class AssistanceService
   }
 
   private static byte[] fingerprint(RequestAssistanceCommand command) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (String part : new String[] {command.topic().value(), command.description().value(), command.metadataJson()}) {
-        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-        digest.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
-        digest.update(bytes);
-      }
-      return digest.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Fingerprint.of(List.of(command.topic().value(), command.description().value(), command.metadataJson()));
   }
+
 }

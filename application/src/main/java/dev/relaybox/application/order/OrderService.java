@@ -25,12 +25,10 @@ import dev.relaybox.domain.order.OrderChange;
 import dev.relaybox.domain.order.OrderEvent;
 import dev.relaybox.domain.order.OrderLine;
 import dev.relaybox.domain.order.OrderStatus;
+import dev.relaybox.domain.shared.Fingerprint;
 import dev.relaybox.domain.shared.TimeOrderedIds;
 import dev.relaybox.domain.shared.ValidationException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -269,21 +267,12 @@ public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase
   }
 
   private static byte[] fingerprint(PlaceOrderCommand c) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      List<String> parts = new java.util.ArrayList<>(List.of(c.customerId(), c.storefront(), c.currency(),
-          c.shippingAddress().toString()));
-      for (OrderLine line : c.lines()) {
-        parts.add(line.sku().value() + "\u0000" + line.quantity() + "\u0000" + line.unitPrice());
-      }
-      for (String part : parts) {
-        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-        digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
-        digest.update(bytes);
-      }
-      return digest.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    List<String> parts = new java.util.ArrayList<>(List.of(c.customerId(), c.storefront(), c.currency(),
+        c.shippingAddress().toString()));
+    for (OrderLine line : c.lines()) {
+      parts.add(line.sku().value() + "\u0000" + line.quantity() + "\u0000" + line.unitPrice());
     }
+    return Fingerprint.of(parts);
   }
+
 }
