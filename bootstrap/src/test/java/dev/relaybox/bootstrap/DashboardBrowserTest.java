@@ -71,10 +71,7 @@ class DashboardBrowserTest {
     subscribers = new FakeSubscriber();
     // the endpoints test publishes order events: an assistance request would add to the queue counts the replay test reads
     commerce = CommerceSimulator.start("127.0.0.1", 0, Knobs.defaults(), new SplittableRandom(5));
-    env.putAll(Map.of(
-        "RELAYBOX_CUSTOMERS_URL", commerce.baseUrl(),
-        "RELAYBOX_INVENTORY_URL", commerce.baseUrl(),
-        "RELAYBOX_AUTHORIZATIONS_URL", commerce.baseUrl()));
+    env.putAll(TestConfigs.commercePorts(commerce.baseUrl()));
     relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
     api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
 

@@ -49,10 +49,8 @@ class OrderEndToEndTest {
     subscriber = new FakeSubscriber();
     Map<String, String> env = TestConfigs.freshDatabase();
     databaseUrl = env.get("DATABASE_URL");
+    env.putAll(TestConfigs.commercePorts(commerce.baseUrl()));
     env.putAll(Map.of(
-        "RELAYBOX_CUSTOMERS_URL", commerce.baseUrl(),
-        "RELAYBOX_INVENTORY_URL", commerce.baseUrl(),
-        "RELAYBOX_AUTHORIZATIONS_URL", commerce.baseUrl(),
         "RELAYBOX_COMMERCE_TIMEOUT", "2s",
         "RELAYBOX_COMMERCE_BREAKER_DELAY", "200ms",
         "RELAYBOX_ALLOW_PRIVATE_URLS", "true"));

@@ -40,10 +40,8 @@ class OrderRetryFinishesPendingEndToEndTest {
     commerce = CommerceSimulator.start("127.0.0.1", 0, Knobs.defaults(), new SplittableRandom(17));
     Map<String, String> env = TestConfigs.freshDatabase();
     databaseUrl = env.get("DATABASE_URL");
+    env.putAll(TestConfigs.commercePorts(commerce.baseUrl()));
     env.putAll(Map.of(
-        "RELAYBOX_CUSTOMERS_URL", commerce.baseUrl(),
-        "RELAYBOX_INVENTORY_URL", commerce.baseUrl(),
-        "RELAYBOX_AUTHORIZATIONS_URL", commerce.baseUrl(),
         "RELAYBOX_COMMERCE_TIMEOUT", "8s",
         "RELAYBOX_ORDER_SETTLE_AFTER", "3s",
         "RELAYBOX_HTTP_REQUEST_DEADLINE", "20s"));

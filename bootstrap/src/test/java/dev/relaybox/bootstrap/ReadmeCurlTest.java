@@ -68,10 +68,8 @@ class ReadmeCurlTest {
         "RELAYBOX_CHANNEL_MAX_ATTEMPTS", "1",
         "RELAYBOX_POLL_INTERVAL", "200ms"));
     // As the orders and payments walkthroughs: their simulators, and their 127.0.0.1 callback URLs allowed.
+    env.putAll(TestConfigs.commercePorts(commerce.baseUrl()));
     env.putAll(Map.of(
-        "RELAYBOX_CUSTOMERS_URL", commerce.baseUrl(),
-        "RELAYBOX_INVENTORY_URL", commerce.baseUrl(),
-        "RELAYBOX_AUTHORIZATIONS_URL", commerce.baseUrl(),
         "RELAYBOX_PAYMENT_PROVIDER_URL", provider.url().toString(),
         "RELAYBOX_PAYMENT_PROVIDER_KEY", PROVIDER_KEY,
         "RELAYBOX_CALLBACK_SECRET", "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",

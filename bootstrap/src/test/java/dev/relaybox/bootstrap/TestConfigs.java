@@ -23,4 +23,9 @@ final class TestConfigs {
     env.put("RELAYBOX_SHUTDOWN_GRACE", "5s");
     return env;
   }
+
+  /** The three commerce ports, all served by one simulator (or fake) at {@code baseUrl}. */
+  static Map<String, String> commercePorts(String baseUrl) {
+    return Map.of("RELAYBOX_CUSTOMERS_URL", baseUrl, "RELAYBOX_INVENTORY_URL", baseUrl, "RELAYBOX_AUTHORIZATIONS_URL", baseUrl);
+  }
 }

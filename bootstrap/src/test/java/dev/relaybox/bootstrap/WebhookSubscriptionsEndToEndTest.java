@@ -48,10 +48,8 @@ class WebhookSubscriptionsEndToEndTest {
     subscribers = new FakeSubscriber();
     Map<String, String> env = TestConfigs.freshDatabase();
     databaseUrl = env.get("DATABASE_URL");
+    env.putAll(TestConfigs.commercePorts(commerce.baseUrl()));
     env.putAll(Map.of(
-        "RELAYBOX_CUSTOMERS_URL", commerce.baseUrl(),
-        "RELAYBOX_INVENTORY_URL", commerce.baseUrl(),
-        "RELAYBOX_AUTHORIZATIONS_URL", commerce.baseUrl(),
         "RELAYBOX_BACKEND_RETRY_SCALE", Double.toString(SCALE),
         "RELAYBOX_ALLOW_PRIVATE_URLS", "true"));
     relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
