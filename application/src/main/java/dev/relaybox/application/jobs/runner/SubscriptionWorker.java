@@ -57,6 +57,7 @@ final class SubscriptionWorker {
   private final Map<Long, Attempt> attempts = new ConcurrentHashMap<>();
   private volatile boolean claiming = true;
   private volatile boolean waitingForCompletions;
+  private volatile boolean waitingForPermits;
   private volatile boolean stopping;
   private Thread loop;
 
@@ -158,11 +159,13 @@ final class SubscriptionWorker {
 
   private void claimLoop() {
     while (claiming) {
+      waitingForPermits = true;
       int free = permits.availablePermits();
       if (free < refillAt && free < subscription.concurrency()) {
         wakeup.await(settings.pollInterval());
         continue;
       }
+      waitingForPermits = false;
       // Permits come back when a handler returns, before its completion is written. Without this check a fast
       // handler lets the claim loop run ahead of the completion writer: unwritten completions (each a running
       // job whose lease is heartbeated, and which reruns if the node dies) pile up without bound.
@@ -306,9 +309,13 @@ final class SubscriptionWorker {
     };
   }
 
+  /**
+   * Wakes the claim loop only when it waits for permits: one that waits for jobs (its last claim found fewer than it
+   * could take) has nothing to gain from a returned permit, and waking it cost an empty claim per finished job.
+   */
   private void releasePermit() {
     permits.release();
-    if (permits.availablePermits() >= refillAt) {
+    if (waitingForPermits && permits.availablePermits() >= refillAt) {
       wakeup.signal();
     }
   }
