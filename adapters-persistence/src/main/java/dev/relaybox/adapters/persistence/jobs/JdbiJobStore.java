@@ -42,7 +42,7 @@ public final class JdbiJobStore implements JobStore {
    * or lease rescue, so those transactions may sit idle only this long before Postgres ends the session and the lock
    * goes with it. Each is a few statements sent back to back, so a healthy node is never near it.
    */
-  private static final String LOCK_HOLDER_IDLE_LIMIT = "SET LOCAL idle_in_transaction_session_timeout = '5s'";
+  private static final String LOCK_HOLDER_IDLE_LIMIT = "5s";
 
   /** In this order: {@link #claimedJob} reads them by position. */
   private static final String CLAIMED_COLUMNS =
@@ -104,10 +104,12 @@ public final class JdbiJobStore implements JobStore {
         ON CONFLICT (subscription, event_id) WHERE event_id IS NOT NULL DO NOTHING
         RETURNING subscription),
       marked AS (
-        UPDATE outbox_event o SET relayed_at = :now FROM batch b WHERE o.id = b.id RETURNING o.id)
+        UPDATE outbox_event o SET relayed_at = :now FROM batch b WHERE o.id = b.id RETURNING o.id),
+      created AS (
+        SELECT subscription, count(*) AS n FROM fanned GROUP BY subscription)
       SELECT NULL AS subscription, count(*) AS n FROM marked
       UNION ALL
-      SELECT subscription, count(*) FROM fanned GROUP BY subscription""";
+      SELECT c.subscription, c.n FROM created c CROSS JOIN LATERAL pg_notify(:channel, c.subscription)""";
 
   private final Jdbi jdbi;
   private final Headers headers;
@@ -311,30 +313,29 @@ public final class JdbiJobStore implements JobStore {
         .execute());
   }
 
+  /** The transaction's idle limit and the advisory lock in one round trip; false when another node holds the lock. */
+  private static boolean tryLockHolderLock(Handle h, long key) {
+    return h.createQuery("""
+            SELECT set_config('idle_in_transaction_session_timeout', :idleLimit, true) IS NOT NULL
+               AND pg_try_advisory_xact_lock(:key)""")
+        .bind("idleLimit", LOCK_HOLDER_IDLE_LIMIT).bind("key", key).mapTo(Boolean.class).one();
+  }
+
   @Override
   public RelayResult relay(int batchSize, Instant now) {
     return jdbi.inTransaction(h -> {
-      h.execute(LOCK_HOLDER_IDLE_LIMIT);
-      boolean mine = h.createQuery("SELECT pg_try_advisory_xact_lock(:key)").bind("key", RELAY_LOCK).mapTo(Boolean.class).one();
-      if (!mine) {
+      if (!tryLockHolderLock(h, RELAY_LOCK)) {
         return RelayResult.skippedBusy();
       }
       int events = 0;
       Map<String, Integer> jobs = new HashMap<>();
-      for (var row : h.createQuery(RELAY).bind("limit", batchSize).bind("now", now)
+      for (var row : h.createQuery(RELAY).bind("limit", batchSize).bind("now", now).bind("channel", Signals.JOBS_CHANNEL)
           .map((rs, ctx) -> Map.entry(Optional.ofNullable(rs.getString("subscription")), rs.getInt("n"))).list()) {
         if (row.getKey().isEmpty()) {
           events = row.getValue();
         } else {
           jobs.put(row.getKey().get(), row.getValue());
         }
-      }
-      for (String subscription : jobs.keySet()) {
-        h.createQuery("SELECT pg_notify(:channel, :subscription)")
-            .bind("channel", Signals.JOBS_CHANNEL)
-            .bind("subscription", subscription)
-            .mapTo(String.class)
-            .one();
       }
       return new RelayResult(events, jobs);
     });
@@ -343,10 +344,7 @@ public final class JdbiJobStore implements JobStore {
   @Override
   public Optional<MaintenanceReport> maintain(Instant now, Instant pruneBefore, int batchSize) {
     return jdbi.inTransaction(h -> {
-      h.execute(LOCK_HOLDER_IDLE_LIMIT);
-      boolean locked = h.createQuery("SELECT pg_try_advisory_xact_lock(:key)").bind("key", MAINTENANCE_LOCK)
-          .mapTo(Boolean.class).one();
-      if (!locked) {
+      if (!tryLockHolderLock(h, MAINTENANCE_LOCK)) {
         return Optional.empty();
       }
       List<String> rescued = h.createQuery("""
