@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AppBench {
   private static final Logger LOG = LoggerFactory.getLogger(AppBench.class);
-  private static final int WARMUP_SECONDS = 5;
 
   private final BenchDatabase db;
   private final BenchConfig config;
@@ -43,7 +42,7 @@ final class AppBench {
           add("footprint.ready", jar.readyMillis());
           heap = jar.heapSettings();
           if (config.runs("intake")) {
-            intake.wrk(jar.baseUrl(), 16, WARMUP_SECONDS);
+            intake.wrk(jar.baseUrl(), 64, app.warmupSeconds());
             awaitDelivered("warm-up");
             for (int c : app.intakeConcurrency()) {
               long before = rows();

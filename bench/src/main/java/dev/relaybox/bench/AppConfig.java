@@ -14,10 +14,13 @@ import java.util.Optional;
  * @param intakeSeconds length of one wrk or pgbench run
  * @param e2eRates request rates of the end-to-end scenario
  * @param e2eSeconds length of one end-to-end run
+ * @param warmupSeconds load at c64 (and the delivery of it) before the first measurement of a freshly started jar: the
+ *     JIT takes about a minute of load on 2 cores to compile the intake and delivery paths, and a shorter warm-up
+ *     measured the compiler, not the jar
  * @param apiKey the bench's API key for {@code /v1}
  */
 record AppConfig(Path jar, List<String> javaOpts, List<Integer> intakeConcurrency, int intakeSeconds, List<Integer> e2eRates,
-    int e2eSeconds, String apiKey) {
+    int e2eSeconds, int warmupSeconds, String apiKey) {
 
   static final String DEFAULT_JAVA_OPTS = "-Xmx256m";
 
@@ -29,6 +32,7 @@ record AppConfig(Path jar, List<String> javaOpts, List<Integer> intakeConcurrenc
         Integer.parseInt(env("BENCH_INTAKE_SECONDS").orElse("15")),
         ints(env("BENCH_E2E_RATES").orElse("200,1000")),
         Integer.parseInt(env("BENCH_E2E_SECONDS").orElse("60")),
+        Integer.parseInt(env("BENCH_APP_WARMUP_SECONDS").orElse("60")),
         "rbx_bench_key_0123456789abcdef");
   }
 

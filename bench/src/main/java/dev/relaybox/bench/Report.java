@@ -76,7 +76,7 @@ final class Report {
           + "(pool 20, default), `RELAYBOX_ROUTES=sales=slack`, Slack = a loopback sink in the bench JVM answering `ok` at once, "
           + "`RELAYBOX_SLACK_MAX_PER_SECOND`/`_BURST` 100000, `RELAYBOX_API_RATE` 1000000 (one bench client is one API key), other settings default (delivery concurrency 32, Slack calls in flight 8)");
       row(md, "intake", "`" + IntakeBench.wrkVersion() + "`, `-t min(2,c) -c c -d " + app.intakeSeconds() + "s`, closed loop, the POST "
-          + "of the README walkthrough (no Idempotency-Key), after a " + 5 + " s warm-up at c16; the jar delivers what it accepts "
+          + "of the README walkthrough (no Idempotency-Key), after a " + app.warmupSeconds() + " s warm-up at c64 and its delivery; the jar delivers what it accepts "
           + "meanwhile, and the bench waits until every request is delivered before the next measurement");
       row(md, "intake ceiling", "`" + IntakeBench.pgbenchVersion() + " -n -M prepared -c c -j min(2,c) -T " + app.intakeSeconds()
           + "`, one transaction per request: BEGIN; the assistance_request INSERT of `JdbiAssistanceRequests.add`; the outbox_event "
