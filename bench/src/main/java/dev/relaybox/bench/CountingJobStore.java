@@ -2,16 +2,12 @@ package dev.relaybox.bench;
 
 import dev.relaybox.application.jobs.ClaimRequest;
 import dev.relaybox.application.jobs.ClaimedJob;
-import dev.relaybox.application.jobs.JobFailure;
 import dev.relaybox.application.jobs.JobRef;
-import dev.relaybox.application.jobs.MaintenanceReport;
-import dev.relaybox.application.jobs.RelayResult;
-import dev.relaybox.application.jobs.Subscription;
+import dev.relaybox.application.jobs.port.out.ForwardingJobStore;
 import dev.relaybox.application.jobs.port.out.JobStore;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -19,8 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Passes everything to the real store and counts committed completions, so a drain ends the moment the last
  * completion batch is written, without polling the table. Also counts claim statements and their sizes.
  */
-final class CountingJobStore implements JobStore {
-  private final JobStore delegate;
+final class CountingJobStore extends ForwardingJobStore {
   private final AtomicLong completed = new AtomicLong();
   private final LongAdder claims = new LongAdder();
   private final LongAdder claimed = new LongAdder();
@@ -28,7 +23,7 @@ final class CountingJobStore implements JobStore {
   private final Object monitor = new Object();
 
   CountingJobStore(JobStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   long completed() {
@@ -63,7 +58,7 @@ final class CountingJobStore implements JobStore {
 
   @Override
   public List<JobRef> complete(Collection<JobRef> jobs, Instant now) {
-    List<JobRef> stale = delegate.complete(jobs, now);
+    List<JobRef> stale = super.complete(jobs, now);
     completeStatements.increment();
     completed.addAndGet(jobs.size());
     synchronized (monitor) {
@@ -74,49 +69,9 @@ final class CountingJobStore implements JobStore {
 
   @Override
   public List<ClaimedJob> claim(ClaimRequest request) {
-    List<ClaimedJob> jobs = delegate.claim(request);
+    List<ClaimedJob> jobs = super.claim(request);
     claims.increment();
     claimed.add(jobs.size());
     return jobs;
-  }
-
-  @Override
-  public void registerSubscriptions(List<Subscription> subscriptions) {
-    delegate.registerSubscriptions(subscriptions);
-  }
-
-  @Override
-  public boolean retry(JobRef job, Instant runAt, JobFailure failure) {
-    return delegate.retry(job, runAt, failure);
-  }
-
-  @Override
-  public boolean defer(JobRef job, Instant runAt) {
-    return delegate.defer(job, runAt);
-  }
-
-  @Override
-  public boolean bury(JobRef job, JobFailure failure) {
-    return delegate.bury(job, failure);
-  }
-
-  @Override
-  public List<JobRef> extendLeases(String node, Collection<JobRef> jobs, Instant leaseUntil) {
-    return delegate.extendLeases(node, jobs, leaseUntil);
-  }
-
-  @Override
-  public void giveBack(Collection<JobRef> jobs) {
-    delegate.giveBack(jobs);
-  }
-
-  @Override
-  public RelayResult relay(int batchSize, Instant now) {
-    return delegate.relay(batchSize, now);
-  }
-
-  @Override
-  public Optional<MaintenanceReport> maintain(Instant now, Instant pruneBefore, int batchSize) {
-    return delegate.maintain(now, pruneBefore, batchSize);
   }
 }

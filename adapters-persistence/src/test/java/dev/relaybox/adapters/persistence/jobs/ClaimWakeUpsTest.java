@@ -6,23 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.relaybox.adapters.persistence.testing.Await;
 import dev.relaybox.application.jobs.ClaimRequest;
 import dev.relaybox.application.jobs.ClaimedJob;
-import dev.relaybox.application.jobs.JobFailure;
-import dev.relaybox.application.jobs.JobRef;
 import dev.relaybox.application.jobs.JobState;
-import dev.relaybox.application.jobs.MaintenanceReport;
 import dev.relaybox.application.jobs.Outcome;
-import dev.relaybox.application.jobs.RelayResult;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.jobs.port.out.EnqueueJob;
+import dev.relaybox.application.jobs.port.out.ForwardingJobStore;
 import dev.relaybox.application.jobs.port.out.JobSignals;
 import dev.relaybox.application.jobs.port.out.JobStore;
 import dev.relaybox.application.jobs.runner.JobRunner;
 import dev.relaybox.application.jobs.runner.RunnerSettings;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,60 +58,17 @@ class ClaimWakeUpsTest {
   }
 
   /** The real store, counting claim statements. */
-  private record ClaimCounting(JobStore delegate, AtomicInteger claims) implements JobStore {
-    ClaimCounting(JobStore delegate) {
-      this(delegate, new AtomicInteger());
-    }
+  private static final class ClaimCounting extends ForwardingJobStore {
+    final AtomicInteger claims = new AtomicInteger();
 
-    @Override
-    public void registerSubscriptions(List<Subscription> subscriptions) {
-      delegate.registerSubscriptions(subscriptions);
+    ClaimCounting(JobStore delegate) {
+      super(delegate);
     }
 
     @Override
     public List<ClaimedJob> claim(ClaimRequest request) {
       claims.incrementAndGet();
-      return delegate.claim(request);
-    }
-
-    @Override
-    public List<JobRef> complete(Collection<JobRef> jobs, Instant now) {
-      return delegate.complete(jobs, now);
-    }
-
-    @Override
-    public boolean retry(JobRef job, Instant runAt, JobFailure failure) {
-      return delegate.retry(job, runAt, failure);
-    }
-
-    @Override
-    public boolean defer(JobRef job, Instant runAt) {
-      return delegate.defer(job, runAt);
-    }
-
-    @Override
-    public boolean bury(JobRef job, JobFailure failure) {
-      return delegate.bury(job, failure);
-    }
-
-    @Override
-    public List<JobRef> extendLeases(String node, Collection<JobRef> jobs, Instant leaseUntil) {
-      return delegate.extendLeases(node, jobs, leaseUntil);
-    }
-
-    @Override
-    public void giveBack(Collection<JobRef> jobs) {
-      delegate.giveBack(jobs);
-    }
-
-    @Override
-    public RelayResult relay(int batchSize, Instant now) {
-      return delegate.relay(batchSize, now);
-    }
-
-    @Override
-    public Optional<MaintenanceReport> maintain(Instant now, Instant pruneBefore, int batchSize) {
-      return delegate.maintain(now, pruneBefore, batchSize);
+      return super.claim(request);
     }
   }
 }
