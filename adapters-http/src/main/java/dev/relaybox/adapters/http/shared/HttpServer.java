@@ -25,6 +25,9 @@ import org.slf4j.MDC;
  * route module. Shutdown first refuses new requests with 503 while in-flight ones finish, then stops Jetty.
  */
 public final class HttpServer implements AutoCloseable {
+  /** Connections the kernel queues for accept; capped by {@code net.core.somaxconn} (4096 on current kernels). */
+  static final int ACCEPT_QUEUE = 1024;
+
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
   static final Map<String, String> SECURITY_HEADERS = Map.of(
       "X-Content-Type-Options", "nosniff",
@@ -87,6 +90,20 @@ public final class HttpServer implements AutoCloseable {
         // Javalin mounts its servlet context inside a handler already set, so the gate sees every request first.
         server.setHandler(new WholeBodyGate(settings.maxBodyBytes(), settings.requestDeadline()));
         server.setErrorHandler(new ProblemErrorHandler(json, SECURITY_HEADERS));
+        server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+          // Before doStart, which opens the connectors (Javalin has added its connector by then). Java's default
+          // backlog of 50 overflowed under a burst of connects (a load balancer opening connections as responses
+          // slow down): the kernel dropped the SYNs, the retry came a second later, and nginx counted each as a
+          // failed upstream.
+          @Override
+          public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+            for (var connector : server.getConnectors()) {
+              if (connector instanceof org.eclipse.jetty.server.ServerConnector listening) {
+                listening.setAcceptQueueSize(ACCEPT_QUEUE);
+              }
+            }
+          }
+        });
         server.addBean(new org.eclipse.jetty.util.component.AbstractLifeCycle() {
           @Override
           protected void doStart() {
