@@ -157,6 +157,12 @@ jar_start() {
     "RELAYBOX_SLACK_BURST=5000"
     "RELAYBOX_SLACK_MAX_CONCURRENCY=64"
     "RELAYBOX_ALLOW_PRIVATE_URLS=true"
+    # Behind nginx every request comes from one address, the proxy's: the per-address limits (256 connections, a
+    # quarter of the in-flight limit) are for clients that reach the jar directly. Left at their defaults they closed
+    # nginx's connections past 256 and refused its connects under load, nginx marked every jar failed, and answered
+    # 502 "no live upstreams" for whole fail_timeouts. The proxy gets the whole node's limits instead.
+    "RELAYBOX_HTTP_MAX_CONNECTIONS_PER_ADDRESS=4096"
+    "RELAYBOX_HTTP_MAX_IN_FLIGHT_PER_ADDRESS=2000"
     "RELAYBOX_BACKEND_WEBHOOK_URL=http://127.0.0.1:$FAKES_PORT/backend/events"
     "RELAYBOX_BACKEND_WEBHOOK_SECRET=whsec_Y2x1c3Rlci1raXQtYmFja2VuZC1zZWNyZXQtMDEyMzQ1"
     "RELAYBOX_GOOGLE_API_ROOT_URL=http://127.0.0.1:$FAKES_PORT/google/"
