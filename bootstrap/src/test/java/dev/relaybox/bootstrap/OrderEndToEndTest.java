@@ -53,6 +53,9 @@ class OrderEndToEndTest {
     env.putAll(Map.of(
         "RELAYBOX_COMMERCE_TIMEOUT", "2s",
         "RELAYBOX_COMMERCE_BREAKER_DELAY", "200ms",
+        // A placement that times out after its reservation under load leaves a pending order; its settle job gives
+        // the stock back after this long. The default (2 min) outlasts the tests' one-minute waits for the stock.
+        "RELAYBOX_ORDER_SETTLE_AFTER", "20s",
         "RELAYBOX_ALLOW_PRIVATE_URLS", "true"));
     relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
     api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
