@@ -69,19 +69,10 @@ class PaymentEndToEndTest {
     client = new CallbackReceiver(CALLBACK_SECRET);
     Map<String, String> env = TestConfigs.freshDatabase();
     databaseUrl = env.get("DATABASE_URL");
-    env.put("RELAYBOX_PAYMENT_PROVIDER_URL", provider.url().toString());
-    env.put("RELAYBOX_PAYMENT_PROVIDER_KEY", PROVIDER_KEY);
-    env.put("RELAYBOX_PAYMENT_WEBHOOK_SECRET", WEBHOOK_SECRET);
+    env.putAll(TestConfigs.paymentProvider(provider.url(), PROVIDER_KEY, WEBHOOK_SECRET));
     env.put("RELAYBOX_CALLBACK_SECRET", CALLBACK_SECRET);
-    env.put("RELAYBOX_ALLOW_PRIVATE_URLS", "true");
-    // The schedule, scaled down: 3 retries 100 ms apart, first poll after 1 s, then 200 ms doubling to 500 ms.
-    env.put("RELAYBOX_PAYMENT_CREATE_BACKOFF", "100ms");
-    env.put("RELAYBOX_PAYMENT_FIRST_POLL", "1s");
-    env.put("RELAYBOX_PAYMENT_SECOND_POLL", "200ms");
-    env.put("RELAYBOX_PAYMENT_POLL_CAP", "500ms");
     env.put("RELAYBOX_CALLBACK_RETRY_BASE", "100ms");
     env.put("RELAYBOX_CALLBACK_RETRY_CAP", "500ms");
-    env.put("RELAYBOX_POLL_INTERVAL", "200ms");
     env.put("RELAYBOX_DB_POOL_SIZE", "16");
     // The bursts here prove concurrency on one account, not the per-key request rate (AbuseEndToEndTest covers that).
     env.put("RELAYBOX_API_RATE", "100000");

@@ -59,15 +59,7 @@ class PaymentEventsEndToEndTest {
     }));
     subscribers = new FakeSubscriber();
     Map<String, String> env = TestConfigs.freshDatabase();
-    env.put("RELAYBOX_PAYMENT_PROVIDER_URL", provider.url().toString());
-    env.put("RELAYBOX_PAYMENT_PROVIDER_KEY", PROVIDER_KEY);
-    env.put("RELAYBOX_PAYMENT_WEBHOOK_SECRET", WEBHOOK_SECRET);
-    env.put("RELAYBOX_ALLOW_PRIVATE_URLS", "true");
-    env.put("RELAYBOX_PAYMENT_CREATE_BACKOFF", "100ms");
-    env.put("RELAYBOX_PAYMENT_FIRST_POLL", "1s");
-    env.put("RELAYBOX_PAYMENT_SECOND_POLL", "200ms");
-    env.put("RELAYBOX_PAYMENT_POLL_CAP", "500ms");
-    env.put("RELAYBOX_POLL_INTERVAL", "200ms");
+    env.putAll(TestConfigs.paymentProvider(provider.url(), PROVIDER_KEY, WEBHOOK_SECRET));
     relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
     provider.reconfigure(b -> {
       b.webhookUrl = Optional.of(URI.create(providerWebhookUrl()));

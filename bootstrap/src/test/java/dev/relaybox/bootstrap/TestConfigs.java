@@ -28,4 +28,21 @@ final class TestConfigs {
   static Map<String, String> commercePorts(String baseUrl) {
     return Map.of("RELAYBOX_CUSTOMERS_URL", baseUrl, "RELAYBOX_INVENTORY_URL", baseUrl, "RELAYBOX_AUTHORIZATIONS_URL", baseUrl);
   }
+
+  /**
+   * The payment provider at {@code url} (a loopback simulator), and the issue's retry and poll schedule scaled down:
+   * create retries 100 ms apart, first poll after 1 s, then 200 ms doubling to 500 ms; the engine polls every 200 ms.
+   */
+  static Map<String, String> paymentProvider(java.net.URI url, String apiKey, String webhookSecret) {
+    return Map.of(
+        "RELAYBOX_PAYMENT_PROVIDER_URL", url.toString(),
+        "RELAYBOX_PAYMENT_PROVIDER_KEY", apiKey,
+        "RELAYBOX_PAYMENT_WEBHOOK_SECRET", webhookSecret,
+        "RELAYBOX_ALLOW_PRIVATE_URLS", "true",
+        "RELAYBOX_PAYMENT_CREATE_BACKOFF", "100ms",
+        "RELAYBOX_PAYMENT_FIRST_POLL", "1s",
+        "RELAYBOX_PAYMENT_SECOND_POLL", "200ms",
+        "RELAYBOX_PAYMENT_POLL_CAP", "500ms",
+        "RELAYBOX_POLL_INTERVAL", "200ms");
+  }
 }
