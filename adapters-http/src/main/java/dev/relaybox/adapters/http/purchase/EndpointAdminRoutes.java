@@ -1,11 +1,10 @@
 package dev.relaybox.adapters.http.purchase;
 
-import dev.relaybox.adapters.http.shared.Problem;
 import dev.relaybox.adapters.http.shared.ProblemException;
 import dev.relaybox.adapters.http.shared.RouteModule;
 import dev.relaybox.application.purchase.port.in.ManageBackendEndpointsUseCase;
 import dev.relaybox.application.purchase.port.out.BackendEndpoints.EndpointState;
-import dev.relaybox.application.webhooks.port.in.ManageWebhookEndpointsUseCase.ManagedEndpointException;
+import dev.relaybox.adapters.http.webhooks.WebhookEndpointRoutes;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -35,13 +34,8 @@ public final class EndpointAdminRoutes implements RouteModule {
 
   private void enable(Context ctx) {
     String name = ctx.pathParam("name");
-    EndpointState state;
-    try {
-      state = endpoints.enable(name)
-          .orElseThrow(() -> ProblemException.notFound("no endpoint " + name.replaceAll("[^A-Za-z0-9_-]", "?")));
-    } catch (ManagedEndpointException e) {
-      throw new ProblemException(Problem.of(409, "managed-endpoint", "Conflict", e.getMessage()));
-    }
+    EndpointState state = WebhookEndpointRoutes.managed(() -> endpoints.enable(name))
+        .orElseThrow(() -> ProblemException.notFound("no endpoint " + name.replaceAll("[^A-Za-z0-9_-]", "?")));
     ctx.json(EndpointView.of(state));
   }
 }

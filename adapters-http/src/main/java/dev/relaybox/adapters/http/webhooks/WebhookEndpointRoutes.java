@@ -169,7 +169,8 @@ public final class WebhookEndpointRoutes implements RouteModule {
     ctx.json(new AttemptsView(id, attempts.stream().map(AttemptView::of).toList()));
   }
 
-  private static <T> T managed(Supplier<T> work) {
+  /** Runs an endpoint change; one aimed at an endpoint the environment configures is answered 409 managed-endpoint. */
+  public static <T> T managed(Supplier<T> work) {
     try {
       return work.get();
     } catch (ManagedEndpointException e) {
