@@ -91,23 +91,16 @@ public final class HttpServer implements AutoCloseable {
         server.setHandler(new WholeBodyGate(settings.maxBodyBytes(), settings.requestDeadline()));
         server.setErrorHandler(new ProblemErrorHandler(json, SECURITY_HEADERS));
         server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
-          // Before doStart, which opens the connectors (Javalin has added its connector by then). Java's default
-          // backlog of 50 overflowed under a burst of connects (a load balancer opening connections as responses
-          // slow down): the kernel dropped the SYNs, the retry came a second later, and nginx counted each as a
-          // failed upstream.
+          // Before doStart opens the connectors (Javalin has added its connector by then): the listen queue must be
+          // sized before the open, the connection limits before the first accept. Java's default backlog of 50
+          // overflowed under a burst of connects (a load balancer opening connections as responses slow down): the
+          // kernel dropped the SYNs, the retry came a second later, and nginx counted each as a failed upstream.
           @Override
           public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
             for (var connector : server.getConnectors()) {
               if (connector instanceof org.eclipse.jetty.server.ServerConnector listening) {
                 listening.setAcceptQueueSize(ACCEPT_QUEUE);
               }
-            }
-          }
-        });
-        server.addBean(new org.eclipse.jetty.util.component.AbstractLifeCycle() {
-          @Override
-          protected void doStart() {
-            for (var connector : server.getConnectors()) {
               if (connector instanceof org.eclipse.jetty.util.component.ContainerLifeCycle container) {
                 container.addEventListener(connectionLimit);
                 container.addEventListener(headerDeadline);
