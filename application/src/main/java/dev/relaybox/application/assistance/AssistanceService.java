@@ -108,5 +108,4 @@ public final class AssistanceService
   private static byte[] fingerprint(RequestAssistanceCommand command) {
     return Fingerprint.of(List.of(command.topic().value(), command.description().value(), command.metadataJson()));
   }
-
 }

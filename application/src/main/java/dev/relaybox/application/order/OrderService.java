@@ -274,5 +274,4 @@ public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase
     }
     return Fingerprint.of(parts);
   }
-
 }

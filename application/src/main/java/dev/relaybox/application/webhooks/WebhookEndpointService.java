@@ -110,8 +110,9 @@ public final class WebhookEndpointService implements ManageWebhookEndpointsUseCa
       endpoints.update(endpoint.changed(url, patch.description().orElse(endpoint.description()),
           patch.eventTypes().orElse(endpoint.eventTypes()), now));
     }
-    if (patch.enabled().orElse(false) && unconfigured.containsKey(endpoint.name().orElse(""))) {
-      throw new ManagedEndpointException(unconfigured.get(endpoint.name().orElseThrow()));
+    Optional<String> remedy = patch.enabled().orElse(false) ? endpoint.name().map(unconfigured::get) : Optional.empty();
+    if (remedy.isPresent()) {
+      throw new ManagedEndpointException(remedy.get());
     }
     patch.enabled().ifPresent(enabled -> {
       if (enabled) {
