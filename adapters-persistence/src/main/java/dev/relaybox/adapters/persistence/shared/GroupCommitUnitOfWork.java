@@ -351,6 +351,11 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
     }
   }
 
+  /** Units waiting for a writer (not those in a batch being written). */
+  int waiting() {
+    return queue.size();
+  }
+
   /**
    * Stops taking work, lets the writers finish what is queued (within one request timeout), then answers whatever is
    * still queued with {@link NotCommittedException}.

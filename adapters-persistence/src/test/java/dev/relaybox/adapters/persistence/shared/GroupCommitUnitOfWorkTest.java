@@ -461,6 +461,8 @@ class GroupCommitUnitOfWorkTest {
       int unit = n;
       calls.add(call(groupCommit, n, () -> store(unit)));
     }
+    // The callers run on threads of their own: close only once all nine are queued, or one may arrive after it.
+    Await.until("nine callers queued behind the sleeping batch", () -> groupCommit.waiting() == 9);
     Future<?> closing = callers.submit(groupCommit::close);
     Thread.sleep(100);
     Call late = call(groupCommit, 11_101, () -> store(11_101));
