@@ -356,6 +356,10 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
     return queue.size();
   }
 
+  boolean accepting() {
+    return accepting;
+  }
+
   /**
    * Stops taking work, lets the writers finish what is queued (within one request timeout), then answers whatever is
    * still queued with {@link NotCommittedException}.

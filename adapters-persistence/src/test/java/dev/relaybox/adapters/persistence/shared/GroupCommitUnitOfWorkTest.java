@@ -97,6 +97,11 @@ class GroupCommitUnitOfWorkTest {
     }
   }
 
+  private <T extends AutoCloseable> T closeAtEnd(T resource) {
+    closeAfter.add(resource);
+    return resource;
+  }
+
   private GroupCommitUnitOfWork groupCommit(GroupCommitUnitOfWork.Settings settings) {
     return groupCommit(unitOfWork, settings);
   }
@@ -198,6 +203,53 @@ class GroupCommitUnitOfWorkTest {
     Thread.sleep(150);
   }
 
+  /**
+   * A unit of work that stops inside its batch until the test opens the gate, so a test orders its callers by what it
+   * observes (a backend waiting at the gate, units waiting in the queue) rather than by sleeps that a slow machine
+   * outruns. The test holds a session advisory lock; the unit waits for the same lock at transaction level.
+   */
+  private final class Gate implements AutoCloseable {
+    private final long key;
+    private final Handle holder = jdbi.open();
+    private boolean open;
+
+    Gate(long key) {
+      this.key = key;
+      holder.createQuery("SELECT pg_advisory_lock(:k)::text").bind("k", key).mapTo(String.class).one();
+    }
+
+    /** The unit: stores {@code n}, then waits at the gate (past the batch's 1 s lock timeout) and commits with its batch. */
+    int storeThenWait(int n) {
+      store(n);
+      Handle h = unitOfWork.currentHandle("test");
+      h.createQuery("SELECT set_config('lock_timeout', '0', true)").mapTo(String.class).one();
+      h.createQuery("SELECT pg_advisory_xact_lock(:k)::text").bind("k", key).mapTo(String.class).one();
+      return n;
+    }
+
+    void awaitAUnitAtTheGate() {
+      Await.until("a unit waits at gate " + key, () -> count(jdbi,
+          "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = " + key) == 1);
+    }
+
+    void open() {
+      if (!open) {
+        open = true;
+        holder.createQuery("SELECT pg_advisory_unlock(:k)::text").bind("k", key).mapTo(String.class).one();
+      }
+    }
+
+    @Override
+    public void close() {
+      open();
+      holder.close();
+    }
+  }
+
+  private static void awaitWaiting(GroupCommitUnitOfWork groupCommit, int units) {
+    Await.until(units + " units queued", () -> groupCommit.waiting() == units);
+  }
+
   // ---- tests
 
   @Test
@@ -264,11 +316,14 @@ class GroupCommitUnitOfWorkTest {
   @Test
   void theSameKeyTwiceInOneBatchResolvesInsideTheBatch() throws Exception {
     GroupCommitUnitOfWork groupCommit = groupCommit(ONE_WRITER);
-    Call blocker = call(groupCommit, 3_000, () -> storeThenSleep(3_000, 0.5));
-    letTheWriterStart();
+    Gate gate = closeAtEnd(new Gate(3_000));
+    Call blocker = call(groupCommit, 3_000, () -> gate.storeThenWait(3_000));
+    gate.awaitAUnitAtTheGate();
     Call first = callWithKey(groupCommit, "order-7", 3_001);
-    Thread.sleep(20);
+    awaitWaiting(groupCommit, 1);
     Call second = callWithKey(groupCommit, "order-7", 3_002);
+    awaitWaiting(groupCommit, 2);
+    gate.open();
     assertTrue(blocker.succeeded());
     assertEquals(3_001, first.answer().get(), "the first takes the key");
     assertEquals(3_001, second.answer().get(), "the second gets the first's answer");
@@ -287,11 +342,14 @@ class GroupCommitUnitOfWorkTest {
     RequestAssistanceCommand command = RequestAssistanceCommand.of("sales", "a quote for 40 seats", "{}",
         Optional.of("bot-7:quote-1"), "corr-1");
 
-    Call blocker = call(groupCommit, 3_100, () -> storeThenSleep(3_100, 0.5));
-    letTheWriterStart();
+    Gate gate = closeAtEnd(new Gate(3_100));
+    Call blocker = call(groupCommit, 3_100, () -> gate.storeThenWait(3_100));
+    gate.awaitAUnitAtTheGate();
     Future<AssistanceReceipt> first = callers.submit(() -> assistance.request(command));
-    Thread.sleep(20);
+    awaitWaiting(groupCommit, 1);
     Future<AssistanceReceipt> second = callers.submit(() -> assistance.request(command));
+    awaitWaiting(groupCommit, 2);
+    gate.open();
     assertTrue(blocker.succeeded());
 
     AssistanceReceipt a = first.get(10, TimeUnit.SECONDS);
@@ -410,8 +468,10 @@ class GroupCommitUnitOfWorkTest {
   @Test
   void anInterruptedCallerIsRefusedAndItsWorkNeverCommits() throws Exception {
     GroupCommitUnitOfWork groupCommit = groupCommit(ONE_WRITER);
-    Call blocker = call(groupCommit, 10_000, () -> storeThenSleep(10_000, 0.6));
-    letTheWriterStart();
+    Gate first = closeAtEnd(new Gate(10_000));
+    Gate second = closeAtEnd(new Gate(10_003));
+    Call blocker = call(groupCommit, 10_000, () -> first.storeThenWait(10_000));
+    first.awaitAUnitAtTheGate();
     CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
     CompletableFuture<Integer> queuedAnswer = new CompletableFuture<>();
     Thread queued = Thread.ofVirtual().start(() -> {
@@ -422,9 +482,9 @@ class GroupCommitUnitOfWorkTest {
       }
       stillInterrupted.complete(Thread.currentThread().isInterrupted());
     });
-    // A caller whose unit already ran in the open batch (the one after it sleeps) and is interrupted before COMMIT.
+    awaitWaiting(groupCommit, 1);
+    // A caller whose unit already ran in the open batch (the one after it waits at a gate) and is interrupted before COMMIT.
     CompletableFuture<Integer> batchedAnswer = new CompletableFuture<>();
-    Thread.sleep(20);
     Thread batched = Thread.ofVirtual().start(() -> {
       try {
         batchedAnswer.complete(groupCommit.inTransaction(() -> store(10_002)));
@@ -432,12 +492,16 @@ class GroupCommitUnitOfWorkTest {
         batchedAnswer.completeExceptionally(e);
       }
     });
-    Call sleeperAfterIt = call(groupCommit, 10_003, () -> storeThenSleep(10_003, 0.8));
-    Thread.sleep(100);
+    awaitWaiting(groupCommit, 2);
+    Call sleeperAfterIt = call(groupCommit, 10_003, () -> second.storeThenWait(10_003));
+    awaitWaiting(groupCommit, 3);
     queued.interrupt();
-    Await.until("the blocker is done", () -> blocker.answer().isDone());
-    Thread.sleep(300);
+    Await.until("the queued caller has left", queuedAnswer::isDone);
+    first.open();
+    second.awaitAUnitAtTheGate();
     batched.interrupt();
+    Await.until("the batched caller has left", batchedAnswer::isDone);
+    second.open();
 
     var queuedError = assertThrows(ExecutionException.class, () -> queuedAnswer.get(10, TimeUnit.SECONDS));
     assertInstanceOf(NotCommittedException.class, queuedError.getCause());
@@ -454,19 +518,21 @@ class GroupCommitUnitOfWorkTest {
   @Test
   void closeFinishesQueuedWorkAndRefusesLaterCallersAtOnce() throws Exception {
     GroupCommitUnitOfWork groupCommit = new GroupCommitUnitOfWork(unitOfWork, ONE_WRITER, Clock.systemUTC());
+    Gate gate = closeAtEnd(new Gate(11_000));
     List<Call> calls = new ArrayList<>();
-    calls.add(call(groupCommit, 11_000, () -> storeThenSleep(11_000, 0.5)));
-    letTheWriterStart();
+    calls.add(call(groupCommit, 11_000, () -> gate.storeThenWait(11_000)));
+    gate.awaitAUnitAtTheGate();
     for (int n = 11_001; n < 11_010; n++) {
       int unit = n;
       calls.add(call(groupCommit, n, () -> store(unit)));
     }
     // The callers run on threads of their own: close only once all nine are queued, or one may arrive after it.
-    Await.until("nine callers queued behind the sleeping batch", () -> groupCommit.waiting() == 9);
+    awaitWaiting(groupCommit, 9);
     Future<?> closing = callers.submit(groupCommit::close);
-    Thread.sleep(100);
+    Await.until("close has stopped taking work", () -> !groupCommit.accepting());
     Call late = call(groupCommit, 11_101, () -> store(11_101));
     assertInstanceOf(NotCommittedException.class, late.error());
+    gate.open();
     closing.get(20, TimeUnit.SECONDS);
     calls.add(late);
     assertEquals(10, calls.stream().filter(Call::succeeded).count(), "what was queued before close commits");
