@@ -39,7 +39,7 @@ class GracefulShutdownTest {
         engine.enqueue(EnqueueJob.of("shutdown-jobs", "{}").key("stuck")));
     CountDownLatch allStarted = new CountDownLatch(4);
     AtomicInteger runs = new AtomicInteger();
-    JobRunner runner = engine.runner(Engine.settings(NODE).withShutdownGrace(Duration.ofMillis(1_500)),
+    JobRunner runner = engine.runner(Engine.settings(NODE).withShutdownGrace(Duration.ofSeconds(5)),
         handle(subscription, job -> {
           runs.incrementAndGet();
           allStarted.countDown();

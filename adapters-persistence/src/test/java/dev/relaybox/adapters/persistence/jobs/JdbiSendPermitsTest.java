@@ -74,14 +74,14 @@ class JdbiSendPermitsTest {
     Rate rate = new Rate(50, 3);
     List<Long> at = grantTimesOnTwoNodes("shared", rate, 100);
     assertEquals(100, at.size(), "every caller got a permit");
-    // The database grants on its own clock; the callers see the grants a little later, and on a busy machine some
-    // bunch up. So stretches shorter than half a second are not judged, and each is given 0.1 s of slack. Per-node
-    // limits (100/s together) would still fail by far.
+    // The database grants on its own clock; the callers see the grants later, and on a loaded machine a stall (GC, a
+    // starved carrier thread, an fsync) bunches them up. So stretches shorter than a second are not judged, and each
+    // is given 0.5 s of slack. Per-node limits (100/s together) would still fail: 100 in 1 s against 79 allowed.
     for (int i = 0; i < at.size(); i++) {
       for (int j = i + 1; j < at.size(); j++) {
         double seconds = (at.get(j) - at.get(i)) / 1e9;
         int calls = j - i + 1;
-        assertTrue(seconds < 0.5 || calls <= rate.burst() + rate.perSecond() * (seconds + 0.1) + 1,
+        assertTrue(seconds < 1.0 || calls <= rate.burst() + rate.perSecond() * (seconds + 0.5) + 1,
             calls + " permits within " + seconds + " s exceed 50/s with a burst of 3");
       }
     }
@@ -97,12 +97,13 @@ class JdbiSendPermitsTest {
     List<Long> at = grantTimesOnTwoNodes("fast-shared", rate, 1_000);
     assertEquals(1_000, at.size(), "every caller got a permit");
     // Each node may spend a chunk up to one chunk span after the database granted it, so over any stretch of half a
-    // second or more the count may exceed the rate by at most one chunk per node (plus the same 0.1 s of slack).
+    // second or more the count may exceed the rate by at most one chunk per node, plus 0.25 s of slack for stalls.
+    // Per-node limits (2,000/s together) would still fail: 1,000 in 0.5 s against 795 allowed.
     for (int i = 0; i < at.size(); i += 7) {
       for (int j = i + 1; j < at.size(); j++) {
         double seconds = (at.get(j) - at.get(i)) / 1e9;
         int calls = j - i + 1;
-        assertTrue(seconds < 0.5 || calls <= rate.burst() + 2 * chunk + rate.perSecond() * (seconds + 0.1),
+        assertTrue(seconds < 0.5 || calls <= rate.burst() + 2 * chunk + rate.perSecond() * (seconds + 0.25),
             calls + " permits within " + seconds + " s exceed 1,000/s with a burst of 5");
       }
     }

@@ -121,7 +121,7 @@ class LeaseLossTest {
 
   @Test
   void aHandlerThatOutlivesItsTimeoutCannotCompleteTheRetryThatNowOwnsTheJob() throws Exception {
-    Subscription subscription = Subscription.forCommands("overtime").withTimeout(Duration.ofMillis(300))
+    Subscription subscription = Subscription.forCommands("overtime").withTimeout(Duration.ofSeconds(2))
         .withRetry(new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(100), 5));
     long id = engine.enqueue(EnqueueJob.of("overtime", "{}"));
     CountDownLatch secondDone = new CountDownLatch(1);

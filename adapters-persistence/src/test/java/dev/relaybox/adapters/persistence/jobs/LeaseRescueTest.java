@@ -116,11 +116,12 @@ class LeaseRescueTest {
     Subscription slow = commands("slow-report", 5);
     long id = engine.enqueue(EnqueueJob.of("slow-report", "{}"));
     List<Integer> attemptsSeen = new CopyOnWriteArrayList<>();
-    // A 1 s lease (heartbeat every 333 ms) and a 3 s handler: without heartbeats maintenance would rescue it.
-    engine.runner(Engine.settings("node-a").withLease(Duration.ofSeconds(1)).withMaintenanceInterval(Duration.ofMillis(200)),
+    // A 2 s lease (heartbeat every 667 ms, so a heartbeat late by over a second on a loaded machine is still in time)
+    // and a 5 s handler: without heartbeats maintenance would rescue it.
+    engine.runner(Engine.settings("node-a").withLease(Duration.ofSeconds(2)).withMaintenanceInterval(Duration.ofMillis(200)),
         handle(slow, job -> {
           attemptsSeen.add(job.attempt());
-          Thread.sleep(3_000);
+          Thread.sleep(5_000);
           return Outcome.done();
         }));
 

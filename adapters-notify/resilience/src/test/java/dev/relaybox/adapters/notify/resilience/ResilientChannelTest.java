@@ -106,13 +106,16 @@ class ResilientChannelTest {
     AtomicInteger failuresLeft = new AtomicInteger(2);
     ResilientChannel channel = resilient(
         fake(() -> failuresLeft.getAndDecrement() > 0 ? Outcome.retry("slack 503") : Outcome.done()),
-        relaxed().withCircuitBreaker(2, Duration.ofMillis(50)));
+        relaxed().withCircuitBreaker(2, Duration.ofSeconds(1)));
     channel.send(NOTIFICATION);
     channel.send(NOTIFICATION);
     assertEquals(CircuitState.OPEN, channel.circuitState());
 
-    Thread.sleep(150);
-
+    // The breaker's delay is 1 s (long enough that a stalled test still sees it open); wait for it, up to 10 s.
+    long giveUpAt = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (channel.circuitState() != CircuitState.HALF_OPEN && System.nanoTime() < giveUpAt) {
+      Thread.sleep(20);
+    }
     assertEquals(CircuitState.HALF_OPEN, channel.circuitState());
     assertEquals(Outcome.done(), channel.send(NOTIFICATION));
     assertEquals(CircuitState.CLOSED, channel.circuitState());
