@@ -182,8 +182,9 @@ class BackPressureEndToEndTest {
   /**
    * In every stretch of a second or more Slack received at most the burst plus the rate times its length, and the
    * whole run took at least as long as the rate demands. Permits are granted on the database's clock and the sends
-   * arrive a little later, some bunched by a busy machine, so shorter stretches are not judged and each gets a quarter
-   * of a second and one call of slack (the database's own schedule is held to the rate in JdbiSendPermitsTest).
+   * arrive a little later, some bunched by a busy machine (a stall of a few hundred milliseconds on a loaded CI host),
+   * so shorter stretches are not judged and each gets half a second and one call of slack (the database's own schedule
+   * is held to the rate in JdbiSendPermitsTest).
    * Per-node limits (twice the rate with two nodes) still fail both checks by far.
    */
   private static void assertWithinRate(List<FakeSlack.Received> received, double perSecond, int burst) {
@@ -192,12 +193,12 @@ class BackPressureEndToEndTest {
       for (int j = i + 1; j < at.size(); j++) {
         double seconds = Duration.between(at.get(i), at.get(j)).toNanos() / 1e9;
         int calls = j - i + 1;
-        assertTrue(seconds < 1 || calls <= burst + perSecond * (seconds + 0.25) + 1,
+        assertTrue(seconds < 1 || calls <= burst + perSecond * (seconds + 0.5) + 1,
             calls + " calls within " + seconds + " s exceed " + perSecond + "/s with a burst of " + burst);
       }
     }
     double total = Duration.between(at.getFirst(), at.getLast()).toNanos() / 1e9;
-    assertTrue(total >= (at.size() - burst - 1) / perSecond - 0.25,
+    assertTrue(total >= (at.size() - burst - 1) / perSecond - 0.5,
         at.size() + " calls took only " + total + " s at " + perSecond + "/s with a burst of " + burst);
   }
 

@@ -119,8 +119,9 @@ class ClusterIT {
 
     List<Instant[]> rescues = rescuedFrom("node-2", killedAt);
     assertFalse(rescues.isEmpty(), "the killed node held no leased job to rescue; the test proves nothing");
-    // A heartbeat renews the lease every third of it, so at the kill every lease of node-2 ran at least 2/3 of it.
-    Instant earliestLegal = killedAt.plus(LEASE.multipliedBy(2).dividedBy(3)).minusMillis(100);
+    // A heartbeat renews the lease every third of it, so at the kill every lease of node-2 ran at least 2/3 of it,
+    // less however late the last heartbeat was: three JVMs, nginx and PostgreSQL share two cores here, so up to 1 s.
+    Instant earliestLegal = killedAt.plus(LEASE.multipliedBy(2).dividedBy(3)).minusSeconds(1);
     Instant lastDone = killedAt;
     for (Instant[] rescue : rescues) {
       assertFalse(rescue[0].isBefore(earliestLegal), "job taken from node-2 at " + rescue[0] + ", before its lease could expire ("

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,7 +142,8 @@ class JarProcessIT {
           }
         });
       }
-      reached.await();
+      // A bound, so a burst that is refused in part fails the test with its count instead of hanging the build.
+      assertTrue(reached.await(2, TimeUnit.MINUTES), accepted.size() + " of " + total + " accepted; " + trigger + " were awaited");
       action.run();
     }
     return new ArrayList<>(accepted);

@@ -175,7 +175,9 @@ class PaymentEndToEndTest {
   void withoutAWebhookTheTransactionIsSettledByPolling() {
     provider.reconfigure(b -> {
       b.shareNoWebhook = 1;
-      b.settleAfter = Duration.ofMillis(1500);
+      // Settles well after the first poll (1 s) and the next ones (every 200–500 ms), so even a poll that runs late
+      // on a loaded machine finds the transaction still pending at least once.
+      b.settleAfter = Duration.ofSeconds(4);
     });
     String account = openAccount("USD");
     String id = TestApi.json(submit(account, "poll-1", credit(70, "USD"))).get("id").asText();

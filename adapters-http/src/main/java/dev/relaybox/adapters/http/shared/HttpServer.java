@@ -358,6 +358,11 @@ public final class HttpServer implements AutoCloseable {
     }
   }
 
+  /** Connections from {@code address} the per-address limit counts as open now. */
+  int connectionsFrom(String address) {
+    return connectionLimit.openFrom(address);
+  }
+
   /** Refuses new requests, waits for in-flight ones up to the drain timeout, then stops the server. */
   @Override
   public void close() {

@@ -56,6 +56,11 @@ final class PerAddressConnectionLimit implements Connection.Listener {
     return open.size();
   }
 
+  int openFrom(String address) {
+    AtomicInteger count = open.get(address);
+    return count == null ? 0 : count.get();
+  }
+
   // Connections carry no attributes; remember which ones were counted by identity.
   private final java.util.Map<Connection, String> countedConnections = new ConcurrentHashMap<>();
 

@@ -119,14 +119,16 @@ class HostileInputTest {
         socket.getOutputStream().write("POST /v1/notes HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         held.add(socket);
       }
-      Thread.sleep(200);
+      // The server counts a connection once its selector has opened it, a moment after the client's connect returns:
+      // wait for that (a sixth probe sent earlier would take a held connection's place and be answered).
+      awaitConnectionsFrom(capped, 5);
       try (Socket sixth = connect(capped)) {
         sixth.getOutputStream().write("GET /v1/notes HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         assertEquals(0, readAll(sixth).status(), "the sixth connection is closed unanswered");
       }
       held.getFirst().close();
       held.removeFirst();
-      Thread.sleep(200);
+      awaitConnectionsFrom(capped, 4);
       assertEquals(201, exchange(capped, post("/v1/notes", "{\"text\":\"room again\"}")).status());
     } finally {
       for (Socket socket : held) {
@@ -384,5 +386,13 @@ class HostileInputTest {
       at = eol + 2 + size + 2;
     }
     return out.toString();
+  }
+
+  private static void awaitConnectionsFrom(HttpServer server, int open) throws InterruptedException {
+    long giveUpAt = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (server.connectionsFrom("127.0.0.1") != open && System.nanoTime() < giveUpAt) {
+      Thread.sleep(10);
+    }
+    assertEquals(open, server.connectionsFrom("127.0.0.1"), "connections the server counts from 127.0.0.1");
   }
 }
