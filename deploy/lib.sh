@@ -32,8 +32,16 @@ CLUSTER_DB_PORT="${CLUSTER_DB_PORT:-$PG_PORT}"
 PG_USER=relaybox
 PG_DB=relaybox
 
-if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
-  JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+# The jars and the load generator need Java 21+, and the generator is built with ./mvnw, which reads JAVA_HOME: where
+# none is set, take a JDK 21+ from /usr/lib/jvm (the default java may be older) and export it.
+if [[ -z "${JAVA_HOME:-}" ]]; then
+  for jdk_candidate in /usr/lib/jvm/*; do
+    [[ -x "$jdk_candidate/bin/java" ]] || continue
+    jdk_version="$("$jdk_candidate/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ { print $2 }')"
+    if [[ "$jdk_version" =~ ^[0-9]+$ ]] && ((jdk_version >= 21)); then
+      export JAVA_HOME="$jdk_candidate"
+    fi
+  done
 fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
