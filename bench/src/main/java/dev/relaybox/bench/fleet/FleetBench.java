@@ -28,17 +28,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fleet throughput on one PostgreSQL: for 1, 2 and 3 jars behind nginx, a closed loop of {@code FLEET_CONNECTIONS}
- * (32) clients posting assistance requests (each with an {@code Idempotency-Key}) for {@code FLEET_WARMUP} (60 s: the JIT
- * compiles the intake and delivery paths for about a minute of load on 2 cores)
- * and then a measured {@code FLEET_SECONDS} (20 s), after which every request accepted in the measured window must
- * reach the Slack fake. Intake is 202s per second in the window; drain is those requests over the time from the
- * window's start to the last one's arrival at Slack. CPU seconds of the jars and of PostgreSQL, and samples of
- * {@code pg_stat_activity}, name the bound. Rewrites the {@code fleet:begin}/{@code fleet:end} block of
- * {@code docs/benchmarks.md}.
+ * (32) clients posting assistance requests (each with an {@code Idempotency-Key}), first to warm the jars up and then
+ * for a measured {@code FLEET_SECONDS} (20 s), after which every request accepted in the measured window must reach the
+ * Slack fake. The warm-up lasts at least {@code FLEET_WARMUP} (60 s) and until the JIT has settled: until the jars'
+ * compiler threads use under {@code FLEET_JIT_SETTLED} (5 %) of the jars' CPU over 10 s, or {@code FLEET_WARMUP_MAX}
+ * (600 s) has passed. On 2 cores the compiler takes a third of a jar's CPU for the first minute and a jar at a third
+ * of the load reaches its thresholds three times later, so a fixed warm-up would charge the larger fleets for
+ * compiling rather than for serving. Intake is 202s per second in the window; drain is those requests over the time
+ * from the window's start to the last one's arrival at Slack (what the fleet sustains end to end). CPU seconds of the
+ * jars and of PostgreSQL, and samples of {@code pg_stat_activity}, name the bound. Rewrites the
+ * {@code fleet:begin}/{@code fleet:end} block of {@code docs/benchmarks.md}.
  */
 final class FleetBench {
   record Round(int nodes, long accepted, long failed, double intakePerSecond, double drainPerSecond, double jarCpu, double pgCpu,
-      double lockWaits, double idleInTransaction, String loadBefore) {}
+      double compilerShare, double lockWaits, double idleInTransaction, long warmupSeconds, String loadBefore) {}
 
   private final Path root;
   private final int base;
@@ -46,6 +49,8 @@ final class FleetBench {
   private final ObjectMapper json = new ObjectMapper();
   private final int connections = Integer.parseInt(System.getenv().getOrDefault("FLEET_CONNECTIONS", "32"));
   private final int warmup = Integer.parseInt(System.getenv().getOrDefault("FLEET_WARMUP", "60"));
+  private final int warmupMax = Integer.parseInt(System.getenv().getOrDefault("FLEET_WARMUP_MAX", "600"));
+  private final double jitSettled = Double.parseDouble(System.getenv().getOrDefault("FLEET_JIT_SETTLED", "0.05"));
   private final int seconds = Integer.parseInt(System.getenv().getOrDefault("FLEET_SECONDS", "20"));
 
   FleetBench(Path root, int base, Path dir) {
@@ -79,34 +84,34 @@ final class FleetBench {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     ConcurrentLinkedQueue<String> measured = new ConcurrentLinkedQueue<>();
     AtomicLong failed = new AtomicLong();
-    long measureFrom = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmup);
-    long measureUntil = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
-    WaitSampler waits = new WaitSampler(cluster.jdbcUrl(), measureFrom, measureUntil);
-    double[] cpuFrom = new double[2];
-    Thread cpuMark = Thread.ofVirtual().start(() -> {
-      sleepUntil(measureFrom);
-      cpuFrom[0] = jarCpu(cluster, nodes);
-      cpuFrom[1] = cluster.postgresPid().map(ProcessCpu::secondsWithChildren).orElse(0.0);
-    });
+    // Set once the warm-up is over; until then nothing a client sends is measured.
+    AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
+    AtomicLong measureUntil = new AtomicLong(Long.MAX_VALUE);
+    long started = System.nanoTime();
+    double jarCpu;
+    double pgCpu;
+    double compilerShare;
+    WaitSampler waits;
     try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int c = 0; c < connections; c++) {
         int client = c;
         clients.execute(() -> {
           long seq = 0;
-          while (System.nanoTime() < measureUntil) {
+          while (System.nanoTime() < measureUntil.get()) {
             String key = "bench-" + nodes + "-" + client + "-" + seq++;
             long sentAt = System.nanoTime();
             try {
               HttpResponse<String> response = http.send(post(cluster, key), HttpResponse.BodyHandlers.ofString());
+              boolean inWindow = sentAt >= measureFrom.get() && sentAt < measureUntil.get();
               if (response.statusCode() == 202) {
-                if (sentAt >= measureFrom && sentAt < measureUntil) {
+                if (inWindow) {
                   measured.add(json.readTree(response.body()).path("id").asText());
                 }
-              } else if (sentAt >= measureFrom) {
+              } else if (inWindow) {
                 failed.incrementAndGet();
               }
             } catch (IOException e) {
-              if (sentAt >= measureFrom) {
+              if (sentAt >= measureFrom.get() && sentAt < measureUntil.get()) {
                 failed.incrementAndGet();
               }
             } catch (InterruptedException e) {
@@ -115,25 +120,36 @@ final class FleetBench {
           }
         });
       }
+      awaitSettledJit(cluster, nodes, started);
+      long from = System.nanoTime();
+      double jarFrom = jarCpu(cluster, nodes);
+      double compilerFrom = compilerCpu(cluster, nodes);
+      double pgFrom = cluster.postgresPid().map(ProcessCpu::secondsWithChildren).orElse(0.0);
+      measureUntil.set(from + TimeUnit.SECONDS.toNanos(seconds));
+      measureFrom.set(from);
+      waits = new WaitSampler(cluster.jdbcUrl(), from, measureUntil.get());
+      sleepUntil(measureUntil.get());
+      jarCpu = jarCpu(cluster, nodes) - jarFrom;
+      compilerShare = jarCpu <= 0 ? 0 : (compilerCpu(cluster, nodes) - compilerFrom) / jarCpu;
+      pgCpu = cluster.postgresPid().map(ProcessCpu::secondsWithChildren).orElse(0.0) - pgFrom;
     }
-    cpuMark.join();
-    double jarCpu = jarCpu(cluster, nodes) - cpuFrom[0];
-    double pgCpu = cluster.postgresPid().map(ProcessCpu::secondsWithChildren).orElse(0.0) - cpuFrom[1];
+    long warmedFor = TimeUnit.NANOSECONDS.toSeconds(measureFrom.get() - started);
     waits.stop();
     List<String> ids = new ArrayList<>(measured);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (ids.stream().anyMatch(id -> fakes.firstSlackArrival(id) == null) && System.nanoTime() < deadline) {
       Thread.sleep(200);
     }
-    long lastArrival = ids.stream().map(fakes::firstSlackArrival).filter(a -> a != null).mapToLong(Long::longValue).max().orElse(measureUntil);
+    long lastArrival = ids.stream().map(fakes::firstSlackArrival).filter(a -> a != null).mapToLong(Long::longValue).max()
+        .orElse(measureUntil.get());
     long undelivered = ids.stream().filter(id -> fakes.firstSlackArrival(id) == null).count();
     if (undelivered > 0) {
       System.err.printf("%d of %d requests were not delivered within 3 minutes%n", undelivered, ids.size());
     }
     double window = seconds;
-    double drainSeconds = (lastArrival - measureFrom) / 1e9;
+    double drainSeconds = (lastArrival - measureFrom.get()) / 1e9;
     Round r = new Round(nodes, ids.size(), failed.get(), ids.size() / window, (ids.size() - undelivered) / drainSeconds, jarCpu / window,
-        pgCpu / window, waits.lockWaits(), waits.idleInTransaction(), loadBefore);
+        pgCpu / window, compilerShare, waits.lockWaits(), waits.idleInTransaction(), warmedFor, loadBefore);
     System.out.println(r);
     return r;
   }
@@ -147,6 +163,35 @@ final class FleetBench {
         .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("topic", "sales",
             "description", "Fleet bench " + key + ": a customer wants a quote"))))
         .build();
+  }
+
+  /**
+   * Returns once at least {@code FLEET_WARMUP} has passed since {@code started} and the jars' compiler threads used
+   * under {@code FLEET_JIT_SETTLED} of the jars' CPU over the last 10 s, or at {@code FLEET_WARMUP_MAX}.
+   */
+  private void awaitSettledJit(Cluster cluster, int nodes, long started) {
+    sleepUntil(started + TimeUnit.SECONDS.toNanos(warmup));
+    long giveUpAt = started + TimeUnit.SECONDS.toNanos(warmupMax);
+    while (System.nanoTime() < giveUpAt) {
+      double jarFrom = jarCpu(cluster, nodes);
+      double compilerFrom = compilerCpu(cluster, nodes);
+      sleepUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+      double used = jarCpu(cluster, nodes) - jarFrom;
+      double share = used <= 0 ? 0 : (compilerCpu(cluster, nodes) - compilerFrom) / used;
+      System.out.printf(Locale.ROOT, "%d jar(s), %d s into the warm-up: compiler threads %.0f %% of the jars' CPU%n", nodes,
+          TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), 100 * share);
+      if (share < jitSettled) {
+        return;
+      }
+    }
+  }
+
+  private static double compilerCpu(Cluster cluster, int nodes) {
+    double total = 0;
+    for (int i = 1; i <= nodes; i++) {
+      total += cluster.jarPid(i).map(ProcessCpu::compilerSeconds).orElse(0.0);
+    }
+    return total;
   }
 
   private static double jarCpu(Cluster cluster, int nodes) {
@@ -213,17 +258,21 @@ final class FleetBench {
   }
 
   private String markdown(List<Round> rounds) {
-    double one = rounds.isEmpty() ? Double.NaN : rounds.getFirst().intakePerSecond();
+    double intakeOne = rounds.isEmpty() ? Double.NaN : rounds.getFirst().intakePerSecond();
+    double drainOne = rounds.isEmpty() ? Double.NaN : rounds.getFirst().drainPerSecond();
     StringBuilder out = new StringBuilder();
     out.append("Run ").append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(" at commit `")
         .append(commit()).append("` on ").append(Runtime.getRuntime().availableProcessors()).append(" cores; ")
-        .append(connections).append(" client connections through nginx, ").append(warmup).append(" s warm-up, ")
-        .append(seconds).append(" s measured, external PostgreSQL 15 with fsync on.\n\n");
-    out.append("| jars | accepted | failed | intake req/s | vs 1 jar | drain req/s | jars' CPU (cores) | PostgreSQL CPU (cores) | backends waiting on a lock | idle in transaction | load average before |\n");
-    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        .append(connections).append(" client connections through nginx; warm-up at least ").append(warmup)
+        .append(" s and until the jars' JIT compiler threads use under ").append(Math.round(jitSettled * 100))
+        .append(" % of their CPU over 10 s (at most ").append(warmupMax).append(" s); ").append(seconds)
+        .append(" s measured; external PostgreSQL 15 with fsync on.\n\n");
+    out.append("| jars | warm-up (s) | accepted | failed | intake req/s | vs 1 jar | drain req/s | vs 1 jar | jars' CPU (cores) | of it JIT | PostgreSQL CPU (cores) | backends waiting on a lock | idle in transaction | load average before |\n");
+    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Round r : rounds) {
-      out.append(String.format(Locale.ROOT, "| %d | %d | %d | %.0f | %.2f× | %.0f | %.2f | %.2f | %.1f | %.1f | %s |%n", r.nodes(), r.accepted(),
-          r.failed(), r.intakePerSecond(), r.intakePerSecond() / one, r.drainPerSecond(), r.jarCpu(), r.pgCpu(), r.lockWaits(),
+      out.append(String.format(Locale.ROOT, "| %d | %d | %d | %d | %.0f | %.2f× | %.0f | %.2f× | %.2f | %.0f %% | %.2f | %.1f | %.1f | %s |%n",
+          r.nodes(), r.warmupSeconds(), r.accepted(), r.failed(), r.intakePerSecond(), r.intakePerSecond() / intakeOne,
+          r.drainPerSecond(), r.drainPerSecond() / drainOne, r.jarCpu(), 100 * r.compilerShare(), r.pgCpu(), r.lockWaits(),
           r.idleInTransaction(), r.loadBefore()));
     }
     return out.toString();

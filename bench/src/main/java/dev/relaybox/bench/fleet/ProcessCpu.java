@@ -33,6 +33,28 @@ final class ProcessCpu {
     return total;
   }
 
+  /** CPU time of the JVM's JIT compiler threads ("C1 CompilerThread0", "C2 CompilerThread1", ...) in process {@code pid}. */
+  static double compilerSeconds(long pid) {
+    double total = 0;
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String s = Files.readString(task.resolve("stat"));
+          String name = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
+          if (name.matches("C\\d CompilerThre.*")) {
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+          }
+        } catch (IOException | RuntimeException e) {
+          // a thread that ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return total;
+    }
+    return total;
+  }
+
   private static String[] stat(long pid) {
     try {
       String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
