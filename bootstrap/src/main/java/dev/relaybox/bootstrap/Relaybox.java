@@ -41,6 +41,7 @@ import java.util.TreeSet;
 import dev.relaybox.adapters.persistence.jobs.JdbiFleetThroughput;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobAdmin;
 import dev.relaybox.adapters.persistence.jobs.JdbiJobStore;
+import dev.relaybox.adapters.persistence.jobs.OutboxSignal;
 import dev.relaybox.adapters.persistence.jobs.PgNotificationListener;
 import dev.relaybox.adapters.persistence.shared.ConnectionPool;
 import dev.relaybox.adapters.persistence.shared.DatabaseHealth;
@@ -113,12 +114,14 @@ public final class Relaybox implements AutoCloseable {
       closeInReverse.push(KeyCacheRefresher.start(keyCache, limits.keyRefresh()));
 
       JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
+      OutboxSignal outboxSignal = new OutboxSignal(jdbi); // closed after the group commit, whose last batches raise it
+      closeInReverse.push(outboxSignal);
       // Intake and the assistance delivery's records share one group commit: their units are short, repeatable writes,
       // and a busy node then pays one COMMIT (and one WAL flush) per batch of them instead of one per request.
       GroupCommitUnitOfWork groupCommits = new GroupCommitUnitOfWork(unitOfWork,
           new GroupCommitUnitOfWork.Settings(config.intakeWriters(), 128, config.intakeTimeout(), config.intakeLockTimeout()), clock);
       closeInReverse.push(groupCommits);
-      JdbiOutbox outbox = new JdbiOutbox(unitOfWork, json, clock);
+      JdbiOutbox outbox = new JdbiOutbox(unitOfWork, json, clock, outboxSignal);
       JdbiJobs jobs = new JdbiJobs(unitOfWork, json, clock);
 
       Set<String> knownChannels = new TreeSet<>();
@@ -130,7 +133,7 @@ public final class Relaybox implements AutoCloseable {
       JdbiAssistanceRequests assistanceRequests = new JdbiAssistanceRequests(unitOfWork, jdbi);
       AssistanceService assistance = new AssistanceService(groupCommits, assistanceRequests,
           new JdbiIdempotencyKeys(unitOfWork, clock), outbox, routing, ids, clock);
-      DeliverAssistanceRequest delivery = new DeliverAssistanceRequest(groupCommits, assistanceRequests, jobs, routing, channels,
+      DeliverAssistanceRequest delivery = new DeliverAssistanceRequest(groupCommits, assistanceRequests, routing, channels,
           new RetryPolicy(config.channelRetryBase(), config.channelRetryCap(), config.channelMaxAttempts()), clock, new SplittableRandom());
 
       JsonBodies bodies = new JsonBodies(json);

@@ -9,7 +9,6 @@ import dev.relaybox.application.jobs.JobHandler;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
-import dev.relaybox.application.jobs.port.out.Jobs;
 import dev.relaybox.application.jobs.port.out.OutboxEvent;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.domain.assistance.AssistanceRequest;
@@ -36,18 +35,16 @@ public final class DeliverAssistanceRequest implements JobHandler {
 
   private final UnitOfWork unitOfWork;
   private final AssistanceRequests requests;
-  private final Jobs jobs;
   private final RoutingTable routing;
   private final Map<String, NotificationChannel> channels;
   private final RetryPolicy perChannel;
   private final Clock clock;
   private final RandomGenerator random;
 
-  public DeliverAssistanceRequest(UnitOfWork unitOfWork, AssistanceRequests requests, Jobs jobs, RoutingTable routing,
+  public DeliverAssistanceRequest(UnitOfWork unitOfWork, AssistanceRequests requests, RoutingTable routing,
       Map<String, NotificationChannel> channels, RetryPolicy perChannel, Clock clock, RandomGenerator random) {
     this.unitOfWork = unitOfWork;
     this.requests = requests;
-    this.jobs = jobs;
     this.routing = routing;
     this.channels = Map.copyOf(channels);
     this.perChannel = perChannel;
@@ -67,7 +64,9 @@ public final class DeliverAssistanceRequest implements JobHandler {
   @Override
   public Outcome handle(ClaimedJob job) {
     UUID id = UUID.fromString(job.key().orElseThrow(() -> new IllegalArgumentException("job " + job.id() + " has no request id")));
-    Optional<AssistanceRequest> found = requests.find(id);
+    // Read with the lease check in one round trip: a handler whose job was cancelled, rescued or timed out meanwhile
+    // stops here instead of sending a duplicate.
+    Optional<AssistanceRequest> found = requests.findWhileHeld(id, job.ref());
     if (found.isEmpty()) {
       return Outcome.fail("assistance request " + id + " does not exist");
     }
@@ -77,7 +76,7 @@ public final class DeliverAssistanceRequest implements JobHandler {
     }
     if (request.isFailed()) {
       unitOfWork.inTransaction(() -> requests.restart(id));
-      request = requests.find(id).orElseThrow();
+      request = requests.findWhileHeld(id, job.ref()).orElseThrow();
       LOG.info("assistance request {} replayed: starting its route again", id);
     }
     return deliver(job, request);
@@ -94,8 +93,6 @@ public final class DeliverAssistanceRequest implements JobHandler {
     if (channel == null) {
       return moveOn(request, route, "channel '" + channelName + "' is not configured");
     }
-    // A handler whose job was cancelled, rescued or timed out meanwhile stops here instead of sending a duplicate.
-    jobs.ensureHeld(job.ref());
     Outcome outcome = channel.send(notification(request, job));
     return switch (outcome) {
       case Outcome.Done done -> {

@@ -3,6 +3,8 @@ package dev.relaybox.application.assistance;
 import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.AssistancePage;
 import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.ListAssistanceRequestsQuery;
 import dev.relaybox.application.assistance.port.out.AssistanceRequests;
+import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.domain.assistance.AssistanceRequest;
 import dev.relaybox.domain.assistance.AssistanceStatus;
 import java.time.Instant;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -20,9 +23,11 @@ import java.util.function.UnaryOperator;
 final class InMemoryAssistanceRequests implements AssistanceRequests {
   final Map<UUID, AssistanceRequest> rows = new ConcurrentHashMap<>();
   private final InMemoryTransactions transactions;
+  private final Predicate<JobRef> leaseHeld;
 
-  InMemoryAssistanceRequests(InMemoryTransactions transactions) {
+  InMemoryAssistanceRequests(InMemoryTransactions transactions, Predicate<JobRef> leaseHeld) {
     this.transactions = transactions;
+    this.leaseHeld = leaseHeld;
   }
 
   @Override
@@ -33,6 +38,15 @@ final class InMemoryAssistanceRequests implements AssistanceRequests {
   @Override
   public Optional<AssistanceRequest> find(UUID id) {
     return Optional.ofNullable(rows.get(id));
+  }
+
+  @Override
+  public Optional<AssistanceRequest> findWhileHeld(UUID id, JobRef lease) {
+    Optional<AssistanceRequest> found = find(id);
+    if (found.isPresent() && !leaseHeld.test(lease)) {
+      throw new LeaseLostException(lease, "ensureHeld");
+    }
+    return found;
   }
 
   @Override

@@ -5,6 +5,8 @@ import dev.relaybox.adapters.persistence.shared.KeysetPage;
 import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.AssistancePage;
 import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.ListAssistanceRequestsQuery;
 import dev.relaybox.application.assistance.port.out.AssistanceRequests;
+import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.domain.assistance.AssistanceRequest;
 import dev.relaybox.domain.assistance.AssistanceStatus;
 import dev.relaybox.domain.assistance.Description;
@@ -54,6 +56,23 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
         .bind("id", id)
         .map((rs, ctx) -> request(rs))
         .findOne());
+  }
+
+  @Override
+  public Optional<AssistanceRequest> findWhileHeld(UUID id, JobRef lease) {
+    record Held(AssistanceRequest request, boolean held) {}
+    Optional<Held> found = unitOfWork.read(h -> h.createQuery("""
+            SELECT %s, EXISTS (SELECT 1 FROM job WHERE id = :job AND lease_token = :token AND state = 'running') AS held
+            FROM assistance_request WHERE id = :id""".formatted(COLUMNS))
+        .bind("id", id)
+        .bind("job", lease.id())
+        .bind("token", lease.token())
+        .map((rs, ctx) -> new Held(request(rs), rs.getBoolean("held")))
+        .findOne());
+    if (found.isPresent() && !found.get().held()) {
+      throw new LeaseLostException(lease, "ensureHeld");
+    }
+    return found.map(Held::request);
   }
 
   @Override

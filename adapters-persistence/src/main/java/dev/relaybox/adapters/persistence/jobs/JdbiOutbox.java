@@ -5,39 +5,38 @@ import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.application.jobs.port.out.Outbox;
 import dev.relaybox.application.jobs.port.out.OutboxEvent;
 import java.time.Clock;
+import org.jdbi.v3.core.Handle;
 
 /**
- * Appends the event and, in the same statement, queues a NOTIFY; Postgres delivers the notification only if the
- * transaction commits, and folds repeats within one transaction into one.
+ * Appends the event in the caller's transaction and, once that transaction commits, raises the {@link OutboxSignal}
+ * (a NOTIFY from outside the transaction; see there why). A rolled-back transaction raises nothing.
  */
 public final class JdbiOutbox implements Outbox {
   private final JdbiUnitOfWork unitOfWork;
   private final Headers headers;
   private final Clock clock;
+  private final OutboxSignal signal;
 
-  public JdbiOutbox(JdbiUnitOfWork unitOfWork, ObjectMapper json, Clock clock) {
+  public JdbiOutbox(JdbiUnitOfWork unitOfWork, ObjectMapper json, Clock clock, OutboxSignal signal) {
     this.unitOfWork = unitOfWork;
     this.headers = new Headers(json);
     this.clock = clock;
+    this.signal = signal;
   }
 
   @Override
   public void publish(OutboxEvent event) {
-    unitOfWork.currentHandle("Outbox.publish")
-        .createQuery("""
-            WITH appended AS (
-              INSERT INTO outbox_event (event_id, event_type, event_key, payload, headers, created_at)
-              VALUES (:eventId, :type, :key, CAST(:payload AS jsonb), CAST(:headers AS jsonb), :now)
-              RETURNING id)
-            SELECT pg_notify(:channel, '') FROM appended""")
+    Handle handle = unitOfWork.currentHandle("Outbox.publish");
+    handle.createUpdate("""
+            INSERT INTO outbox_event (event_id, event_type, event_key, payload, headers, created_at)
+            VALUES (:eventId, :type, :key, CAST(:payload AS jsonb), CAST(:headers AS jsonb), :now)""")
         .bind("eventId", event.id())
         .bind("type", event.type().value())
         .bind("key", event.key())
         .bind("payload", event.payloadJson())
         .bind("headers", headers.write(event.headers()))
         .bind("now", clock.instant())
-        .bind("channel", Signals.OUTBOX_CHANNEL)
-        .mapTo(String.class)
-        .one();
+        .execute();
+    handle.afterCommit(signal::committed);
   }
 }

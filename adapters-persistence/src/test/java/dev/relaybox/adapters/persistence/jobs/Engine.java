@@ -54,6 +54,7 @@ final class Engine implements AutoCloseable, AfterEachCallback, AfterAllCallback
   final JdbiUnitOfWork unitOfWork;
   final ObjectMapper json = new ObjectMapper();
   final Clock clock;
+  final OutboxSignal outboxSignal;
   final JdbiOutbox outbox;
   final JdbiJobs jobs;
   final JdbiJobStore store;
@@ -66,7 +67,8 @@ final class Engine implements AutoCloseable, AfterEachCallback, AfterAllCallback
     this.clock = clock;
     this.jdbi = Databases.jdbi(pool);
     this.unitOfWork = new JdbiUnitOfWork(jdbi);
-    this.outbox = new JdbiOutbox(unitOfWork, json, clock);
+    this.outboxSignal = new OutboxSignal(jdbi);
+    this.outbox = new JdbiOutbox(unitOfWork, json, clock, outboxSignal);
     this.jobs = new JdbiJobs(unitOfWork, json, clock);
     this.store = new JdbiJobStore(jdbi, json);
     this.admin = new JdbiJobAdmin(jdbi, json);
@@ -266,6 +268,7 @@ final class Engine implements AutoCloseable, AfterEachCallback, AfterAllCallback
   @Override
   public void close() {
     stopRunners();
+    outboxSignal.close();
     pool.close();
   }
 }

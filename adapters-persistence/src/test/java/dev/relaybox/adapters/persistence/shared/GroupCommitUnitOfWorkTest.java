@@ -11,6 +11,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.relaybox.adapters.persistence.assistance.JdbiAssistanceRequests;
 import dev.relaybox.adapters.persistence.assistance.JdbiIdempotencyKeys;
 import dev.relaybox.adapters.persistence.jobs.JdbiOutbox;
+import dev.relaybox.adapters.persistence.jobs.OutboxSignal;
 import dev.relaybox.adapters.persistence.testing.Await;
 import dev.relaybox.adapters.persistence.testing.TestDatabase;
 import dev.relaybox.application.assistance.AssistanceService;
@@ -337,7 +338,7 @@ class GroupCommitUnitOfWorkTest {
     Clock clock = Clock.systemUTC();
     JdbiAssistanceRequests requests = new JdbiAssistanceRequests(unitOfWork, jdbi);
     AssistanceService assistance = new AssistanceService(groupCommit, requests, new JdbiIdempotencyKeys(unitOfWork, clock),
-        new JdbiOutbox(unitOfWork, new ObjectMapper(), clock), RoutingTable.parse("sales=slack"),
+        new JdbiOutbox(unitOfWork, new ObjectMapper(), clock, closeAtEnd(new OutboxSignal(jdbi))), RoutingTable.parse("sales=slack"),
         new TimeOrderedIds(clock, new SecureRandom()), clock);
     RequestAssistanceCommand command = RequestAssistanceCommand.of("sales", "a quote for 40 seats", "{}",
         Optional.of("bot-7:quote-1"), "corr-1");

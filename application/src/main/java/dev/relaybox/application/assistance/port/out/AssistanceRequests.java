@@ -2,6 +2,8 @@ package dev.relaybox.application.assistance.port.out;
 
 import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.AssistancePage;
 import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.ListAssistanceRequestsQuery;
+import dev.relaybox.application.jobs.JobRef;
+import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.domain.assistance.AssistanceRequest;
 import java.time.Instant;
 import java.util.Optional;
@@ -13,6 +15,14 @@ public interface AssistanceRequests {
   void add(AssistanceRequest request);
 
   Optional<AssistanceRequest> find(UUID id);
+
+  /**
+   * The request, read in the same round trip that checks the delivery job's {@code lease} is still held: the one
+   * look-up a delivery makes before it sends.
+   *
+   * @throws LeaseLostException when the request exists and the lease is gone (cancelled, rescued, timed out)
+   */
+  Optional<AssistanceRequest> findWhileHeld(UUID id, JobRef lease);
 
   AssistancePage list(ListAssistanceRequestsQuery query);
 

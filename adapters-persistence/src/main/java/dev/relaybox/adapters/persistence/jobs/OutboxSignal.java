@@ -1,0 +1,120 @@
+package dev.relaybox.adapters.persistence.jobs;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wakes the outbox relays (on every node, through {@code NOTIFY relaybox_outbox}) after outbox events commit, from a
+ * thread of its own and outside the transactions that appended them.
+ *
+ * <p>Why not {@code pg_notify} inside the appending transaction: PostgreSQL takes one database-wide lock for the commit
+ * of every notifying transaction and holds it through the WAL flush, so notifying commits run one at a time. Under load
+ * the intake writers of every node queued on it ({@code Lock:object} on {@code COMMIT} in {@code pg_stat_activity}) and
+ * their commits could not share a flush. Here the intake commits take no such lock; this signal sends one NOTIFY at a
+ * time, folding every commit that happened meanwhile into it, in a transaction of its own with
+ * {@code synchronous_commit = off} (a notification is not durable anyway), so the lock is held for microseconds.
+ *
+ * <p>A signal lost to a crash or a database error between a commit and its NOTIFY delays relaying until the relays'
+ * next poll ({@code RELAYBOX_POLL_INTERVAL}); the events themselves are committed and nothing is lost.
+ */
+public final class OutboxSignal implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxSignal.class);
+  private static final Duration AFTER_FAILURE = Duration.ofMillis(200);
+
+  private final Jdbi jdbi;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition raised = lock.newCondition();
+  private boolean pending;
+  private boolean running = true;
+  private final Thread sender;
+
+  public OutboxSignal(Jdbi jdbi) {
+    this.jdbi = jdbi;
+    this.sender = Thread.ofVirtual().name("outbox-signal").start(this::sendLoop);
+  }
+
+  /** Events were committed: the relays should look. Cheap and non-blocking; repeated calls fold into one NOTIFY. */
+  void committed() {
+    lock.lock();
+    try {
+      pending = true;
+      raised.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void sendLoop() {
+    boolean failing = false;
+    while (awaitPending()) {
+      try {
+        jdbi.useTransaction(h -> h.createQuery("""
+                SELECT pg_notify(:channel, '') FROM (SELECT set_config('synchronous_commit', 'off', true)) local_setting""")
+            .bind("channel", Signals.OUTBOX_CHANNEL)
+            .mapTo(String.class)
+            .one());
+        if (failing) {
+          LOG.info("outbox wake-ups are sent again");
+          failing = false;
+        }
+      } catch (RuntimeException e) {
+        if (!failing) {
+          LOG.warn("could not send an outbox wake-up ({}); the relays find the events at their next poll", e.toString());
+          failing = true;
+        }
+        committed(); // try again, after a pause, so the relays hear of these events before their poll if we can
+        pause();
+      }
+    }
+  }
+
+  /** Waits for a signal; answers false once closed. */
+  private boolean awaitPending() {
+    lock.lock();
+    try {
+      while (!pending && running) {
+        raised.await();
+      }
+      pending = false;
+      return running;
+    } catch (InterruptedException e) {
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void pause() {
+    lock.lock();
+    try {
+      if (running) {
+        raised.await(AFTER_FAILURE.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      running = false;
+      raised.signal();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      sender.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
