@@ -1,9 +1,7 @@
 package dev.relaybox.adapters.persistence.jobs;
 
+import dev.relaybox.application.jobs.runner.Wakeup;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,12 +23,11 @@ import org.slf4j.LoggerFactory;
 public final class OutboxSignal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxSignal.class);
   private static final Duration AFTER_FAILURE = Duration.ofMillis(200);
+  private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
   private final Jdbi jdbi;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition raised = lock.newCondition();
-  private boolean pending;
-  private boolean running = true;
+  private final Wakeup raised = new Wakeup();
+  private volatile boolean running = true;
   private final Thread sender;
 
   public OutboxSignal(Jdbi jdbi) {
@@ -40,18 +37,15 @@ public final class OutboxSignal implements AutoCloseable {
 
   /** Events were committed: the relays should look. Cheap and non-blocking; repeated calls fold into one NOTIFY. */
   void committed() {
-    lock.lock();
-    try {
-      pending = true;
-      raised.signal();
-    } finally {
-      lock.unlock();
-    }
+    raised.signal();
   }
 
   private void sendLoop() {
     boolean failing = false;
-    while (awaitPending()) {
+    while (running) {
+      if (!raised.await(IDLE_CHECK) || !running) {
+        continue;
+      }
       try {
         jdbi.useTransaction(h -> h.createQuery("""
                 SELECT pg_notify(:channel, '') FROM (SELECT set_config('synchronous_commit', 'off', true)) local_setting""")
@@ -67,50 +61,24 @@ public final class OutboxSignal implements AutoCloseable {
           LOG.warn("could not send an outbox wake-up ({}); the relays find the events at their next poll", e.toString());
           failing = true;
         }
-        committed(); // try again, after a pause, so the relays hear of these events before their poll if we can
+        raised.signal(); // try again after a pause, so the relays may hear of these events before their poll
         pause();
       }
     }
   }
 
-  /** Waits for a signal; answers false once closed. */
-  private boolean awaitPending() {
-    lock.lock();
+  private static void pause() {
     try {
-      while (!pending && running) {
-        raised.await();
-      }
-      pending = false;
-      return running;
-    } catch (InterruptedException e) {
-      return false;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void pause() {
-    lock.lock();
-    try {
-      if (running) {
-        raised.await(AFTER_FAILURE.toMillis(), TimeUnit.MILLISECONDS);
-      }
+      Thread.sleep(AFTER_FAILURE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } finally {
-      lock.unlock();
     }
   }
 
   @Override
   public void close() {
-    lock.lock();
-    try {
-      running = false;
-      raised.signal();
-    } finally {
-      lock.unlock();
-    }
+    running = false;
+    raised.signal();
     try {
       sender.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {

@@ -1,7 +1,6 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,8 +8,6 @@ import dev.relaybox.application.jobs.JobRef;
 import dev.relaybox.application.jobs.port.out.JobSignals;
 import dev.relaybox.application.jobs.port.out.OutboxEvent;
 import dev.relaybox.domain.shared.EventType;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +21,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 /**
  * The relays hear of committed outbox events through a NOTIFY sent after the commit, from outside the appending
- * transaction (so intake commits never queue on PostgreSQL's notify lock), and never of rolled-back ones.
+ * transaction (so intake commits never queue on PostgreSQL's notify lock), and never of rolled-back ones. That the
+ * intake commits no longer wait on that lock is measured, not asserted: the fleet benchmark samples lock waits.
  */
 class OutboxSignalTest {
   private static Engine engine;
@@ -88,24 +84,6 @@ class OutboxSignalTest {
     });
 
     assertEquals("outbox", heard.poll(10, TimeUnit.SECONDS), "a wake-up after the commit");
-  }
-
-  @Test
-  void theWakeUpIsSentByAnotherBackendThanTheAppendingTransaction() throws Exception {
-    try (Connection raw = engine.target.connect("outbox-signal-test"); Statement statement = raw.createStatement()) {
-      statement.execute("LISTEN relaybox_outbox");
-      int appendingBackend = engine.unitOfWork.inTransaction(() -> {
-        publish("o-2");
-        return engine.unitOfWork.currentHandle("test").createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();
-      });
-
-      PGNotification[] notifications = raw.unwrap(PGConnection.class).getNotifications(10_000);
-      assertTrue(notifications != null && notifications.length > 0, "a wake-up arrived");
-      for (PGNotification notification : notifications) {
-        assertNotEquals(appendingBackend, notification.getPID(),
-            "the appending transaction queued no NOTIFY of its own, so its COMMIT never waited for the notify lock");
-      }
-    }
   }
 
   @Test
