@@ -73,11 +73,19 @@ final class CommitDroppingProxy implements AutoCloseable {
   private void clientToServer(Socket client, Socket server) {
     byte[] buffer = new byte[64 * 1024];
     try (client; server; InputStream in = client.getInputStream(); OutputStream out = server.getOutputStream()) {
+      // The word may arrive split across two reads: look at the end of the previous read and this one together.
+      byte[] seen = new byte[COMMIT.length - 1 + buffer.length];
+      int carried = 0;
       int n;
       while ((n = in.read(buffer)) > 0) {
         out.write(buffer, 0, n);
         out.flush();
-        if (contains(buffer, n, COMMIT) && armed.compareAndSet(true, false)) {
+        System.arraycopy(buffer, 0, seen, carried, n);
+        int length = carried + n;
+        boolean sawCommit = contains(seen, length, COMMIT);
+        carried = Math.min(COMMIT.length - 1, length);
+        System.arraycopy(seen, length - carried, seen, 0, carried);
+        if (sawCommit && armed.compareAndSet(true, false)) {
           client.close();
           dropped.set(true);
           Thread.sleep(1_000); // let the server run the COMMIT before it sees the connection end
