@@ -1,5 +1,6 @@
 package dev.relaybox.adapters.persistence.jobs;
 
+import dev.relaybox.application.jobs.runner.OutageLog;
 import dev.relaybox.application.jobs.runner.Wakeup;
 import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
@@ -27,6 +28,7 @@ public final class OutboxSignal implements AutoCloseable {
 
   private final Jdbi jdbi;
   private final Wakeup raised = new Wakeup();
+  private final OutageLog outage = new OutageLog(LOG, "sending outbox wake-ups (the relays find the events at their next poll)");
   private volatile boolean running = true;
   private final Thread sender;
 
@@ -41,7 +43,6 @@ public final class OutboxSignal implements AutoCloseable {
   }
 
   private void sendLoop() {
-    boolean failing = false;
     while (running) {
       if (!raised.await(IDLE_CHECK) || !running) {
         continue;
@@ -52,15 +53,9 @@ public final class OutboxSignal implements AutoCloseable {
             .bind("channel", Signals.OUTBOX_CHANNEL)
             .mapTo(String.class)
             .one());
-        if (failing) {
-          LOG.info("outbox wake-ups are sent again");
-          failing = false;
-        }
+        outage.succeeded();
       } catch (RuntimeException e) {
-        if (!failing) {
-          LOG.warn("could not send an outbox wake-up ({}); the relays find the events at their next poll", e.toString());
-          failing = true;
-        }
+        outage.failed(e);
         raised.signal(); // try again after a pause, so the relays may hear of these events before their poll
         pause();
       }
