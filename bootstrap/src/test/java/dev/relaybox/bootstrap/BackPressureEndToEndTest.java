@@ -104,15 +104,33 @@ class BackPressureEndToEndTest {
     TestApi apiA = new TestApi(a.httpPort(), TestConfigs.API_KEY);
     TestApi apiB = new TestApi(b.httpPort(), TestConfigs.API_KEY);
 
-    List<String> ids = new ArrayList<>(burst(apiA, 20));
-    ids.addAll(burst(apiB, 20));
-
-    Await.until("40 deliveries", WAIT, () -> ids.stream().allMatch(id -> slack.acceptedFor(id) >= 1));
+    // Which node claims a due job is a race the engine does not fix (a warm node may win every one on a loaded host),
+    // yet the check below only means something when both nodes sent: bursts go in through both nodes at once, round
+    // after round, until each node has sent at least once.
+    List<String> ids = new ArrayList<>();
+    for (int round = 1; round <= 4 && sendersOf(slack) < 2; round++) {
+      List<String> roundIds = burstsAtOnce(apiA, apiB, 20);
+      ids.addAll(roundIds);
+      Await.until(ids.size() + " deliveries", WAIT, () -> roundIds.stream().allMatch(id -> slack.acceptedFor(id) >= 1));
+    }
     assertDeliveredOnceWithNoAttemptSpent(apiA, database, slack, ids);
-    assertEquals(2, slack.receivedContaining("burst ").stream().map(FakeSlack.Received::query).distinct().count(),
-        "both nodes sent");
+    assertEquals(2, sendersOf(slack), "both nodes sent");
     // Per node, each would allow 4/s: together 8/s, which this check catches.
     assertWithinRate(slack.receivedContaining("burst "), 4, 3);
+  }
+
+  private static long sendersOf(FakeSlack slack) {
+    return slack.receivedContaining("burst ").stream().map(FakeSlack.Received::query).distinct().count();
+  }
+
+  private static List<String> burstsAtOnce(TestApi a, TestApi b, int requestsEach) throws Exception {
+    try (var nodes = Executors.newFixedThreadPool(2)) {
+      Future<List<String>> viaA = nodes.submit(() -> burst(a, requestsEach));
+      Future<List<String>> viaB = nodes.submit(() -> burst(b, requestsEach));
+      List<String> ids = new ArrayList<>(viaA.get());
+      ids.addAll(viaB.get());
+      return ids;
+    }
   }
 
   private static Map<String, String> with(Map<String, String> env, String name, String value) {
