@@ -14,6 +14,7 @@ import dev.relaybox.adapters.persistence.shared.Migrations;
 import dev.relaybox.adapters.persistence.testing.TestDatabase;
 import dev.relaybox.application.jobs.port.out.EnqueueJob;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,9 +49,13 @@ class RunnerProcessesTest {
 
   @Test
   void twoRunnerProcessesDrainTwentyThousandJobsWithNothingLostAndNothingDoneTwice() throws Exception {
-    enqueue(20_000);
+    // Both runners are up before the work arrives: a runner that started seconds before the other on a loaded host
+    // could drain all of it alone, and this test is about two sharing it.
     start("node-a", 30_000, 0);
     start("node-b", 30_000, 0);
+    awaitStarted("node-a", Duration.ofSeconds(120));
+    awaitStarted("node-b", Duration.ofSeconds(120));
+    enqueue(20_000);
 
     awaitCount("SELECT count(*) FROM job WHERE state = 'done'", 20_000, Duration.ofSeconds(180));
     assertEquals(20_000, count("SELECT count(*) FROM processed"));
@@ -90,15 +95,29 @@ class RunnerProcessesTest {
   }
 
   private Process start(String node, long leaseMillis, long workMillis) throws IOException {
+    Files.deleteIfExists(log(node));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
         RunnerProcessMain.class.getName(), target.jdbcUrl(), target.user().orElse("postgres"), node,
         Long.toString(leaseMillis), Long.toString(workMillis))
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "runner-" + node + ".log").toFile()))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log(node).toFile()))
         .start();
     processes.add(process);
     return process;
+  }
+
+  private static Path log(String node) {
+    return Path.of("target", "runner-" + node + ".log");
+  }
+
+  private void awaitStarted(String node, Duration max) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (!(Files.exists(log(node)) && Files.readString(log(node)).contains("runner " + node + " started"))) {
+      assertTrue(System.nanoTime() < deadline, node + " did not start; see " + log(node));
+      assertTrue(processes.stream().allMatch(Process::isAlive), "a runner process died on its own; see target/runner-*.log");
+      Thread.sleep(100);
+    }
   }
 
   private long count(String sql) {
