@@ -8,6 +8,7 @@ import dev.relaybox.adapters.http.payment.TransactionDocuments;
 import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.RouteModule;
 import dev.relaybox.adapters.paymentprovider.HttpPaymentProvider;
+import dev.relaybox.adapters.persistence.jobs.JacksonPayloads;
 import dev.relaybox.adapters.persistence.payment.JdbiAccounts;
 import dev.relaybox.adapters.persistence.payment.JdbiPaymentTransactions;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
@@ -81,12 +82,13 @@ record PaymentWiring(List<RouteModule> routes, List<HandlerRegistration> handler
     if (provider.isPresent() && webhookSecret.isEmpty()) {
       LOG.warn("RELAYBOX_PAYMENT_WEBHOOK_SECRET is not set: /webhooks/payments answers 503 and transactions settle by polling only");
     }
+    var payloads = new JacksonPayloads(json);
     var accounts = new JdbiAccounts(unitOfWork, jdbi);
     var transactions = new JdbiPaymentTransactions(unitOfWork, jdbi);
     var announcements = new PaymentAnnouncements(transactions, outbox, new TransactionDocuments(json), ids);
-    var service = new PaymentService(unitOfWork, accounts, transactions, jobs, guard, provider.isPresent(), callbacks, metrics,
+    var service = new PaymentService(unitOfWork, accounts, transactions, jobs, payloads, guard, provider.isPresent(), callbacks, metrics,
         announcements, ids, clock);
-    var webhooks = new ProviderWebhookService(unitOfWork, transactions, jobs, clock);
+    var webhooks = new ProviderWebhookService(unitOfWork, transactions, jobs, payloads, clock);
     int concurrency = env.integer("RELAYBOX_PAYMENT_CONCURRENCY", 16, 1, 256);
 
     PaymentRoutes routes;
@@ -101,13 +103,13 @@ record PaymentWiring(List<RouteModule> routes, List<HandlerRegistration> handler
         List.of(routes, webhookRoutes),
         List.of(
             new HandlerRegistration(ApplyToBalance.subscription(concurrency),
-                new ApplyToBalance(unitOfWork, accounts, transactions, jobs, metrics, announcements, clock)),
+                new ApplyToBalance(unitOfWork, accounts, transactions, jobs, payloads, metrics, announcements, clock)),
             new HandlerRegistration(CreateAtProvider.subscription(settings, concurrency),
-                new CreateAtProvider(unitOfWork, transactions, client, jobs, settings, metrics, clock)),
+                new CreateAtProvider(unitOfWork, transactions, client, jobs, payloads, settings, metrics, clock)),
             new HandlerRegistration(PollProvider.subscription(concurrency),
-                new PollProvider(unitOfWork, transactions, client, jobs, settings, clock)),
+                new PollProvider(unitOfWork, transactions, client, jobs, payloads, settings, clock)),
             new HandlerRegistration(DeliverCallback.subscription(settings, concurrency),
-                new DeliverCallback(unitOfWork, transactions, jobs, callbacks, guard, clock))),
+                new DeliverCallback(unitOfWork, transactions, jobs, payloads, callbacks, guard, clock))),
         routes::find);
   }
 

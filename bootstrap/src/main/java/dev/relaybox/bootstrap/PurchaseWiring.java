@@ -10,6 +10,7 @@ import dev.relaybox.adapters.http.purchase.PurchaseRoutes;
 import dev.relaybox.adapters.http.purchase.StoreWebhookRoutes;
 import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.RouteModule;
+import dev.relaybox.adapters.persistence.jobs.JacksonPayloads;
 import dev.relaybox.adapters.persistence.purchase.JdbiPurchaseAudit;
 import dev.relaybox.adapters.persistence.purchase.JdbiPurchases;
 import dev.relaybox.adapters.persistence.purchase.JdbiStoreNotifications;
@@ -63,18 +64,19 @@ record PurchaseWiring(List<RouteModule> routes, List<HandlerRegistration> handle
     Optional<GooglePlayVerifier> google = google(env, clock);
     Optional<PushAuthenticator> googlePush = googlePush(env);
 
+    var payloads = new JacksonPayloads(json);
     var purchases = new JdbiPurchases(unitOfWork, jdbi);
     var audit = new JdbiPurchaseAudit(unitOfWork, jdbi);
     var notifications = new JdbiStoreNotifications(unitOfWork, jdbi, json);
-    var ledger = new PurchaseLedger(purchases, audit, outbox, jobs, appleOwner(env) ? Set.of(Store.APPLE) : Set.of(), ids, clock);
+    var ledger = new PurchaseLedger(purchases, audit, outbox, jobs, payloads, appleOwner(env) ? Set.of(Store.APPLE) : Set.of(), ids, clock);
     var service = new PurchaseService(unitOfWork, purchases, audit, ledger, google.map(g -> (PurchaseVerifier) g),
         apple.map(a -> (PurchaseVerifier) a), ids, clock);
-    var webhooks = new StoreNotificationService(unitOfWork, notifications, purchases, audit, outbox,
+    var webhooks = new StoreNotificationService(unitOfWork, notifications, purchases, audit, outbox, payloads,
         apple.map(a -> (AppStoreNotifications) a), googlePush, ids, clock, refusals);
 
-    var apply = new ApplyStoreNotification(unitOfWork, notifications, purchases, audit, ledger, jobs,
+    var apply = new ApplyStoreNotification(unitOfWork, notifications, purchases, audit, ledger, jobs, payloads,
         google.map(g -> (PurchaseVerifier) g), ids, clock);
-    var acknowledge = new AcknowledgeGooglePurchase(unitOfWork, purchases, audit, ledger, jobs,
+    var acknowledge = new AcknowledgeGooglePurchase(unitOfWork, purchases, audit, ledger, jobs, payloads,
         google.<dev.relaybox.application.purchase.port.out.PurchaseAcknowledger>map(g -> g)
             .orElse((pkg, product, token, kind) -> Outcome.retryAfter(Duration.ofMinutes(5), "google store is not configured")),
         ids, clock);

@@ -19,6 +19,7 @@ import dev.relaybox.adapters.http.shared.RequestIds;
 import dev.relaybox.adapters.http.shared.RouteModule;
 import dev.relaybox.adapters.http.shared.RouteInfo;
 import dev.relaybox.adapters.notify.resilience.ResilientChannel;
+import dev.relaybox.adapters.persistence.jobs.JacksonPayloads;
 import dev.relaybox.adapters.persistence.assistance.JdbiAssistanceRequests;
 import dev.relaybox.adapters.persistence.assistance.JdbiIdempotencyKeys;
 import dev.relaybox.adapters.persistence.auth.JdbiApiKeyStore;
@@ -132,7 +133,7 @@ public final class Relaybox implements AutoCloseable {
       RoutingTable routing = NotificationChannels.routes(config.routes(), knownChannels, channels.keySet());
       JdbiAssistanceRequests assistanceRequests = new JdbiAssistanceRequests(unitOfWork, jdbi);
       AssistanceService assistance = new AssistanceService(groupCommits, assistanceRequests,
-          new JdbiIdempotencyKeys(unitOfWork, clock), outbox, routing, ids, clock);
+          new JdbiIdempotencyKeys(unitOfWork, clock), outbox, new JacksonPayloads(json), routing, ids, clock);
       DeliverAssistanceRequest delivery = new DeliverAssistanceRequest(groupCommits, assistanceRequests, routing, channels,
           new RetryPolicy(config.channelRetryBase(), config.channelRetryCap(), config.channelMaxAttempts()), clock, new SplittableRandom());
 

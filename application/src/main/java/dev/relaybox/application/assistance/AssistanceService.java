@@ -9,6 +9,7 @@ import dev.relaybox.application.assistance.port.out.AssistanceRequests;
 import dev.relaybox.application.assistance.port.out.IdempotencyKeys;
 import dev.relaybox.application.jobs.port.out.Outbox;
 import dev.relaybox.application.jobs.port.out.OutboxEvent;
+import dev.relaybox.application.jobs.port.out.Payloads;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.domain.assistance.AssistanceRequest;
 import dev.relaybox.domain.assistance.AssistanceStatus;
@@ -34,16 +35,18 @@ public final class AssistanceService
   private final AssistanceRequests requests;
   private final IdempotencyKeys idempotencyKeys;
   private final Outbox outbox;
+  private final Payloads payloads;
   private final RoutingTable routing;
   private final TimeOrderedIds ids;
   private final Clock clock;
 
   public AssistanceService(UnitOfWork unitOfWork, AssistanceRequests requests, IdempotencyKeys idempotencyKeys, Outbox outbox,
-      RoutingTable routing, TimeOrderedIds ids, Clock clock) {
+      Payloads payloads, RoutingTable routing, TimeOrderedIds ids, Clock clock) {
     this.unitOfWork = unitOfWork;
     this.requests = requests;
     this.idempotencyKeys = idempotencyKeys;
     this.outbox = outbox;
+    this.payloads = payloads;
     this.routing = routing;
     this.ids = ids;
     this.clock = clock;
@@ -70,14 +73,16 @@ public final class AssistanceService
           now, command.correlationId());
       requests.add(request);
       outbox.publish(new OutboxEvent(ids.next(), AssistanceRequested.TYPE, id.toString(),
-          "{\"requestId\":\"" + id + "\",\"topic\":\"" + command.topic() + "\"}",
-          headers(command)));
+          payloads.write(new RequestedData(id, command.topic().value())), headers(command)));
       return new AssistanceReceipt(id, request.status(), request.topic(), false);
     };
     return command.idempotencyKey().isPresent()
         ? unitOfWork.inTransactionOrderedBy(IDEMPOTENCY_SCOPE + ":" + command.idempotencyKey().get(), work)
         : unitOfWork.inTransaction(work);
   }
+
+  /** The data of an {@code assistance.requested} event. */
+  record RequestedData(UUID requestId, String topic) {}
 
   private static Map<String, String> headers(RequestAssistanceCommand command) {
     return command.traceparent().isEmpty()

@@ -6,6 +6,7 @@ import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.jobs.port.out.Jobs;
+import dev.relaybox.application.jobs.port.out.Payloads;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.application.payment.port.out.Accounts;
 import dev.relaybox.application.payment.port.out.HistoryEntry;
@@ -42,8 +43,9 @@ public final class ApplyToBalance implements JobHandler {
   private final PaymentMetrics metrics;
   private final PaymentAnnouncements announcements;
   private final Clock clock;
+  private final PaymentJobs paymentJobs;
 
-  public ApplyToBalance(UnitOfWork unitOfWork, Accounts accounts, PaymentTransactions transactions, Jobs jobs, PaymentMetrics metrics,
+  public ApplyToBalance(UnitOfWork unitOfWork, Accounts accounts, PaymentTransactions transactions, Jobs jobs, Payloads payloads, PaymentMetrics metrics,
       PaymentAnnouncements announcements, Clock clock) {
     this.unitOfWork = unitOfWork;
     this.accounts = accounts;
@@ -52,6 +54,7 @@ public final class ApplyToBalance implements JobHandler {
     this.metrics = metrics;
     this.announcements = announcements;
     this.clock = clock;
+    this.paymentJobs = new PaymentJobs(payloads);
   }
 
   public static Subscription subscription(int concurrency) {
@@ -65,7 +68,7 @@ public final class ApplyToBalance implements JobHandler {
 
   @Override
   public Outcome handle(ClaimedJob job) {
-    PaymentJobs.Payload payload = PaymentJobs.read(job);
+    PaymentJobs.Payload payload = paymentJobs.read(job);
     Result result = unitOfWork.inTransaction(() -> switch (payload.step()) {
       case PaymentJobs.HOLD -> hold(job, payload.transactionId());
       case PaymentJobs.APPLY -> apply(job, payload.transactionId());
@@ -97,7 +100,7 @@ public final class ApplyToBalance implements JobHandler {
         transactions.update(rejected);
         announcements.announce(id);
         moved.add(TransactionStatus.REJECTED);
-        tx.callbackUrl().ifPresent(url -> jobs.enqueue(PaymentJobs.callback(id, TransactionStatus.REJECTED)));
+        tx.callbackUrl().ifPresent(url -> jobs.enqueue(paymentJobs.callback(id, TransactionStatus.REJECTED)));
       }
       return new Result(Outcome.fail(reason + ": available " + account.available() + ", requested " + tx.amount()), moved, List.of());
     }
@@ -107,7 +110,7 @@ public final class ApplyToBalance implements JobHandler {
     accounts.update(account.hold(tx.amount()));
     transactions.update(tx.moveTo(TransactionStatus.PROCESSING, Optional.empty(), now));
     transactions.record(id, new HistoryEntry(now, "balance", "held " + tx.amount() + "; available now " + (account.available() - tx.amount())));
-    jobs.enqueue(PaymentJobs.create(id));
+    jobs.enqueue(paymentJobs.create(id));
     return done(job, List.of(TransactionStatus.PROCESSING), List.of("hold"));
   }
 
@@ -165,7 +168,7 @@ public final class ApplyToBalance implements JobHandler {
       case "release" -> "released the hold of " + tx.amount() + "; available now " + after.available();
       default -> "no balance change";
     }));
-    tx.callbackUrl().ifPresent(url -> jobs.enqueue(PaymentJobs.callback(id, status)));
+    tx.callbackUrl().ifPresent(url -> jobs.enqueue(paymentJobs.callback(id, status)));
     return done(job, List.of(status), change.equals("none") ? List.of() : List.of(change));
   }
 

@@ -6,6 +6,7 @@ import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.jobs.port.out.Jobs;
+import dev.relaybox.application.jobs.port.out.Payloads;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.application.payment.port.out.HistoryEntry;
 import dev.relaybox.application.payment.port.out.PaymentMetrics;
@@ -39,14 +40,16 @@ public final class CreateAtProvider implements JobHandler {
   private final PaymentSettings settings;
   private final PaymentMetrics metrics;
   private final Clock clock;
+  private final PaymentJobs paymentJobs;
 
-  public CreateAtProvider(UnitOfWork unitOfWork, PaymentTransactions transactions, PaymentProvider provider, Jobs jobs,
+  public CreateAtProvider(UnitOfWork unitOfWork, PaymentTransactions transactions, PaymentProvider provider, Jobs jobs, Payloads payloads,
       PaymentSettings settings, PaymentMetrics metrics, Clock clock) {
     this.unitOfWork = unitOfWork;
     this.transactions = transactions;
     this.provider = provider;
     this.jobs = jobs;
-    this.reports = new ProviderReports(transactions, jobs, clock);
+    this.paymentJobs = new PaymentJobs(payloads);
+    this.reports = new ProviderReports(transactions, jobs, paymentJobs, clock);
     this.settings = settings;
     this.metrics = metrics;
     this.clock = clock;
@@ -63,7 +66,7 @@ public final class CreateAtProvider implements JobHandler {
 
   @Override
   public Outcome handle(ClaimedJob job) {
-    UUID id = PaymentJobs.read(job).transactionId();
+    UUID id = paymentJobs.read(job).transactionId();
     Optional<PaymentTransaction> found = transactions.find(id);
     if (found.isEmpty()) {
       return Outcome.fail("no transaction " + id);
@@ -92,7 +95,7 @@ public final class CreateAtProvider implements JobHandler {
           PaymentTransaction locked = transactions.lock(id).orElseThrow();
           transactions.record(id, new HistoryEntry(clock.instant(), LOOKUP_KIND, "the provider has it: " + f.status().wire()));
           if (!reports.report(locked, f.status(), f.reason(), "provider.lookup", true) && !locked.providerSettled()) {
-            jobs.enqueue(PaymentJobs.poll(id, clock.instant().plus(settings.firstPoll())));
+            jobs.enqueue(paymentJobs.poll(id, clock.instant().plus(settings.firstPoll())));
           }
         });
         yield Outcome.done();
@@ -125,7 +128,7 @@ public final class CreateAtProvider implements JobHandler {
           transactions.record(id, new HistoryEntry(clock.instant(), CREATE_KIND,
               c.alreadyExisted() ? "409: the provider already had it" : "201: created"));
           if (!locked.providerSettled()) {
-            jobs.enqueue(PaymentJobs.poll(id, clock.instant().plus(settings.firstPoll())));
+            jobs.enqueue(paymentJobs.poll(id, clock.instant().plus(settings.firstPoll())));
           }
         });
         yield Outcome.done();

@@ -6,6 +6,7 @@ import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.jobs.port.out.Jobs;
+import dev.relaybox.application.jobs.port.out.Payloads;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.application.payment.port.out.HistoryEntry;
 import dev.relaybox.application.payment.port.out.PaymentCallbacks;
@@ -31,8 +32,9 @@ public final class DeliverCallback implements JobHandler {
   private final PaymentCallbacks callbacks;
   private final OutboundUrlGuard urlGuard;
   private final Clock clock;
+  private final PaymentJobs paymentJobs;
 
-  public DeliverCallback(UnitOfWork unitOfWork, PaymentTransactions transactions, Jobs jobs, PaymentCallbacks callbacks,
+  public DeliverCallback(UnitOfWork unitOfWork, PaymentTransactions transactions, Jobs jobs, Payloads payloads, PaymentCallbacks callbacks,
       OutboundUrlGuard urlGuard, Clock clock) {
     this.unitOfWork = unitOfWork;
     this.jobs = jobs;
@@ -40,6 +42,7 @@ public final class DeliverCallback implements JobHandler {
     this.callbacks = callbacks;
     this.urlGuard = urlGuard;
     this.clock = clock;
+    this.paymentJobs = new PaymentJobs(payloads);
   }
 
   public static Subscription subscription(PaymentSettings settings, int concurrency) {
@@ -50,7 +53,7 @@ public final class DeliverCallback implements JobHandler {
 
   @Override
   public Outcome handle(ClaimedJob job) {
-    PaymentJobs.Payload payload = PaymentJobs.read(job);
+    PaymentJobs.Payload payload = paymentJobs.read(job);
     UUID id = payload.transactionId();
     TransactionStatus status = TransactionStatus.fromWire(payload.step());
     Optional<PaymentTransaction> found = transactions.find(id);

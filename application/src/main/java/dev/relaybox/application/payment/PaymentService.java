@@ -1,6 +1,7 @@
 package dev.relaybox.application.payment;
 
 import dev.relaybox.application.jobs.port.out.Jobs;
+import dev.relaybox.application.jobs.port.out.Payloads;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.application.payment.port.in.AccountNotActiveException;
 import dev.relaybox.application.payment.port.in.AccountNotFoundException;
@@ -50,8 +51,9 @@ public final class PaymentService implements OpenAccountUseCase, GetAccountUseCa
   private final PaymentAnnouncements announcements;
   private final TimeOrderedIds ids;
   private final Clock clock;
+  private final PaymentJobs paymentJobs;
 
-  public PaymentService(UnitOfWork unitOfWork, Accounts accounts, PaymentTransactions transactions, Jobs jobs, OutboundUrlGuard urlGuard,
+  public PaymentService(UnitOfWork unitOfWork, Accounts accounts, PaymentTransactions transactions, Jobs jobs, Payloads payloads, OutboundUrlGuard urlGuard,
       boolean providerConfigured, PaymentCallbacks callbacks, PaymentMetrics metrics, PaymentAnnouncements announcements,
       TimeOrderedIds ids, Clock clock) {
     this.unitOfWork = unitOfWork;
@@ -65,6 +67,7 @@ public final class PaymentService implements OpenAccountUseCase, GetAccountUseCa
     this.announcements = announcements;
     this.ids = ids;
     this.clock = clock;
+    this.paymentJobs = new PaymentJobs(payloads);
   }
 
   @Override
@@ -121,8 +124,8 @@ public final class PaymentService implements OpenAccountUseCase, GetAccountUseCa
         transactions.record(accepted.id(), new HistoryEntry(now, "accepted",
             accepted.type().wire() + " of " + accepted.amount() + " " + accepted.currency()));
         jobs.enqueue(accepted.type() == TransactionType.DEBIT
-            ? PaymentJobs.hold(accepted.id(), account.id())
-            : PaymentJobs.create(accepted.id()));
+            ? paymentJobs.hold(accepted.id(), account.id())
+            : paymentJobs.create(accepted.id()));
         announcements.announce(row.transaction().id());
       }
       return row;

@@ -6,6 +6,7 @@ import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.jobs.port.out.Jobs;
+import dev.relaybox.application.jobs.port.out.Payloads;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.application.payment.port.out.HistoryEntry;
 import dev.relaybox.application.payment.port.out.PaymentProvider;
@@ -32,13 +33,15 @@ public final class PollProvider implements JobHandler {
   private final ProviderReports reports;
   private final PaymentSettings settings;
   private final Clock clock;
+  private final PaymentJobs paymentJobs;
 
-  public PollProvider(UnitOfWork unitOfWork, PaymentTransactions transactions, PaymentProvider provider, Jobs jobs,
+  public PollProvider(UnitOfWork unitOfWork, PaymentTransactions transactions, PaymentProvider provider, Jobs jobs, Payloads payloads,
       PaymentSettings settings, Clock clock) {
     this.unitOfWork = unitOfWork;
     this.transactions = transactions;
     this.provider = provider;
-    this.reports = new ProviderReports(transactions, jobs, clock);
+    this.paymentJobs = new PaymentJobs(payloads);
+    this.reports = new ProviderReports(transactions, jobs, paymentJobs, clock);
     this.settings = settings;
     this.clock = clock;
   }
@@ -52,7 +55,7 @@ public final class PollProvider implements JobHandler {
 
   @Override
   public Outcome handle(ClaimedJob job) {
-    UUID id = PaymentJobs.read(job).transactionId();
+    UUID id = paymentJobs.read(job).transactionId();
     Optional<PaymentTransaction> found = transactions.find(id);
     if (found.isEmpty()) {
       return Outcome.fail("no transaction " + id);

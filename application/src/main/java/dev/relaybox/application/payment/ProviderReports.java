@@ -16,8 +16,10 @@ final class ProviderReports {
   private final PaymentTransactions transactions;
   private final Jobs jobs;
   private final Clock clock;
+  private final PaymentJobs paymentJobs;
 
-  ProviderReports(PaymentTransactions transactions, Jobs jobs, Clock clock) {
+  ProviderReports(PaymentTransactions transactions, Jobs jobs, PaymentJobs paymentJobs, Clock clock) {
+    this.paymentJobs = paymentJobs;
     this.transactions = transactions;
     this.jobs = jobs;
     this.clock = clock;
@@ -41,7 +43,7 @@ final class ProviderReports {
     }
     transactions.update(locked.withProvider(status, reason));
     transactions.record(locked.id(), new HistoryEntry(clock.instant(), source, "provider reports " + said));
-    jobs.enqueue(PaymentJobs.apply(locked.id(), locked.accountId()));
+    jobs.enqueue(paymentJobs.apply(locked.id(), locked.accountId()));
     if (cancelPoll) {
       jobs.cancel(PaymentJobs.SETTLE_POLL, PaymentJobs.pollKey(locked.id()), "settled by " + source);
     }

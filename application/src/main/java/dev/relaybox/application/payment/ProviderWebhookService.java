@@ -1,6 +1,7 @@
 package dev.relaybox.application.payment;
 
 import dev.relaybox.application.jobs.port.out.Jobs;
+import dev.relaybox.application.jobs.port.out.Payloads;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.application.payment.port.in.ProviderWebhook;
 import dev.relaybox.application.payment.port.in.ReceiveProviderWebhookUseCase;
@@ -20,10 +21,10 @@ public final class ProviderWebhookService implements ReceiveProviderWebhookUseCa
   private final ProviderReports reports;
   private final Clock clock;
 
-  public ProviderWebhookService(UnitOfWork unitOfWork, PaymentTransactions transactions, Jobs jobs, Clock clock) {
+  public ProviderWebhookService(UnitOfWork unitOfWork, PaymentTransactions transactions, Jobs jobs, Payloads payloads, Clock clock) {
     this.unitOfWork = unitOfWork;
     this.transactions = transactions;
-    this.reports = new ProviderReports(transactions, jobs, clock);
+    this.reports = new ProviderReports(transactions, jobs, new PaymentJobs(payloads), clock);
     this.clock = clock;
   }
 

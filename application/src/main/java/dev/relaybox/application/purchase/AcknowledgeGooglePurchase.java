@@ -9,6 +9,7 @@ import dev.relaybox.application.jobs.JobHandler;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
+import dev.relaybox.application.jobs.port.out.Payloads;
 import dev.relaybox.application.jobs.port.out.Jobs;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.domain.purchase.Purchase;
@@ -16,6 +17,7 @@ import dev.relaybox.domain.shared.TimeOrderedIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,6 +30,7 @@ public final class AcknowledgeGooglePurchase implements JobHandler {
   public static final String SUBSCRIPTION = "purchase.google-acknowledge";
 
   private final UnitOfWork unitOfWork;
+  private final Payloads payloads;
   private final Purchases purchases;
   private final PurchaseAudit audit;
   private final PurchaseLedger ledger;
@@ -37,8 +40,9 @@ public final class AcknowledgeGooglePurchase implements JobHandler {
   private final Clock clock;
 
   public AcknowledgeGooglePurchase(UnitOfWork unitOfWork, Purchases purchases, PurchaseAudit audit, PurchaseLedger ledger, Jobs jobs,
-      PurchaseAcknowledger acknowledger, TimeOrderedIds ids, Clock clock) {
+      Payloads payloads, PurchaseAcknowledger acknowledger, TimeOrderedIds ids, Clock clock) {
     this.unitOfWork = unitOfWork;
+    this.payloads = payloads;
     this.purchases = purchases;
     this.audit = audit;
     this.ledger = ledger;
@@ -53,14 +57,23 @@ public final class AcknowledgeGooglePurchase implements JobHandler {
     return "ack:" + purchaseToken;
   }
 
+  /** What an acknowledge job carries. */
+  record Payload(UUID purchaseId, String packageName) {
+    Payload {
+      Objects.requireNonNull(purchaseId, "purchaseId");
+      Objects.requireNonNull(packageName, "packageName");
+    }
+  }
+
   public static Subscription subscription() {
     return Subscription.forCommands(SUBSCRIPTION).withRetry(new RetryPolicy(Duration.ofSeconds(5), Duration.ofHours(1), 30));
   }
 
   @Override
   public Outcome handle(ClaimedJob job) {
-    UUID id = PurchaseJson.uuid(job.payloadJson(), "purchaseId").orElseThrow(() -> new IllegalArgumentException("no purchaseId"));
-    String packageName = PurchaseJson.string(job.payloadJson(), "packageName").orElseThrow(() -> new IllegalArgumentException("no packageName"));
+    Payload payload = payloads.read(job.payloadJson(), Payload.class);
+    UUID id = payload.purchaseId();
+    String packageName = payload.packageName();
     Optional<Purchase> found = purchases.find(id);
     if (found.isEmpty()) {
       return Outcome.fail("purchase " + id + " does not exist");

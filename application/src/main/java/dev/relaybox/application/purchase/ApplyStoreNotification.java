@@ -14,6 +14,7 @@ import dev.relaybox.application.jobs.JobHandler;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
+import dev.relaybox.application.jobs.port.out.Payloads;
 import dev.relaybox.application.jobs.port.out.Jobs;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.domain.purchase.Purchase;
@@ -27,6 +28,7 @@ import dev.relaybox.domain.shared.StorableText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -45,6 +47,7 @@ public final class ApplyStoreNotification implements JobHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ApplyStoreNotification.class);
 
   private final UnitOfWork unitOfWork;
+  private final Payloads payloads;
   private final StoreNotifications notifications;
   private final Purchases purchases;
   private final PurchaseAudit audit;
@@ -55,8 +58,9 @@ public final class ApplyStoreNotification implements JobHandler {
   private final Clock clock;
 
   public ApplyStoreNotification(UnitOfWork unitOfWork, StoreNotifications notifications, Purchases purchases, PurchaseAudit audit,
-      PurchaseLedger ledger, Jobs jobs, Optional<PurchaseVerifier> google, TimeOrderedIds ids, Clock clock) {
+      PurchaseLedger ledger, Jobs jobs, Payloads payloads, Optional<PurchaseVerifier> google, TimeOrderedIds ids, Clock clock) {
     this.unitOfWork = unitOfWork;
+    this.payloads = payloads;
     this.notifications = notifications;
     this.purchases = purchases;
     this.audit = audit;
@@ -67,6 +71,13 @@ public final class ApplyStoreNotification implements JobHandler {
     this.clock = clock;
   }
 
+  /** The data of a {@code store.*} event: the stored notification to apply. */
+  record Payload(UUID notificationId) {
+    Payload {
+      Objects.requireNonNull(notificationId, "notificationId");
+    }
+  }
+
   public static Subscription subscription() {
     return new Subscription(SUBSCRIPTION, Optional.of(new EventFilter("store.*")),
         new RetryPolicy(Duration.ofSeconds(1), Duration.ofMinutes(30), 50), 8, true, Duration.ofSeconds(60));
@@ -74,8 +85,7 @@ public final class ApplyStoreNotification implements JobHandler {
 
   @Override
   public Outcome handle(ClaimedJob job) {
-    UUID id = PurchaseJson.uuid(job.payloadJson(), "notificationId")
-        .orElseThrow(() -> new IllegalArgumentException("job " + job.id() + " names no notification"));
+    UUID id = payloads.read(job.payloadJson(), Payload.class).notificationId();
     Optional<StoredNotification> found = notifications.find(id);
     if (found.isEmpty()) {
       return Outcome.fail("notification " + id + " does not exist");

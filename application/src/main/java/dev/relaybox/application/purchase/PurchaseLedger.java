@@ -1,5 +1,6 @@
 package dev.relaybox.application.purchase;
 
+import dev.relaybox.application.jobs.port.out.Payloads;
 import dev.relaybox.application.jobs.port.out.EnqueueJob;
 import dev.relaybox.application.jobs.port.out.Jobs;
 import dev.relaybox.application.jobs.port.out.Outbox;
@@ -43,6 +44,7 @@ public final class PurchaseLedger {
 
   private final Purchases purchases;
   private final PurchaseAudit audit;
+  private final Payloads payloads;
   private final Outbox outbox;
   private final Jobs jobs;
   private final Set<Store> accountTokenOwns;
@@ -53,10 +55,11 @@ public final class PurchaseLedger {
    * @param accountTokenOwns stores whose app sets the account token to its own user id
    *     ({@code RELAYBOX_APPLE_OWNER=appAccountToken}): there, a notification's token claims an unclaimed purchase
    */
-  public PurchaseLedger(Purchases purchases, PurchaseAudit audit, Outbox outbox, Jobs jobs, Set<Store> accountTokenOwns,
+  public PurchaseLedger(Purchases purchases, PurchaseAudit audit, Outbox outbox, Jobs jobs, Payloads payloads, Set<Store> accountTokenOwns,
       TimeOrderedIds ids, Clock clock) {
     this.purchases = purchases;
     this.audit = audit;
+    this.payloads = payloads;
     this.outbox = outbox;
     this.jobs = jobs;
     this.accountTokenOwns = Set.copyOf(accountTokenOwns);
@@ -124,7 +127,7 @@ public final class PurchaseLedger {
       return false;
     }
     boolean scheduled = jobs.enqueue(EnqueueJob.of(AcknowledgeGooglePurchase.SUBSCRIPTION,
-            PurchaseJson.object("purchaseId", purchase.id().toString(), "packageName", purchase.appId().get()))
+            payloads.write(new AcknowledgeGooglePurchase.Payload(purchase.id(), purchase.appId().get())))
         .dedupeKey(AcknowledgeGooglePurchase.dedupeKey(purchase.storeKey()))).isPresent();
     if (scheduled) {
       audit.append(entry(purchase, "acknowledgement", "scheduled", cause, "acknowledge job scheduled", Optional.empty(), clock.instant()));
@@ -188,7 +191,7 @@ public final class PurchaseLedger {
   private UUID publish(PurchaseEvent event) {
     UUID eventId = ids.next();
     Purchase purchase = event.purchase();
-    outbox.publish(new OutboxEvent(eventId, event.type(), purchase.userId().orElseThrow(), PurchaseJson.event(eventId, event),
+    outbox.publish(new OutboxEvent(eventId, event.type(), purchase.userId().orElseThrow(), payloads.write(PurchaseEventData.of(eventId, event)),
         Map.of(PURCHASE_ID_HEADER, purchase.id().toString())));
     return eventId;
   }

@@ -18,6 +18,7 @@ import dev.relaybox.application.purchase.port.out.Purchases;
 import dev.relaybox.application.purchase.port.out.PushAuthenticator;
 import dev.relaybox.application.purchase.port.out.StoreNotifications;
 import dev.relaybox.application.purchase.port.out.StoreNotifications.StoredNotification;
+import dev.relaybox.application.jobs.port.out.Payloads;
 import dev.relaybox.application.jobs.port.out.Outbox;
 import dev.relaybox.application.jobs.port.out.OutboxEvent;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
@@ -50,11 +51,13 @@ public final class StoreNotificationService implements ReceiveStoreNotificationU
   private final dev.relaybox.domain.shared.TimeOrderedIds ids;
   private final Clock clock;
   private final WebhookRefusals refusals;
+  private final Payloads payloads;
 
   public StoreNotificationService(UnitOfWork unitOfWork, StoreNotifications notifications, Purchases purchases, PurchaseAudit audit,
-      Outbox outbox, Optional<AppStoreNotifications> apple, Optional<PushAuthenticator> googlePush,
+      Outbox outbox, Payloads payloads, Optional<AppStoreNotifications> apple, Optional<PushAuthenticator> googlePush,
       dev.relaybox.domain.shared.TimeOrderedIds ids, Clock clock, WebhookRefusals refusals) {
     this.refusals = refusals;
+    this.payloads = payloads;
     this.unitOfWork = unitOfWork;
     this.notifications = notifications;
     this.purchases = purchases;
@@ -136,7 +139,7 @@ public final class StoreNotificationService implements ReceiveStoreNotificationU
           Optional.empty(), Optional.empty(), notification.receivedAt()));
       if (fresh) {
         outbox.publish(new OutboxEvent(ids.next(), type, storeKey,
-            PurchaseJson.object("notificationId", notification.id().toString()), Map.of()));
+            payloads.write(new ApplyStoreNotification.Payload(notification.id())), Map.of()));
       }
       return fresh;
     });

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.relaybox.adapters.persistence.jobs.JacksonPayloads;
 import dev.relaybox.adapters.persistence.assistance.JdbiAssistanceRequests;
 import dev.relaybox.adapters.persistence.assistance.JdbiIdempotencyKeys;
 import dev.relaybox.adapters.persistence.jobs.JdbiOutbox;
@@ -338,7 +339,8 @@ class GroupCommitUnitOfWorkTest {
     Clock clock = Clock.systemUTC();
     JdbiAssistanceRequests requests = new JdbiAssistanceRequests(unitOfWork, jdbi);
     AssistanceService assistance = new AssistanceService(groupCommit, requests, new JdbiIdempotencyKeys(unitOfWork, clock),
-        new JdbiOutbox(unitOfWork, new ObjectMapper(), clock, closeAtEnd(new OutboxSignal(jdbi))), RoutingTable.parse("sales=slack"),
+        new JdbiOutbox(unitOfWork, new ObjectMapper(), clock, closeAtEnd(new OutboxSignal(jdbi))),
+        new JacksonPayloads(new ObjectMapper()), RoutingTable.parse("sales=slack"),
         new TimeOrderedIds(clock, new SecureRandom()), clock);
     RequestAssistanceCommand command = RequestAssistanceCommand.of("sales", "a quote for 40 seats", "{}",
         Optional.of("bot-7:quote-1"), "corr-1");
