@@ -94,6 +94,10 @@ class OrderEndToEndTest {
     Await.until("order.created reaches the subscriber", WAIT, () -> eventsFor(id).contains("order.created"));
     JsonNode envelope = subscriber.accepted("orders").stream().filter(r -> r.key().equals(id)).findFirst().orElseThrow().envelope();
     assertEquals(id, envelope.path("data").path("id").asText());
+    // Consumers validate event data against the API's Order schema: every field present, an absent one as null.
+    assertEquals(fieldNames(order), fieldNames(envelope.path("data")), "the event's data has every field of the API's order");
+    assertEquals(fieldNames(order.path("shippingAddress")), fieldNames(envelope.path("data").path("shippingAddress")));
+    assertTrue(envelope.path("data").path("shipment").isNull(), envelope.toString());
     assertNotNull(envelope.path("occurredAt").asText());
     assertEquals(envelope.path("id").asText(), subscriber.accepted("orders").stream().filter(r -> r.key().equals(id)).findFirst()
         .orElseThrow().webhookId(), "webhook-id is the event id");
@@ -407,6 +411,13 @@ class OrderEndToEndTest {
    * delivery whose record could not be written (the pool busy under this test's hundred concurrent pairs) is sent
    * again under the same webhook-id.
    */
+  /** Sorted: event data is stored as jsonb, which keeps no key order. */
+  private static List<String> fieldNames(JsonNode object) {
+    List<String> names = new ArrayList<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names.stream().sorted().toList();
+  }
+
   private static List<String> distinctEventsFor(String orderId) {
     Set<String> seen = new HashSet<>();
     return subscriber.accepted("orders").stream().filter(r -> r.key().equals(orderId)).filter(r -> seen.add(r.webhookId()))

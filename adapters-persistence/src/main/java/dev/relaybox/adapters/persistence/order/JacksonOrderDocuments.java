@@ -18,6 +18,10 @@ public final class JacksonOrderDocuments implements OrderDocuments {
     this.json = json;
   }
 
+  /**
+   * Every field of the API's Order schema, in its order, an absent one as {@code null} (never left out), so an event's
+   * data validates against the schema the API documents.
+   */
   @Override
   public String json(Order order) {
     ObjectNode node = json.createObjectNode()
@@ -25,13 +29,19 @@ public final class JacksonOrderDocuments implements OrderDocuments {
         .put("customerId", order.customerId())
         .put("storefront", order.storefront())
         .put("status", order.status().wire())
+        .put("cancelReason", order.cancelReason().orElse(null))
         .put("currency", order.currency())
         .put("amount", order.amount());
-    order.cancelReason().ifPresent(r -> node.put("cancelReason", r));
     node.set("items", lines(order));
-    node.set("shippingAddress", address(order.shippingAddress()));
-    order.shipment().ifPresent(s -> node.putObject("shipment").put("carrier", s.carrier()).put("trackingNumber", s.trackingNumber())
-        .put("shippedAt", s.shippedAt().toString()));
+    ObjectNode address = address(order.shippingAddress());
+    if (!address.has("line2")) {
+      address.putNull("line2");
+    }
+    node.set("shippingAddress", address);
+    order.shipment().ifPresentOrElse(
+        s -> node.putObject("shipment").put("carrier", s.carrier()).put("trackingNumber", s.trackingNumber())
+            .put("shippedAt", s.shippedAt().toString()),
+        () -> node.putNull("shipment"));
     node.put("createdAt", order.createdAt().toString()).put("updatedAt", order.updatedAt().toString());
     return write(node);
   }

@@ -181,7 +181,7 @@ public final class JdbiOrders implements Orders {
       }
       JsonNode a = json.readTree(rs.getString("shipping_address"));
       ShippingAddress address = new ShippingAddress(a.path("name").asText(), a.path("line1").asText(),
-          Optional.ofNullable(a.get("line2")).map(JsonNode::asText), a.path("city").asText(), a.path("postalCode").asText(),
+          Optional.ofNullable(a.get("line2")).filter(l -> !l.isNull()).map(JsonNode::asText), a.path("city").asText(), a.path("postalCode").asText(),
           a.path("country").asText());
       Optional<Shipment> shipment = Optional.ofNullable(rs.getString("carrier"))
           .map(c -> {
