@@ -1,5 +1,6 @@
 package dev.relaybox.adapters.persistence.assistance;
 
+import dev.relaybox.adapters.persistence.jobs.LeaseCheck;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.adapters.persistence.shared.KeysetPage;
 import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.AssistancePage;
@@ -61,12 +62,9 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
   @Override
   public Optional<AssistanceRequest> findWhileHeld(UUID id, JobRef lease) {
     record Held(AssistanceRequest request, boolean held) {}
-    Optional<Held> found = unitOfWork.read(h -> h.createQuery("""
-            SELECT %s, EXISTS (SELECT 1 FROM job WHERE id = :job AND lease_token = :token AND state = 'running') AS held
-            FROM assistance_request WHERE id = :id""".formatted(COLUMNS))
+    Optional<Held> found = unitOfWork.read(h -> LeaseCheck.bind(h.createQuery("""
+            SELECT %s, %s AS held FROM assistance_request WHERE id = :id""".formatted(COLUMNS, LeaseCheck.HELD)), lease)
         .bind("id", id)
-        .bind("job", lease.id())
-        .bind("token", lease.token())
         .map((rs, ctx) -> new Held(request(rs), rs.getBoolean("held")))
         .findOne());
     if (found.isPresent() && !found.get().held()) {

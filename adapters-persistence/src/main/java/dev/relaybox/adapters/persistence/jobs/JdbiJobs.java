@@ -68,10 +68,7 @@ public final class JdbiJobs implements Jobs {
   public boolean stillHeld(JobRef job) {
     // Joins the caller's transaction if one is open, else one statement on its own (no BEGIN/COMMIT round trips: it
     // runs before every external send).
-    return unitOfWork.read(h -> h
-        .createQuery("SELECT EXISTS (SELECT 1 FROM job WHERE id = :id AND lease_token = :token AND state = 'running')")
-        .bind("id", job.id())
-        .bind("token", job.token())
+    return unitOfWork.read(h -> LeaseCheck.bind(h.createQuery("SELECT " + LeaseCheck.HELD), job)
         .mapTo(Boolean.class)
         .one());
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.relaybox.adapters.persistence.assistance.JdbiAssistanceRequests;
 import dev.relaybox.application.jobs.ClaimRequest;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.JobFailure;
@@ -15,6 +16,9 @@ import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.jobs.port.out.EnqueueJob;
+import dev.relaybox.domain.assistance.AssistanceRequest;
+import dev.relaybox.domain.assistance.Description;
+import dev.relaybox.domain.assistance.Topic;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -161,6 +166,22 @@ class FencingTokenTest {
       assertUntouched(lost);
       assertEquals(List.of(), engine.store.extendLeases("node-b", List.of(lost.current().ref()), lost.now().plusSeconds(60)),
           "the current owner's heartbeat still holds");
+    }
+  }
+
+  @Test
+  void aDeliveryReadsItsRequestOnlyWhileItStillHoldsItsJob() {
+    var requests = new JdbiAssistanceRequests(engine.unitOfWork, engine.jdbi);
+    for (Cause cause : Cause.values()) {
+      Lost lost = lose(cause, "read");
+      UUID requestId = UUID.randomUUID();
+      engine.unitOfWork.inTransaction(() -> requests.add(AssistanceRequest.received(requestId, Topic.parse("sales"),
+          new Description("help"), "{}", lost.now(), "corr")));
+
+      assertThrows(LeaseLostException.class, () -> requests.findWhileHeld(requestId, lost.stale().ref()), cause.toString());
+      assertEquals(Optional.of(requestId), requests.findWhileHeld(requestId, lost.current().ref()).map(AssistanceRequest::id));
+      assertEquals(Optional.empty(), requests.findWhileHeld(UUID.randomUUID(), lost.current().ref()), "no such request");
+      assertUntouched(lost);
     }
   }
 
