@@ -1,21 +1,22 @@
 package dev.relaybox.adapters.persistence.order;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.relaybox.adapters.persistence.jobs.JacksonPayloads;
 import dev.relaybox.application.order.port.out.OrderDocuments;
 import dev.relaybox.domain.order.Order;
 import dev.relaybox.domain.order.OrderLine;
 import dev.relaybox.domain.order.ShippingAddress;
-import java.io.UncheckedIOException;
 
 /** The order document carried by {@code order.*} events and stored for lines and address; the same shape the API returns. */
 public final class JacksonOrderDocuments implements OrderDocuments {
   private final ObjectMapper json;
+  private final JacksonPayloads payloads;
 
   public JacksonOrderDocuments(ObjectMapper json) {
     this.json = json;
+    this.payloads = new JacksonPayloads(json);
   }
 
   /**
@@ -61,10 +62,6 @@ public final class JacksonOrderDocuments implements OrderDocuments {
   }
 
   String write(Object node) {
-    try {
-      return json.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return payloads.write(node);
   }
 }
