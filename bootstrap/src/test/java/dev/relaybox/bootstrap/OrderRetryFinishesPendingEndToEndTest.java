@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 17: a retry with the same Idempotency-Key that finds the order still pending (its first request cut off while
  * the authorisation call was in flight) finishes it instead of replaying "pending", and the order is never abandoned
- * afterwards. The safety-net settle job runs after 3 s here (2 minutes by default) so "never abandoned" is observed.
+ * afterwards. The safety-net settle job runs after 15 s here (2 minutes by default) so "never abandoned" is observed
+ * within the test, yet long after the retry: a settle job that ran first would cancel the pending order the retry is
+ * meant to finish, and a loaded host can take a few seconds between the first request and the retry.
  */
 class OrderRetryFinishesPendingEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -42,9 +44,9 @@ class OrderRetryFinishesPendingEndToEndTest {
     databaseUrl = env.get("DATABASE_URL");
     env.putAll(TestConfigs.commercePorts(commerce.baseUrl()));
     env.putAll(Map.of(
-        "RELAYBOX_COMMERCE_TIMEOUT", "8s",
-        "RELAYBOX_ORDER_SETTLE_AFTER", "3s",
-        "RELAYBOX_HTTP_REQUEST_DEADLINE", "20s"));
+        "RELAYBOX_COMMERCE_TIMEOUT", "12s",
+        "RELAYBOX_ORDER_SETTLE_AFTER", "15s",
+        "RELAYBOX_HTTP_REQUEST_DEADLINE", "25s"));
     relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
     api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
   }
@@ -58,8 +60,9 @@ class OrderRetryFinishesPendingEndToEndTest {
   @Test
   void aRetryThatFindsTheOrderPendingFinishesItAsProcessingAndItIsNeverAbandoned() throws Exception {
     String key = UUID.randomUUID().toString();
-    // the authoriser approves at once but answers only after 5 s: the first request sits with its order pending
-    commerce.latency("authorizations", Duration.ofMillis(5_000));
+    // the authoriser approves at once but answers only after 8 s (within the 12 s timeout): the first request sits with
+    // its order pending while the test retries
+    commerce.latency("authorizations", Duration.ofMillis(8_000));
     CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> place(key));
     Await.until("the first request stored its order as pending and asked for the authorisation", WAIT,
         () -> pendingOrders() == 1 && commerce.authorizations().stream().anyMatch(a -> a.customerId().equals("cus-resume")));
@@ -91,8 +94,9 @@ class OrderRetryFinishesPendingEndToEndTest {
   @Test
   void aFirstRequestWhoseAuthorisationTimesOutAfterARetryFinishedTheOrderAnswersThatOrderAndKeepsTheKey() throws Exception {
     String key = UUID.randomUUID().toString();
-    // approved at once, answered after 12 s: the first request's call times out (8 s) after the retry finished the order
-    commerce.latency("authorizations", Duration.ofMillis(12_000));
+    // approved at once, answered after 18 s: the first request's call times out (12 s) after the retry finished the
+    // order, and before the settle job (15 s) could touch it
+    commerce.latency("authorizations", Duration.ofMillis(18_000));
     CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> place(key, "cus-late"));
     Await.until("the first request asked for the authorisation", WAIT,
         () -> commerce.authorizations().stream().anyMatch(a -> a.customerId().equals("cus-late")));
