@@ -112,18 +112,32 @@ class LeaseRescueTest {
   }
 
   @Test
-  void heartbeatsKeepALongRunningJobsLeaseSoItIsNotRescued() {
+  void heartbeatsKeepALongRunningJobsLeaseSoItIsNotRescued() throws Exception {
     Subscription slow = commands("slow-report", 5);
     long id = engine.enqueue(EnqueueJob.of("slow-report", "{}"));
     List<Integer> attemptsSeen = new CopyOnWriteArrayList<>();
-    // A 2 s lease (heartbeat every 667 ms, so a heartbeat late by over a second on a loaded machine is still in time)
-    // and a 5 s handler: without heartbeats maintenance would rescue it.
-    engine.runner(Engine.settings("node-a").withLease(Duration.ofSeconds(2)).withMaintenanceInterval(Duration.ofMillis(200)),
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    // A 6 s lease (a heartbeat every 2 s, so a stall of several seconds on a loaded machine is still in time), and a
+    // handler that runs until the test has seen heartbeats carry the lease past its first expiry: without them
+    // maintenance (every 200 ms) would have rescued the job by then.
+    Duration lease = Duration.ofSeconds(6);
+    engine.runner(Engine.settings("node-a").withLease(lease).withMaintenanceInterval(Duration.ofMillis(200)),
         handle(slow, job -> {
           attemptsSeen.add(job.attempt());
-          Thread.sleep(5_000);
+          started.countDown();
+          finish.await();
           return Outcome.done();
         }));
+    assertTrue(started.await(60, TimeUnit.SECONDS), "the handler started");
+
+    Instant first = leaseUntil(id);
+    Await.until("a heartbeat pushed the lease forward", () -> leaseUntil(id).isAfter(first));
+    Instant second = leaseUntil(id);
+    Await.until("another heartbeat pushed it forward again", () -> leaseUntil(id).isAfter(second));
+    Await.until("a heartbeat after the first lease ran out", () -> !leaseUntil(id).isBefore(first.plus(lease)));
+    assertEquals(Optional.of("node-a"), engine.detail(id).summary().leaseOwner());
+    finish.countDown();
 
     Await.until("job " + id + " is done", () -> engine.state(id) == JobState.DONE);
 
