@@ -63,8 +63,10 @@ class OutboxSignalTest {
       engine.sql("SELECT pg_notify('relaybox_outbox', '')");
     } while (heard.poll(100, TimeUnit.MILLISECONDS) == null && System.nanoTime() < giveUpAt);
     assertTrue(System.nanoTime() < giveUpAt, "the listener is listening");
-    Thread.sleep(200);
-    heard.clear();
+    // Earlier probes may still be on their way (a loaded host delivers them late): the tests start from a quiet second.
+    while (heard.poll(1, TimeUnit.SECONDS) != null) {
+      // an earlier probe's echo
+    }
   }
 
   @AfterEach
