@@ -26,11 +26,16 @@ public final class Await {
 
   /** Waits until {@code condition} holds for the value {@code probe} returns; the failure message shows the last value. */
   public static <T> T until(String what, Supplier<T> probe, java.util.function.Predicate<T> condition) {
-    long deadline = System.nanoTime() + DEFAULT_TIMEOUT.toNanos();
+    return until(what, DEFAULT_TIMEOUT, probe, condition);
+  }
+
+  /** As {@link #until(String, Supplier, java.util.function.Predicate)}, waiting up to {@code timeout}. */
+  public static <T> T until(String what, Duration timeout, Supplier<T> probe, java.util.function.Predicate<T> condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     T value = probe.get();
     while (!condition.test(value)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + DEFAULT_TIMEOUT + " waiting until " + what + "; last value: " + value);
+        throw new AssertionError("timed out after " + timeout + " waiting until " + what + "; last value: " + value);
       }
       pause();
       value = probe.get();
