@@ -71,7 +71,9 @@ class RunnerProcessesTest {
     awaitCount("SELECT count(*) FROM job WHERE state = 'running' AND lease_owner = 'doomed'", 1, Duration.ofSeconds(120));
     doomed.destroyForcibly().waitFor();
 
-    start("survivor", 2_000, 0);
+    // The survivor's own lease is long: a stall of the loaded host must not let it rescue its own attempt too. The
+    // doomed runner's 2 s lease is the one whose expiry this test waits for.
+    start("survivor", 30_000, 0);
     awaitCount("SELECT count(*) FROM job WHERE state = 'done'", 1, Duration.ofSeconds(60));
 
     assertEquals(2, count("SELECT attempts FROM job"), "the killed attempt counts");
