@@ -34,6 +34,9 @@ final class FakeSubscriber implements AutoCloseable {
   private final AtomicInteger attempts = new AtomicInteger();
   private final AtomicInteger badSignatures = new AtomicInteger();
   private final Map<String, java.time.Instant> firstRefusal = new ConcurrentHashMap<>();
+  /** Per path: how often each webhook-id was refused, in the order first refused. */
+  private final Map<String, Map<String, Integer>> refusals = new ConcurrentHashMap<>();
+  private final Map<String, Integer> acceptAfterRefusalsOfFirst = new ConcurrentHashMap<>();
 
   FakeSubscriber() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
@@ -57,6 +60,23 @@ final class FakeSubscriber implements AutoCloseable {
 
   void answer(String name, int status) {
     answers.put(name, status);
+  }
+
+  /**
+   * Answers {@code status} to {@code name} until the first event it refused has been refused {@code times} times, then
+   * {@code 200}: an outage measured in the sender's attempts rather than in wall-clock time, which a loaded host
+   * stretches.
+   */
+  void refuseUntilTheFirstEventWasRefused(String name, int status, int times) {
+    acceptAfterRefusalsOfFirst.put(name, times);
+    answers.put(name, status);
+  }
+
+  /** How often each webhook-id sent to {@code name} was refused, in the order each was first refused. */
+  Map<String, Integer> refusals(String name) {
+    synchronized (refusals) {
+      return new java.util.LinkedHashMap<>(refusals.getOrDefault(name, Map.of()));
+    }
   }
 
   List<Received> accepted(String name) {
@@ -94,9 +114,19 @@ final class FakeSubscriber implements AutoCloseable {
         exchange.sendResponseHeaders(401, -1);
         return;
       }
-      int status = answers.getOrDefault(name, 200);
-      if (status >= 300) {
-        firstRefusal.putIfAbsent(name, java.time.Instant.now());
+      int status;
+      synchronized (refusals) {
+        status = answers.getOrDefault(name, 200);
+        if (status >= 300) {
+          firstRefusal.putIfAbsent(name, java.time.Instant.now());
+          Map<String, Integer> counts = refusals.computeIfAbsent(name, n -> new java.util.LinkedHashMap<>());
+          counts.merge(headers.get("webhook-id").getFirst(), 1, Integer::sum);
+          Integer times = acceptAfterRefusalsOfFirst.get(name);
+          if (times != null && counts.values().iterator().next() >= times) {
+            answers.put(name, 200);
+            acceptAfterRefusalsOfFirst.remove(name);
+          }
+        }
       }
       if (status >= 200 && status < 300) {
         JsonNode json = TestApi.JSON.readTree(body);

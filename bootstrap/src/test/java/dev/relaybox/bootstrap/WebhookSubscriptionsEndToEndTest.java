@@ -153,10 +153,11 @@ class WebhookSubscriptionsEndToEndTest {
     assertEquals(0, count("SELECT count(*) FROM job WHERE subscription = 'webhooks.delivery' AND state = 'dead'"), "waiting, not dead");
 
     assertEquals(200, admin.patch("/admin/webhook-endpoints/" + id, "{\"enabled\":true}").statusCode());
-    Await.until("the backlog arrives", WAIT, () -> subscribers.accepted(name).size() >= 9);
+    Await.until("the backlog arrives", WAIT, () -> distinct(subscribers.accepted(name)).size() >= 9);
     sleep(500);
-    List<FakeSubscriber.Received> received = subscribers.accepted(name);
-    assertEquals(9, received.size(), "each event once");
+    // Delivery is at least once; a receiver dedupes by webhook-id (as the README asks) and then sees each event once.
+    List<FakeSubscriber.Received> received = distinct(subscribers.accepted(name));
+    assertEquals(9, received.size(), "each event once per webhook-id");
     for (String order : orders) {
       assertEquals(List.of("order.created", "order.shipped", "order.delivered"),
           received.stream().filter(r -> r.key().equals(order)).map(FakeSubscriber.Received::type).toList(), "in order for " + order);
@@ -237,30 +238,28 @@ class WebhookSubscriptionsEndToEndTest {
   void anEndpointDownForADayGetsEveryEventOncePerWebhookIdInOrderPerOrder() throws Exception {
     String name = "down-" + UUID.randomUUID();
     String id = subscribe(name, "order.*");
-    subscribers.answer(name, 503);
+    // Down for a day as the sender sees it: the Standard Webhooks schedule (at once, then 5 s, 5 min, 30 min, 2 h, 5 h,
+    // 10 h, 10 h) makes its seventh attempt 17.6 h after the first, its eighth and last 27.6 h after. The endpoint
+    // answers again once the first event's seventh attempt was refused, so only the last attempt can get it through;
+    // counted in attempts rather than in scaled wall-clock time, which a loaded host stretches.
+    subscribers.refuseUntilTheFirstEventWasRefused(name, 503, 7);
     List<String> orders = new ArrayList<>();
-    try {
-      for (int i = 0; i < 5; i++) {
-        String order = placeOrder("cus-outage");
-        ship(order);
-        assertEquals(200, api.post("/v1/orders/" + order + "/delivery", "{}").statusCode());
-        orders.add(order);
-      }
-      // the day starts with the first refused delivery, however long placing the orders took on a busy machine
-      Await.until("the first delivery is refused", WAIT, () -> subscribers.firstRefusal(name).isPresent());
-      Instant back = subscribers.firstRefusal(name).orElseThrow().plusMillis(Math.round(86_400_000 * SCALE));
-      Thread.sleep(Math.max(0, Duration.between(Instant.now(), back).toMillis()));
-      assertTrue(subscribers.accepted(name).isEmpty());
-    } finally {
-      subscribers.answer(name, 200);
+    for (int i = 0; i < 5; i++) {
+      String order = placeOrder("cus-outage");
+      ship(order);
+      assertEquals(200, api.post("/v1/orders/" + order + "/delivery", "{}").statusCode());
+      orders.add(order);
     }
-    Await.until("all 15 events arrive once the endpoint is back", WAIT, () -> subscribers.accepted(name).size() >= 15,
-        () -> subscribers.accepted(name).size() + " arrived");
-    sleep(1_000);
-    List<FakeSubscriber.Received> received = subscribers.accepted(name);
-    assertEquals(15, received.size(), "nothing twice");
-    Set<String> webhookIds = new HashSet<>();
-    received.forEach(r -> assertTrue(webhookIds.add(r.webhookId()), "webhook-id " + r.webhookId() + " twice"));
+    Await.until("all 15 events arrive once the endpoint is back", WAIT, () -> distinct(subscribers.accepted(name)).size() >= 15,
+        () -> distinct(subscribers.accepted(name)).size() + " arrived; refusals " + subscribers.refusals(name));
+    Map<String, Integer> refusals = subscribers.refusals(name);
+    assertEquals(7, refusals.values().iterator().next(), "the first event was refused for a day: " + refusals);
+    assertTrue(subscribers.accepted(name).stream().map(FakeSubscriber.Received::webhookId).anyMatch(refusals.keySet().iterator().next()::equals),
+        "and got through on its last attempt");
+    // At least once: a delivery whose record could not be written is sent again under its webhook-id, which receivers
+    // dedupe by (as the README asks); what they then see is each event once, in order per order.
+    List<FakeSubscriber.Received> received = distinct(subscribers.accepted(name));
+    assertEquals(15, received.size(), "each event once per webhook-id");
     for (String order : orders) {
       assertEquals(List.of("order.created", "order.shipped", "order.delivered"),
           received.stream().filter(r -> r.key().equals(order)).map(FakeSubscriber.Received::type).toList(), "in order for " + order);
@@ -269,7 +268,7 @@ class WebhookSubscriptionsEndToEndTest {
     assertTrue(endpoint.path("enabled").asBoolean(), "a day is within the schedule: " + endpoint);
     assertTrue(endpoint.path("health").path("failuresLastDay").asInt() > 0);
     JsonNode failed = TestApi.json(admin.get("/admin/webhook-endpoints/" + id + "/deliveries?failed=true&limit=500")).path("deliveries");
-    assertTrue(failed.size() >= 5, "each order's first event failed at least through the first retries");
+    assertTrue(failed.size() >= 7, "the first event's seven refusals are listed: " + failed.size());
     failed.forEach(f -> assertEquals(503, f.path("status").asInt()));
     assertEquals(0, subscribers.badSignatures());
   }
@@ -403,9 +402,16 @@ class WebhookSubscriptionsEndToEndTest {
     assertEquals(200, r.statusCode(), r.body());
   }
 
+  /** What a receiver that dedupes by webhook-id keeps: the first delivery of each. */
+  private static List<FakeSubscriber.Received> distinct(List<FakeSubscriber.Received> received) {
+    Set<String> seen = new HashSet<>();
+    return received.stream().filter(r -> seen.add(r.webhookId())).toList();
+  }
+
+  /** The types of the events {@code endpointName} got for {@code orders}, each webhook-id once (as a receiver dedupes). */
   private static List<String> types(String endpointName, String... orders) {
     Set<String> keys = Set.of(orders);
-    return subscribers.accepted(endpointName).stream().filter(r -> keys.contains(r.key())).map(FakeSubscriber.Received::type).toList();
+    return distinct(subscribers.accepted(endpointName)).stream().filter(r -> keys.contains(r.key())).map(FakeSubscriber.Received::type).toList();
   }
 
   private static void sleep(long millis) {
