@@ -104,7 +104,9 @@ class ClusterIT {
     fakes.slackDelay(Duration.ofMillis(1500));
     OpenLoad load = new OpenLoad(cluster.loadBalancerUrl(), Cluster.API_KEY, 0, "kill-" + System.nanoTime())
         .start(20, Duration.ofMinutes(10));
-    Thread.sleep(6000);
+    // The kill must catch node-2 holding a lease, or there is nothing to rescue; which node claims what is a race a
+    // loaded host can tilt, so the kill waits until node-2 is seen holding one.
+    Await.until("node-2 holds a running lease", Duration.ofMinutes(2), () -> runningLeasesOf("node-2") > 0);
     Instant killedAt = Instant.now();
     cluster.run("kill", "2");
     Thread.sleep(3000);
@@ -155,6 +157,19 @@ class ClusterIT {
       }
     }
     return out;
+  }
+
+  private static int runningLeasesOf(String node) {
+    try (Connection db = DriverManager.getConnection(cluster.jdbcUrl());
+        PreparedStatement q = db.prepareStatement("SELECT count(*) FROM job WHERE state = 'running' AND lease_owner = ?")) {
+      q.setString(1, node);
+      try (ResultSet rs = q.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static String jarLogs() {
