@@ -20,7 +20,6 @@ public final class ApiKeyAuthenticator {
   /** Requests per second and burst per key; failed attempts per minute and burst per client address. */
   public record Limits(double requestsPerSecond, double requestBurst, double failuresPerMinute, double failureBurst) {
     public static final Limits NONE = new Limits(1e9, 1e9, 1e9, 1e9);
-    public static final Limits DEFAULT = new Limits(200, 400, 30, 30);
   }
 
   private final BiFunction<String, ApiScope, Optional<StoredApiKey>> lookup;
