@@ -112,7 +112,9 @@ public final class Relaybox implements AutoCloseable {
       if (keyCache.ring().isEmpty()) {
         LOG.warn("no API keys are configured: every /v1 and /admin request will get 401. Set RELAYBOX_API_KEYS and RELAYBOX_ADMIN_KEYS");
       }
-      closeInReverse.push(KeyCacheRefresher.start(keyCache, limits.keyRefresh()));
+      // started with the job runner below; key changes announced by any node reach this node's key ring through it
+      PgNotificationListener listener = new PgNotificationListener(target);
+      closeInReverse.push(KeyCacheRefresher.start(keyCache, limits.keyRefresh(), listener));
 
       JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
       OutboxSignal outboxSignal = new OutboxSignal(jdbi); // closed after the group commit, whose last batches raise it
@@ -147,7 +149,6 @@ public final class Relaybox implements AutoCloseable {
       WebhookWiring webhooks = WebhookWiring.create(config.environment(), jdbi, unitOfWork, jobs, json, bodies, ids, clock, config.retention(),
           new PurchaseDeliveryAudit(new JdbiPurchaseAudit(unitOfWork, jdbi), json, ids));
 
-      PgNotificationListener listener = new PgNotificationListener(target);
       JdbiJobStore jobStore = new JdbiJobStore(jdbi, json);
       List<HandlerRegistration> handlers = new ArrayList<>(List.of(
           new HandlerRegistration(DeliverAssistanceRequest.subscription(config.assistanceConcurrency(), Duration.ofSeconds(60)), delivery)));

@@ -121,6 +121,31 @@ class AbuseEndToEndTest {
   }
 
   @Test
+  void aKeyCreatedOrDeletedOnOneNodeWorksOrStopsOnTheOtherWithoutWaitingForItsRefresh() throws Exception {
+    Map<String, String> env = new HashMap<>(TestConfigs.freshDatabase());
+    env.put("RELAYBOX_KEY_REFRESH", "10m"); // far beyond the waits below: only the announcement can reach the other node
+    Map<String, String> envA = new HashMap<>(env);
+    envA.put("RELAYBOX_NODE_ID", "keys-node-a");
+    Map<String, String> envB = new HashMap<>(env);
+    envB.put("RELAYBOX_NODE_ID", "keys-node-b");
+    try (Relaybox a = Relaybox.start(RelayboxConfig.from(envA), Clock.systemUTC());
+        Relaybox b = Relaybox.start(RelayboxConfig.from(envB), Clock.systemUTC())) {
+      JsonNode created = TestApi.json(new TestApi(a.httpPort(), TestConfigs.ADMIN_KEY)
+          .post("/admin/keys", "{\"scope\":\"api\",\"name\":\"fleet bot\"}"));
+      TestApi onB = new TestApi(b.httpPort(), created.path("key").asText());
+      Await.until("the key created on node a works on node b", Duration.ofSeconds(60),
+          () -> onB.get("/v1/assistance-requests?limit=1").statusCode() == 200);
+
+      HttpResponse<String> deleted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + a.httpPort() + "/admin/keys/" + created.path("id").asText()))
+          .header("Authorization", "Bearer " + TestConfigs.ADMIN_KEY).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(204, deleted.statusCode(), deleted.body());
+      Await.until("the key deleted on node a stops working on node b", Duration.ofSeconds(60),
+          () -> onB.get("/v1/assistance-requests?limit=1").statusCode() == 401);
+    }
+  }
+
+  @Test
   void theKeysCommandStoresAKeyTheRunningServerAccepts() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

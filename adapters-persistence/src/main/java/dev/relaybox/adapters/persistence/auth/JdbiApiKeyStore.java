@@ -1,5 +1,6 @@
 package dev.relaybox.adapters.persistence.auth;
 
+import dev.relaybox.adapters.persistence.jobs.Signals;
 import dev.relaybox.application.auth.ApiScope;
 import dev.relaybox.application.auth.StoredApiKey;
 import dev.relaybox.application.auth.port.out.ApiKeyStore;
@@ -14,6 +15,7 @@ import java.util.UUID;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** API key hashes in {@code api_key}; scope 'all' grants both API and admin. */
@@ -39,14 +41,17 @@ public final class JdbiApiKeyStore implements ApiKeyStore {
   @Override
   public UUID add(StoredApiKey key) {
     UUID id = ids.next();
-    jdbi.useHandle(h -> h.createUpdate("""
-            INSERT INTO api_key (id, scope, key_hash, label, created_at) VALUES (:id, :scope, :hash, :label, :now)""")
-        .bind("id", id)
-        .bind("scope", scope(key.scopes()))
-        .bind("hash", key.hash())
-        .bind("label", key.label())
-        .bind("now", clock.instant())
-        .execute());
+    jdbi.useTransaction(h -> {
+      h.createUpdate("""
+              INSERT INTO api_key (id, scope, key_hash, label, created_at) VALUES (:id, :scope, :hash, :label, :now)""")
+          .bind("id", id)
+          .bind("scope", scope(key.scopes()))
+          .bind("hash", key.hash())
+          .bind("label", key.label())
+          .bind("now", clock.instant())
+          .execute();
+      announceChange(h);
+    });
     return id;
   }
 
@@ -61,7 +66,18 @@ public final class JdbiApiKeyStore implements ApiKeyStore {
 
   @Override
   public boolean delete(UUID id) {
-    return jdbi.withHandle(h -> h.createUpdate("DELETE FROM api_key WHERE id = :id").bind("id", id).execute()) == 1;
+    return jdbi.inTransaction(h -> {
+      boolean deleted = h.createUpdate("DELETE FROM api_key WHERE id = :id").bind("id", id).execute() == 1;
+      if (deleted) {
+        announceChange(h);
+      }
+      return deleted;
+    });
+  }
+
+  /** Every node reloads its key ring when this commits (a deleted key stops working everywhere at once). */
+  private static void announceChange(Handle h) {
+    h.createQuery("SELECT pg_notify(:channel, '')").bind("channel", Signals.KEYS_CHANNEL).mapTo(String.class).one();
   }
 
   @Override

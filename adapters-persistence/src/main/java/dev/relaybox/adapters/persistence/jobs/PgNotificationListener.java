@@ -1,6 +1,7 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import dev.relaybox.adapters.persistence.shared.JdbcTarget;
+import dev.relaybox.application.auth.port.out.KeyChanges;
 import dev.relaybox.application.jobs.JobRef;
 import dev.relaybox.application.jobs.port.out.JobSignals;
 import java.sql.Connection;
@@ -20,12 +21,13 @@ import org.slf4j.LoggerFactory;
  * drops (a Postgres restart, a failover) it reconnects with backoff and then asks everyone to look, since
  * notifications sent while it was away are gone.
  */
-public final class PgNotificationListener implements JobSignals, AutoCloseable {
+public final class PgNotificationListener implements JobSignals, KeyChanges, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PgNotificationListener.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
   private final JdbcTarget target;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> keyReloads = new CopyOnWriteArrayList<>();
   private volatile boolean running;
   private volatile Connection connection;
   private Thread thread;
@@ -37,6 +39,11 @@ public final class PgNotificationListener implements JobSignals, AutoCloseable {
   @Override
   public void listen(Listener listener) {
     listeners.add(listener);
+  }
+
+  @Override
+  public void onChange(Runnable reload) {
+    keyReloads.add(reload);
   }
 
   public synchronized void start() {
@@ -57,6 +64,7 @@ public final class PgNotificationListener implements JobSignals, AutoCloseable {
           s.execute("LISTEN " + Signals.OUTBOX_CHANNEL);
           s.execute("LISTEN " + Signals.JOBS_CHANNEL);
           s.execute("LISTEN " + Signals.REVOKED_CHANNEL);
+          s.execute("LISTEN " + Signals.KEYS_CHANNEL);
         }
         if (wasConnected) {
           LOG.info("notification listener reconnected");
@@ -64,6 +72,7 @@ public final class PgNotificationListener implements JobSignals, AutoCloseable {
         wasConnected = true;
         backoff = Duration.ofMillis(100);
         listeners.forEach(Listener::resync);
+        keyReloads.forEach(Runnable::run);
         PGConnection pg = c.unwrap(PGConnection.class);
         while (running) {
           PGNotification[] notifications = pg.getNotifications(500);
@@ -91,6 +100,7 @@ public final class PgNotificationListener implements JobSignals, AutoCloseable {
       case Signals.OUTBOX_CHANNEL -> listeners.forEach(Listener::outboxAppended);
       case Signals.JOBS_CHANNEL -> listeners.forEach(l -> l.jobsAvailable(n.getParameter()));
       case Signals.REVOKED_CHANNEL -> revokedLease(n.getParameter()).ifPresent(lease -> listeners.forEach(l -> l.leaseRevoked(lease)));
+      case Signals.KEYS_CHANNEL -> keyReloads.forEach(Runnable::run);
       default -> LOG.debug("ignoring notification on {}", n.getName());
     }
   }
