@@ -5,11 +5,13 @@ import dev.relaybox.application.assistance.port.out.NotificationChannel;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryAfter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,6 +29,7 @@ public final class SlackChannel implements NotificationChannel {
   public static final String NAME = "slack";
   private static final Logger log = LoggerFactory.getLogger(SlackChannel.class);
   private static final int MAX_ERROR_CHARS = 200;
+  private static final int MAX_ANSWER_BYTES = 4096;
 
   private final URI webhookUrl;
   private final HttpClient http;
@@ -72,9 +75,11 @@ public final class SlackChannel implements NotificationChannel {
       builder.header("traceparent", notification.traceparent());
     }
     HttpRequest request = builder.build();
-    HttpResponse<String> response;
+    HttpResponse<InputStream> response;
+    String body;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      body = firstBytes(response.body());
     } catch (HttpTimeoutException e) {
       return Outcome.retry("slack timed out: " + e.getMessage());
     } catch (IOException e) {
@@ -84,12 +89,12 @@ public final class SlackChannel implements NotificationChannel {
       Thread.currentThread().interrupt();
       return Outcome.retry("slack call interrupted");
     }
-    return outcomeOf(response);
+    return outcomeOf(response, body);
   }
 
-  private Outcome outcomeOf(HttpResponse<String> response) {
+  private Outcome outcomeOf(HttpResponse<?> response, String answer) {
     int status = response.statusCode();
-    String body = abbreviate(response.body());
+    String body = abbreviate(answer);
     if (status >= 200 && status < 300) {
       if (!"ok".equals(body)) {
         log.warn("Slack answered {} with an unexpected body: {}", status, body);
@@ -106,6 +111,16 @@ public final class SlackChannel implements NotificationChannel {
     // 400 invalid_payload, 403 action_prohibited/invalid_token, 404 no_service/channel_not_found,
     // 410 channel_is_archived, and anything else: the webhook or the message is wrong, retrying will not help.
     return Outcome.fail("slack rejected " + status + (body.isEmpty() ? "" : ": " + body));
+  }
+
+  /**
+   * The start of the answer only: it is read for a log line or an error message, and a receiver (or a proxy in front of
+   * it) that streams a huge or endless body must cost neither memory nor the attempt's whole timeout.
+   */
+  private static String firstBytes(InputStream body) throws IOException {
+    try (body) {
+      return new String(body.readNBytes(MAX_ANSWER_BYTES), StandardCharsets.UTF_8);
+    }
   }
 
   private static String abbreviate(String body) {

@@ -11,6 +11,7 @@ import dev.relaybox.application.assistance.port.out.NotificationChannel;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryAfter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,6 +38,7 @@ public final class WebhookChannel implements NotificationChannel {
   public static final String EVENT_TYPE = "assistance.requested";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_ERROR_CHARS = 200;
+  private static final int MAX_ANSWER_BYTES = 4096;
 
   private final URI url;
   private final Webhook signer;
@@ -92,9 +94,11 @@ public final class WebhookChannel implements NotificationChannel {
       builder.header("traceparent", notification.traceparent());
     }
     HttpRequest request = builder.build();
-    HttpResponse<String> response;
+    HttpResponse<InputStream> response;
+    String body;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      body = firstBytes(response.body());
     } catch (HttpTimeoutException e) {
       return Outcome.retry("webhook timed out: " + e.getMessage());
     } catch (IOException e) {
@@ -104,15 +108,15 @@ public final class WebhookChannel implements NotificationChannel {
       Thread.currentThread().interrupt();
       return Outcome.retry("webhook call interrupted");
     }
-    return outcomeOf(response);
+    return outcomeOf(response, body);
   }
 
-  private Outcome outcomeOf(HttpResponse<String> response) {
+  private Outcome outcomeOf(HttpResponse<?> response, String answer) {
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
       return Outcome.done();
     }
-    String body = abbreviate(response.body());
+    String body = abbreviate(answer);
     String said = "webhook " + status + (body.isEmpty() ? "" : ": " + body);
     if (status == 429 || status == 408 || status >= 500) {
       return new Outcome.Retry(RetryAfter.parse(response.headers().firstValue("Retry-After"), clock), said);
@@ -142,6 +146,16 @@ public final class WebhookChannel implements NotificationChannel {
       return JSON.readTree(metadataJson);
     } catch (JsonProcessingException e) {
       return JSON.getNodeFactory().textNode(metadataJson);
+    }
+  }
+
+  /**
+   * The start of the answer only: it is read for a log line or an error message, and a receiver (or a proxy in front of
+   * it) that streams a huge or endless body must cost neither memory nor the attempt's whole timeout.
+   */
+  private static String firstBytes(InputStream body) throws IOException {
+    try (body) {
+      return new String(body.readNBytes(MAX_ANSWER_BYTES), StandardCharsets.UTF_8);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.relaybox.adapters.notify.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -183,6 +184,30 @@ class WebhookChannelTest {
     assertNotEquals(signer.sign(n.requestId().toString(), 1_700_000_000L, payload),
         signer.sign(n.requestId().toString(), 1_700_000_001L, payload));
     assertTrue(signer.sign(n.requestId().toString(), 1_700_000_000L, payload).startsWith("v1,"));
+  }
+
+  @Test
+  void anEndlessErrorBodyIsReadOnlyAsFarAsTheErrorMessageNeeds() {
+    server.createContext("/hooks/endless", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.sendResponseHeaders(500, 0); // chunked, and it never ends
+      byte[] chunk = "x".repeat(8192).getBytes(StandardCharsets.UTF_8);
+      try (var out = exchange.getResponseBody()) {
+        while (!Thread.currentThread().isInterrupted()) {
+          out.write(chunk);
+        }
+      } catch (IOException closedByTheChannel) {
+        // the channel stopped reading: what this test wants
+      }
+    });
+    WebhookChannel channel = WebhookChannel.create(URI.create(url.toString().replace("/hooks/relaybox", "/hooks/endless")),
+        WebhookChannelFactory.signer(SECRET), Duration.ofSeconds(2), CLIENT_TIMEOUT, Clock.systemUTC());
+
+    // Reading the whole body would never end (the request timeout stops at the headers).
+    Outcome outcome = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> channel.send(notification()));
+
+    Outcome.Retry retry = assertInstanceOf(Outcome.Retry.class, outcome);
+    assertTrue(retry.reason().startsWith("webhook 500: xxx") && retry.reason().length() < 300, retry.reason());
   }
 
   private WebhookChannel channel(String secret) {
