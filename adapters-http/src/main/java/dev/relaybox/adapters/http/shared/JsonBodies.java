@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -31,7 +35,7 @@ public final class JsonBodies {
   public <T> T read(Context ctx, Class<T> type) {
     requireJsonContentType(ctx);
     byte[] body = ctx.bodyAsBytes();
-    if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+    if (strictUtf8(body).isBlank()) {
       throw ProblemException.badRequest("the request body is empty; send a JSON object");
     }
     try {
@@ -58,6 +62,23 @@ public final class JsonBodies {
       throw ProblemException.badRequest("the request body is not valid JSON");
     } catch (IOException e) {
       throw ProblemException.badRequest("the request body could not be read");
+    }
+  }
+
+  /**
+   * The body as text, refusing what is not UTF-8: Jackson's byte parser reads an overlong form such as {@code C0 BC}
+   * as {@code <} and a UTF-8-encoded surrogate as a character, so bytes that any filter in front of us sees as
+   * something else would reach storage as markup or path separators.
+   */
+  private static String strictUtf8(byte[] body) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw ProblemException.badRequest("the request body is not valid UTF-8");
     }
   }
 

@@ -271,6 +271,26 @@ class HostileInputTest {
   }
 
   @Test
+  void bytesThatAreNotUtf8Are400EvenWhereALenientDecoderReadsThemAsCharacters() throws Exception {
+    int before = STORED.get();
+    for (byte[] text : List.of(
+        new byte[] {(byte) 0xC0, (byte) 0xBC, 's'}, // an overlong '<'
+        new byte[] {'A', (byte) 0xE0, (byte) 0x80, (byte) 0xAF, 'B'}, // an overlong '/'
+        new byte[] {(byte) 0xC0, (byte) 0x80}, // an overlong NUL
+        new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a surrogate encoded on its own (CESU-8)
+        new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80})) { // above U+10FFFF
+      ByteArrayOutputStream json = new ByteArrayOutputStream();
+      json.writeBytes("{\"text\":\"".getBytes(StandardCharsets.UTF_8));
+      json.writeBytes(text);
+      json.writeBytes("\"}".getBytes(StandardCharsets.UTF_8));
+      Raw answer = exchange(server, postBytes("/v1/notes", json.toByteArray()));
+      assertProblem(answer, 400);
+      assertTrue(answer.body().contains("not valid UTF-8"), answer.text());
+    }
+    assertEquals(before, STORED.get());
+  }
+
+  @Test
   void datesAndNumbersOutOfRangeAre422NamingTheField() throws Exception {
     int before = STORED.get();
     for (String date : List.of("+294277-01-01T00:00:00Z", "-4714-11-24T00:00:00Z", "+10000-01-01T00:00:00Z")) {
@@ -318,6 +338,15 @@ class HostileInputTest {
         + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + bytes.length + "\r\n\r\n" + json;
   }
 
+  private static byte[] postBytes(String path, byte[] body) {
+    ByteArrayOutputStream request = new ByteArrayOutputStream();
+    request.writeBytes(("POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
+        + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + body.length + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    request.writeBytes(body);
+    return request.toByteArray();
+  }
+
   private static String chunked(String body) {
     return "POST /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
         + "\r\nContent-Type: application/json\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n" + body;
@@ -345,8 +374,12 @@ class HostileInputTest {
   }
 
   private static Raw exchange(HttpServer target, String request) throws IOException {
+    return exchange(target, request.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Raw exchange(HttpServer target, byte[] request) throws IOException {
     try (Socket socket = connect(target)) {
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().write(request);
       socket.getOutputStream().flush();
       return readAll(socket);
     }
