@@ -98,6 +98,9 @@ class OrderEndToEndTest {
     assertEquals(fieldNames(order), fieldNames(envelope.path("data")), "the event's data has every field of the API's order");
     assertEquals(fieldNames(order.path("shippingAddress")), fieldNames(envelope.path("data").path("shippingAddress")));
     assertTrue(envelope.path("data").path("shipment").isNull(), envelope.toString());
+    // The answer, the event and a later read agree to the microsecond PostgreSQL keeps.
+    assertEquals(withHistory.path("order").path("updatedAt").asText(), envelope.path("data").path("updatedAt").asText());
+    assertEquals(withHistory.path("order").path("createdAt").asText(), order.path("createdAt").asText());
     assertNotNull(envelope.path("occurredAt").asText());
     assertEquals(envelope.path("id").asText(), subscriber.accepted("orders").stream().filter(r -> r.key().equals(id)).findFirst()
         .orElseThrow().webhookId(), "webhook-id is the event id");

@@ -16,6 +16,7 @@ import dev.relaybox.domain.order.OrderChange;
 import dev.relaybox.domain.order.OrderStatus;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,7 +45,8 @@ public final class CompensateOrder implements JobHandler {
     this.orders = orders;
     this.inventory = inventory;
     this.payments = payments;
-    this.clock = clock;
+    // PostgreSQL keeps microseconds: an order's times in answers and events are the ones a later GET returns.
+    this.clock = Clock.tick(clock, Duration.of(1, ChronoUnit.MICROS));
   }
 
   /** Retried for about a day (capped at 10 minutes apart): a compensation must not give up while a dependency is down. */

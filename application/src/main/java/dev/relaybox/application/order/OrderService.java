@@ -32,6 +32,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,8 @@ public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase
     this.outbox = outbox;
     this.jobs = jobs;
     this.ids = ids;
-    this.clock = clock;
+    // PostgreSQL keeps microseconds: an order's times in answers and events are the ones a later GET returns.
+    this.clock = Clock.tick(clock, Duration.of(1, ChronoUnit.MICROS));
     this.settleAbandonedAfter = settleAbandonedAfter;
   }
 
