@@ -20,6 +20,7 @@ record AbuseLimits(Duration requestDeadline, long minBytesPerSecond, int maxConn
    * three seconds in the cluster kit's rolling restarts (docs/deployment.md). The sustained rate still holds.
    */
   static final int DEFAULT_BURST_SECONDS = 5;
+  static final Duration MIN_KEY_REFRESH = Duration.ofMillis(100);
 
   static AbuseLimits from(Map<String, String> environment, int maxInFlight) {
     Env env = new Env(environment);
@@ -28,8 +29,10 @@ record AbuseLimits(Duration requestDeadline, long minBytesPerSecond, int maxConn
       throw new ConfigException("RELAYBOX_HTTP_REQUEST_DEADLINE must be greater than zero");
     }
     Duration refresh = env.duration("RELAYBOX_KEY_REFRESH", Duration.ofSeconds(5));
-    if (refresh.isZero()) {
-      throw new ConfigException("RELAYBOX_KEY_REFRESH must be greater than zero");
+    // Each refresh reads every key and writes their last uses: a few milliseconds' interval made one idle node commit
+    // hundreds of times a second. Changes reach other nodes at once through NOTIFY; this is only the fallback.
+    if (refresh.compareTo(MIN_KEY_REFRESH) < 0) {
+      throw new ConfigException("RELAYBOX_KEY_REFRESH must be at least " + MIN_KEY_REFRESH.toMillis() + "ms, got " + refresh.toMillis() + "ms");
     }
     String allowPrivate = env.text("RELAYBOX_ALLOW_PRIVATE_URLS", "false");
     if (!allowPrivate.equals("true") && !allowPrivate.equals("false")) {

@@ -41,6 +41,15 @@ class RelayboxConfigTest {
   }
 
   @Test
+  void aKeysBurstIsFiveSecondsOfItsRateUnlessSetAndKeysAreNotReloadedMoreOftenThanTenTimesASecond() {
+    assertEquals(1_000, AbuseLimits.from(Map.of(), 2_000).keyLimits().requestBurst());
+    assertEquals(100, AbuseLimits.from(Map.of("RELAYBOX_API_RATE", "20"), 2_000).keyLimits().requestBurst());
+    assertEquals(7, AbuseLimits.from(Map.of("RELAYBOX_API_BURST", "7"), 2_000).keyLimits().requestBurst());
+    var e = assertThrows(ConfigException.class, () -> AbuseLimits.from(Map.of("RELAYBOX_KEY_REFRESH", "10ms"), 2_000));
+    assertTrue(e.getMessage().contains("RELAYBOX_KEY_REFRESH must be at least 100ms"), e.getMessage());
+  }
+
+  @Test
   void neverPrintsKeysOrTheDatabaseUrl() {
     String printed = RelayboxConfig.from(Map.of(
         "DATABASE_URL", "postgres://app:hunter2hunter2@db/relay",
