@@ -56,6 +56,15 @@ final class ProblemErrorHandler extends ErrorHandler {
     }
   }
 
+  /**
+   * Jetty writes an error body only for GET, POST and HEAD; a DELETE, PUT, PATCH or OPTIONS with a bad URI got a bare
+   * 400 without problem or security headers. Every method gets the problem.
+   */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   /** Errors found while parsing, before any request exists: the answer is built from these bytes and fields. */
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {

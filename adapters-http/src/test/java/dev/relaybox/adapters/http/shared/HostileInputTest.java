@@ -205,6 +205,12 @@ class HostileInputTest {
     Raw version = exchange("GET /v1/notes HTTP/7.3\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertProblem(version, version.status());
     assertEquals(400, version.status(), version.text());
+    for (String method : List.of("GET", "POST", "DELETE", "PUT", "PATCH", "OPTIONS")) {
+      for (String uri : List.of("/v1/notes/%FF", "/v1/notes/%ED%A0%80", "/v1/notes/%C0%AF", "/v1/notes/{x}")) {
+        assertProblem(exchange(method + " " + uri + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+            400);
+      }
+    }
   }
 
   @Test
