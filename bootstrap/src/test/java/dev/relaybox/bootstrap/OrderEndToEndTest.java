@@ -342,7 +342,10 @@ class OrderEndToEndTest {
         good.replace("\"GB\"", "\"XX\""),
         good.replace("\"EUR\"", "\"eur\""),
         good.replace("\"quantity\":1", "\"quantity\":\"one\""),
-        good.replace("\"quantity\":1", "\"quantity\":1.5"))) {
+        good.replace("\"quantity\":1", "\"quantity\":1.5"),
+        good.replace("Ada Lovelace", "Ada\\u0007Lovelace"),
+        good.replace("1 Analytical Way", "1 Analytical\\nWay"),
+        good.replace("N1 9GU", "\u202EUG9 1N"))) {
       var r = api.postWithHeader("/v1/orders", bad, "Idempotency-Key", UUID.randomUUID().toString());
       assertEquals(422, r.statusCode(), bad + " -> " + r.body());
       assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));

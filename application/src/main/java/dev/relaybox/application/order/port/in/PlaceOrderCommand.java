@@ -97,8 +97,8 @@ public record PlaceOrderCommand(String idempotencyKey, String customerId, String
     } else {
       text(v, "shippingAddress.name", address.name(), 200);
       text(v, "shippingAddress.line1", address.line1(), 200);
-      if (address.line2() != null && address.line2().length() > 200) {
-        v.add("shippingAddress.line2", "must be at most 200 characters");
+      if (address.line2() != null) {
+        line(v, "shippingAddress.line2", address.line2(), 200);
       }
       text(v, "shippingAddress.city", address.city(), 100);
       text(v, "shippingAddress.postalCode", address.postalCode(), 20);
@@ -130,8 +130,26 @@ public record PlaceOrderCommand(String idempotencyKey, String customerId, String
   private static void text(Violations v, String field, String value, int max) {
     if (value == null || value.isBlank()) {
       v.add(field, "is required");
-    } else if (value.length() > max) {
-      v.add(field, "must be at most " + max + " characters");
+    } else {
+      line(v, field, value, max);
     }
+  }
+
+  /**
+   * One printable line of a label: control characters (a newline, a bell) and bidirectional overrides, which make a
+   * printed address read other than it is stored, are refused.
+   */
+  private static void line(Violations v, String field, String value, int max) {
+    if (value.length() > max) {
+      v.add(field, "must be at most " + max + " characters");
+    } else if (value.codePoints().anyMatch(PlaceOrderCommand::unprintable)) {
+      v.add(field, "must be one line without control or bidirectional-override characters");
+    }
+  }
+
+  private static boolean unprintable(int codePoint) {
+    return Character.isISOControl(codePoint)
+        || (codePoint >= 0x202A && codePoint <= 0x202E)
+        || (codePoint >= 0x2066 && codePoint <= 0x2069);
   }
 }
