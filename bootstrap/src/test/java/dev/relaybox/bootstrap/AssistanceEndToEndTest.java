@@ -322,11 +322,8 @@ class AssistanceEndToEndTest {
   private static String accepted(String topic, String description) {
     ObjectNode body = TestApi.JSON.createObjectNode().put("topic", topic).put("description", description);
     String key = "test-" + UUID.randomUUID();
-    HttpResponse<String> response = api.postWithHeader("/v1/assistance-requests", body.toString(), "Idempotency-Key", key);
-    for (int retries = 0; response.statusCode() == 503 && retries < 20; retries++) {
-      sleep(Duration.ofSeconds(Math.min(2, response.headers().firstValueAsLong("Retry-After").orElse(1))));
-      response = api.postWithHeader("/v1/assistance-requests", body.toString(), "Idempotency-Key", key);
-    }
+    HttpResponse<String> response = TestApi.resendingOn503(21,
+        () -> api.postWithHeader("/v1/assistance-requests", body.toString(), "Idempotency-Key", key));
     assertEquals(202, response.statusCode(), response.body());
     JsonNode receipt = TestApi.json(response);
     assertEquals("pending", receipt.get("status").asText());
@@ -357,15 +354,6 @@ class AssistanceEndToEndTest {
         return rs.getInt(1);
       }
     } catch (SQLException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
   }

@@ -151,13 +151,9 @@ class BackPressureEndToEndTest {
         int n = i;
         submissions.add(callers.submit(() -> {
           ObjectNode body = TestApi.JSON.createObjectNode().put("topic", "sales").put("description", "burst " + n + " " + marker);
-          HttpResponse<String> response = api.postWithHeader("/v1/assistance-requests", body.toString(),
-              "Idempotency-Key", marker + "-" + n);
           // A client honours 503 + Retry-After; "not-taken" promises nothing was stored, so the retry cannot duplicate.
-          for (int retries = 0; response.statusCode() == 503 && retries < 10; retries++) {
-            Thread.sleep(Duration.ofSeconds(response.headers().firstValueAsLong("Retry-After").orElse(1)));
-            response = api.postWithHeader("/v1/assistance-requests", body.toString(), "Idempotency-Key", marker + "-" + n);
-          }
+          HttpResponse<String> response = TestApi.resendingOn503(11,
+              () -> api.postWithHeader("/v1/assistance-requests", body.toString(), "Idempotency-Key", marker + "-" + n));
           assertEquals(202, response.statusCode(), response.body());
           return TestApi.json(response).get("id").asText();
         }));

@@ -371,37 +371,22 @@ class OrderEndToEndTest {
   // ---- helpers ----
 
   /** What a client is told to do with a 503: wait Retry-After and send the same request with the same key. */
-  static HttpResponse<String> placeRetrying(String key, String customer, String sku, int quantity, long unitPrice) throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      HttpResponse<String> r = place(key, customer, sku, quantity, unitPrice);
-      if (r.statusCode() != 503 || attempt == 20) {
-        return r;
-      }
-      Thread.sleep(Math.min(2_000, 1_000L * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1"))));
-    }
+  static HttpResponse<String> placeRetrying(String key, String customer, String sku, int quantity, long unitPrice) {
+    return TestApi.resendingOn503(20, () -> place(key, customer, sku, quantity, unitPrice));
   }
+
 
   /** A read under this test's load may meet a busy pool (503 with Retry-After); a client reads again, as here. */
-  static HttpResponse<String> getRetrying(String path) throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      HttpResponse<String> r = api.get(path);
-      if (r.statusCode() != 503 || attempt == 20) {
-        return r;
-      }
-      Thread.sleep(Math.min(2_000, 1_000L * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1"))));
-    }
+  static HttpResponse<String> getRetrying(String path) {
+    return TestApi.resendingOn503(20, () -> api.get(path));
   }
 
+
   /** A ship or cancel that met a busy pool (503 with Retry-After) changed nothing; a client sends it again. */
-  static HttpResponse<String> postRetrying(String path, String json) throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      HttpResponse<String> r = api.post(path, json);
-      if (r.statusCode() != 503 || attempt == 20) {
-        return r;
-      }
-      Thread.sleep(Math.min(2_000, 1_000L * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1"))));
-    }
+  static HttpResponse<String> postRetrying(String path, String json) {
+    return TestApi.resendingOn503(20, () -> api.post(path, json));
   }
+
 
   private static HttpResponse<String> place(String key, String customer, String sku, int quantity, long unitPrice) {
     return api.postWithHeader("/v1/orders", body(customer, List.of(item(sku, quantity, unitPrice))), "Idempotency-Key", key);

@@ -391,18 +391,9 @@ class PaymentEndToEndTest {
    */
   private static HttpResponse<String> submit(String account, String key, String body) {
     String path = "/v1/accounts/" + account + "/transactions";
-    HttpResponse<String> answer = api.postWithHeader(path, body, "Idempotency-Key", key);
-    for (int retries = 0; answer.statusCode() == 503 && retries < 20; retries++) {
-      try {
-        Thread.sleep(Duration.ofSeconds(Math.min(2, answer.headers().firstValueAsLong("Retry-After").orElse(1))));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-      answer = api.postWithHeader(path, body, "Idempotency-Key", key);
-    }
-    return answer;
+    return TestApi.resendingOn503(21, () -> api.postWithHeader(path, body, "Idempotency-Key", key));
   }
+
 
   private static JsonNode account(String id) {
     return TestApi.json(api.get("/v1/accounts/" + id));

@@ -21,6 +21,26 @@ final class TestApi {
     this.key = key;
   }
 
+  /**
+   * Sends as a client is told to: a {@code 503} (load shed, nothing taken) is sent again after its {@code Retry-After}
+   * (at most 2 s), up to {@code attempts} sends in all; the last answer is returned whatever it is.
+   */
+  static HttpResponse<String> resendingOn503(int attempts, java.util.function.Supplier<HttpResponse<String>> send) {
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<String> answer = send.get();
+      if (answer.statusCode() != 503 || attempt >= attempts) {
+        return answer;
+      }
+      long retryAfter = answer.headers().firstValueAsLong("Retry-After").orElse(1);
+      try {
+        Thread.sleep(Duration.ofSeconds(Math.min(2, retryAfter)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   TestApi withKey(String otherKey) {
     return new TestApi(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherKey);
   }

@@ -385,14 +385,10 @@ class WebhookSubscriptionsEndToEndTest {
   /** Places an order, retrying a 503 with the same key as clients are told to (a busy machine can time a call out). */
   private static String placeOrder(String customer) {
     String key = UUID.randomUUID().toString();
-    HttpResponse<String> r = null;
-    for (int attempt = 0; attempt < 20 && (r == null || r.statusCode() == 503); attempt++) {
-      if (r != null) sleep(1_000);
-      r = api.postWithHeader("/v1/orders", """
-          {"customerId":"%s","storefront":"us-app","currency":"USD","items":[{"sku":"SKU-W","quantity":1,"unitPrice":1999}],
-           "shippingAddress":{"name":"Grace Hopper","line1":"1 Navy Way","city":"Arlington","postalCode":"22202","country":"US"}}"""
-          .formatted(customer), "Idempotency-Key", key);
-    }
+    HttpResponse<String> r = TestApi.resendingOn503(20, () -> api.postWithHeader("/v1/orders", """
+        {"customerId":"%s","storefront":"us-app","currency":"USD","items":[{"sku":"SKU-W","quantity":1,"unitPrice":1999}],
+         "shippingAddress":{"name":"Grace Hopper","line1":"1 Navy Way","city":"Arlington","postalCode":"22202","country":"US"}}"""
+        .formatted(customer), "Idempotency-Key", key));
     assertEquals(201, r.statusCode(), r.body());
     return TestApi.json(r).path("id").asText();
   }
