@@ -117,7 +117,7 @@ public final class Relaybox implements AutoCloseable {
       closeInReverse.push(KeyCacheRefresher.start(keyCache, limits.keyRefresh(), listener));
 
       JdbiUnitOfWork unitOfWork = new JdbiUnitOfWork(jdbi);
-      OutboxSignal outboxSignal = new OutboxSignal(jdbi); // closed after the group commit, whose last batches raise it
+      OutboxSignal outboxSignal = new OutboxSignal(jdbi, config.batchWindow()); // closed after the group commit, whose last batches raise it
       closeInReverse.push(outboxSignal);
       // Intake and the assistance delivery's records share one group commit: their units are short, repeatable writes,
       // and a busy node then pays one COMMIT (and one WAL flush) per batch of them instead of one per request.
@@ -225,7 +225,8 @@ public final class Relaybox implements AutoCloseable {
         .withLease(config.jobLease())
         .withRetention(config.retention())
         .withMaintenanceInterval(config.maintenanceInterval())
-        .withShutdownGrace(config.shutdownGrace());
+        .withShutdownGrace(config.shutdownGrace())
+        .withBatchWindow(config.batchWindow());
   }
 
   public int httpPort() {

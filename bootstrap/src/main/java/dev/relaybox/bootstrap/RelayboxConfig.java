@@ -1,5 +1,6 @@
 package dev.relaybox.bootstrap;
 
+import dev.relaybox.application.jobs.runner.RunnerSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public record RelayboxConfig(
     Duration jobLease,
     Duration retention,
     Duration maintenanceInterval,
+    Duration batchWindow,
     Optional<String> routes,
     int assistanceConcurrency,
     int intakeWriters,
@@ -76,6 +78,7 @@ public record RelayboxConfig(
         positive("RELAYBOX_JOB_LEASE", env.duration("RELAYBOX_JOB_LEASE", Duration.ofSeconds(30))),
         positive("RELAYBOX_RETENTION", env.duration("RELAYBOX_RETENTION", Duration.ofDays(7))),
         positive("RELAYBOX_MAINTENANCE_INTERVAL", env.duration("RELAYBOX_MAINTENANCE_INTERVAL", Duration.ofSeconds(5))),
+        atMost("RELAYBOX_BATCH_WINDOW", env.duration("RELAYBOX_BATCH_WINDOW", RunnerSettings.DEFAULT_BATCH_WINDOW), Duration.ofSeconds(1)),
         env.text("RELAYBOX_ROUTES"),
         env.integer("RELAYBOX_ASSISTANCE_CONCURRENCY", 32, 1, 1_000),
         env.integer("RELAYBOX_INTAKE_WRITERS", 4, 1, 64),
@@ -94,6 +97,13 @@ public record RelayboxConfig(
   private static Duration positive(String name, Duration d) {
     if (d.isZero()) {
       throw new ConfigException(name + " must be greater than zero");
+    }
+    return d;
+  }
+
+  private static Duration atMost(String name, Duration d, Duration max) {
+    if (d.compareTo(max) > 0) {
+      throw new ConfigException(name + " must be at most " + max.toMillis() + "ms, got " + d.toMillis() + "ms");
     }
     return d;
   }

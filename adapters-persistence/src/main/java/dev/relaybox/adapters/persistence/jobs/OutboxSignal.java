@@ -1,6 +1,7 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import dev.relaybox.application.jobs.runner.OutageLog;
+import dev.relaybox.application.jobs.runner.RoundSpacing;
 import dev.relaybox.application.jobs.runner.Wakeup;
 import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
@@ -18,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * time, folding every commit that happened meanwhile into it, in a transaction of its own with
  * {@code synchronous_commit = off} (a notification is not durable anyway), so the lock is held for microseconds.
  *
+ * <p>NOTIFYs are spaced a batch window apart ({@code RELAYBOX_BATCH_WINDOW}): the first commit after a quiet window is
+ * signalled at once, later ones fold into the next NOTIFY, so every node's relay wakes once per window at most
+ * instead of once per request.
+ *
  * <p>A signal lost to a crash or a database error between a commit and its NOTIFY delays relaying until the relays'
  * next poll ({@code RELAYBOX_POLL_INTERVAL}); the events themselves are committed and nothing is lost.
  */
@@ -28,12 +33,14 @@ public final class OutboxSignal implements AutoCloseable {
 
   private final Jdbi jdbi;
   private final Wakeup raised = new Wakeup();
+  private final RoundSpacing spacing;
   private final OutageLog outage = new OutageLog(LOG, "sending outbox wake-ups (the relays find the events at their next poll)");
   private volatile boolean running = true;
   private final Thread sender;
 
-  public OutboxSignal(Jdbi jdbi) {
+  public OutboxSignal(Jdbi jdbi, Duration window) {
     this.jdbi = jdbi;
+    this.spacing = new RoundSpacing(window);
     this.sender = Thread.ofVirtual().name("outbox-signal").start(this::sendLoop);
   }
 
@@ -46,6 +53,12 @@ public final class OutboxSignal implements AutoCloseable {
     while (running) {
       if (!raised.await(IDLE_CHECK) || !running) {
         continue;
+      }
+      try {
+        spacing.awaitTurn();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
       try {
         jdbi.useTransaction(h -> h.createQuery("""

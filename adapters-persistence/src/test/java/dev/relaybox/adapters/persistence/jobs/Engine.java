@@ -67,7 +67,7 @@ final class Engine implements AutoCloseable, AfterEachCallback, AfterAllCallback
     this.clock = clock;
     this.jdbi = Databases.jdbi(pool);
     this.unitOfWork = new JdbiUnitOfWork(jdbi);
-    this.outboxSignal = new OutboxSignal(jdbi);
+    this.outboxSignal = new OutboxSignal(jdbi, RunnerSettings.DEFAULT_BATCH_WINDOW);
     this.outbox = new JdbiOutbox(unitOfWork, json, clock, outboxSignal);
     this.jobs = new JdbiJobs(unitOfWork, json, clock);
     this.store = new JdbiJobStore(jdbi, json);

@@ -8,6 +8,7 @@ import dev.relaybox.application.jobs.JobRef;
 import dev.relaybox.application.jobs.port.out.JobSignals;
 import dev.relaybox.application.jobs.port.out.OutboxEvent;
 import dev.relaybox.domain.shared.EventType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,5 +121,33 @@ class OutboxSignalTest {
     }
     assertTrue(signals >= 1, "the burst was signalled");
     assertTrue(signals <= 200, "never more wake-ups than commits: " + signals);
+  }
+
+  @Test
+  void commitsInQuickSuccessionShareOneWakeUpPerBatchWindow() throws Exception {
+    Duration window = Duration.ofMillis(250);
+    try (OutboxSignal spaced = new OutboxSignal(engine.jdbi, window)) {
+      JdbiOutbox outbox = new JdbiOutbox(engine.unitOfWork, engine.json, engine.clock, spaced);
+      long start = System.nanoTime();
+      int commits = 0;
+      while (System.nanoTime() - start < Duration.ofMillis(1_500).toNanos()) {
+        String key = "paced-" + commits++;
+        engine.unitOfWork.inTransaction(() -> {
+          outbox.publish(new OutboxEvent(UUID.randomUUID(), new EventType("order.shipped"), key, "{}", Map.of()));
+          return null;
+        });
+        Thread.sleep(5);
+      }
+      long elapsedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+      int signals = 0;
+      while (heard.poll(1, TimeUnit.SECONDS) != null) {
+        signals++;
+      }
+
+      // One at once, then at most one per window; each commit alone would have been its own NOTIFY.
+      long most = 2 + elapsedMillis / window.toMillis();
+      assertTrue(signals >= 1, "the commits were signalled");
+      assertTrue(signals <= most, signals + " wake-ups for " + commits + " commits in " + elapsedMillis + " ms; at most " + most);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.relaybox.adapters.persistence.shared;
 
+import dev.relaybox.application.jobs.runner.RunnerSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -339,7 +340,7 @@ class GroupCommitUnitOfWorkTest {
     Clock clock = Clock.systemUTC();
     JdbiAssistanceRequests requests = new JdbiAssistanceRequests(unitOfWork, jdbi);
     AssistanceService assistance = new AssistanceService(groupCommit, requests, new JdbiIdempotencyKeys(unitOfWork, clock),
-        new JdbiOutbox(unitOfWork, new ObjectMapper(), clock, closeAtEnd(new OutboxSignal(jdbi))),
+        new JdbiOutbox(unitOfWork, new ObjectMapper(), clock, closeAtEnd(new OutboxSignal(jdbi, RunnerSettings.DEFAULT_BATCH_WINDOW))),
         new JacksonPayloads(new ObjectMapper()), RoutingTable.parse("sales=slack"),
         new TimeOrderedIds(clock, new SecureRandom()), clock);
     RequestAssistanceCommand command = RequestAssistanceCommand.of("sales", "a quote for 40 seats", "{}",

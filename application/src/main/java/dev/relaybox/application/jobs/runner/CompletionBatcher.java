@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Marks finished attempts done in batches: whatever completed while the previous statement ran goes into the next
- * one, so a busy node writes one UPDATE per batch instead of one per job. A job whose completion is not yet written
- * keeps its lease (the runner still heartbeats it), and if the node dies first the job simply runs again.
+ * one, and writes are spaced at least a batch window apart, so a busy node writes one UPDATE per batch instead of one
+ * per job. A job whose completion is not yet written keeps its lease (the runner still heartbeats it), and if the node
+ * dies first the job simply runs again.
  */
 final class CompletionBatcher {
   private static final Logger LOG = LoggerFactory.getLogger(CompletionBatcher.class);
@@ -27,6 +28,7 @@ final class CompletionBatcher {
   private final Clock clock;
   private final int maxBatch;
   private final Duration retryPause;
+  private final RoundSpacing spacing;
   private final BiConsumer<List<JobRef>, Set<String>> afterFlush;
   private final JobObserver observer;
   private final LinkedBlockingQueue<Completion> pending = new LinkedBlockingQueue<>();
@@ -37,13 +39,14 @@ final class CompletionBatcher {
   /** One finished attempt waiting to be written; the subscription names it in metrics if it turns out stale. */
   private record Completion(JobRef job, String subscription) {}
 
-  CompletionBatcher(JobStore store, Clock clock, int maxBatch, Duration retryPause, BiConsumer<List<JobRef>, Set<String>> afterFlush,
-      JobObserver observer) {
+  CompletionBatcher(JobStore store, Clock clock, int maxBatch, Duration retryPause, Duration window,
+      BiConsumer<List<JobRef>, Set<String>> afterFlush, JobObserver observer) {
     this.store = store;
     this.observer = observer;
     this.clock = clock;
     this.maxBatch = maxBatch;
     this.retryPause = retryPause;
+    this.spacing = new RoundSpacing(window);
     this.afterFlush = afterFlush;
   }
 
@@ -94,6 +97,7 @@ final class CompletionBatcher {
           continue;
         }
         pending.add(first);
+        spacing.awaitTurn();
       } catch (InterruptedException e) {
         if (!running) return;
         continue;

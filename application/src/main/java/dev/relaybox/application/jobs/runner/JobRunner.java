@@ -74,7 +74,8 @@ public final class JobRunner implements AutoCloseable {
     ScheduledThreadPoolExecutor timeoutTimer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("job-timeouts").daemon().factory());
     timeoutTimer.setRemoveOnCancelPolicy(true);
     this.timeouts = timeoutTimer;
-    this.completions = new CompletionBatcher(store, clock, 1_000, settings.pollInterval(), this::afterCompletionsWritten, observer);
+    this.completions = new CompletionBatcher(store, clock, 1_000, settings.pollInterval(), settings.batchWindow(),
+        this::afterCompletionsWritten, observer);
     for (HandlerRegistration registration : registrations) {
       String name = registration.subscription().name();
       if (workers.containsKey(name)) {

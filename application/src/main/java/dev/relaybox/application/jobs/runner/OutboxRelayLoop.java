@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fans committed outbox events out into jobs, batch after batch while there is a backlog, then sleeps until woken.
+ * Rounds are spaced a batch window apart: every node hears every node's wake-ups, and a relay per wake-up would run
+ * one transaction per event at moderate rates.
  * While another node relays, this one skips: the other node was woken by the same NOTIFY and keeps going while
  * there is a backlog, and this loop looks again at its next wake-up or poll.
  */
@@ -20,6 +22,7 @@ final class OutboxRelayLoop {
   private final Clock clock;
   private final Consumer<String> jobsCreatedFor;
   private final Wakeup wakeup = new Wakeup();
+  private final RoundSpacing spacing;
   private final OutageLog outage = new OutageLog(LOG, "relaying the outbox");
   private volatile boolean running = true;
   private Thread loop;
@@ -29,6 +32,7 @@ final class OutboxRelayLoop {
     this.settings = settings;
     this.clock = clock;
     this.jobsCreatedFor = jobsCreatedFor;
+    this.spacing = new RoundSpacing(settings.batchWindow());
   }
 
   void start() {
@@ -50,6 +54,11 @@ final class OutboxRelayLoop {
   private void relayLoop() {
     while (running) {
       boolean more = false;
+      try {
+        spacing.awaitTurn();
+      } catch (InterruptedException e) {
+        continue; // stop() sets running to false and signals; an interrupt alone changes nothing
+      }
       try {
         RelayResult result = store.relay(settings.relayBatch(), clock.instant());
         outage.succeeded();

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param maintenanceInterval how often this node tries to run maintenance
  * @param retention how long finished jobs and relayed events are kept
  * @param pruneBatch most rows one prune statement deletes
+ * @param batchWindow shortest time between two relay rounds and between two completion writes of this node; what
+ *     arrives meanwhile shares the next one (zero: no spacing)
  */
 public record RunnerSettings(
     String node,
@@ -25,7 +27,8 @@ public record RunnerSettings(
     Duration shutdownGrace,
     Duration maintenanceInterval,
     Duration retention,
-    int pruneBatch) {
+    int pruneBatch,
+    Duration batchWindow) {
 
   public RunnerSettings {
     Objects.requireNonNull(node, "node");
@@ -34,36 +37,45 @@ public record RunnerSettings(
     requirePositive(maintenanceInterval, "maintenanceInterval");
     requirePositive(retention, "retention");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(batchWindow, "batchWindow");
+    if (batchWindow.isNegative()) throw new IllegalArgumentException("batchWindow must not be negative");
     if (claimBatch < 1 || relayBatch < 1 || pruneBatch < 1) throw new IllegalArgumentException("batch sizes must be positive");
   }
 
+  /** Ten milliseconds: a tenth of the end-to-end latency budget, and enough to batch a request every few ms. */
+  public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(10);
+
   public static RunnerSettings defaults(String node) {
     return new RunnerSettings(node, Duration.ofSeconds(1), Duration.ofSeconds(30), 200, 500,
-        Duration.ofSeconds(25), Duration.ofSeconds(5), Duration.ofDays(7), 5_000);
+        Duration.ofSeconds(25), Duration.ofSeconds(5), Duration.ofDays(7), 5_000, DEFAULT_BATCH_WINDOW);
   }
 
   public RunnerSettings withLease(Duration value) {
-    return new RunnerSettings(node, pollInterval, value, claimBatch, relayBatch, shutdownGrace, maintenanceInterval, retention, pruneBatch);
+    return new RunnerSettings(node, pollInterval, value, claimBatch, relayBatch, shutdownGrace, maintenanceInterval, retention, pruneBatch, batchWindow);
   }
 
   public RunnerSettings withPollInterval(Duration value) {
-    return new RunnerSettings(node, value, lease, claimBatch, relayBatch, shutdownGrace, maintenanceInterval, retention, pruneBatch);
+    return new RunnerSettings(node, value, lease, claimBatch, relayBatch, shutdownGrace, maintenanceInterval, retention, pruneBatch, batchWindow);
   }
 
   public RunnerSettings withMaintenanceInterval(Duration value) {
-    return new RunnerSettings(node, pollInterval, lease, claimBatch, relayBatch, shutdownGrace, value, retention, pruneBatch);
+    return new RunnerSettings(node, pollInterval, lease, claimBatch, relayBatch, shutdownGrace, value, retention, pruneBatch, batchWindow);
   }
 
   public RunnerSettings withShutdownGrace(Duration value) {
-    return new RunnerSettings(node, pollInterval, lease, claimBatch, relayBatch, value, maintenanceInterval, retention, pruneBatch);
+    return new RunnerSettings(node, pollInterval, lease, claimBatch, relayBatch, value, maintenanceInterval, retention, pruneBatch, batchWindow);
   }
 
   public RunnerSettings withClaimBatch(int value) {
-    return new RunnerSettings(node, pollInterval, lease, value, relayBatch, shutdownGrace, maintenanceInterval, retention, pruneBatch);
+    return new RunnerSettings(node, pollInterval, lease, value, relayBatch, shutdownGrace, maintenanceInterval, retention, pruneBatch, batchWindow);
   }
 
   public RunnerSettings withRetention(Duration value) {
-    return new RunnerSettings(node, pollInterval, lease, claimBatch, relayBatch, shutdownGrace, maintenanceInterval, value, pruneBatch);
+    return new RunnerSettings(node, pollInterval, lease, claimBatch, relayBatch, shutdownGrace, maintenanceInterval, value, pruneBatch, batchWindow);
+  }
+
+  public RunnerSettings withBatchWindow(Duration value) {
+    return new RunnerSettings(node, pollInterval, lease, claimBatch, relayBatch, shutdownGrace, maintenanceInterval, retention, pruneBatch, value);
   }
 
   private static void requirePositive(Duration d, String name) {
