@@ -97,7 +97,9 @@ final class CompletionBatcher {
           continue;
         }
         pending.add(first);
-        spacing.awaitTurn();
+        if (pending.size() < maxBatch) {
+          spacing.awaitTurn(); // a full batch waits for nobody
+        }
       } catch (InterruptedException e) {
         if (!running) return;
         continue;

@@ -52,13 +52,19 @@ final class OutboxRelayLoop {
   }
 
   private void relayLoop() {
+    boolean woken = false;
     while (running) {
-      boolean more = false;
-      try {
-        spacing.awaitTurn();
-      } catch (InterruptedException e) {
-        continue; // stop() sets running to false and signals; an interrupt alone changes nothing
+      // Only a round that answers a wake-up is spaced: a poll or the next batch of a backlog must neither wait out the
+      // window nor count as a round, or a quiet node's polls would delay its next wake-up and a backlog would be
+      // relayed one batch per window.
+      if (woken) {
+        try {
+          spacing.awaitTurn();
+        } catch (InterruptedException e) {
+          continue; // stop() sets running to false and signals; an interrupt alone changes nothing
+        }
       }
+      boolean more = false;
       try {
         RelayResult result = store.relay(settings.relayBatch(), clock.instant());
         outage.succeeded();
@@ -67,9 +73,7 @@ final class OutboxRelayLoop {
       } catch (RuntimeException e) {
         outage.failed(e);
       }
-      if (!more) {
-        wakeup.await(settings.pollInterval());
-      }
+      woken = !more && wakeup.await(settings.pollInterval());
     }
   }
 }
