@@ -41,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * shared by several nodes.
  *
  * <p>The circuit counts {@code Retry} outcomes, exceptions and timeouts as failures. {@code Fail} is not one: it is
- * about one message (or a broken route, which retrying cannot fix) and its job dies at once anyway.
+ * about one message (or a broken route, which retrying cannot fix) and its job dies at once anyway. Nor is a call
+ * interrupted from outside (its job's lease was lost, an operator cancelled it, the node shuts down): the channel did
+ * nothing wrong, and a node paused past its leases used to open its circuit on its own interrupted calls and then
+ * hold every job it claimed until the trial call, while other nodes could have sent them.
  *
  * <p>The timeout runs on the caller's thread: the call is interrupted, and the outcome is known once the channel
  * gives up. {@code HttpClient} calls stop on interrupt; for blocking sockets (SMTP) the channel's own socket
@@ -65,7 +68,7 @@ public final class ResilientChannel implements NotificationChannel {
     this.settings = Objects.requireNonNull(settings, "settings");
     String name = delegate.name();
     this.circuitBreaker = CircuitBreaker.<Outcome>builder()
-        .handleIf((outcome, failure) -> failure != null || outcome instanceof Outcome.Retry)
+        .handleIf(ResilientChannel::channelFailed)
         .withFailureThreshold(settings.failureThreshold())
         .withSuccessThreshold(1)
         .withDelay(settings.openDelay())
@@ -165,6 +168,17 @@ public final class ResilientChannel implements NotificationChannel {
     } catch (RuntimeException e) {
       return thrown(e);
     }
+  }
+
+  /**
+   * Whether the call's result speaks against the channel. Failsafe clears the interrupt its own timeout raised before
+   * the circuit judges the call, so an interrupt still pending on this thread came from outside.
+   */
+  private static boolean channelFailed(Outcome outcome, Throwable failure) {
+    if (Thread.currentThread().isInterrupted()) {
+      return false;
+    }
+    return failure != null || outcome instanceof Outcome.Retry;
   }
 
   /** Closed, open or half-open; an open circuit whose delay has run out reports half-open. */

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +55,47 @@ class ResilientChannelTest {
     Outcome.Retry retry = assertInstanceOf(Outcome.Retry.class, outcome);
     assertTrue(retry.reason().contains("timed out"), retry.reason());
     assertTrue(!Thread.currentThread().isInterrupted(), "the caller's interrupt flag must be left clear");
+  }
+
+  @Test
+  void timeoutsCountAgainstTheChannelAndOpenTheCircuit() {
+    ResilientChannel channel = resilient(sleepsUntilInterrupted(), relaxed().withTimeout(Duration.ofMillis(100))
+        .withCircuitBreaker(2, Duration.ofSeconds(30)));
+
+    for (int i = 0; i < 2; i++) {
+      assertInstanceOf(Outcome.Retry.class, assertTimeoutPreemptively(Duration.ofSeconds(5), () -> channel.send(NOTIFICATION)));
+    }
+
+    assertEquals(CircuitState.OPEN, channel.circuitState(), "the timeout's own interrupt is the channel being slow");
+  }
+
+  @Test
+  void callsInterruptedFromOutsideNeverOpenTheCircuit() throws Exception {
+    ResilientChannel channel = resilient(sleepsUntilInterrupted(), relaxed().withCircuitBreaker(2, Duration.ofSeconds(30)));
+
+    for (int i = 0; i < 4; i++) {
+      AtomicReference<Outcome> outcome = new AtomicReference<>();
+      Thread caller = Thread.ofVirtual().start(() -> outcome.set(channel.send(NOTIFICATION)));
+      Thread.sleep(50);
+      caller.interrupt(); // as the runner does when the job's lease is lost or the node shuts down
+      caller.join(5_000);
+      assertInstanceOf(Outcome.Retry.class, outcome.get(), "the job runs again, elsewhere or later");
+    }
+
+    assertEquals(CircuitState.CLOSED, channel.circuitState(), "a lost lease is not the channel failing");
+    assertEquals(4, calls.get());
+  }
+
+  private NotificationChannel sleepsUntilInterrupted() {
+    return fake(() -> {
+      try {
+        Thread.sleep(10_000);
+        return Outcome.done();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Outcome.retry("interrupted");
+      }
+    });
   }
 
   @Test
