@@ -34,11 +34,7 @@ class BatchWindowTest {
   void aWakeUpAfterAQuietWindowIsRelayedAtOnceThoughPollsRanMeanwhile() throws Exception {
     RelayCounting store = new RelayCounting(engine.store);
     AtomicReference<JobSignals.Listener> wakeUps = new AtomicReference<>();
-    RunnerSettings settings = RunnerSettings.defaults("node-a")
-        .withPollInterval(Duration.ofMillis(100))
-        .withBatchWindow(Duration.ofSeconds(2));
-    try (JobRunner runner = new JobRunner(store, wakeUps::set, List.of(handle(Subscription.forCommands("idle"), job -> Outcome.done())),
-        settings, engine.clock, new SplittableRandom(3))) {
+    try (JobRunner runner = runner(store, wakeUps, Duration.ofMillis(100), Duration.ofSeconds(2), Subscription.forCommands("idle"))) {
       runner.start();
       Thread.sleep(2_500); // quiet for longer than the window, while the loop polls every 100 ms
       int pollsMeanwhile = store.rounds.get();
@@ -56,14 +52,9 @@ class BatchWindowTest {
   @Test
   void aBacklogIsRelayedBatchAfterBatchWithoutWaitingOutTheWindow() throws Exception {
     RelayCounting store = new RelayCounting(engine.store);
-    AtomicReference<JobSignals.Listener> wakeUps = new AtomicReference<>();
-    RunnerSettings settings = RunnerSettings.defaults("node-b")
-        .withPollInterval(Duration.ofMinutes(10))
-        .withBatchWindow(Duration.ofSeconds(30));
     engine.publishMany("backlog.event", 1_200); // three relay batches of at most 500
-    try (JobRunner runner = new JobRunner(store, wakeUps::set,
-        List.of(handle(Subscription.toEvents("backlog-reader", "backlog.event"), job -> Outcome.done())),
-        settings, engine.clock, new SplittableRandom(5))) {
+    try (JobRunner runner = runner(store, new AtomicReference<>(), Duration.ofMinutes(10), Duration.ofSeconds(30),
+        Subscription.toEvents("backlog-reader", "backlog.event"))) {
       runner.start();
       Instant started = Instant.now();
       Await.until("all 1,200 events relayed", () -> store.events.get() >= 1_200);
@@ -71,6 +62,14 @@ class BatchWindowTest {
       long tookMillis = Duration.between(started, Instant.now()).toMillis();
       assertTrue(tookMillis < 20_000, "relayed in " + tookMillis + " ms; a 30 s window between batches would take a minute");
     }
+  }
+
+  /** A runner on {@code store} whose wake-ups are handed to {@code wakeUps} instead of coming from PostgreSQL. */
+  private static JobRunner runner(JobStore store, AtomicReference<JobSignals.Listener> wakeUps, Duration poll, Duration window,
+      Subscription subscription) {
+    RunnerSettings settings = RunnerSettings.defaults("node-a").withPollInterval(poll).withBatchWindow(window);
+    return new JobRunner(store, wakeUps::set, List.of(handle(subscription, job -> Outcome.done())), settings, engine.clock,
+        new SplittableRandom(3));
   }
 
   /** The real store, counting relay rounds and the events they fanned out. */

@@ -39,16 +39,7 @@ class ResilientChannelTest {
 
   @Test
   void aCallThatOutlivesTheTimeoutIsInterruptedAndRetried() {
-    NotificationChannel slow = fake(() -> {
-      try {
-        Thread.sleep(10_000);
-        return Outcome.done();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Outcome.retry("interrupted");
-      }
-    });
-    ResilientChannel channel = resilient(slow, relaxed().withTimeout(Duration.ofMillis(100)));
+    ResilientChannel channel = resilient(sleepsUntilInterrupted(), relaxed().withTimeout(Duration.ofMillis(100)));
 
     Outcome outcome = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> channel.send(NOTIFICATION));
 
