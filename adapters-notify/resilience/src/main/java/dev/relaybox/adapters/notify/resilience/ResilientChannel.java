@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The circuit counts {@code Retry} outcomes, exceptions and timeouts as failures. {@code Fail} is not one: it is
  * about one message (or a broken route, which retrying cannot fix) and its job dies at once anyway. Nor is a call
- * interrupted from outside (its job's lease was lost, an operator cancelled it, the node shuts down): the channel did
- * nothing wrong, and a node paused past its leases used to open its circuit on its own interrupted calls and then
- * hold every job it claimed until the trial call, while other nodes could have sent them.
+ * interrupted from outside (its job's lease was lost, an operator cancelled it, the node shuts down), nor a timeout
+ * that ended long after its deadline (this node stalled): the channel did nothing wrong, and a node paused past its
+ * leases used to open its circuit on its own cut and timed-out calls and then hold every job it claimed until the
+ * trial call, while other nodes could have sent them.
  *
  * <p>The timeout runs on the caller's thread: the call is interrupted, and the outcome is known once the channel
  * gives up. {@code HttpClient} calls stop on interrupt; for blocking sockets (SMTP) the channel's own socket
@@ -53,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class ResilientChannel implements NotificationChannel {
 
   private static final Duration PERMIT_UNAVAILABLE_WAIT = Duration.ofSeconds(1);
+  /** How late past its deadline a call may end and still be the channel's fault rather than this node's stall. */
+  private static final Duration STALL = Duration.ofSeconds(1);
   private static final Logger log = LoggerFactory.getLogger(ResilientChannel.class);
 
   private final NotificationChannel delegate;
@@ -62,13 +65,15 @@ public final class ResilientChannel implements NotificationChannel {
   private final SendPermits permits;
   private final SendPermits.Rate rate;
   private final FailsafeExecutor<Outcome> executor;
+  /** When the calling thread's current call began; read by the circuit, which judges the call on the same thread. */
+  private final ThreadLocal<Long> callStartedNanos = new ThreadLocal<>();
 
   public ResilientChannel(NotificationChannel delegate, ResilienceSettings settings, SendPermits permits) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.settings = Objects.requireNonNull(settings, "settings");
     String name = delegate.name();
     this.circuitBreaker = CircuitBreaker.<Outcome>builder()
-        .handleIf(ResilientChannel::channelFailed)
+        .handleIf(this::channelFailed)
         .withFailureThreshold(settings.failureThreshold())
         .withSuccessThreshold(1)
         .withDelay(settings.openDelay())
@@ -150,6 +155,7 @@ public final class ResilientChannel implements NotificationChannel {
   }
 
   private Outcome limited(Notification notification) {
+    callStartedNanos.set(System.nanoTime());
     try {
       Outcome outcome = executor.get(() -> delegate.send(notification));
       return outcome != null ? outcome : Outcome.retry(name() + " returned no outcome");
@@ -167,18 +173,31 @@ public final class ResilientChannel implements NotificationChannel {
       return thrown(cause);
     } catch (RuntimeException e) {
       return thrown(e);
+    } finally {
+      callStartedNanos.remove();
     }
   }
 
   /**
-   * Whether the call's result speaks against the channel. Failsafe clears the interrupt its own timeout raised before
-   * the circuit judges the call, so an interrupt still pending on this thread came from outside.
+   * Whether the call's result speaks against the channel. Not when it was cut from outside: Failsafe clears the
+   * interrupt its own timeout raised before the circuit judges the call, so an interrupt still pending came from
+   * outside. Not when it timed out more than {@link #STALL} after its deadline: the timeout's timer could not run on
+   * time, so this node was stalled (paused, a long GC, starved of CPU), and every call in flight across the stall times
+   * out at once when it ends, whatever the channel did.
    */
-  private static boolean channelFailed(Outcome outcome, Throwable failure) {
+  private boolean channelFailed(Outcome outcome, Throwable failure) {
     if (Thread.currentThread().isInterrupted()) {
       return false;
     }
+    if (failure instanceof TimeoutExceededException && endedLongAfterDeadline()) {
+      return false;
+    }
     return failure != null || outcome instanceof Outcome.Retry;
+  }
+
+  private boolean endedLongAfterDeadline() {
+    Long started = callStartedNanos.get();
+    return started != null && System.nanoTime() - started > settings.timeout().plus(STALL).toNanos();
   }
 
   /** Closed, open or half-open; an open circuit whose delay has run out reports half-open. */

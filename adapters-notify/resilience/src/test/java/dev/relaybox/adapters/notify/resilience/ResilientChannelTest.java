@@ -77,6 +77,32 @@ class ResilientChannelTest {
     assertEquals(4, calls.get());
   }
 
+  @Test
+  void aCallThatEndsLongAfterItsDeadlineMeansThisNodeStalledAndIsNotCounted() {
+    // What a resumed SIGSTOP or a long GC pause looks like from inside: the timeout fires late, the call ends late.
+    NotificationChannel endsLate = fake(() -> {
+      long until = System.nanoTime() + Duration.ofMillis(1_400).toNanos();
+      while (System.nanoTime() < until) {
+        try {
+          Thread.sleep(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+        } catch (InterruptedException e) {
+          // ignored on purpose: the call goes on past the timeout's interrupt, as a stalled node's calls do
+        }
+      }
+      return Outcome.retry("late");
+    });
+    ResilientChannel channel = resilient(endsLate, relaxed().withTimeout(Duration.ofMillis(100))
+        .withCircuitBreaker(2, Duration.ofSeconds(30)));
+
+    for (int i = 0; i < 3; i++) {
+      Outcome.Retry retry = assertInstanceOf(Outcome.Retry.class, channel.send(NOTIFICATION));
+      assertTrue(retry.reason().contains("timed out"), retry.reason());
+    }
+
+    assertEquals(CircuitState.CLOSED, channel.circuitState());
+    assertEquals(3, calls.get(), "each call still reached the channel");
+  }
+
   private NotificationChannel sleepsUntilInterrupted() {
     return fake(() -> {
       try {
