@@ -105,6 +105,10 @@ final class GuardedHttp {
       if (cause instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
+      if (cause instanceof java.net.http.HttpTimeoutException) {
+        // The request's own timeout, set to the same value, can fire before Failsafe's: the same "no answer".
+        throw unavailable("no answer within " + timeout.toMillis() + " ms", Duration.ofSeconds(1));
+      }
       throw unavailable(cause instanceof IOException ? "unreachable (" + cause.getClass().getSimpleName() + ")" : "call failed",
           Duration.ofSeconds(1));
     }
