@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fans committed outbox events out into jobs, batch after batch while there is a backlog, then sleeps until woken.
- * Rounds are spaced a batch window apart: every node hears every node's wake-ups, and a relay per wake-up would run
- * one transaction per event at moderate rates.
+ * Rounds that answer a wake-up are spaced a batch window apart: every node hears every node's wake-ups, and a relay
+ * per wake-up would run one transaction per event at moderate rates.
  * While another node relays, this one skips: the other node was woken by the same NOTIFY and keeps going while
  * there is a backlog, and this loop looks again at its next wake-up or poll.
  */

@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param maintenanceInterval how often this node tries to run maintenance
  * @param retention how long finished jobs and relayed events are kept
  * @param pruneBatch most rows one prune statement deletes
- * @param batchWindow shortest time between two relay rounds and between two completion writes of this node; what
- *     arrives meanwhile shares the next one (zero: no spacing)
+ * @param batchWindow shortest time between two relay rounds that answer a wake-up and between two completion writes
+ *     of this node; what arrives meanwhile shares the next one (zero: no spacing)
  */
 public record RunnerSettings(
     String node,
