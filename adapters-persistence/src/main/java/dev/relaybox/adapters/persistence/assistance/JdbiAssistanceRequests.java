@@ -1,6 +1,7 @@
 package dev.relaybox.adapters.persistence.assistance;
 
 import dev.relaybox.adapters.persistence.jobs.LeaseCheck;
+import dev.relaybox.adapters.persistence.shared.JdbcStatements;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.adapters.persistence.shared.KeysetPage;
 import dev.relaybox.application.assistance.port.in.ListAssistanceRequestsUseCase.AssistancePage;
@@ -27,6 +28,9 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
   private static final String COLUMNS = """
       id, topic, description, metadata::text AS metadata, status, channel, attempts, route_index, channel_attempts,
       created_at, delivered_at, last_error, correlation_id""";
+  /** Parameters: the lease's job id and token (the lease check comes first), then the request's id. */
+  private static final String FIND_WHILE_HELD = "SELECT " + COLUMNS + ", " + LeaseCheck.HELD_POSITIONAL
+      + " AS held FROM assistance_request WHERE id = ?";
 
   private final JdbiUnitOfWork unitOfWork;
   private final Jdbi jdbi;
@@ -38,17 +42,11 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
 
   @Override
   public void add(AssistanceRequest r) {
-    unitOfWork.currentHandle("AssistanceRequests.add").createUpdate("""
+    JdbcStatements.update(handle("add"), """
             INSERT INTO assistance_request (id, topic, description, metadata, status, created_at, correlation_id)
-            VALUES (:id, :topic, :description, CAST(:metadata AS jsonb), :status, :createdAt, :correlationId)""")
-        .bind("id", r.id())
-        .bind("topic", r.topic().value())
-        .bind("description", r.description().value())
-        .bind("metadata", r.metadataJson())
-        .bind("status", r.status().wire())
-        .bind("createdAt", r.createdAt())
-        .bind("correlationId", r.correlationId())
-        .execute();
+            VALUES (?, ?, ?, CAST(? AS jsonb), ?, ?, ?)""",
+        r.id(), r.topic().value(), r.description().value(), r.metadataJson(), r.status().wire(), r.createdAt(),
+        r.correlationId());
   }
 
   @Override
@@ -62,11 +60,8 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
   @Override
   public Optional<AssistanceRequest> findWhileHeld(UUID id, JobRef lease) {
     record Held(AssistanceRequest request, boolean held) {}
-    Optional<Held> found = unitOfWork.read(h -> LeaseCheck.bind(h.createQuery("""
-            SELECT %s, %s AS held FROM assistance_request WHERE id = :id""".formatted(COLUMNS, LeaseCheck.HELD)), lease)
-        .bind("id", id)
-        .map((rs, ctx) -> new Held(request(rs), rs.getBoolean("held")))
-        .findOne());
+    Optional<Held> found = unitOfWork.read(h -> JdbcStatements.queryFirst(h, FIND_WHILE_HELD,
+        rs -> new Held(request(rs), rs.getBoolean("held")), lease.id(), lease.token(), id));
     if (found.isPresent() && !found.get().held()) {
       throw new LeaseLostException(lease, "ensureHeld");
     }
@@ -112,13 +107,9 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
 
   @Override
   public void markDelivered(UUID id, String channel, Instant at) {
-    handle("markDelivered").createUpdate("""
-            UPDATE assistance_request SET status = 'delivered', channel = :channel, delivered_at = :at, attempts = attempts + 1
-            WHERE id = :id AND status = 'pending'""")
-        .bind("id", id)
-        .bind("channel", channel)
-        .bind("at", at)
-        .execute();
+    JdbcStatements.update(handle("markDelivered"), """
+            UPDATE assistance_request SET status = 'delivered', channel = ?, delivered_at = ?, attempts = attempts + 1
+            WHERE id = ? AND status = 'pending'""", channel, at, id);
   }
 
   @Override

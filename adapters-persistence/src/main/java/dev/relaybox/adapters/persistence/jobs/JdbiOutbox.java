@@ -1,6 +1,7 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaybox.adapters.persistence.shared.JdbcStatements;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.application.jobs.port.out.Outbox;
 import dev.relaybox.application.jobs.port.out.OutboxEvent;
@@ -27,16 +28,10 @@ public final class JdbiOutbox implements Outbox {
   @Override
   public void publish(OutboxEvent event) {
     Handle handle = unitOfWork.currentHandle("Outbox.publish");
-    handle.createUpdate("""
+    JdbcStatements.update(handle, """
             INSERT INTO outbox_event (event_id, event_type, event_key, payload, headers, created_at)
-            VALUES (:eventId, :type, :key, CAST(:payload AS jsonb), CAST(:headers AS jsonb), :now)""")
-        .bind("eventId", event.id())
-        .bind("type", event.type().value())
-        .bind("key", event.key())
-        .bind("payload", event.payloadJson())
-        .bind("headers", headers.write(event.headers()))
-        .bind("now", clock.instant())
-        .execute();
+            VALUES (?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?)""",
+        event.id(), event.type().value(), event.key(), event.payloadJson(), headers.write(event.headers()), clock.instant());
     handle.afterCommit(signal::committed);
   }
 }

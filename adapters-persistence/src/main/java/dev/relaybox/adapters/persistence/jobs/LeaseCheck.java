@@ -11,6 +11,8 @@ public final class LeaseCheck {
   /** A boolean SQL expression; bind its parameters with {@link #bind}. */
   public static final String HELD =
       "EXISTS (SELECT 1 FROM job WHERE id = :leaseJob AND lease_token = :leaseToken AND state = 'running')";
+  /** {@link #HELD} with positional parameters, for {@code JdbcStatements}: the job's id, then its lease token. */
+  public static final String HELD_POSITIONAL = HELD.replace(":leaseJob", "?").replace(":leaseToken", "?");
 
   private LeaseCheck() {}
 

@@ -389,13 +389,11 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
     static Transaction begin(Handle handle, Duration untilDeadline, Duration lockTimeout) {
       long statementMillis = Math.max(1, untilDeadline.toMillis());
       long lockMillis = Math.max(1, Math.min(statementMillis, lockTimeout.toMillis()));
-      return handle.createQuery("""
-              SELECT set_config('lock_timeout', :lock, true), set_config('statement_timeout', :statement, true),
-                     pg_current_xact_id()::text AS xid, pg_backend_pid() AS pid""")
-          .bind("lock", lockMillis + "ms")
-          .bind("statement", statementMillis + "ms")
-          .map((rs, ctx) -> new Transaction(rs.getString("xid"), rs.getInt("pid")))
-          .one();
+      return JdbcStatements.queryFirst(handle, """
+              SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true),
+                     pg_current_xact_id()::text AS xid, pg_backend_pid() AS pid""",
+              rs -> new Transaction(rs.getString("xid"), rs.getInt("pid")), lockMillis + "ms", statementMillis + "ms")
+          .orElseThrow();
     }
 
     /**

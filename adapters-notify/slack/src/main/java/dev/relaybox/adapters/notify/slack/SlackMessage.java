@@ -74,20 +74,25 @@ final class SlackMessage {
   }
 
   private static String escapeUpTo(String raw, int max) {
-    StringBuilder out = new StringBuilder();
+    StringBuilder out = new StringBuilder(Math.min(raw.length() + 16, max));
     int i = 0;
     while (i < raw.length()) {
       int cp = raw.codePointAt(i);
-      String piece = switch (cp) {
+      String entity = switch (cp) {
         case '&' -> "&amp;";
         case '<' -> "&lt;";
         case '>' -> "&gt;";
-        default -> Character.toString(cp);
+        default -> null;
       };
-      if (out.length() + piece.length() > max) {
+      int width = entity != null ? entity.length() : Character.charCount(cp);
+      if (out.length() + width > max) {
         break;
       }
-      out.append(piece);
+      if (entity != null) {
+        out.append(entity);
+      } else {
+        out.appendCodePoint(cp);
+      }
       i += Character.charCount(cp);
     }
     return out.toString();
