@@ -265,6 +265,9 @@ public final class HttpServer implements AutoCloseable {
   /** Query parameters and the path must hold only text PostgreSQL can store; see {@link StorableInput}. */
   private static void checkStorableParameters(Context ctx) {
     StorableInput.checkParameter("path", ctx.path());
+    if (!StrictUtf8.percentEncodedIsUtf8(ctx.queryString())) {
+      throw ProblemException.badRequest("the query string is not valid UTF-8 once percent-decoded");
+    }
     Map<String, List<String>> query;
     try {
       query = ctx.queryParamMap();
