@@ -51,6 +51,9 @@ final class Env {
       return fallback;
     }
     String value = raw.get().toLowerCase(Locale.ROOT);
+    if (value.startsWith("-")) {
+      throw new ConfigException(name + " must not be negative, got '" + raw.get() + "'");
+    }
     Matcher m = SIMPLE_DURATION.matcher(value);
     try {
       Duration parsed;

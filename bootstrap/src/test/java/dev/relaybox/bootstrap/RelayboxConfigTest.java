@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +56,14 @@ class RelayboxConfigTest {
     assertEquals(Duration.ZERO, RelayboxConfig.from(Map.of("RELAYBOX_BATCH_WINDOW", "0ms")).batchWindow());
     var e = assertThrows(ConfigException.class, () -> RelayboxConfig.from(Map.of("RELAYBOX_BATCH_WINDOW", "2s")));
     assertTrue(e.getMessage().contains("RELAYBOX_BATCH_WINDOW must be at most 1000ms"), e.getMessage());
+  }
+
+  @Test
+  void aNegativeDurationIsRefusedAsNegativeInEitherNotation() {
+    for (String negative : List.of("-5ms", "-PT5S")) {
+      var e = assertThrows(ConfigException.class, () -> RelayboxConfig.from(Map.of("RELAYBOX_BATCH_WINDOW", negative)));
+      assertEquals("RELAYBOX_BATCH_WINDOW must not be negative, got '" + negative + "'", e.getMessage());
+    }
   }
 
   @Test
