@@ -22,11 +22,18 @@ import org.slf4j.LoggerFactory;
  * request line, headers and body must all arrive within {@code deadline} of the first byte, else 408 and the
  * connection closes. A body over the limit is 413; malformed chunked framing or a body the client aborts is 400,
  * logged in one line.
+ *
+ * <p>A body over the limit is still read, and dropped, up to {@link #DISCARDED_BYTES_AT_MOST} past it before the 413
+ * is sent: closing a connection whose client is still sending makes the kernel answer with a reset, and a reset
+ * arriving before the client has read the 413 destroys it, so the client would see a dropped connection instead of
+ * the answer. Larger bodies are refused at once.
  */
 final class WholeBodyGate extends Handler.Wrapper {
   private static final Logger LOG = LoggerFactory.getLogger(WholeBodyGate.class);
   private final SampledLog timeouts = new SampledLog(LOG, java.time.Duration.ofSeconds(10));
   private final SampledLog unreadable = new SampledLog(LOG, java.time.Duration.ofSeconds(10));
+
+  static final long DISCARDED_BYTES_AT_MOST = 1024 * 1024;
 
   private final long maxBodyBytes;
   private final Duration deadline;
@@ -48,7 +55,7 @@ final class WholeBodyGate extends Handler.Wrapper {
     if (declared == 0 || (declared < 0 && !chunked)) {
       return super.handle(request, response, callback);
     }
-    if (declared > maxBodyBytes) {
+    if (declared > maxBodyBytes + DISCARDED_BYTES_AT_MOST) {
       // Javalin refuses a declared length over the limit before reading anything, with the request id.
       return super.handle(request, response, callback);
     }
@@ -99,14 +106,17 @@ final class WholeBodyGate extends Handler.Wrapper {
     private final Callback callback;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicReference<Scheduler.Task> timeout = new AtomicReference<>();
+    private final boolean declaredTooLarge;
     private byte[] body;
     private int size;
+    private long discarded;
 
     BodyReader(Request request, Response response, Callback callback, long declared) {
       this.request = request;
       this.response = response;
       this.callback = callback;
-      this.body = new byte[(int) Math.min(declared > 0 ? declared : 1024, maxBodyBytes)];
+      this.declaredTooLarge = declared > maxBodyBytes;
+      this.body = declaredTooLarge ? null : new byte[(int) Math.min(declared > 0 ? declared : 1024, maxBodyBytes)];
     }
 
     void start(long remainingNanos) {
@@ -135,12 +145,18 @@ final class WholeBodyGate extends Handler.Wrapper {
         }
         ByteBuffer bytes = chunk.getByteBuffer();
         int length = bytes.remaining();
-        if ((long) size + length > maxBodyBytes) {
+        if (body == null || (long) size + length > maxBodyBytes) {
+          body = null;
+          discarded += length;
+          boolean last = chunk.isLast();
           chunk.release();
-          if (finish()) {
-            refuse(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
+          if (last || size + discarded > maxBodyBytes + DISCARDED_BYTES_AT_MOST) {
+            if (finish()) {
+              answerTooLarge();
+            }
+            return;
           }
-          return;
+          continue;
         }
         if (size + length > body.length) {
           body = java.util.Arrays.copyOf(body, (int) Math.min(maxBodyBytes, Math.max((long) body.length * 2, size + length)));
@@ -156,6 +172,21 @@ final class WholeBodyGate extends Handler.Wrapper {
           return;
         }
       }
+    }
+
+    private void answerTooLarge() {
+      if (declaredTooLarge) {
+        // The body is gone; Javalin refuses the declared length from the header alone, with the request id.
+        try {
+          if (WholeBodyGate.super.handle(request, response, callback)) {
+            return;
+          }
+        } catch (Throwable e) {
+          Response.writeError(request, response, callback, e);
+          return;
+        }
+      }
+      refuse(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
     }
 
     private boolean finish() {

@@ -185,6 +185,39 @@ class HostileInputTest {
   }
 
   @Test
+  void aClientStillSendingAnOversizedBodyReadsThe413InsteadOfAReset() throws Exception {
+    byte[] oversized = ("{\"text\":\"" + "x".repeat(300_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+    for (int sent = 0; sent < oversized.length; sent += 16_384) {
+      int length = Math.min(16_384, oversized.length - sent);
+      chunks.writeBytes((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      chunks.write(oversized, sent, length);
+      chunks.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    chunks.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    int before = STORED.get();
+    for (int attempt = 0; attempt < 3; attempt++) {
+      assertProblem(sendInPiecesThenRead(postBytes("/v1/notes", oversized)), 413);
+      assertProblem(sendInPiecesThenRead(chunked("").getBytes(StandardCharsets.US_ASCII), chunks.toByteArray()), 413);
+    }
+    assertEquals(before, STORED.get());
+  }
+
+  /** Sends the request as a client on a slow link does, the body still arriving after the server could answer. */
+  private static Raw sendInPiecesThenRead(byte[]... parts) throws IOException, InterruptedException {
+    try (Socket socket = connect()) {
+      for (byte[] part : parts) {
+        for (int sent = 0; sent < part.length; sent += 16_384) {
+          socket.getOutputStream().write(part, sent, Math.min(16_384, part.length - sent));
+          socket.getOutputStream().flush();
+          Thread.sleep(5);
+        }
+      }
+      return readAll(socket);
+    }
+  }
+
+  @Test
   void aBodyAbortedMidwayLeavesTheServerAnswering() throws Exception {
     try (Socket socket = connect()) {
       socket.getOutputStream().write(("POST /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
