@@ -9,6 +9,7 @@ import dev.relaybox.application.jobs.JobHandler;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
 import dev.relaybox.application.jobs.Subscription;
+import dev.relaybox.application.jobs.port.out.NotCommittedException;
 import dev.relaybox.application.jobs.port.out.OutboxEvent;
 import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.domain.assistance.AssistanceRequest;
@@ -32,6 +33,12 @@ import org.slf4j.LoggerFactory;
 public final class DeliverAssistanceRequest implements JobHandler {
   public static final String SUBSCRIPTION = "assistance.delivery";
   private static final Logger LOG = LoggerFactory.getLogger(DeliverAssistanceRequest.class);
+  /**
+   * How long a sent request's record may be retried before the job is given up to a rerun, which sends again. The
+   * usual obstacle is a row lock held by a node paused mid-transaction after its lease ran out; the database ends
+   * such a session within its idle limit (5 s), so about fifteen seconds of tries outlast it.
+   */
+  private static final RetryPolicy RECORDING = new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), 8);
 
   private final UnitOfWork unitOfWork;
   private final AssistanceRequests requests;
@@ -99,7 +106,7 @@ public final class DeliverAssistanceRequest implements JobHandler {
         // Recorded at once, on its own; the engine completes the job in its next batch. A job that runs again after a
         // crash in between finds the request delivered and completes without sending, and a lease lost during the
         // send changes nothing here: the delivery happened, and the engine's fenced completion refuses the stale job.
-        unitOfWork.inTransaction(() -> requests.markDelivered(id, channelName, clock.instant()));
+        recordDelivered(id, channelName);
         LOG.info("assistance request {} delivered by {}", id, channelName);
         yield done;
       }
@@ -113,6 +120,28 @@ public final class DeliverAssistanceRequest implements JobHandler {
       case Outcome.Defer defer -> defer; // held back locally: nothing was sent, so no channel attempt is spent
       case Outcome.Fail fail -> moveOn(request, route, channelName + " failed permanently: " + fail.reason());
     };
+  }
+
+  /** The send is done: a failure to record it must not become a rerun that sends again, while retrying can help. */
+  private void recordDelivered(UUID id, String channelName) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        unitOfWork.inTransaction(() -> requests.markDelivered(id, channelName, clock.instant()));
+        return;
+      } catch (NotCommittedException notYet) {
+        if (RECORDING.exhausted(attempt)) {
+          throw notYet;
+        }
+        LOG.warn("assistance request {} was sent by {} but its delivery is not recorded yet ({}); trying again",
+            id, channelName, notYet.getMessage());
+        try {
+          Thread.sleep(RECORDING.delayAfter(attempt, Optional.empty(), random));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw notYet;
+        }
+      }
+    }
   }
 
   private Outcome moveOn(AssistanceRequest request, List<String> route, String reason) {

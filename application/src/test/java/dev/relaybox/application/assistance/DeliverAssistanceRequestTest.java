@@ -11,6 +11,8 @@ import dev.relaybox.application.jobs.JobRef;
 import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.RetryPolicy;
+import dev.relaybox.application.jobs.port.out.NotCommittedException;
+import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import dev.relaybox.domain.assistance.AssistanceRequest;
 import dev.relaybox.domain.assistance.AssistanceStatus;
 import dev.relaybox.domain.assistance.Description;
@@ -97,6 +99,29 @@ class DeliverAssistanceRequestTest {
 
     assertInstanceOf(Outcome.Done.class, handler.handle(job(id, 2)));
     assertEquals(1, slack.sends);
+  }
+
+  @Test
+  void aDeliveryWhoseRecordIsRefusedForAMomentIsRecordedWithoutSendingAgain() {
+    UUID id = stored("sales");
+    var slack = new ScriptedChannel("slack", Outcome.done());
+    int[] refusalsLeft = {2}; // a paused node's transaction holds the row until the database ends its session
+    UnitOfWork refusingAfterTheSend = new UnitOfWork() {
+      @Override
+      public <T> T inTransaction(java.util.function.Supplier<T> work) {
+        if (slack.sends > 0 && refusalsLeft[0]-- > 0) {
+          throw new NotCommittedException("the database refused the request for now (55P03)");
+        }
+        return unitOfWork.inTransaction(work);
+      }
+    };
+    var handler = new DeliverAssistanceRequest(refusingAfterTheSend, requests, RoutingTable.parse("sales=slack"),
+        Map.of("slack", slack), new RetryPolicy(Duration.ofSeconds(1), Duration.ofMinutes(10), 3), CLOCK, new SplittableRandom(7));
+
+    assertInstanceOf(Outcome.Done.class, handler.handle(job(id, 1)));
+
+    assertEquals(1, slack.sends);
+    assertEquals(AssistanceStatus.DELIVERED, requests.find(id).orElseThrow().status());
   }
 
   @Test

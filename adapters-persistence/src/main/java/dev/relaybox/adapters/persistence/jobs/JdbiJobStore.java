@@ -1,6 +1,7 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaybox.adapters.persistence.shared.ConnectionPool;
 import dev.relaybox.application.jobs.ClaimRequest;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.JobFailure;
@@ -40,9 +41,10 @@ public final class JdbiJobStore implements JobStore {
    * The relay and maintenance each run under a transaction-scoped advisory lock that the other nodes skip rather than
    * wait for. A node paused while holding one (a long GC, SIGSTOP, a VM migration) would stall the whole fleet's relay
    * or lease rescue, so those transactions may sit idle only this long before Postgres ends the session and the lock
-   * goes with it. Each is a few statements sent back to back, so a healthy node is never near it.
+   * goes with it. Each is a few statements sent back to back, so a healthy node is never near it. The pool sets the
+   * same limit on every session; set here too, the lock holders keep it on a pool configured elsewhere.
    */
-  private static final String LOCK_HOLDER_IDLE_LIMIT = "5s";
+  private static final String LOCK_HOLDER_IDLE_LIMIT = ConnectionPool.IDLE_IN_TRANSACTION_LIMIT;
 
   /** In this order: {@link #claimedJob} reads them by position. */
   private static final String CLAIMED_COLUMNS =
