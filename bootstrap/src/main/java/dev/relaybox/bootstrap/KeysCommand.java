@@ -66,7 +66,21 @@ final class KeysCommand {
     } catch (ValidationException e) {
       err.println("relaybox: " + e.getMessage());
       return 2;
+    } catch (RuntimeException e) {
+      // An operator replacing a lost key needs the reason (database unreachable, wrong password), not a stack trace.
+      err.println("relaybox: no key was created: " + deepestMessage(e));
+      return 1;
     }
+  }
+
+  private static String deepestMessage(Throwable failure) {
+    String message = failure.getMessage();
+    for (Throwable cause = failure.getCause(); cause != null && cause != failure; failure = cause, cause = cause.getCause()) {
+      if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+        message = cause.getMessage();
+      }
+    }
+    return message == null ? "the database could not be reached" : message.lines().findFirst().orElse(message);
   }
 
   private static IssuedApiKey create(RelayboxConfig config, ApiScope scope, String name) {
