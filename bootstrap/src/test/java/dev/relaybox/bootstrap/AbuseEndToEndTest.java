@@ -160,6 +160,16 @@ class AbuseEndToEndTest {
   }
 
   @Test
+  void anEmptyOrBlankIdempotencyKeyIsA422NamingTheHeaderNotARequestWithoutOne() {
+    for (String key : new String[] {"", " "}) {
+      var response = api.postWithHeader("/v1/assistance-requests", "{\"topic\":\"pricing\",\"description\":\"empty key\"}",
+          "Idempotency-Key", key);
+      assertEquals(422, response.statusCode(), "'" + key + "': " + response.body());
+      assertEquals("Idempotency-Key", TestApi.json(response).path("errors").path(0).path("field").asText());
+    }
+  }
+
+  @Test
   void idempotencyKeysOfDifferentApiKeysNeverMeet() {
     String otherKey = TestApi.json(admin.post("/admin/keys", "{\"scope\":\"api\",\"name\":\"other bot\"}")).path("key").asText();
     String idempotencyKey = "shared-" + TestApi.marker();
