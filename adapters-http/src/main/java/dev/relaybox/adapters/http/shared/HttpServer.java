@@ -318,11 +318,15 @@ public final class HttpServer implements AutoCloseable {
     return first.length() > 200 ? first.substring(0, 200) : first;
   }
 
-  /** A pool that timed out or a connection that failed: the request was not taken, so the caller may retry. */
+  /**
+   * A pool that timed out, a connection that failed, or a session PostgreSQL ended (shutdown, or this node paused
+   * inside a transaction past its idle limit, 25P03): the request was not taken, so the caller may retry.
+   */
   private static boolean isTransientDatabaseFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLNonTransientConnectionException
-          || (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"))) {
+          || (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && (sql.getSQLState().startsWith("08")
+              || sql.getSQLState().startsWith("57P") || sql.getSQLState().equals("25P03")))) {
         return true;
       }
     }

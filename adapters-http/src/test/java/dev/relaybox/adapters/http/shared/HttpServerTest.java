@@ -61,6 +61,10 @@ class HttpServerTest {
       routes.get("/v1/pool-exhausted", ctx -> {
         throw new IllegalStateException(new java.sql.SQLTransientConnectionException("Connection is not available"));
       });
+      routes.get("/v1/session-ended", ctx -> {
+        throw new IllegalStateException(new java.sql.SQLException(
+            "FATAL: terminating connection due to idle-in-transaction timeout", "25P03"));
+      });
       routes.get("/v1/hold", ctx -> {
         HELD.countDown();
         RELEASE.await(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -222,6 +226,7 @@ class HttpServerTest {
     var response = get("/v1/pool-exhausted", API_KEY);
     assertProblem(response, 503, "overloaded");
     assertEquals("1", response.headers().firstValue("Retry-After").orElseThrow());
+    assertProblem(get("/v1/session-ended", API_KEY), 503, "overloaded");
   }
 
   @Test

@@ -432,6 +432,27 @@ class GroupCommitUnitOfWorkTest {
   }
 
   @Test
+  void aWriterPausedInsideItsTransactionPastTheIdleLimitIsNotTakenAndStoresNothing() throws Exception {
+    GroupCommitUnitOfWork groupCommit = groupCommit(new GroupCommitUnitOfWork.Settings(1, 128, Duration.ofSeconds(20), Duration.ofSeconds(1)));
+    Call paused = call(groupCommit, 8_000, () -> {
+      store(8_000);
+      try {
+        Thread.sleep(Duration.ofSeconds(6)); // as SIGSTOP or a long GC would, between two statements
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return store(8_001);
+    });
+
+    Throwable error = paused.error();
+    assertInstanceOf(NotCommittedException.class, error, "a 503 not-taken, not a 500");
+    assertTrue(error.getMessage().contains("25P03"), error.getMessage());
+    int stored = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM intake_row").mapTo(Integer.class).one());
+    assertEquals(0, stored);
+    assertEquals(8_002, groupCommit.inTransaction(() -> store(8_002)), "the writer goes on with a fresh connection");
+  }
+
+  @Test
   void aCommitWhoseAnswerIsLostIsFoundCommittedAndAnsweredAsSuccess() throws Exception {
     try (CommitDroppingProxy proxy = CommitDroppingProxy.to(database.jdbcUrl())) {
       HikariDataSource viaProxy = ConnectionPool.open(proxy.target(database), 4);
