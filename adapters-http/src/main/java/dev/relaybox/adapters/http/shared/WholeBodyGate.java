@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>A body over the limit is still read, and dropped, up to {@link #DISCARDED_BYTES_AT_MOST} past it before the 413
  * is sent: closing a connection whose client is still sending makes the kernel answer with a reset, and a reset
  * arriving before the client has read the 413 destroys it, so the client would see a dropped connection instead of
- * the answer. Larger bodies are refused at once.
+ * the answer. Larger bodies are refused at once, and a body known to be too large that is still arriving at the
+ * deadline gets its 413 then.
  */
 final class WholeBodyGate extends Handler.Wrapper {
   private static final Logger LOG = LoggerFactory.getLogger(WholeBodyGate.class);
@@ -107,6 +108,7 @@ final class WholeBodyGate extends Handler.Wrapper {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicReference<Scheduler.Task> timeout = new AtomicReference<>();
     private final boolean declaredTooLarge;
+    private volatile boolean overLimit;
     private byte[] body;
     private int size;
     private long discarded;
@@ -116,6 +118,7 @@ final class WholeBodyGate extends Handler.Wrapper {
       this.response = response;
       this.callback = callback;
       this.declaredTooLarge = declared > maxBodyBytes;
+      this.overLimit = declaredTooLarge;
       this.body = declaredTooLarge ? null : new byte[(int) Math.min(declared > 0 ? declared : 1024, maxBodyBytes)];
     }
 
@@ -125,10 +128,16 @@ final class WholeBodyGate extends Handler.Wrapper {
     }
 
     private void expire() {
-      if (finished.compareAndSet(false, true)) {
-        timeouts.info("request body did not arrive within {} from {}; answered 408", deadline, remote(request));
-        refuse(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408);
+      if (!finished.compareAndSet(false, true)) {
+        return;
       }
+      if (overLimit) {
+        // Too large is the answer the client can act on; a 408 would invite it to send the same body again.
+        answerTooLarge();
+        return;
+      }
+      timeouts.info("request body did not arrive within {} from {}; answered 408", deadline, remote(request));
+      refuse(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408);
     }
 
     @Override
@@ -147,6 +156,7 @@ final class WholeBodyGate extends Handler.Wrapper {
         int length = bytes.remaining();
         if (body == null || (long) size + length > maxBodyBytes) {
           body = null;
+          overLimit = true;
           discarded += length;
           boolean last = chunk.isLast();
           chunk.release();

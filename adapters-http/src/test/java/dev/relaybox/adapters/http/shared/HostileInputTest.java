@@ -203,6 +203,20 @@ class HostileInputTest {
     assertEquals(before, STORED.get());
   }
 
+  @Test
+  void anOversizedBodyStillArrivingAtTheDeadlineIs413Not408() throws Exception {
+    byte[] part = ("{\"text\":\"" + "x".repeat(100_000)).getBytes(StandardCharsets.UTF_8);
+    String declared = "POST /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
+        + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: 200000\r\n\r\n";
+    String chunk = Integer.toHexString(part.length) + "\r\n";
+    for (byte[][] request : List.of(
+        new byte[][] {declared.getBytes(StandardCharsets.US_ASCII), part},
+        new byte[][] {chunked("").getBytes(StandardCharsets.US_ASCII), chunk.getBytes(StandardCharsets.US_ASCII), part})) {
+      // The client stalls with the rest of the body unsent, past the 2 s deadline.
+      assertProblem(sendInPiecesThenRead(request), 413);
+    }
+  }
+
   /** Sends the request as a client on a slow link does, the body still arriving after the server could answer. */
   private static Raw sendInPiecesThenRead(byte[]... parts) throws IOException, InterruptedException {
     try (Socket socket = connect()) {
