@@ -73,14 +73,15 @@ final class KeysCommand {
     }
   }
 
+  /** The first line of the innermost cause that says anything: the driver's reason, not the pool's wrapper. */
   private static String deepestMessage(Throwable failure) {
-    String message = failure.getMessage();
-    for (Throwable cause = failure.getCause(); cause != null && cause != failure; failure = cause, cause = cause.getCause()) {
-      if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
-        message = cause.getMessage();
+    String message = "the database could not be reached";
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage().lines().findFirst().orElseThrow();
       }
     }
-    return message == null ? "the database could not be reached" : message.lines().findFirst().orElse(message);
+    return message;
   }
 
   private static IssuedApiKey create(RelayboxConfig config, ApiScope scope, String name) {

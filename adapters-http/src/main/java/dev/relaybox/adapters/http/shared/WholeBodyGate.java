@@ -154,9 +154,9 @@ final class WholeBodyGate extends Handler.Wrapper {
         }
         ByteBuffer bytes = chunk.getByteBuffer();
         int length = bytes.remaining();
-        if (body == null || (long) size + length > maxBodyBytes) {
-          body = null;
+        if (overLimit || (long) size + length > maxBodyBytes) {
           overLimit = true;
+          body = null;
           discarded += length;
           boolean last = chunk.isLast();
           chunk.release();

@@ -319,7 +319,7 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
     }
     // 25P03: this node paused inside the transaction past idle_in_transaction_session_timeout, and PostgreSQL ended
     // the session, rolling the transaction back.
-    return sqlState(failure).filter(state -> state.startsWith("08") || state.startsWith("57P") || state.equals("25P03")
+    return isConnectionLost(failure) || sqlState(failure).filter(state -> state.equals("25P03")
         || state.equals("55P03") || state.equals("57014") || state.equals("40001") || state.equals("40P01")).isPresent();
   }
 
