@@ -13,6 +13,7 @@ public record Traceparent(String traceId, String spanId, String flags) {
   private static final Pattern HEADER = Pattern.compile("([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
   private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
   private static final Pattern SPAN_ID = Pattern.compile("[0-9a-f]{16}");
+  private static final Pattern FLAGS = Pattern.compile("[0-9a-f]{2}");
   private static final String ZERO_TRACE = "0".repeat(32);
   private static final String ZERO_SPAN = "0".repeat(16);
 
@@ -23,7 +24,7 @@ public record Traceparent(String traceId, String spanId, String flags) {
     if (spanId == null || !SPAN_ID.matcher(spanId).matches() || spanId.equals(ZERO_SPAN)) {
       throw new IllegalArgumentException("span id must be 16 lower-case hex digits, not all zero");
     }
-    if (flags == null || !flags.matches("[0-9a-f]{2}")) {
+    if (flags == null || !FLAGS.matcher(flags).matches()) {
       throw new IllegalArgumentException("flags must be 2 hex digits");
     }
   }
