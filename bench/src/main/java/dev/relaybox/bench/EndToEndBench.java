@@ -55,6 +55,7 @@ final class EndToEndBench {
     ConcurrentHashMap<String, Long> arrivals = sink.record();
     ConcurrentHashMap<String, Long> accepted = new ConcurrentHashMap<>();
     AtomicLong failed = new AtomicLong();
+    ConcurrentHashMap<String, AtomicLong> failures = new ConcurrentHashMap<>();
     long total = (long) rate * seconds;
     long interval = TimeUnit.SECONDS.toNanos(1) / rate;
     double cpuBefore = JarCpu.seconds(jarPid);
@@ -75,9 +76,11 @@ final class EndToEndBench {
               accepted.put(id(response.body()), sent);
             } else {
               failed.incrementAndGet();
+              failures.computeIfAbsent("HTTP " + response.statusCode(), k -> new AtomicLong()).incrementAndGet();
             }
           } catch (IOException e) {
             failed.incrementAndGet();
+            failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
@@ -109,6 +112,9 @@ final class EndToEndBench {
     LOG.info("e2e {}/s: accepted {}, delivered {}, lost {}, duplicates {}, failed {}, p50 {} ms, p99 {} ms, max {} ms, achieved {}/s, "
             + "jar CPU {} µs per delivered request", rate, r.accepted(), r.delivered(), r.lost(), r.duplicates(), r.failed(),
         fmt(r.p50Millis()), fmt(r.p99Millis()), fmt(r.maxMillis()), fmt(r.achievedRate()), fmt(r.cpuMicrosPerDelivered()));
+    if (!failures.isEmpty()) {
+      LOG.info("e2e {}/s: the failed requests were {}", rate, new java.util.TreeMap<>(failures));
+    }
     return r;
   }
 
