@@ -11,7 +11,7 @@
 # with wrk, pgbench and a loopback Slack sink; they also measure the jar's footprint); sweep (not in "all").
 # Knobs (environment): BENCH_RUNS, BENCH_JOBS, BENCH_CONCURRENCY, BENCH_CLAIM_BATCH, BENCH_POOL, BENCH_HISTORY,
 # BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_RAW_JOBS (per sweep cell, 20000), BENCH_SCENARIOS, BENCH_JAVA_OPTS (bench JVM),
-# BENCH_APP_JAVA_OPTS (the jar, default -Xmx256m), BENCH_INTAKE_CONCURRENCY (1,16,64), BENCH_INTAKE_SECONDS (15),
+# BENCH_APP_JAVA_OPTS (the jar, default -Xmx256m), BENCH_APP_ENV (space-separated RELAYBOX_*=value for the jar, printed in the report), BENCH_INTAKE_CONCURRENCY (1,16,64), BENCH_INTAKE_SECONDS (15),
 # BENCH_E2E_RATES (200,1000), BENCH_E2E_SECONDS (60), BENCH_APP_WARMUP_SECONDS (60, at c64, before the first jar measurement).
 set -euo pipefail
 
