@@ -164,6 +164,9 @@ jar_start() {
     "RELAYBOX_SLACK_MAX_PER_SECOND=5000"
     "RELAYBOX_SLACK_BURST=5000"
     "RELAYBOX_SLACK_MAX_CONCURRENCY=64"
+    # Every client of the kit (the load generator, the tests) uses the one API key; the per-key default (200/s per
+    # node) would answer 429 to the load itself once two jars carry 300/s during a roll.
+    "RELAYBOX_API_RATE=100000"
     "RELAYBOX_ALLOW_PRIVATE_URLS=true"
     # Behind nginx every request comes from one address, the proxy's: the per-address limits (256 connections, a
     # quarter of the in-flight limit) are for clients that reach the jar directly. Left at their defaults they closed
@@ -318,6 +321,7 @@ cluster_roll() {
   n="$(jar_count)"
   ((n >= 2)) || die "roll needs at least two jars (one must serve while the other restarts)"
   for ((i = 1; i <= n; i++)); do
+    others_ready "$i"
     log "rolling jar $i"
     jar_stop "$i" 60
     jar_start "$i"
@@ -327,6 +331,21 @@ cluster_roll() {
   log "roll done"
 }
 
+# Waits until every jar but $1 answers ready; stops the roll rather than take a jar down while another is out (paused,
+# crashed, still starting), which would leave the fleet short of two.
+others_ready() {
+  local skip=$1 j n deadline
+  n="$(jar_count)"
+  deadline=$((SECONDS + ${CLUSTER_ROLL_WAIT:-120}))
+  for ((j = 1; j <= n; j++)); do
+    ((j == skip)) && continue
+    until curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$(jar_port "$j")/health/ready"; do
+      ((SECONDS < deadline)) || die "roll stopped before jar $skip: jar $j is not ready (paused, down or still starting), and taking jar $skip down too would leave two out"
+      sleep 0.5
+    done
+  done
+}
+
 cluster_status() {
   local n i
   n="$(jar_count)"
@@ -334,9 +353,12 @@ cluster_status() {
   if [[ -f "$CLUSTER_DIR/pg/postmaster.pid" ]]; then echo "postgresql: 127.0.0.1:$PG_PORT up"; else echo "postgresql: down"; fi
   for ((i = 1; i <= n; i++)); do
     local ready
-    ready="$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$(jar_port "$i")/health/ready" || true)"
+    # 000: no answer within 3 s (paused, or too busy to answer its readiness check).
+    ready="$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$(jar_port "$i")/health/ready" || true)"
     if jar_running "$i"; then
-      echo "jar $i: pid $(cat "$(jar_pid_file "$i")") port $(jar_port "$i") ready=$ready"
+      local state
+      state="$(awk '{print $3}' "/proc/$(cat "$(jar_pid_file "$i")")/stat" 2>/dev/null || true)"
+      echo "jar $i: pid $(cat "$(jar_pid_file "$i")") port $(jar_port "$i") ready=$ready$([[ "$state" == T ]] && echo " (stopped: SIGSTOP)")"
     else
       echo "jar $i: down"
     fi

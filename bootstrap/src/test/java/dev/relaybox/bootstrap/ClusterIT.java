@@ -9,6 +9,10 @@ import dev.relaybox.bench.fleet.FleetFakes;
 import dev.relaybox.bench.fleet.FleetTally;
 import dev.relaybox.bench.fleet.OpenLoad;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -135,6 +139,53 @@ class ClusterIT {
     assertTrue(assistance.deliveredTwice() <= rescues.size(), "duplicates " + assistance.deliveredTwice() + " > rescued " + rescues.size());
     System.out.printf("kill -9: %d jobs rescued from node-2; last one done %d ms after the kill (lease %d ms); %d delivered twice%n",
         rescues.size(), Duration.between(killedAt, lastDone).toMillis(), LEASE.toMillis(), assistance.deliveredTwice());
+  }
+
+  @Test
+  @Order(3)
+  void withPostgreSqlDownEveryClientGetsA503ProblemWithRetryAfterNeverABare502() throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    cluster.run("pg-crash");
+    List<HttpResponse<String>> answers;
+    try {
+      // Enough at once that nginx marks every jar failed and answers some requests itself.
+      try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        List<java.util.concurrent.Future<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+          HttpRequest post = HttpRequest.newBuilder(URI.create(cluster.loadBalancerUrl() + "/v1/assistance-requests"))
+              .header("Authorization", "Bearer " + Cluster.API_KEY).header("Content-Type", "application/json")
+              .header("Idempotency-Key", "pg-down-" + System.nanoTime() + "-" + i).timeout(Duration.ofSeconds(60))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"sales\",\"description\":\"during the outage\"}")).build();
+          calls.add(clients.submit(() -> http.send(post, HttpResponse.BodyHandlers.ofString())));
+        }
+        answers = new ArrayList<>();
+        for (var call : calls) {
+          answers.add(call.get());
+        }
+      }
+    } finally {
+      cluster.run("pg-start");
+    }
+    for (HttpResponse<String> answer : answers) {
+      assertEquals(503, answer.statusCode(), () -> "answered " + answer.statusCode() + ": " + answer.body());
+      assertEquals(Optional.of("application/problem+json"), answer.headers().firstValue("Content-Type").map(t -> t.split(";")[0]),
+          answer::body);
+      assertTrue(answer.headers().firstValue("Retry-After").isPresent(), () -> "no Retry-After on " + answer.body());
+    }
+    Await.until("the fleet takes requests again", Duration.ofMinutes(1), () -> {
+      HttpRequest post = HttpRequest.newBuilder(URI.create(cluster.loadBalancerUrl() + "/v1/assistance-requests"))
+          .header("Authorization", "Bearer " + Cluster.API_KEY).header("Content-Type", "application/json")
+          .header("Idempotency-Key", "pg-back-" + System.nanoTime()).timeout(Duration.ofSeconds(30))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"sales\",\"description\":\"after the outage\"}")).build();
+      try {
+        return http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode() == 202;
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   /**
