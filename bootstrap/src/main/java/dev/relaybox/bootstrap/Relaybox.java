@@ -196,6 +196,17 @@ public final class Relaybox implements AutoCloseable {
           ops.requestObserver());
       http = server[0].start();
       closeInReverse.push(http);
+      Duration readinessDelay = shutdownDelay(config);
+      if (readinessDelay.isPositive()) {
+        HttpServer draining = http;
+        closeInReverse.push(() -> {
+          // A load balancer that polls /health/ready needs its interval × fall count to see the 503 before the port
+          // closes; nginx's passive checks do not (a refused connect is retried), hence the default of zero.
+          draining.startDraining();
+          LOG.info("readiness answers 503; the listener stays open for {} (RELAYBOX_SHUTDOWN_DELAY)", readinessDelay);
+          Thread.sleep(readinessDelay);
+        });
+      }
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -266,4 +277,13 @@ public final class Relaybox implements AutoCloseable {
       }
     }
   }
+
+  private static Duration shutdownDelay(RelayboxConfig config) {
+    Duration delay = new Env(config.environment()).duration("RELAYBOX_SHUTDOWN_DELAY", Duration.ZERO);
+    if (delay.isNegative() || delay.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new ConfigException("RELAYBOX_SHUTDOWN_DELAY must be between 0s and 60s, got " + delay);
+    }
+    return delay;
+  }
+
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +85,37 @@ class JarProcessIT {
     try (RelayboxProcess again = RelayboxProcess.start(env, "sigterm-again")) {
       Await.until("every accepted request delivered", Duration.ofSeconds(60),
           () -> accepted.stream().allMatch(id -> slack.acceptedFor(id) >= 1));
+    }
+  }
+
+  @Test
+  void withAShutdownDelayReadinessAnswers503WhileTheListenerStaysOpenThenThePortCloses() throws Exception {
+    env.put("RELAYBOX_SHUTDOWN_DELAY", "3s");
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    try (RelayboxProcess process = RelayboxProcess.start(env, "shutdown-delay")) {
+      java.net.URI ready = java.net.URI.create("http://127.0.0.1:" + process.port() + "/health/ready");
+      assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(ready).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+      long signalled = System.nanoTime();
+      process.signalTerminate();
+      int unready = 0;
+      long refusedAfterMillis = -1;
+      while (System.nanoTime() - signalled < Duration.ofSeconds(20).toNanos()) {
+        try {
+          int status = http.send(java.net.http.HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+          if (status == 503) {
+            unready++;
+          }
+        } catch (IOException closed) {
+          refusedAfterMillis = Duration.ofNanos(System.nanoTime() - signalled).toMillis();
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertTrue(unready >= 10, "readiness answered 503 only " + unready + " times before the port closed");
+      assertTrue(refusedAfterMillis >= 2_500, "the port closed " + refusedAfterMillis + " ms after SIGTERM, before the 3 s delay");
+      assertEquals(143, process.awaitExit(Duration.ofSeconds(40)));
     }
   }
 

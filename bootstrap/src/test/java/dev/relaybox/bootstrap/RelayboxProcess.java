@@ -75,6 +75,15 @@ final class RelayboxProcess implements AutoCloseable {
   /** SIGTERM, then wait for the process to exit on its own. */
   int terminate(Duration max) throws InterruptedException {
     process.destroy();
+    return awaitExit(max);
+  }
+
+  /** SIGTERM, without waiting. */
+  void signalTerminate() {
+    process.destroy();
+  }
+
+  int awaitExit(Duration max) throws InterruptedException {
     if (!process.waitFor(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("process did not stop within " + max + " after SIGTERM");

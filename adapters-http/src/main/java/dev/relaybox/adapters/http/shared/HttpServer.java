@@ -370,6 +370,14 @@ public final class HttpServer implements AutoCloseable {
     return connectionLimit.openFrom(address);
   }
 
+  /**
+   * From now on {@code /health/ready} answers 503 and every other request {@code 503 shutting-down}, while the
+   * listener stays open: what a polling load balancer needs to see before the port closes.
+   */
+  public void startDraining() {
+    draining = true;
+  }
+
   /** Refuses new requests, waits for in-flight ones up to the drain timeout, then stops the server. */
   @Override
   public void close() {
