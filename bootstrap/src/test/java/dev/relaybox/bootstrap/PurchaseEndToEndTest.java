@@ -200,6 +200,9 @@ class PurchaseEndToEndTest {
     assertEquals(200, appleWebhook(renewal).statusCode(), "a replay is acknowledged");
     Await.until("the renewal is applied", WAIT, () -> "renewed".equals(state(id)));
     assertEquals(renewedExpiry.toString(), Instant.parse(TestApi.json(api.get("/v1/purchases/" + id)).path("expiresAt").asText()).toString());
+    // The app verifies the renewed transaction as well (the device saw the renewal): the same renewal, announced once.
+    var verifiedAgain = postApple(signedTransaction(apple, BUNDLE, "Production", original, "pro.monthly", renewedExpiry), user);
+    assertEquals(200, verifiedAgain.statusCode(), verifiedAgain.body());
 
     String refund = apple.signedNotification(AppleTestPki.notification(UUID.randomUUID().toString(), "REFUND", null, BUNDLE, APP_ID,
         "Production", signedTransaction(apple, BUNDLE, "Production", original, "pro.monthly", renewedExpiry)));

@@ -83,7 +83,10 @@ public final class PurchaseLedger {
     PurchaseState before = purchase.state();
     PurchaseState target = forced.isPresent() ? forced.get() : tx.targetState(before, purchase.expiresAt());
     boolean moved = false;
-    if (target == before && target != PurchaseState.RENEWED) {
+    // RENEWED again only for a later expiry: the same renewal told twice (a notification and a verify racing on two
+    // nodes, each applied after the other under the row lock) must announce it once.
+    boolean renewedAgain = target == PurchaseState.RENEWED && tx.extendsExpiry(purchase.expiresAt());
+    if (target == before && !renewedAgain) {
       purchase = purchase.refreshedFrom(tx, now);
     } else if (!before.canMoveTo(target)) {
       LOG.info("purchase {}: store says {} but {} cannot move there; kept", purchase.id(), target.wire(), before.wire());

@@ -68,12 +68,17 @@ public record StoreTransaction(
         if (current == PurchaseState.PENDING || current == PurchaseState.REJECTED) {
           yield PurchaseState.VERIFIED;
         }
-        boolean extended = expiresAt.isPresent() && (knownExpiry.isEmpty() || expiresAt.get().isAfter(knownExpiry.get()));
-        if (kind == PurchaseKind.SUBSCRIPTION && (extended || current == PurchaseState.EXPIRED)) {
+        if (kind == PurchaseKind.SUBSCRIPTION && (extendsExpiry(knownExpiry) || current == PurchaseState.EXPIRED)) {
           yield PurchaseState.RENEWED;
         }
         yield current;
       }
     };
   }
+
+  /** Whether this answer's expiry lies past {@code knownExpiry}: a renewal, not the known period told again. */
+  public boolean extendsExpiry(Optional<Instant> knownExpiry) {
+    return expiresAt.isPresent() && (knownExpiry.isEmpty() || expiresAt.get().isAfter(knownExpiry.get()));
+  }
+
 }
