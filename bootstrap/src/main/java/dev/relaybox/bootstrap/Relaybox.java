@@ -173,7 +173,8 @@ public final class Relaybox implements AutoCloseable {
       HttpServer[] server = new HttpServer[1];
       server[0] = new HttpServer(
           new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace(), config.maxInFlight(),
-              limits.requestDeadline(), limits.minBytesPerSecond(), limits.maxConnectionsPerAddress(), limits.maxInFlightPerAddress()),
+              limits.requestDeadline(), limits.minBytesPerSecond(), limits.maxConnectionsPerAddress(), limits.maxInFlightPerAddress(),
+              shutdownDelay(config)),
           json,
           new RequestIds(ids),
           authenticator,
@@ -196,17 +197,6 @@ public final class Relaybox implements AutoCloseable {
           ops.requestObserver());
       http = server[0].start();
       closeInReverse.push(http);
-      Duration readinessDelay = shutdownDelay(config);
-      if (readinessDelay.isPositive()) {
-        HttpServer draining = http;
-        closeInReverse.push(() -> {
-          // A load balancer that polls /health/ready needs its interval × fall count to see the 503 before the port
-          // closes; nginx's passive checks do not (a refused connect is retried), hence the default of zero.
-          draining.startDraining();
-          LOG.info("readiness answers 503; the listener stays open for {} (RELAYBOX_SHUTDOWN_DELAY)", readinessDelay);
-          Thread.sleep(readinessDelay);
-        });
-      }
     } catch (RuntimeException e) {
       close();
       throw e;

@@ -371,20 +371,25 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * From now on {@code /health/ready} answers 503 and every other request {@code 503 shutting-down}, while the
-   * listener stays open: what a polling load balancer needs to see before the port closes.
+   * Refuses new requests (readiness 503, the rest {@code 503 shutting-down}) with the listener open for the readiness
+   * delay, waits for in-flight ones up to the drain timeout, then stops the server.
    */
-  public void startDraining() {
-    draining = true;
-  }
-
-  /** Refuses new requests, waits for in-flight ones up to the drain timeout, then stops the server. */
   @Override
   public void close() {
     if (app == null) {
       return;
     }
     draining = true;
+    if (settings.readinessDelay().isPositive()) {
+      // A load balancer that polls /health/ready needs its interval × fall count to see the 503 before the port
+      // closes; nginx's passive checks do not (a refused connect is retried).
+      LOG.info("readiness answers 503; the listener stays open for {}", settings.readinessDelay());
+      try {
+        Thread.sleep(settings.readinessDelay());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
     while (inFlight.get() > 0 && System.nanoTime() < deadline) {
       try {

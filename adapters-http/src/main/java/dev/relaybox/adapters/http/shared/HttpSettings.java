@@ -7,10 +7,12 @@ import java.time.Duration;
  * requests may be in flight before new ones are turned away with 503 (virtual threads would otherwise queue without
  * bound until the heap runs out). Abuse limits: the whole request (headers and body) must arrive within
  * {@code requestDeadline} and a body must keep up {@code minBytesPerSecond}; one client address may hold at most
- * {@code maxConnectionsPerAddress} connections and {@code maxInFlightPerAddress} requests in flight.
+ * {@code maxConnectionsPerAddress} connections and {@code maxInFlightPerAddress} requests in flight. On close,
+ * readiness answers 503 with the listener open for {@code readinessDelay} before the drain begins.
  */
 public record HttpSettings(String host, int port, long maxBodyBytes, Duration drainTimeout, int maxInFlight,
-    Duration requestDeadline, long minBytesPerSecond, int maxConnectionsPerAddress, int maxInFlightPerAddress) {
+    Duration requestDeadline, long minBytesPerSecond, int maxConnectionsPerAddress, int maxInFlightPerAddress,
+    Duration readinessDelay) {
 
   public static final Duration DEFAULT_REQUEST_DEADLINE = Duration.ofSeconds(10);
   public static final long DEFAULT_MIN_BYTES_PER_SECOND = 1_024;
@@ -24,6 +26,14 @@ public record HttpSettings(String host, int port, long maxBodyBytes, Duration dr
     if (minBytesPerSecond < 0) throw new IllegalArgumentException("minBytesPerSecond must not be negative");
     if (maxConnectionsPerAddress < 1) throw new IllegalArgumentException("maxConnectionsPerAddress must be positive");
     if (maxInFlightPerAddress < 1) throw new IllegalArgumentException("maxInFlightPerAddress must be positive");
+    if (readinessDelay.isNegative()) throw new IllegalArgumentException("readinessDelay must not be negative");
+  }
+
+  /** No readiness delay on close. */
+  public HttpSettings(String host, int port, long maxBodyBytes, Duration drainTimeout, int maxInFlight,
+      Duration requestDeadline, long minBytesPerSecond, int maxConnectionsPerAddress, int maxInFlightPerAddress) {
+    this(host, port, maxBodyBytes, drainTimeout, maxInFlight, requestDeadline, minBytesPerSecond, maxConnectionsPerAddress,
+        maxInFlightPerAddress, Duration.ZERO);
   }
 
   /** The abuse limits at their defaults; one client address may use every in-flight slot. */
