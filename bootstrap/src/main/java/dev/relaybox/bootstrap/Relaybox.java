@@ -268,12 +268,10 @@ public final class Relaybox implements AutoCloseable {
     }
   }
 
+  /** Env refuses a negative duration; RelayboxConfig's bound refuses one past a minute. */
   private static Duration shutdownDelay(RelayboxConfig config) {
-    Duration delay = new Env(config.environment()).duration("RELAYBOX_SHUTDOWN_DELAY", Duration.ZERO);
-    if (delay.isNegative() || delay.compareTo(Duration.ofMinutes(1)) > 0) {
-      throw new ConfigException("RELAYBOX_SHUTDOWN_DELAY must be between 0s and 60s, got " + delay);
-    }
-    return delay;
+    return RelayboxConfig.atMost("RELAYBOX_SHUTDOWN_DELAY",
+        new Env(config.environment()).duration("RELAYBOX_SHUTDOWN_DELAY", Duration.ZERO), Duration.ofMinutes(1));
   }
 
 }

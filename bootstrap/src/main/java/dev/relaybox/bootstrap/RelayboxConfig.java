@@ -101,7 +101,7 @@ public record RelayboxConfig(
     return d;
   }
 
-  private static Duration atMost(String name, Duration d, Duration max) {
+  static Duration atMost(String name, Duration d, Duration max) {
     if (d.compareTo(max) > 0) {
       throw new ConfigException(name + " must be at most " + max.toMillis() + "ms, got " + d.toMillis() + "ms");
     }
