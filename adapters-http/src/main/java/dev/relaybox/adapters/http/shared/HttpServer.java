@@ -84,11 +84,14 @@ public final class HttpServer implements AutoCloseable {
       config.jetty.modifyHttpConfiguration(http -> {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        http.setMinRequestDataRate(settings.minBytesPerSecond());
+        // No minimum data rate here: the servlet layer only ever reads the gate's copy of a body already received, so
+        // its check measured this server's own pauses between two reads (a GC, a busy core) and answered 408 to
+        // clients that had sent everything. The gate enforces the minimum on the bytes as they arrive.
+        http.setMinRequestDataRate(0);
       });
       config.jetty.modifyServer(server -> {
         // Javalin mounts its servlet context inside a handler already set, so the gate sees every request first.
-        server.setHandler(new WholeBodyGate(settings.maxBodyBytes(), settings.requestDeadline()));
+        server.setHandler(new WholeBodyGate(settings.maxBodyBytes(), settings.requestDeadline(), settings.minBytesPerSecond()));
         server.setErrorHandler(new ProblemErrorHandler(json, SECURITY_HEADERS));
         server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
           // Before doStart opens the connectors (Javalin has added its connector by then): the listen queue must be

@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the whole request body without holding a thread, before any route (and before the in-flight limit) sees the
  * request: a client that trickles its body holds only a socket, never a slot that legitimate requests need. The
- * request line, headers and body must all arrive within {@code deadline} of the first byte, else 408 and the
- * connection closes. A body over the limit is 413; malformed chunked framing or a body the client aborts is 400,
+ * request line, headers and body must all arrive within {@code deadline} of the first byte, and after its first second
+ * the body must have arrived at {@code minBytesPerSecond} at least (0: no minimum), else 408 and the connection
+ * closes. The rate is checked only while the gate waits for more bytes, after reading all that have arrived, so a
+ * pause of this server's own is never counted against the client. A body over the limit is 413; malformed chunked framing or a body the client aborts is 400,
  * logged in one line.
  *
  * <p>A body over the limit is still read, and dropped, up to {@link #DISCARDED_BYTES_AT_MOST} past it before the 413
@@ -35,13 +37,17 @@ final class WholeBodyGate extends Handler.Wrapper {
   private final SampledLog unreadable = new SampledLog(LOG, java.time.Duration.ofSeconds(10));
 
   static final long DISCARDED_BYTES_AT_MOST = 1024 * 1024;
+  /** How long a body may take to get going before the minimum rate applies (a first packet can be small). */
+  static final Duration RATE_GRACE = Duration.ofSeconds(1);
 
   private final long maxBodyBytes;
   private final Duration deadline;
+  private final long minBytesPerSecond;
 
-  WholeBodyGate(long maxBodyBytes, Duration deadline) {
+  WholeBodyGate(long maxBodyBytes, Duration deadline, long minBytesPerSecond) {
     this.maxBodyBytes = maxBodyBytes;
     this.deadline = deadline;
+    this.minBytesPerSecond = minBytesPerSecond;
   }
 
   @Override
@@ -65,7 +71,7 @@ final class WholeBodyGate extends Handler.Wrapper {
       refuse(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408);
       return true;
     }
-    new BodyReader(request, response, callback, declared).start(remainingNanos);
+    new BodyReader(request, response, callback, declared, request.getBeginNanoTime() + deadline.toNanos()).start();
     return true;
   }
 
@@ -108,26 +114,64 @@ final class WholeBodyGate extends Handler.Wrapper {
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AtomicReference<Scheduler.Task> timeout = new AtomicReference<>();
     private final boolean declaredTooLarge;
+    private final long startedNanos = System.nanoTime();
+    private final long deadlineNanos;
     private volatile boolean overLimit;
+    /** Body bytes arrived so far, kept or discarded; written by the reader only, read by the timer. */
+    private volatile long received;
     private byte[] body;
     private int size;
     private long discarded;
 
-    BodyReader(Request request, Response response, Callback callback, long declared) {
+    BodyReader(Request request, Response response, Callback callback, long declared, long deadlineNanos) {
       this.request = request;
       this.response = response;
       this.callback = callback;
+      this.deadlineNanos = deadlineNanos;
       this.declaredTooLarge = declared > maxBodyBytes;
       this.overLimit = declaredTooLarge;
       this.body = declaredTooLarge ? null : new byte[(int) Math.min(declared > 0 ? declared : 1024, maxBodyBytes)];
     }
 
-    void start(long remainingNanos) {
-      timeout.set(request.getComponents().getScheduler().schedule(this::expire, remainingNanos, TimeUnit.NANOSECONDS));
+    void start() {
+      scheduleCheck();
       run();
     }
 
-    private void expire() {
+    /** Checks again when the client next falls short: at the deadline, or when its bytes so far fall behind the rate. */
+    private void scheduleCheck() {
+      long now = System.nanoTime();
+      long delay = deadlineNanos - now;
+      if (minBytesPerSecond > 0) {
+        long owed = (long) Math.ceil((received + 1) * 1e9 / minBytesPerSecond);
+        delay = Math.min(delay, startedNanos - now + RATE_GRACE.toNanos() + owed);
+      }
+      Scheduler.Task next = request.getComponents().getScheduler().schedule(this::check, Math.max(0, delay),
+          TimeUnit.NANOSECONDS);
+      Scheduler.Task previous = timeout.getAndSet(next);
+      if (previous != null) {
+        previous.cancel();
+      }
+      if (finished.get()) {
+        next.cancel();
+      }
+    }
+
+    private boolean behindRate(long now) {
+      long reading = now - startedNanos - RATE_GRACE.toNanos();
+      return minBytesPerSecond > 0 && reading > 0 && received < minBytesPerSecond * (reading / 1e9);
+    }
+
+    private void check() {
+      if (finished.get()) {
+        return;
+      }
+      long now = System.nanoTime();
+      boolean late = now - deadlineNanos >= 0;
+      if (!late && !behindRate(now)) {
+        // Bytes arrived since this check was scheduled; the reader has scheduled the next one.
+        return;
+      }
       if (!finished.compareAndSet(false, true)) {
         return;
       }
@@ -136,7 +180,11 @@ final class WholeBodyGate extends Handler.Wrapper {
         answerTooLarge();
         return;
       }
-      timeouts.info("request body did not arrive within {} from {}; answered 408", deadline, remote(request));
+      if (late) {
+        timeouts.info("request body did not arrive within {} from {}; answered 408", deadline, remote(request));
+      } else {
+        timeouts.info("request body arrived slower than {} B/s from {}; answered 408", minBytesPerSecond, remote(request));
+      }
       refuse(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408);
     }
 
@@ -145,6 +193,7 @@ final class WholeBodyGate extends Handler.Wrapper {
       while (!finished.get()) {
         Content.Chunk chunk = request.read();
         if (chunk == null) {
+          scheduleCheck();
           request.demand(this);
           return;
         }
@@ -154,6 +203,7 @@ final class WholeBodyGate extends Handler.Wrapper {
         }
         ByteBuffer bytes = chunk.getByteBuffer();
         int length = bytes.remaining();
+        received += length;
         if (overLimit || (long) size + length > maxBodyBytes) {
           overLimit = true;
           body = null;

@@ -52,6 +52,10 @@ class HostileInputTest {
 
   /** In-flight limit 16; every slow client fits under the per-address connection cap, as behind one proxy. */
   private static HttpServer server(Duration requestDeadline, int connectionsPerAddress) {
+    return server(requestDeadline, connectionsPerAddress, 0);
+  }
+
+  private static HttpServer server(Duration requestDeadline, int connectionsPerAddress, long minBytesPerSecond) {
     var keys = new ApiKeyRing(List.of(new StoredApiKey(ApiKeyHash.of(API_KEY), Set.of(ApiScope.API), "api")));
     JsonBodies bodies = new JsonBodies(JSON);
     RouteModule routes = r -> {
@@ -65,12 +69,20 @@ class HostileInputTest {
       r.post("/v1/slow-read", ctx -> {
         throw new org.eclipse.jetty.http.BadMessageException(408, "Request content data rate < 1024 B/s");
       });
+      // A route that takes its time between reads, as any route does when its thread is not scheduled for a while.
+      r.post("/v1/paused-read", ctx -> {
+        var body = ctx.req().getInputStream();
+        int first = body.read();
+        Thread.sleep(300);
+        byte[] rest = body.readAllBytes();
+        ctx.status(201).json(Map.of("bytes", first < 0 ? 0 : 1 + rest.length));
+      });
       r.post("/v1/charset-read", ctx -> {
         throw new java.nio.charset.UnsupportedCharsetException("ebcdic");
       });
     };
     return new HttpServer(new HttpSettings("127.0.0.1", 0, 65_536, Duration.ofSeconds(1), 16,
-        requestDeadline, 1, connectionsPerAddress, 16), JSON,
+        requestDeadline, minBytesPerSecond, connectionsPerAddress, 16), JSON,
         new RequestIds(new TimeOrderedIds(Clock.systemUTC(), new SplittableRandom())), new ApiKeyAuthenticator(keys),
         List.of(routes));
   }
@@ -145,6 +157,55 @@ class HostileInputTest {
           + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
       Raw answer = readAll(socket);
       assertProblem(answer, 408);
+    }
+  }
+
+  @Test
+  void theServersOwnPauseBetweenReadsOfAWholeBodyIsNotBlamedOnTheClient() throws Exception {
+    HttpServer defaults = server(HttpSettings.DEFAULT_REQUEST_DEADLINE, 16, HttpSettings.DEFAULT_MIN_BYTES_PER_SECOND).start();
+    try {
+      Raw answer = exchange(defaults, post("/v1/paused-read", "{\"text\":\"" + "x".repeat(90) + "\"}"));
+      assertEquals(201, answer.status(), answer.text());
+      assertEquals(101, JSON.readTree(answer.body()).get("bytes").asInt(), answer.text());
+    } finally {
+      defaults.close();
+    }
+  }
+
+  @Test
+  void aBodyTrickledBelowTheMinimumRateIs408LongBeforeTheDeadline() throws Exception {
+    HttpServer defaults = server(Duration.ofSeconds(60), 16, HttpSettings.DEFAULT_MIN_BYTES_PER_SECOND).start();
+    try (Socket socket = connect(defaults)) {
+      socket.setSoTimeout(200);
+      socket.getOutputStream().write(("POST /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
+          + "\r\nContent-Type: application/json\r\nContent-Length: 20000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+      long started = System.nanoTime();
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      boolean closed = false;
+      // 10 bytes every 100 ms is 100 B/s, a tenth of the minimum.
+      while (!closed && System.nanoTime() - started < Duration.ofSeconds(30).toNanos()) {
+        try {
+          socket.getOutputStream().write("          ".getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          Thread.sleep(100);
+          int next;
+          while ((next = socket.getInputStream().read()) >= 0) {
+            received.write(next);
+          }
+          closed = true;
+        } catch (SocketTimeoutException stillOpen) {
+          // the server is still reading the body
+        } catch (IOException reset) {
+          closed = true;
+        }
+      }
+      Duration open = Duration.ofNanos(System.nanoTime() - started);
+      assertTrue(closed, "the connection is still open after " + open);
+      assertTrue(open.compareTo(Duration.ofSeconds(15)) < 0, "cut only after " + open + " of a 60 s deadline");
+      String text = received.toString(StandardCharsets.UTF_8);
+      assertTrue(text.startsWith("HTTP/1.1 408"), text);
+    } finally {
+      defaults.close();
     }
   }
 
