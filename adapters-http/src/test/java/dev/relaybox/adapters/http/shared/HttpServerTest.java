@@ -65,6 +65,9 @@ class HttpServerTest {
         throw new IllegalStateException(new java.sql.SQLException(
             "FATAL: terminating connection due to idle-in-transaction timeout", "25P03"));
       });
+      routes.get("/v1/sql-state/{state}", ctx -> {
+        throw new IllegalStateException(new java.sql.SQLException("ERROR: try again", ctx.pathParam("state")));
+      });
       routes.get("/v1/hold", ctx -> {
         HELD.countDown();
         RELEASE.await(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -227,6 +230,13 @@ class HttpServerTest {
     assertProblem(response, 503, "overloaded");
     assertEquals("1", response.headers().firstValue("Retry-After").orElseThrow());
     assertProblem(get("/v1/session-ended", API_KEY), 503, "overloaded");
+    // Deadlock, serialization failure, statement timeout, lock not available: the same request may well pass again.
+    for (String state : List.of("40P01", "40001", "57014", "55P03")) {
+      var retryable = get("/v1/sql-state/" + state, API_KEY);
+      assertProblem(retryable, 503, "overloaded");
+      assertEquals("1", retryable.headers().firstValue("Retry-After").orElseThrow(), state);
+    }
+    assertProblem(get("/v1/sql-state/23505", API_KEY), 500, "internal-error");
   }
 
   @Test
