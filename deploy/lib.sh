@@ -200,11 +200,15 @@ jar_start() {
   log "jar $i ($(node_id "$i")) starting on 127.0.0.1:$port, pid $!"
 }
 
+# True when jar i answers its readiness probe with 200 within 5 s.
+jar_ready() {
+  curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$(jar_port "$1")/health/ready"
+}
+
 jar_wait_ready() {
-  local i=$1 port deadline
-  port="$(jar_port "$i")"
+  local i=$1 deadline
   deadline=$((SECONDS + ${2:-300}))
-  until curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$port/health/ready"; do
+  until jar_ready "$i"; do
     jar_running "$i" || die "jar $i exited; see $CLUSTER_DIR/jar-$i.log"
     ((SECONDS < deadline)) || die "jar $i not ready after ${2:-300}s; see $CLUSTER_DIR/jar-$i.log"
     sleep 0.2
@@ -339,7 +343,7 @@ others_ready() {
   deadline=$((SECONDS + ${CLUSTER_ROLL_WAIT:-120}))
   for ((j = 1; j <= n; j++)); do
     ((j == skip)) && continue
-    until curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$(jar_port "$j")/health/ready"; do
+    until jar_ready "$j"; do
       ((SECONDS < deadline)) || die "roll stopped before jar $skip: jar $j is not ready (paused, down or still starting), and taking jar $skip down too would leave two out"
       sleep 0.5
     done

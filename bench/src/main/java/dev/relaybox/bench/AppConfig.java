@@ -2,7 +2,10 @@ package dev.relaybox.bench;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,9 +21,11 @@ import java.util.Optional;
  *     JIT takes about a minute of load on 2 cores to compile the intake and delivery paths, and a shorter warm-up
  *     measured the compiler, not the jar
  * @param apiKey the bench's API key for {@code /v1}
+ * @param appEnv {@code RELAYBOX_*} settings passed to the jar over the bench's own, from {@code BENCH_APP_ENV}
+ *     ({@code NAME=value} separated by spaces), in the order given
  */
 record AppConfig(Path jar, List<String> javaOpts, List<Integer> intakeConcurrency, int intakeSeconds, List<Integer> e2eRates,
-    int e2eSeconds, int warmupSeconds, String apiKey) {
+    int e2eSeconds, int warmupSeconds, String apiKey, Map<String, String> appEnv) {
 
   static final String DEFAULT_JAVA_OPTS = "-Xmx256m";
 
@@ -33,7 +38,19 @@ record AppConfig(Path jar, List<String> javaOpts, List<Integer> intakeConcurrenc
         ints(env("BENCH_E2E_RATES").orElse("200,1000")),
         Integer.parseInt(env("BENCH_E2E_SECONDS").orElse("60")),
         Integer.parseInt(env("BENCH_APP_WARMUP_SECONDS").orElse("60")),
-        "rbx_bench_key_0123456789abcdef");
+        "rbx_bench_key_0123456789abcdef",
+        settings(env("BENCH_APP_ENV").orElse("")));
+  }
+
+  private static Map<String, String> settings(String spaced) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String setting : spaced.split("\\s+")) {
+      int eq = setting.indexOf('=');
+      if (eq > 0) {
+        settings.put(setting.substring(0, eq), setting.substring(eq + 1));
+      }
+    }
+    return Collections.unmodifiableMap(settings);
   }
 
   private static List<Integer> ints(String csv) {

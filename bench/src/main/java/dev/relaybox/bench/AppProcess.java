@@ -70,12 +70,7 @@ final class AppProcess implements AutoCloseable {
     // One bench client is one API key: the default per-key rate (200/s) would measure the abuse limit, not intake.
     env.put("RELAYBOX_API_RATE", "1000000");
     env.put("RELAYBOX_NODE_ID", "bench-app");
-    for (String setting : System.getenv().getOrDefault("BENCH_APP_ENV", "").trim().split("\\s+")) {
-      int eq = setting.indexOf('=');
-      if (eq > 0) {
-        env.put(setting.substring(0, eq), setting.substring(eq + 1));
-      }
-    }
+    env.putAll(config.appEnv());
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).timeout(Duration.ofSeconds(1)).build();
     long t0 = System.nanoTime();

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ClusterIT {
   private static final Duration LEASE = Duration.ofSeconds(4);
   private static final int PORT_BASE = Integer.getInteger("relaybox.cluster.portBase", 21650);
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static Cluster cluster;
   private static FleetFakes fakes;
@@ -152,10 +153,8 @@ class ClusterIT {
       try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
         List<java.util.concurrent.Future<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-          HttpRequest post = HttpRequest.newBuilder(URI.create(cluster.loadBalancerUrl() + "/v1/assistance-requests"))
-              .header("Authorization", "Bearer " + Cluster.API_KEY).header("Content-Type", "application/json")
-              .header("Idempotency-Key", "pg-down-" + System.nanoTime() + "-" + i).timeout(Duration.ofSeconds(60))
-              .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"sales\",\"description\":\"during the outage\"}")).build();
+          HttpRequest post = keyedAssistanceRequest("pg-down-" + System.nanoTime() + "-" + i, "during the outage",
+              Duration.ofSeconds(60));
           calls.add(clients.submit(() -> http.send(post, HttpResponse.BodyHandlers.ofString())));
         }
         answers = new ArrayList<>();
@@ -173,10 +172,7 @@ class ClusterIT {
       assertTrue(answer.headers().firstValue("Retry-After").isPresent(), () -> "no Retry-After on " + answer.body());
     }
     Await.until("the fleet takes requests again", Duration.ofMinutes(1), () -> {
-      HttpRequest post = HttpRequest.newBuilder(URI.create(cluster.loadBalancerUrl() + "/v1/assistance-requests"))
-          .header("Authorization", "Bearer " + Cluster.API_KEY).header("Content-Type", "application/json")
-          .header("Idempotency-Key", "pg-back-" + System.nanoTime()).timeout(Duration.ofSeconds(30))
-          .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"sales\",\"description\":\"after the outage\"}")).build();
+      HttpRequest post = keyedAssistanceRequest("pg-back-" + System.nanoTime(), "after the outage", Duration.ofSeconds(30));
       try {
         return http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode() == 202;
       } catch (IOException e) {
@@ -186,6 +182,14 @@ class ClusterIT {
         throw new IllegalStateException(e);
       }
     });
+  }
+
+  private HttpRequest keyedAssistanceRequest(String idempotencyKey, String description, Duration timeout) {
+    return HttpRequest.newBuilder(URI.create(cluster.loadBalancerUrl() + "/v1/assistance-requests"))
+        .header("Authorization", "Bearer " + Cluster.API_KEY).header("Content-Type", "application/json")
+        .header("Idempotency-Key", idempotencyKey).timeout(timeout)
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("topic", "sales").put("description", description)
+            .toString())).build();
   }
 
   /**
