@@ -62,15 +62,19 @@ public final class JdbiJobStore implements JobStore {
       FROM picked WHERE j.id = picked.id
       RETURNING %s""".formatted(CLAIMED_COLUMNS);
 
-  // A job waits while an earlier job with the same key is unfinished; dead jobs no longer hold their key.
-  private static final String CLAIM_FIFO = """
+  // A job waits while an earlier job with the same key is unfinished; dead jobs no longer hold their key. The head of
+  // a key is found per candidate as a correlated min(seq), one probe of job_fifo each. Written as NOT EXISTS, the
+  // planner turned it into an anti-join that scanned every unfinished job of the subscription once per candidate:
+  // with 2,000 waiting it examined 400,000 rows per claim (164 ms instead of 0.6), and a fleet with a backlog on a
+  // FIFO subscription spent PostgreSQL's CPU on little else.
+  static final String CLAIM_FIFO = """
       WITH picked AS (
         SELECT c.id FROM job c
         WHERE c.subscription = :subscription AND c.state = 'available' AND c.run_at <= :now
-          AND NOT EXISTS (
-            SELECT 1 FROM job p
-            WHERE p.subscription = c.subscription AND p.job_key = c.job_key AND p.seq < c.seq
-              AND p.state IN ('available', 'running') AND p.job_key IS NOT NULL)
+          AND (c.job_key IS NULL OR c.seq = (
+            SELECT min(p.seq) FROM job p
+            WHERE p.subscription = c.subscription AND p.job_key = c.job_key
+              AND p.state IN ('available', 'running') AND p.job_key IS NOT NULL))
         ORDER BY c.run_at, c.id
         LIMIT :limit
         FOR UPDATE SKIP LOCKED)

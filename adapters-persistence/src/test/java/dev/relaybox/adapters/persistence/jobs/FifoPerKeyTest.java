@@ -4,6 +4,7 @@ import static dev.relaybox.adapters.persistence.jobs.Engine.handle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaybox.adapters.persistence.testing.Await;
 import dev.relaybox.application.jobs.ClaimRequest;
 import dev.relaybox.application.jobs.ClaimedJob;
@@ -101,6 +102,41 @@ class FifoPerKeyTest {
     // a handler returns before its completion commits (completions are batched): wait for the last batch
     Await.until("every job is done", () -> engine.count("SELECT count(*) FROM job WHERE subscription = 'fifo-sink' AND state = 'done'")
         == keys.size() * perKey);
+  }
+
+  @Test
+  void aClaimWithABacklogLooksUpEachCandidatesKeyInsteadOfScanningEveryWaitingJob() throws Exception {
+    engine.register(Subscription.forCommands("fifo-backlog").withFifoPerKey(true));
+    int waiting = 2_000;
+    int limit = 200;
+    engine.sql("""
+        INSERT INTO job (subscription, seq, job_key, payload, headers, state, run_at, created_at)
+        SELECT 'fifo-backlog', nextval('relay_order'), 'key-' || (g %% 700), '{}', '{}',
+               CASE WHEN g %% 3 = 0 THEN 'running' ELSE 'available' END, now() - interval '1 second', now()
+        FROM generate_series(1, %d) g""".formatted(waiting));
+    // Rows the plan examined: what every node returned or filtered out, times how often it ran. Work, not time.
+    JsonNode plan = engine.jdbi.inTransaction(h -> {
+      JsonNode explained = engine.json.readTree(h.createQuery("EXPLAIN (ANALYZE, FORMAT JSON) " + JdbiJobStore.CLAIM_FIFO)
+          .bind("subscription", "fifo-backlog").bind("now", Instant.now()).bind("limit", limit).bind("node", "node-a")
+          .bind("leaseUntil", Instant.now().plus(LEASE)).mapTo(String.class).one());
+      h.rollback();
+      return explained;
+    });
+    long examined = examined(plan.get(0).get("Plan"));
+    // Keys 1..699 have one head each (the rest wait or run): a claim of 200 needs a few rows per candidate.
+    assertTrue(examined < 20L * limit, "the claim examined " + examined + " rows for " + limit + " candidates among "
+        + waiting + " waiting jobs: " + plan);
+  }
+
+  private static long examined(JsonNode node) {
+    long loops = node.path("Actual Loops").asLong(1);
+    long rows = node.path("Actual Rows").asLong() + node.path("Rows Removed by Filter").asLong()
+        + node.path("Rows Removed by Join Filter").asLong();
+    long total = rows * loops;
+    for (JsonNode child : node.path("Plans")) {
+      total += examined(child);
+    }
+    return total;
   }
 
   @Test
