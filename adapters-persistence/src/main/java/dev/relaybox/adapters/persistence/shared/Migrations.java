@@ -2,6 +2,8 @@ package dev.relaybox.adapters.persistence.shared;
 
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,12 +14,14 @@ public final class Migrations {
   private Migrations() {}
 
   public static int apply(DataSource dataSource) {
-    var result = Flyway.configure()
+    FluentConfiguration configuration = Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:db/migration")
-        .failOnMissingLocations(true)
-        .load()
-        .migrate();
+        .failOnMissingLocations(true);
+    // A session advisory lock instead of a transaction held open for the whole run: CREATE INDEX CONCURRENTLY waits
+    // for every open transaction, Flyway's own included, and would wait until the idle timeout ended it.
+    configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+    var result = configuration.load().migrate();
     String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
     LOG.info("database schema at version {} ({} migrations applied now)", version, result.migrationsExecuted);
     return result.migrationsExecuted;

@@ -105,36 +105,67 @@ class FifoPerKeyTest {
   }
 
   @Test
-  void aClaimWithABacklogLooksUpEachCandidatesKeyInsteadOfScanningEveryWaitingJob() throws Exception {
+  void aClaimWithABacklogOnManyKeysLooksUpEachCandidatesKeyInsteadOfScanningEveryWaitingJob() throws Exception {
     engine.register(Subscription.forCommands("fifo-backlog").withFifoPerKey(true));
-    int waiting = 2_000;
-    int limit = 200;
+    // 2,000 jobs on 700 keys; every third key's first job is running.
+    insertJobs("fifo-backlog", """
+        SELECT 'key-' || (g %% 700), CASE WHEN g < 700 AND g %% 3 = 0 THEN 'running' ELSE 'available' END
+        FROM generate_series(0, 1999) g""");
+    JsonNode plan = explainClaim("fifo-backlog", 200);
+    long examined = examined(plan.get(0).get("Plan"));
+    assertTrue(examined < 20L * 200, "the claim examined " + examined + " rows for 200 candidates among 2,000 waiting jobs: "
+        + plan);
+  }
+
+  @Test
+  void aHotKeysQueueBehindItsRunningHeadCostsNoLookUpPerWaitingJob() throws Exception {
+    engine.register(Subscription.forCommands("fifo-hot").withFifoPerKey(true));
+    // Four keys, each with its head running and 500 jobs queued behind it; then ten unkeyed jobs.
+    insertJobs("fifo-hot", """
+        SELECT 'hot-' || (g %% 4), CASE WHEN g < 4 THEN 'running' ELSE 'available' END FROM generate_series(0, 2003) g
+        UNION ALL SELECT NULL, 'available' FROM generate_series(1, 10)""");
+    JsonNode plan = explainClaim("fifo-hot", 200);
+    assertEquals(0, subPlanLoops(plan.get(0).get("Plan")), "per-row look-ups of a key's head: " + plan);
+    Instant now = Instant.now();
+    List<ClaimedJob> claimed = engine.store.claim(new ClaimRequest("fifo-hot", true, 200, "node-a", now, now.plus(LEASE)));
+    assertEquals(10, claimed.size(), "only the unkeyed jobs are claimable");
+    assertTrue(claimed.stream().allMatch(job -> job.key().isEmpty()), "no job of a key whose head runs");
+  }
+
+  /** Inserts jobs from a query of (job_key, state) in the query's order, due a second ago. */
+  private void insertJobs(String subscription, String keysAndStates) {
     engine.sql("""
         INSERT INTO job (subscription, seq, job_key, payload, headers, state, run_at, created_at)
-        SELECT 'fifo-backlog', nextval('relay_order'), 'key-' || (g %% 700), '{}', '{}',
-               CASE WHEN g %% 3 = 0 THEN 'running' ELSE 'available' END, now() - interval '1 second', now()
-        FROM generate_series(1, %d) g""".formatted(waiting));
-    // Rows the plan examined: what every node returned or filtered out, times how often it ran. Work, not time.
-    JsonNode plan = engine.jdbi.inTransaction(h -> {
+        SELECT '%s', nextval('relay_order'), k.job_key, '{}', '{}', k.state, now() - interval '1 second', now()
+        FROM (%s) AS k(job_key, state)""".formatted(subscription, keysAndStates.formatted()));
+  }
+
+  private JsonNode explainClaim(String subscription, int limit) throws Exception {
+    return engine.jdbi.inTransaction(h -> {
       JsonNode explained = engine.json.readTree(h.createQuery("EXPLAIN (ANALYZE, FORMAT JSON) " + JdbiJobStore.CLAIM_FIFO)
-          .bind("subscription", "fifo-backlog").bind("now", Instant.now()).bind("limit", limit).bind("node", "node-a")
+          .bind("subscription", subscription).bind("now", Instant.now()).bind("limit", limit).bind("node", "node-a")
           .bind("leaseUntil", Instant.now().plus(LEASE)).mapTo(String.class).one());
       h.rollback();
       return explained;
     });
-    long examined = examined(plan.get(0).get("Plan"));
-    // Keys 1..699 have one head each (the rest wait or run): a claim of 200 needs a few rows per candidate.
-    assertTrue(examined < 20L * limit, "the claim examined " + examined + " rows for " + limit + " candidates among "
-        + waiting + " waiting jobs: " + plan);
   }
 
+  /** Rows the plan examined: what every node returned or filtered out, times how often it ran. Work, not time. */
   private static long examined(JsonNode node) {
-    long loops = node.path("Actual Loops").asLong(1);
     long rows = node.path("Actual Rows").asLong() + node.path("Rows Removed by Filter").asLong()
         + node.path("Rows Removed by Join Filter").asLong();
-    long total = rows * loops;
+    long total = rows * node.path("Actual Loops").asLong(1);
     for (JsonNode child : node.path("Plans")) {
       total += examined(child);
+    }
+    return total;
+  }
+
+  /** How often the plan's correlated subqueries ran. */
+  private static long subPlanLoops(JsonNode node) {
+    long total = "SubPlan".equals(node.path("Parent Relationship").asText()) ? node.path("Actual Loops").asLong() : 0;
+    for (JsonNode child : node.path("Plans")) {
+      total += subPlanLoops(child);
     }
     return total;
   }
