@@ -95,9 +95,10 @@ public final class OpenLoad implements AutoCloseable {
       String token = null;
       if (purchase) {
         token = "fleet-" + key;
-        // Twenty users, so FIFO per user orders many deliveries behind each other.
+        // Twenty users, so FIFO per user orders many deliveries behind each other. Not seq % 20: purchases are the
+        // requests whose seq % 20 is below the share, so that gave every purchase to one of the first few users.
         request = post("/v1/purchases/google", Map.of("packageName", "dev.relaybox.fleet", "productId", "coins.100",
-            "purchaseToken", token, "type", "product", "userId", "fleet-user-" + (seq % 20)), key);
+            "purchaseToken", token, "type", "product", "userId", "fleet-user-" + (seq / 20 % 20)), key);
       } else {
         request = post("/v1/assistance-requests", Map.of("topic", "sales",
             "description", "Fleet load " + key + ": a customer wants a quote", "metadata", Map.of("run", runId)), key);
