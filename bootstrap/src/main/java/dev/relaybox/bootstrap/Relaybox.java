@@ -88,7 +88,8 @@ public final class Relaybox implements AutoCloseable {
   private Relaybox(RelayboxConfig config, Clock clock) {
     try {
       JdbcTarget target = openDatabase(config);
-      HikariDataSource pool = ConnectionPool.open(target, config.dbPoolSize());
+      HikariDataSource pool = ConnectionPool.open(target, config.dbPoolSize(),
+          new Env(config.environment()).duration("RELAYBOX_DB_LOCK_TIMEOUT", ConnectionPool.DEFAULT_LOCK_WAIT));
       closeInReverse.push(pool);
       OperabilityWiring ops = new OperabilityWiring(config, clock);
       closeInReverse.push(ops);

@@ -13,9 +13,22 @@ public final class ConnectionPool {
    */
   public static final String IDLE_IN_TRANSACTION_LIMIT = "5s";
 
+  /**
+   * How long a statement on a pooled connection waits for a lock before PostgreSQL cancels it (SQL state 55P03, a
+   * 503 with Retry-After at the API). Without a limit, reads queued behind one long-held lock (a DDL, an operator's
+   * LOCK TABLE, a stuck transaction) held every pooled connection until it was released, and every other route and
+   * the readiness probe failed meanwhile. Intake batches set their own, shorter one.
+   */
+  public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(2);
+
   private ConnectionPool() {}
 
   public static HikariDataSource open(JdbcTarget target, int maximumSize) {
+    return open(target, maximumSize, DEFAULT_LOCK_WAIT);
+  }
+
+  /** @param lockWait {@code lock_timeout} of every pooled connection; zero waits without a limit */
+  public static HikariDataSource open(JdbcTarget target, int maximumSize, Duration lockWait) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("relaybox");
     config.setJdbcUrl(target.jdbcUrl());
@@ -32,7 +45,8 @@ public final class ConnectionPool {
     }
     // Wait for the database at start instead of failing on the first refused connection (it may still be booting).
     config.setInitializationFailTimeout(Duration.ofSeconds(30).toMillis());
-    config.setConnectionInitSql("SET idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION_LIMIT + "'");
+    config.setConnectionInitSql("SELECT set_config('idle_in_transaction_session_timeout', '" + IDLE_IN_TRANSACTION_LIMIT
+        + "', false), set_config('lock_timeout', '" + lockWait.toMillis() + "ms', false)");
     config.addDataSourceProperty("ApplicationName", "relaybox");
     config.addDataSourceProperty("tcpKeepAlive", "true");
     config.addDataSourceProperty("reWriteBatchedInserts", "true");

@@ -1,7 +1,9 @@
 package dev.relaybox.adapters.persistence.shared;
 
 import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.slf4j.Logger;
@@ -21,7 +23,17 @@ public final class Migrations {
     // A session advisory lock instead of a transaction held open for the whole run: CREATE INDEX CONCURRENTLY waits
     // for every open transaction, Flyway's own included, and would wait until the idle timeout ended it.
     configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
-    var result = configuration.load().migrate();
+    // A migration waits for its locks as long as it takes (a concurrent index build waits for every open
+    // transaction); the pool's lock_timeout is for requests. The connections that carried this setting leave the pool.
+    configuration.initSql("SET lock_timeout = 0");
+    MigrateResult result;
+    try {
+      result = configuration.load().migrate();
+    } finally {
+      if (dataSource instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
+        pool.getHikariPoolMXBean().softEvictConnections();
+      }
+    }
     String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
     LOG.info("database schema at version {} ({} migrations applied now)", version, result.migrationsExecuted);
     return result.migrationsExecuted;
