@@ -120,6 +120,36 @@ class JarProcessIT {
   }
 
   @Test
+  void aBodySentWhileTheJarIsStoppedIsTakenWhenItResumesNotRefusedAsSlow() throws Exception {
+    try (RelayboxProcess process = RelayboxProcess.start(env, "paused-body")) {
+      byte[] body = TestApi.JSON.writeValueAsBytes(java.util.Map.of("topic", "sales", "description", "x".repeat(2_500)));
+      for (int attempt = 1; attempt <= 3; attempt++) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", process.port())) {
+          socket.setSoTimeout(30_000);
+          var out = socket.getOutputStream();
+          // Headers first and the body in a later write, as many clients send them; the jar is stopped (a GC pause,
+          // a SIGSTOP) after the headers arrive, while the client sends the body at full speed.
+          out.write(("POST /v1/assistance-requests HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestConfigs.API_KEY
+              + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          out.flush();
+          Thread.sleep(100);
+          process.signal("STOP");
+          try {
+            out.write(body);
+            out.flush();
+            Thread.sleep(2_500);
+          } finally {
+            process.signal("CONT");
+          }
+          String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          assertTrue(answer.startsWith("HTTP/1.1 202"), "attempt " + attempt + ": " + answer);
+        }
+      }
+    }
+  }
+
+  @Test
   void jsonLogsCarryTheRequestIdFromIntakeIntoTheDeliveryJob() throws Exception {
     env.put("RELAYBOX_LOG_FORMAT", "json");
     try (RelayboxProcess process = RelayboxProcess.start(env, "json-logs")) {

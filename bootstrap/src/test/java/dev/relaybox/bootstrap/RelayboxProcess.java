@@ -78,6 +78,14 @@ final class RelayboxProcess implements AutoCloseable {
     return awaitExit(max);
   }
 
+  /** Sends a signal by name ({@code STOP}, {@code CONT}) with kill(1). */
+  void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /** SIGTERM, without waiting. */
   void signalTerminate() {
     process.destroy();

@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the whole request body without holding a thread, before any route (and before the in-flight limit) sees the
  * request: a client that trickles its body holds only a socket, never a slot that legitimate requests need. The
- * request line, headers and body must all arrive within {@code deadline} of the first byte, and after its first second
- * the body must have arrived at {@code minBytesPerSecond} at least (0: no minimum), else 408 and the connection
- * closes. The rate is checked only while the gate waits for more bytes, after reading all that have arrived, so a
- * pause of this server's own is never counted against the client. A body over the limit is 413; malformed chunked framing or a body the client aborts is 400,
+ * request line, headers and body must all arrive within {@code deadline} of the first byte, and after its first two
+ * seconds the body must have arrived at {@code minBytesPerSecond} at least (0: no minimum), else 408 and the connection
+ * closes. Time this server was not running (a GC pause, SIGSTOP, a starved core: seen as a check that fires late) is
+ * not counted against the client, since the bytes it sent meanwhile wait unread in the socket. A body over the limit is 413; malformed chunked framing or a body the client aborts is 400,
  * logged in one line.
  *
  * <p>A body over the limit is still read, and dropped, up to {@link #DISCARDED_BYTES_AT_MOST} past it before the 413
@@ -37,8 +37,13 @@ final class WholeBodyGate extends Handler.Wrapper {
   private final SampledLog unreadable = new SampledLog(LOG, java.time.Duration.ofSeconds(10));
 
   static final long DISCARDED_BYTES_AT_MOST = 1024 * 1024;
-  /** How long a body may take to get going before the minimum rate applies (a first packet can be small). */
-  static final Duration RATE_GRACE = Duration.ofSeconds(1);
+  /**
+   * How long a body may take to get going before the minimum rate applies: a first packet can be small, and a lost
+   * packet is resent only after a retransmission timeout (up to a second on a poor link).
+   */
+  static final Duration RATE_GRACE = Duration.ofSeconds(2);
+  /** A check this late found the server itself not running (GC, SIGSTOP), not the client slow. */
+  static final Duration PAUSE_TOLERANCE = Duration.ofMillis(100);
 
   private final long maxBodyBytes;
   private final Duration deadline;
@@ -116,6 +121,8 @@ final class WholeBodyGate extends Handler.Wrapper {
     private final boolean declaredTooLarge;
     private final long startedNanos = System.nanoTime();
     private final long deadlineNanos;
+    /** Time this server was seen not running while the body arrived; added to the client's allowance. */
+    private final java.util.concurrent.atomic.AtomicLong pausedNanos = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean overLimit;
     /** Body bytes arrived so far, kept or discarded; written by the reader only, read by the timer. */
     private volatile long received;
@@ -140,13 +147,20 @@ final class WholeBodyGate extends Handler.Wrapper {
 
     /** Checks again when the client next falls short: at the deadline, or when its bytes so far fall behind the rate. */
     private void scheduleCheck() {
+      scheduleCheck(0);
+    }
+
+    private void scheduleCheck(long atLeastNanos) {
       long now = System.nanoTime();
-      long delay = deadlineNanos - now;
+      long paused = pausedNanos.get();
+      long delay = deadlineNanos + paused - now;
       if (minBytesPerSecond > 0) {
         long owed = (long) Math.ceil((received + 1) * 1e9 / minBytesPerSecond);
-        delay = Math.min(delay, startedNanos - now + RATE_GRACE.toNanos() + owed);
+        delay = Math.min(delay, startedNanos + paused - now + RATE_GRACE.toNanos() + owed);
       }
-      Scheduler.Task next = request.getComponents().getScheduler().schedule(this::check, Math.max(0, delay),
+      delay = Math.max(atLeastNanos, delay);
+      long due = now + delay;
+      Scheduler.Task next = request.getComponents().getScheduler().schedule(() -> check(due), delay,
           TimeUnit.NANOSECONDS);
       Scheduler.Task previous = timeout.getAndSet(next);
       if (previous != null) {
@@ -158,16 +172,23 @@ final class WholeBodyGate extends Handler.Wrapper {
     }
 
     private boolean behindRate(long now) {
-      long reading = now - startedNanos - RATE_GRACE.toNanos();
+      long reading = now - startedNanos - pausedNanos.get() - RATE_GRACE.toNanos();
       return minBytesPerSecond > 0 && reading > 0 && received < minBytesPerSecond * (reading / 1e9);
     }
 
-    private void check() {
+    private void check(long due) {
       if (finished.get()) {
         return;
       }
       long now = System.nanoTime();
-      boolean late = now - deadlineNanos >= 0;
+      long lateBy = now - due;
+      if (lateBy > PAUSE_TOLERANCE.toNanos()) {
+        // This server was not running when the check was due; give the reader a moment to take what arrived meanwhile.
+        pausedNanos.addAndGet(lateBy);
+        scheduleCheck(PAUSE_TOLERANCE.toNanos());
+        return;
+      }
+      boolean late = now - deadlineNanos - pausedNanos.get() >= 0;
       if (!late && !behindRate(now)) {
         // Bytes arrived since this check was scheduled; the reader has scheduled the next one.
         return;

@@ -71,7 +71,7 @@ class HostileInputTest {
       });
       // A route that takes its time between reads, as any route does when its thread is not scheduled for a while.
       r.post("/v1/paused-read", ctx -> {
-        var body = ctx.req().getInputStream();
+        java.io.InputStream body = ctx.bodyInputStream();
         int first = body.read();
         Thread.sleep(300);
         byte[] rest = body.readAllBytes();
