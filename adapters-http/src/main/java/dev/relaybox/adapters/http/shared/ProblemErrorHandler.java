@@ -86,6 +86,11 @@ final class ProblemErrorHandler extends ErrorHandler {
           "unsupported HTTP version; only HTTP/1.1 and HTTP/1.0 are served");
     }
     HttpFields.Mutable headers = response.getHeaders();
+    if (code == 415 && !WholeBodyGate.identityCoded(request.getHeaders().get(HttpHeader.CONTENT_ENCODING))) {
+      headers.put(HttpHeader.ACCEPT_ENCODING, "identity");
+      problem = Problem.of(415, "unsupported-content-encoding", "Unsupported content encoding",
+          "request bodies are read as sent: send them without a Content-Encoding (identity)");
+    }
     securityHeaders.forEach(headers::put);
     headers.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
     String requestId = java.util.UUID.randomUUID().toString();

@@ -62,7 +62,17 @@ final class WholeBodyGate extends Handler.Wrapper {
       refuse(request, response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415);
       return true;
     }
+    if (!identityCoded(request.getHeaders().get(HttpHeader.CONTENT_ENCODING))) {
+      // Bodies are read as sent: a compressed one would be parsed as garbage, a mislabelled one taken as if unlabelled.
+      refuse(request, response, callback, HttpStatus.UNSUPPORTED_MEDIA_TYPE_415);
+      return true;
+    }
     long declared = request.getLength();
+    if (declared > maxBodyBytes && request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
+      // The client waits for a 100 before it sends the body: refuse now, there is nothing to drain.
+      refuse(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
+      return true;
+    }
     boolean chunked = declared < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     if (declared == 0 || (declared < 0 && !chunked)) {
       return super.handle(request, response, callback);
@@ -78,6 +88,11 @@ final class WholeBodyGate extends Handler.Wrapper {
     }
     new BodyReader(request, response, callback, declared, request.getBeginNanoTime() + deadline.toNanos()).start();
     return true;
+  }
+
+  /** True when the body carries no content coding but identity. */
+  static boolean identityCoded(String contentEncoding) {
+    return contentEncoding == null || contentEncoding.isBlank() || contentEncoding.strip().equalsIgnoreCase("identity");
   }
 
   /** True when the Content-Type names no charset, or one this JVM can decode. */

@@ -339,6 +339,35 @@ class HostileInputTest {
   }
 
   @Test
+  void aContentEncodedBodyIsA415NamingIdentityAndNothingIsStored() throws Exception {
+    int before = STORED.get();
+    for (String coding : List.of("gzip", "br", "deflate, gzip")) {
+      Raw answer = exchange(post("/v1/notes", "{\"text\":\"x\"}").replace("Content-Type:", "Content-Encoding: " + coding
+          + "\r\nContent-Type:"));
+      assertProblem(answer, 415);
+      assertTrue(answer.body().contains("Content-Encoding"), answer.text());
+      assertTrue(answer.head().toLowerCase(Locale.ROOT).contains("accept-encoding: identity"), answer.text());
+    }
+    assertEquals(before, STORED.get());
+    Raw identity = exchange(post("/v1/notes", "{\"text\":\"x\"}").replace("Content-Type:", "Content-Encoding: identity\r\nContent-Type:"));
+    assertEquals(201, identity.status(), identity.text());
+  }
+
+  @Test
+  void anOversizedBodyAnnouncedWithExpectContinueIsRefusedBeforeTheClientSendsIt() throws Exception {
+    try (Socket socket = connect()) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(("POST /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
+          + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 1000000\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      // No body is sent: the answer must come without it, and be the 413, not a 100 Continue.
+      Raw answer = readAll(socket);
+      assertProblem(answer, 413);
+    }
+  }
+
+  @Test
   void aCharsetFailureInsideARouteIsA415Problem() throws Exception {
     assertProblem(exchange(post("/v1/charset-read", "{}")), 415);
   }
