@@ -3,8 +3,9 @@ package dev.relaybox.adapters.persistence.shared;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.flywaydb.core.api.MigrationVersion;
 
-/** Readiness: the database answers within a second and its schema is at the version this build migrated to. */
+/** Readiness: the database answers within a second and its schema is at the version this build migrated to, or later. */
 public final class DatabaseHealth {
   private final DataSource dataSource;
   private final String expectedVersion;
@@ -27,9 +28,12 @@ public final class DatabaseHealth {
   public java.util.Optional<String> problem() {
     try (Connection c = dataSource.getConnection()) {
       String version = currentVersion(c);
-      return expectedVersion.equals(version)
+      // Ahead is ready: during a rolling upgrade a newer node migrates first, and the migrations are additive, so the
+      // nodes still on this build keep working on the newer schema. Reporting them unready would have a balancer
+      // drop every old node the moment the first new one started.
+      return !version.equals("none") && MigrationVersion.fromVersion(version).isAtLeast(expectedVersion)
           ? java.util.Optional.empty()
-          : java.util.Optional.of("schema is at version " + version + ", expected " + expectedVersion);
+          : java.util.Optional.of("schema is at version " + version + ", expected " + expectedVersion + " or later");
     } catch (SQLException | RuntimeException e) {
       return java.util.Optional.of("database unavailable: " + e.getMessage());
     }
