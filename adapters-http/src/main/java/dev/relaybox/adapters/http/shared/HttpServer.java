@@ -53,6 +53,7 @@ public final class HttpServer implements AutoCloseable {
   private final ConcurrentHashMap<String, AtomicInteger> inFlightByAddress = new ConcurrentHashMap<>();
   private final PerAddressConnectionLimit connectionLimit;
   private final HeaderDeadline headerDeadline;
+  private final PauseDetector pauses = new PauseDetector();
   private static final String ADDRESS_SLOT = "relaybox.addressSlot";
   private volatile boolean draining;
   private volatile RoutePatterns patterns = new RoutePatterns(List.of());
@@ -76,6 +77,7 @@ public final class HttpServer implements AutoCloseable {
   }
 
   public HttpServer start() {
+    pauses.start();
     app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
@@ -91,7 +93,8 @@ public final class HttpServer implements AutoCloseable {
       });
       config.jetty.modifyServer(server -> {
         // Javalin mounts its servlet context inside a handler already set, so the gate sees every request first.
-        server.setHandler(new WholeBodyGate(settings.maxBodyBytes(), settings.requestDeadline(), settings.minBytesPerSecond()));
+        server.setHandler(new WholeBodyGate(settings.maxBodyBytes(), settings.requestDeadline(), settings.minBytesPerSecond(),
+            pauses));
         server.setErrorHandler(new ProblemErrorHandler(json, SECURITY_HEADERS));
         server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
           // Before doStart opens the connectors (Javalin has added its connector by then): the listen queue must be
@@ -411,6 +414,7 @@ public final class HttpServer implements AutoCloseable {
       }
     }
     app.stop();
+    pauses.close();
     LOG.info("HTTP server stopped");
   }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * request: a client that trickles its body holds only a socket, never a slot that legitimate requests need. The
  * request line, headers and body must all arrive within {@code deadline} of the first byte, and after its first two
  * seconds the body must have arrived at {@code minBytesPerSecond} at least (0: no minimum), else 408 and the connection
- * closes. Time this server was not running (a GC pause, SIGSTOP, a starved core: seen as a check that fires late) is
- * not counted against the client, since the bytes it sent meanwhile wait unread in the socket. A body over the limit is 413; malformed chunked framing or a body the client aborts is 400,
+ * closes. Time this server was not running (a GC pause, SIGSTOP: measured by a {@link PauseDetector}) is not counted
+ * against the client, up to one deadline in all: the client's bytes wait unread in the socket meanwhile, and its
+ * silence after the pause is measured from when the server runs again. A body over the limit is 413; malformed chunked framing or a body the client aborts is 400,
  * logged in one line.
  *
  * <p>A body over the limit is still read, and dropped, up to {@link #DISCARDED_BYTES_AT_MOST} past it before the 413
@@ -42,17 +44,20 @@ final class WholeBodyGate extends Handler.Wrapper {
    * packet is resent only after a retransmission timeout (up to a second on a poor link).
    */
   static final Duration RATE_GRACE = Duration.ofSeconds(2);
-  /** A check this late found the server itself not running (GC, SIGSTOP), not the client slow. */
+  /** A check this late ran after a pause the detector may not have counted yet: it looks again this much later. */
   static final Duration PAUSE_TOLERANCE = Duration.ofMillis(100);
 
   private final long maxBodyBytes;
   private final Duration deadline;
   private final long minBytesPerSecond;
+  private final LongSupplier stalledNanos;
 
-  WholeBodyGate(long maxBodyBytes, Duration deadline, long minBytesPerSecond) {
+  /** @param stalledNanos total time this process was not running, growing (a {@link PauseDetector}) */
+  WholeBodyGate(long maxBodyBytes, Duration deadline, long minBytesPerSecond, LongSupplier stalledNanos) {
     this.maxBodyBytes = maxBodyBytes;
     this.deadline = deadline;
     this.minBytesPerSecond = minBytesPerSecond;
+    this.stalledNanos = stalledNanos;
   }
 
   @Override
@@ -136,8 +141,7 @@ final class WholeBodyGate extends Handler.Wrapper {
     private final boolean declaredTooLarge;
     private final long startedNanos = System.nanoTime();
     private final long deadlineNanos;
-    /** Time this server was seen not running while the body arrived; added to the client's allowance. */
-    private final java.util.concurrent.atomic.AtomicLong pausedNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final long stalledAtStart = stalledNanos.getAsLong();
     private volatile boolean overLimit;
     /** Body bytes arrived so far, kept or discarded; written by the reader only, read by the timer. */
     private volatile long received;
@@ -167,7 +171,7 @@ final class WholeBodyGate extends Handler.Wrapper {
 
     private void scheduleCheck(long atLeastNanos) {
       long now = System.nanoTime();
-      long paused = pausedNanos.get();
+      long paused = paused();
       long delay = deadlineNanos + paused - now;
       if (minBytesPerSecond > 0) {
         long owed = (long) Math.ceil((received + 1) * 1e9 / minBytesPerSecond);
@@ -186,8 +190,13 @@ final class WholeBodyGate extends Handler.Wrapper {
       }
     }
 
+    /** Time this server was not running since the body's reading began, credited up to one deadline. */
+    private long paused() {
+      return Math.min(deadline.toNanos(), stalledNanos.getAsLong() - stalledAtStart);
+    }
+
     private boolean behindRate(long now) {
-      long reading = now - startedNanos - pausedNanos.get() - RATE_GRACE.toNanos();
+      long reading = now - startedNanos - paused() - RATE_GRACE.toNanos();
       return minBytesPerSecond > 0 && reading > 0 && received < minBytesPerSecond * (reading / 1e9);
     }
 
@@ -196,15 +205,12 @@ final class WholeBodyGate extends Handler.Wrapper {
         return;
       }
       long now = System.nanoTime();
-      long lateBy = now - due;
-      // Credited up to one deadline in all: on a host late for every check, a trickling client still meets an end.
-      if (lateBy > PAUSE_TOLERANCE.toNanos() && pausedNanos.get() < deadline.toNanos()) {
-        // This server was not running when the check was due; give the reader a moment to take what arrived meanwhile.
-        pausedNanos.addAndGet(lateBy);
+      if (now - due > PAUSE_TOLERANCE.toNanos() && paused() < deadline.toNanos()) {
+        // This check ran late, after a pause: let the detector count it and the reader take what arrived meanwhile.
         scheduleCheck(PAUSE_TOLERANCE.toNanos());
         return;
       }
-      boolean late = now - deadlineNanos - pausedNanos.get() >= 0;
+      boolean late = now - deadlineNanos - paused() >= 0;
       if (!late && !behindRate(now)) {
         // Bytes arrived since this check was scheduled; the reader has scheduled the next one.
         return;
