@@ -302,6 +302,7 @@ class WebhookSubscriptionsEndToEndTest {
     String order = placeOrder("cus-replay");
     ship(order);
     Await.until("the shipment arrives", WAIT, () -> subscribers.accepted(name).size() == 1);
+    awaitNothingPendingFor(id);
     var replay = admin.post("/admin/webhook-endpoints/" + id + "/replay", "{\"since\":\"" + since + "\"}");
     assertEquals(202, replay.statusCode(), replay.body());
     assertTrue(TestApi.json(replay).path("queued").asInt() >= 1);
@@ -312,6 +313,52 @@ class WebhookSubscriptionsEndToEndTest {
     assertTrue(deliveries.size() >= 2);
     assertEquals(200, deliveries.get(0).path("status").asInt());
     assertTrue(deliveries.get(0).has("latencyMs"));
+  }
+
+  @Test
+  void aReplayStartsTheRetryScheduleAfreshForTheEventsItQueues() {
+    Instant since = Instant.now().minusSeconds(1);
+    String name = "replay-fresh-" + UUID.randomUUID();
+    String id = subscribe(name, "order.shipped");
+    subscribers.refuseUntilTheFirstEventWasRefused(name, 503, 4);
+    String order = placeOrder("cus-replay-fresh");
+    ship(order);
+    Await.until("the shipment arrives after four refusals", WAIT, () -> subscribers.accepted(name).size() == 1);
+    awaitNothingPendingFor(id);
+
+    subscribers.answer(name, 503);
+    var replay = admin.post("/admin/webhook-endpoints/" + id + "/replay", "{\"since\":\"" + since + "\"}");
+    assertEquals(202, replay.statusCode(), replay.body());
+    Await.until("the replayed shipment is refused", WAIT, () -> failedAttempts(id).size() >= 5);
+    subscribers.answer(name, 200);
+
+    List<JsonNode> failed = failedAttempts(id);
+    assertEquals(List.of(1, 2, 3, 4), failed.subList(0, 4).stream().map(a -> a.path("attempt").asInt()).toList(),
+        "the first round: " + failed);
+    assertEquals(1, failed.get(4).path("attempt").asInt(), "the replay's first failure starts the schedule again: " + failed);
+  }
+
+  /**
+   * Until the endpoint's deliveries are finished in the database, not only received: a handler returns before its
+   * completion is written, and a replay skips an event whose delivery job is still unfinished.
+   */
+  private static void awaitNothingPendingFor(String endpointId) {
+    Await.until("no delivery pending for " + endpointId, WAIT, () -> {
+      try {
+        return count("SELECT count(*) FROM job WHERE subscription = 'webhooks.delivery' AND state IN ('available', 'running')"
+            + " AND job_key LIKE '" + UUID.fromString(endpointId) + "|%'") == 0;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  /** The endpoint's failed delivery attempts, oldest first. */
+  private static List<JsonNode> failedAttempts(String endpointId) {
+    List<JsonNode> failed = new ArrayList<>();
+    TestApi.json(admin.get("/admin/webhook-endpoints/" + endpointId + "/deliveries?failed=true")).path("deliveries")
+        .forEach(failed::add);
+    return failed.reversed();
   }
 
   @Test

@@ -76,7 +76,10 @@ public final class DeliverWebhook implements JobHandler {
     if (!endpoint.enabled()) {
       return Outcome.defer(schedule.whileDisabled(), "endpoint disabled: " + endpoint.disabledReason().orElse(""));
     }
-    int attempt = endpoints.failuresSince(endpointId, envelope.id(), endpoint.enabledSince()) + 1;
+    // The schedule restarts when the endpoint is enabled again and when the event is queued anew (a replay is a new
+    // job): an event that failed five times last week starts again at the first step, not the sixth.
+    Instant countFrom = job.createdAt().isAfter(endpoint.enabledSince()) ? job.createdAt() : endpoint.enabledSince();
+    int attempt = endpoints.failuresSince(endpointId, envelope.id(), countFrom) + 1;
     Instant started = clock.instant();
     WebhookSender.Delivery delivery;
     try {
