@@ -88,8 +88,7 @@ public final class Relaybox implements AutoCloseable {
   private Relaybox(RelayboxConfig config, Clock clock) {
     try {
       JdbcTarget target = openDatabase(config);
-      HikariDataSource pool = ConnectionPool.open(target, config.dbPoolSize(),
-          new Env(config.environment()).duration("RELAYBOX_DB_LOCK_TIMEOUT", ConnectionPool.DEFAULT_LOCK_WAIT));
+      HikariDataSource pool = ConnectionPool.open(target, config.dbPoolSize(), config.dbLockTimeout());
       closeInReverse.push(pool);
       OperabilityWiring ops = new OperabilityWiring(config, clock);
       closeInReverse.push(ops);

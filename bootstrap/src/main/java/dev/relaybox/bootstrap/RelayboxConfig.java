@@ -1,5 +1,6 @@
 package dev.relaybox.bootstrap;
 
+import dev.relaybox.adapters.persistence.shared.ConnectionPool;
 import dev.relaybox.application.jobs.runner.RunnerSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -17,6 +18,7 @@ import java.util.UUID;
 public record RelayboxConfig(
     Optional<String> databaseUrl,
     int dbPoolSize,
+    Duration dbLockTimeout,
     Path dataDir,
     String httpHost,
     int httpPort,
@@ -64,6 +66,7 @@ public record RelayboxConfig(
     return new RelayboxConfig(
         env.text("DATABASE_URL"),
         env.integer("RELAYBOX_DB_POOL_SIZE", 20, 2, 500),
+        env.duration("RELAYBOX_DB_LOCK_TIMEOUT", ConnectionPool.DEFAULT_LOCK_WAIT),
         Path.of(env.text("RELAYBOX_DATA_DIR", "./data")),
         env.text("RELAYBOX_HTTP_HOST", "0.0.0.0"),
         env.integer("RELAYBOX_HTTP_PORT", 8080, 0, 65_535),

@@ -325,10 +325,6 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * A pool that timed out, a connection that failed, or a session PostgreSQL ended (shutdown, or this node paused
-   * inside a transaction past its idle limit, 25P03): the request was not taken, so the caller may retry.
-   */
-  /**
    * Failures the same request may well not meet again: no connection (08, 57P: PostgreSQL restarting), the session
    * ended mid-transaction (25P03), a deadlock or serialization failure (40P01, 40001), a lock or statement timeout
    * (55P03, 57014).
@@ -336,6 +332,10 @@ public final class HttpServer implements AutoCloseable {
   private static final java.util.Set<String> TRANSIENT_SQL_STATES = java.util.Set.of("25P03", "40P01", "40001", "55P03",
       "57014");
 
+  /**
+   * A pool that timed out, a connection that failed, or a session PostgreSQL ended (shutdown, or this node paused
+   * inside a transaction past its idle limit, 25P03): the request was not taken, so the caller may retry.
+   */
   private static boolean isTransientDatabaseFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLNonTransientConnectionException

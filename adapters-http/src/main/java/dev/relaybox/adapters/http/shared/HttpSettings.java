@@ -6,8 +6,9 @@ import java.time.Duration;
  * Where the server listens, the largest body it reads, how long shutdown waits for in-flight requests, and how many
  * requests may be in flight before new ones are turned away with 503 (virtual threads would otherwise queue without
  * bound until the heap runs out). Abuse limits: the whole request (headers and body) must arrive within
- * {@code requestDeadline} and a body must keep up {@code minBytesPerSecond} after its first two seconds; one client address may hold at most
- * {@code maxConnectionsPerAddress} connections and {@code maxInFlightPerAddress} requests in flight. On close,
+ * {@code requestDeadline} and a body must keep up {@code minBytesPerSecond} after its first two seconds; one client
+ * address may hold at most {@code maxConnectionsPerAddress} connections and {@code maxInFlightPerAddress} requests in
+ * flight. On close,
  * readiness answers 503 with the listener open for {@code readinessDelay} before the drain begins.
  */
 public record HttpSettings(String host, int port, long maxBodyBytes, Duration drainTimeout, int maxInFlight,

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * seconds the body must have arrived at {@code minBytesPerSecond} at least (0: no minimum), else 408 and the connection
  * closes. Time this server was not running (a GC pause, SIGSTOP: measured by a {@link PauseDetector}) is not counted
  * against the client, up to one deadline in all: the client's bytes wait unread in the socket meanwhile, and its
- * silence after the pause is measured from when the server runs again. A body over the limit is 413; malformed chunked framing or a body the client aborts is 400,
- * logged in one line.
+ * silence after the pause is measured from when the server runs again. A body over the limit is 413; malformed
+ * chunked framing or a body the client aborts is 400, logged in one line.
  *
  * <p>A body over the limit is still read, and dropped, up to {@link #DISCARDED_BYTES_AT_MOST} past it before the 413
  * is sent: closing a connection whose client is still sending makes the kernel answer with a reset, and a reset
@@ -86,12 +86,12 @@ final class WholeBodyGate extends Handler.Wrapper {
       // Javalin refuses a declared length over the limit before reading anything, with the request id.
       return super.handle(request, response, callback);
     }
-    long remainingNanos = deadline.toNanos() - (System.nanoTime() - request.getBeginNanoTime());
-    if (remainingNanos <= 0) {
+    long deadlineNanos = request.getBeginNanoTime() + deadline.toNanos();
+    if (deadlineNanos - System.nanoTime() <= 0) {
       refuse(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408);
       return true;
     }
-    new BodyReader(request, response, callback, declared, request.getBeginNanoTime() + deadline.toNanos()).start();
+    new BodyReader(request, response, callback, declared, deadlineNanos).start();
     return true;
   }
 
