@@ -37,11 +37,7 @@ final class RawCeilingBench {
       FROM picked WHERE j.id = picked.id
       RETURNING j.id, j.subscription, j.event_id, j.event_type, j.job_key, j.payload::text AS payload, j.headers::text AS headers, j.attempts, j.lease_token, j.created_at""";
 
-  static final String COMPLETE = """
-      UPDATE job j SET state = 'done', finished_at = ?, lease_owner = NULL, lease_until = NULL
-      FROM unnest(?::bigint[], ?::bigint[]) AS c(id, token)
-      WHERE j.id = c.id AND j.lease_token = c.token AND j.state = 'running'
-      RETURNING j.id""";
+  static final String COMPLETE = "SELECT id FROM complete_jobs(?, ?, ?) AS id";
 
   static final int[] SWEEP_BATCHES = {100, 200, 500, 1_000};
   static final int[] SWEEP_CLAIMERS = {1, 2, 4};
