@@ -80,7 +80,8 @@ final class EndToEndBench {
             }
           } catch (IOException e) {
             failed.incrementAndGet();
-            failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
+            failures.computeIfAbsent(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+                k -> new AtomicLong()).incrementAndGet();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }

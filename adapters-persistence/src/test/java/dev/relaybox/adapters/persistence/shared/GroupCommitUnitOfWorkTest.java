@@ -410,6 +410,34 @@ class GroupCommitUnitOfWorkTest {
   }
 
   @Test
+  void callersAreAnsweredNotTakenAtTheirDeadlineWhileTheWriterIsStuckPastIt() throws Exception {
+    GroupCommitUnitOfWork groupCommit = groupCommit(new GroupCommitUnitOfWork.Settings(1, 128, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    long started = System.nanoTime();
+    // The writer itself stalls for 6 s inside the unit (as a long GC or a stop would), where no statement timeout reaches.
+    Call stuck = call(groupCommit, 12_000, () -> {
+      store(12_000);
+      try {
+        Thread.sleep(Duration.ofSeconds(6));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return 12_000;
+    });
+    Await.until("the writer runs the stalling unit", () -> groupCommit.waiting() == 0);
+    Call queued = call(groupCommit, 12_001, () -> store(12_001));
+
+    assertInstanceOf(NotCommittedException.class, queued.error());
+    assertInstanceOf(NotCommittedException.class, stuck.error());
+    Duration answeredAfter = Duration.ofNanos(System.nanoTime() - started);
+    assertTrue(answeredAfter.compareTo(Duration.ofMillis(4_500)) < 0, "answered at the 1 s deadline, not when the writer came back: "
+        + answeredAfter);
+    Await.until("the writer is back", () -> groupCommit.waiting() == 0 && count(jdbi, "SELECT count(*) FROM pg_stat_activity"
+        + " WHERE state = 'idle in transaction' AND datname = current_database()") == 0);
+    assertEquals(0, stored(12_000));
+    assertEquals(0, stored(12_001));
+  }
+
+  @Test
   void aLockHeldPastTheLockTimeoutFailsOnlyTheUnitThatWaitsForIt() throws Exception {
     GroupCommitUnitOfWork groupCommit = groupCommit(ONE_WRITER);
     List<Call> calls = new ArrayList<>();
