@@ -42,7 +42,7 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
 
   @Override
   public void add(AssistanceRequest r) {
-    JdbcStatements.update(handle("add"), """
+    unitOfWork.write("AssistanceRequests.add", """
             INSERT INTO assistance_request (id, topic, description, metadata, status, created_at, correlation_id)
             VALUES (?, ?, ?, CAST(? AS jsonb), ?, ?, ?)""",
         r.id(), r.topic().value(), r.description().value(), r.metadataJson(), r.status().wire(), r.createdAt(),
@@ -107,7 +107,7 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
 
   @Override
   public void markDelivered(UUID id, String channel, Instant at) {
-    JdbcStatements.update(handle("markDelivered"), """
+    unitOfWork.write("AssistanceRequests.markDelivered", """
             UPDATE assistance_request SET status = 'delivered', channel = ?, delivered_at = ?, attempts = attempts + 1
             WHERE id = ? AND status = 'pending'""", channel, at, id);
   }

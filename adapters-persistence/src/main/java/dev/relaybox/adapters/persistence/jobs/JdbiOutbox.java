@@ -1,12 +1,10 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.relaybox.adapters.persistence.shared.JdbcStatements;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.application.jobs.port.out.Outbox;
 import dev.relaybox.application.jobs.port.out.OutboxEvent;
 import java.time.Clock;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Appends the event in the caller's transaction and, once that transaction commits, raises the {@link OutboxSignal}
@@ -27,11 +25,10 @@ public final class JdbiOutbox implements Outbox {
 
   @Override
   public void publish(OutboxEvent event) {
-    Handle handle = unitOfWork.currentHandle("Outbox.publish");
-    JdbcStatements.update(handle, """
+    unitOfWork.write("Outbox.publish", """
             INSERT INTO outbox_event (event_id, event_type, event_key, payload, headers, created_at)
             VALUES (?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?)""",
         event.id(), event.type().value(), event.key(), event.payloadJson(), headers.write(event.headers()), clock.instant());
-    handle.afterCommit(signal::committed);
+    unitOfWork.afterCommit("Outbox.publish", signal::committed);
   }
 }

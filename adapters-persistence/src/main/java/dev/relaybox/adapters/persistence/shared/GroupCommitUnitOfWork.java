@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *       two units with the same key run one after the other in the same transaction, and the second sees the first's
  *       rows (an idempotency key resolves inside the batch).
  *   <li>If a unit fails, the batch rolls back; that unit runs again alone (so its error is its own) and the others
- *       again together. If the COMMIT fails outright, every unit runs alone.
+ *       again together. If the COMMIT fails outright, or a write the units left to {@link JdbiUnitOfWork#write} (held
+ *       and sent in bulk, see {@link DeferredWrites}) fails, every unit runs alone.
  *   <li>A COMMIT whose outcome is unknown (the connection broke while it ran) is resolved on a fresh connection with
  *       {@code pg_xact_status} of the batch's transaction id: committed means success for all; aborted means rerun;
  *       still running means the old backend is terminated and asked again. Only when the database cannot be asked
@@ -253,10 +254,15 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
         batch.forEach(p -> p.failIfOpen(new NotCommittedException("could not start the transaction", e)));
         return;
       }
+      DeferredWrites held = new DeferredWrites();
       for (int i = 0; i < batch.size(); i++) {
         Pending<?> pending = batch.get(i);
         try {
-          pending.run(unitOfWork, handle);
+          pending.run(unitOfWork, handle, held);
+        } catch (DeferredWrites.FlushFailedException failed) {
+          rollbackQuietly(handle);
+          rerunEachAlone(batch, failed, todo);
+          return;
         } catch (RuntimeException | Error failed) {
           rollbackQuietly(handle);
           if (batch.size() == 1) {
@@ -269,6 +275,13 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
           }
           return;
         }
+      }
+      try {
+        held.flush(handle.getConnection());
+      } catch (DeferredWrites.FlushFailedException failed) {
+        rollbackQuietly(handle);
+        rerunEachAlone(batch, failed, todo);
+        return;
       }
       List<Pending<?>> committing = new ArrayList<>();
       for (Pending<?> pending : batch) {
@@ -303,6 +316,19 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
       batch.forEach(Pending::succeed);
     } finally {
       closeQuietly(handle);
+    }
+  }
+
+  /**
+   * A held write failed, and which unit made it is unknown: alone, each unit's own writes are the only ones held, so
+   * the one whose write fails gets its own error and the rest commit.
+   */
+  private static void rerunEachAlone(List<Pending<?>> batch, DeferredWrites.FlushFailedException failed,
+      Deque<List<Pending<?>>> todo) {
+    if (batch.size() == 1) {
+      batch.getFirst().failIfOpen(translate(failed));
+    } else {
+      batch.reversed().forEach(p -> todo.addFirst(List.of(p)));
     }
   }
 
@@ -493,8 +519,8 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
       return state.get() == State.RUNNING;
     }
 
-    void run(JdbiUnitOfWork unitOfWork, Handle handle) {
-      value = unitOfWork.withBound(handle, work);
+    void run(JdbiUnitOfWork unitOfWork, Handle handle, DeferredWrites held) {
+      value = unitOfWork.withBound(handle, held, work);
     }
 
     boolean abandon() {

@@ -52,10 +52,7 @@ public final class JdbcStatements {
   private static PreparedStatement prepare(Connection connection, String sql, Object... parameters) throws SQLException {
     PreparedStatement statement = connection.prepareStatement(sql);
     try {
-      for (int i = 0; i < parameters.length; i++) {
-        Object value = parameters[i] instanceof Instant instant ? OffsetDateTime.ofInstant(instant, ZoneOffset.UTC) : parameters[i];
-        statement.setObject(i + 1, value);
-      }
+      bind(statement, parameters);
       return statement;
     } catch (SQLException | RuntimeException e) {
       statement.close();
@@ -63,16 +60,23 @@ public final class JdbcStatements {
     }
   }
 
+  static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+    for (int i = 0; i < parameters.length; i++) {
+      Object value = parameters[i] instanceof Instant instant ? OffsetDateTime.ofInstant(instant, ZoneOffset.UTC) : parameters[i];
+      statement.setObject(i + 1, value);
+    }
+  }
+
+  static String firstLine(String sql) {
+    String trimmed = sql.strip();
+    int end = trimmed.indexOf('\n');
+    return end < 0 ? trimmed : trimmed.substring(0, end);
+  }
+
   /** A statement run through {@link JdbcStatements} failed; the cause is the driver's exception. */
   public static final class StatementFailedException extends RuntimeException {
     StatementFailedException(String sql, SQLException cause) {
       super("statement failed (" + cause.getSQLState() + "): " + firstLine(sql), cause);
-    }
-
-    private static String firstLine(String sql) {
-      String trimmed = sql.strip();
-      int end = trimmed.indexOf('\n');
-      return end < 0 ? trimmed : trimmed.substring(0, end);
     }
   }
 }

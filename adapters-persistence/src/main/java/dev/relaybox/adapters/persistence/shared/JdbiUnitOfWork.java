@@ -14,6 +14,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class JdbiUnitOfWork implements UnitOfWork {
   private final Jdbi jdbi;
   private final ThreadLocal<Handle> current = new ThreadLocal<>();
+  /** The writes held back in the transaction bound to this thread, when its owner sends them in bulk (group commit). */
+  private final ThreadLocal<DeferredWrites> deferred = new ThreadLocal<>();
 
   public JdbiUnitOfWork(Jdbi jdbi) {
     this.jdbi = jdbi;
@@ -37,14 +39,26 @@ public final class JdbiUnitOfWork implements UnitOfWork {
    * repositories join that transaction.
    */
   <T> T withBound(Handle handle, Supplier<T> work) {
+    return withBound(handle, null, work);
+  }
+
+  /**
+   * As {@link #withBound(Handle, Supplier)}, and {@link #write} holds its writes in {@code held}, which the caller
+   * sends before it commits; any other statement on the handle sends them first.
+   */
+  <T> T withBound(Handle handle, DeferredWrites held, Supplier<T> work) {
     if (current.get() != null) {
       throw new IllegalStateException("a transaction is already open on this thread");
     }
     current.set(handle);
+    if (held != null) {
+      deferred.set(held);
+    }
     try {
       return work.get();
     } finally {
       current.remove();
+      deferred.remove();
     }
   }
 
@@ -58,7 +72,34 @@ public final class JdbiUnitOfWork implements UnitOfWork {
    */
   public <T> T read(HandleCallback<T, RuntimeException> read) {
     Handle handle = current.get();
-    return handle != null ? read.withHandle(handle) : jdbi.withHandle(read);
+    if (handle == null) {
+      return jdbi.withHandle(read);
+    }
+    sendHeldWrites(handle);
+    return read.withHandle(handle);
+  }
+
+  /**
+   * An INSERT or UPDATE in the open transaction whose outcome the caller does not need. Under a group commit it is
+   * held and sent with the other units' writes of the same text (see {@link DeferredWrites}: it must not depend on
+   * another held write); otherwise it runs at once.
+   */
+  public void write(String caller, String sql, Object... parameters) {
+    DeferredWrites held = deferred.get();
+    if (held != null && current.get() != null) {
+      held.add(sql, parameters);
+    } else {
+      JdbcStatements.update(currentHandle(caller), sql, parameters);
+    }
+  }
+
+  /** Runs {@code action} once the transaction open on this thread has committed. */
+  public void afterCommit(String caller, Runnable action) {
+    Handle handle = current.get();
+    if (handle == null) {
+      throw new IllegalStateException(caller + " must be called inside UnitOfWork.inTransaction");
+    }
+    handle.afterCommit(action);
   }
 
   /** Whether this thread is inside {@link #inTransaction}. */
@@ -72,6 +113,15 @@ public final class JdbiUnitOfWork implements UnitOfWork {
     if (handle == null) {
       throw new IllegalStateException(caller + " must be called inside UnitOfWork.inTransaction");
     }
+    sendHeldWrites(handle);
     return handle;
+  }
+
+  /** Whoever runs a statement of their own on the handle sees every write made before it. */
+  private void sendHeldWrites(Handle handle) {
+    DeferredWrites held = deferred.get();
+    if (held != null) {
+      held.flush(handle.getConnection());
+    }
   }
 }
