@@ -493,7 +493,8 @@ class GroupCommitUnitOfWorkTest {
         int unit = n;
         calls.add(call(groupCommit, n, () -> store(proxied, unit, "")));
       }
-      assertEquals(20, calls.stream().filter(Call::succeeded).count(), "the COMMIT happened, so every caller hears success");
+      assertEquals(20, calls.stream().filter(Call::succeeded).count(), () -> "the COMMIT happened, so every caller hears success; "
+          + "the others heard " + calls.stream().filter(c -> !c.succeeded()).map(c -> String.valueOf(c.error())).distinct().toList());
       assertTrue(proxy.droppedAnAnswer(), "a COMMIT answer was dropped");
       assertStoredExactlyOnceIffAnswered(calls);
     }
