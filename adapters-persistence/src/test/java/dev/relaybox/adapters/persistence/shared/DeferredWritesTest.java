@@ -72,13 +72,7 @@ class DeferredWritesTest {
   @Test
   void theHeldWritesOfABatchOfCallersTakeOneExecutionPerStatementText() throws Exception {
     Future<Integer> blocker = call(this::waitAtTheGate);
-    awaitTheWriterAtTheGate();
-    List<Future<Integer>> callersInOneBatch = new ArrayList<>();
-    for (int n = 1; n <= 20; n++) {
-      int unit = n;
-      callersInOneBatch.add(call(() -> requestWithItsEvent(unit)));
-    }
-    Await.until("20 callers queued", () -> groupCommit.waiting() == 20);
+    List<Future<Integer>> callersInOneBatch = requestsQueuedBehindTheGate(20);
     int before = executions.get();
     openTheGate();
 
@@ -96,13 +90,7 @@ class DeferredWritesTest {
   void aHeldWriteThatFailsFailsOnlyItsCallerAndTheOthersCommitOnce() throws Exception {
     jdbi.useHandle(h -> h.execute("INSERT INTO request_row (n) VALUES (7)"));
     Future<Integer> blocker = call(this::waitAtTheGate);
-    awaitTheWriterAtTheGate();
-    List<Future<Integer>> answers = new ArrayList<>();
-    for (int n = 1; n <= 10; n++) {
-      int unit = n;
-      answers.add(call(() -> requestWithItsEvent(unit)));
-    }
-    Await.until("10 callers queued", () -> groupCommit.waiting() == 10);
+    List<Future<Integer>> answers = requestsQueuedBehindTheGate(10);
     openTheGate();
     blocker.get(10, TimeUnit.SECONDS);
 
@@ -137,6 +125,18 @@ class DeferredWritesTest {
 
     assertEquals(1, writer.get(10, TimeUnit.SECONDS), "a read in the same unit sees its own write");
     assertEquals(1, laterInTheBatch.get(10, TimeUnit.SECONDS), "a later unit of the same transaction sees it");
+  }
+
+  /** Callers 1..{@code callers}, each storing a request with its event, queued behind the unit waiting at the gate. */
+  private List<Future<Integer>> requestsQueuedBehindTheGate(int callers) {
+    awaitTheWriterAtTheGate();
+    List<Future<Integer>> answers = new ArrayList<>();
+    for (int n = 1; n <= callers; n++) {
+      int unit = n;
+      answers.add(call(() -> requestWithItsEvent(unit)));
+    }
+    Await.until(callers + " callers queued", () -> groupCommit.waiting() == callers);
+    return answers;
   }
 
   private int requestWithItsEvent(int n) {
