@@ -11,8 +11,11 @@ import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.JobRef;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,57 +31,66 @@ class CompletionPlanTest {
   @RegisterExtension
   static final Engine engine = Engine.fresh();
 
+  // One connection, so every completion of a test runs on the session that planned its first ones.
+  private HikariDataSource oneConnection;
+  private Jdbi jdbi;
+  private JdbiJobStore store;
+
+  @BeforeEach
+  void emptyTableAndOneConnection() {
+    engine.sql("TRUNCATE job, job_history");
+    oneConnection = ConnectionPool.open(engine.target, 1);
+    jdbi = Databases.jdbi(oneConnection);
+    store = new JdbiJobStore(jdbi, engine.json);
+  }
+
+  @AfterEach
+  void closeTheConnection() {
+    oneConnection.close();
+  }
+
   @Test
   void aCompletionAfterTheTableGrewFromEmptyReadsItsOwnRowsNotTheWholeTable() {
-    // One connection, so every completion below runs on the session that planned the first ones.
-    try (HikariDataSource oneConnection = ConnectionPool.open(engine.target, 1)) {
-      Jdbi jdbi = Databases.jdbi(oneConnection);
-      JdbiJobStore store = new JdbiJobStore(jdbi, engine.json);
-      engine.sql("ANALYZE job");
-      for (int i = 0; i < 20; i++) {
-        engine.enqueueMany(SUBSCRIPTION, 1);
-        List<JobRef> claimed = claim(store, 1);
-        assertEquals(List.of(), store.complete(claimed, Instant.now()));
-      }
-
-      engine.enqueueMany(SUBSCRIPTION, 20_000);
-      List<JobRef> batch = claim(store, 100);
-      long before = rowsRead(jdbi);
-      assertEquals(List.of(), store.complete(batch, Instant.now()));
-      long read = rowsRead(jdbi) - before;
-
-      assertEquals(100, batch.size());
-      assertTrue(read < 1_000, "the completion of 100 jobs read " + read + " rows of the job table");
+    engine.sql("ANALYZE job");
+    for (int i = 0; i < 20; i++) {
+      engine.enqueueMany(SUBSCRIPTION, 1);
+      assertEquals(List.of(), store.complete(claim(1), Instant.now()));
     }
+
+    engine.enqueueMany(SUBSCRIPTION, 20_000);
+    List<JobRef> batch = claim(100);
+    long read = rowsReadToComplete(batch);
+
+    assertEquals(100, batch.size());
+    assertTrue(read < 1_000, "the completion of 100 jobs read " + read + " rows of the job table");
   }
 
   @Test
   void aCompletionWhileTheStatisticsShowNoRunningJobReadsItsOwnRowsNotEveryRunningJob() {
-    try (HikariDataSource oneConnection = ConnectionPool.open(engine.target, 1)) {
-      Jdbi jdbi = Databases.jdbi(oneConnection);
-      JdbiJobStore store = new JdbiJobStore(jdbi, engine.json);
-      engine.sql("DELETE FROM job");
-      engine.enqueueMany(SUBSCRIPTION, 20_000);
-      engine.sql("ANALYZE job"); // every job still waiting: the statistics know no running one
-      for (int i = 0; i < 10; i++) {
-        assertEquals(List.of(), store.complete(claim(store, 1), Instant.now()));
-      }
-
-      List<JobRef> running = new java.util.ArrayList<>();
-      for (List<JobRef> claimed = claim(store, 1_000); !claimed.isEmpty(); claimed = claim(store, 1_000)) {
-        running.addAll(claimed);
-      }
-      List<JobRef> batch = running.subList(0, 1_000);
-      long before = rowsRead(jdbi);
-      assertEquals(List.of(), store.complete(batch, Instant.now()));
-      long read = rowsRead(jdbi) - before;
-
-      assertEquals(19_990, running.size());
-      assertTrue(read < 5_000, "the completion of 1,000 of " + running.size() + " running jobs read " + read + " rows of the job table");
+    engine.enqueueMany(SUBSCRIPTION, 20_000);
+    engine.sql("ANALYZE job"); // every job still waiting: the statistics know no running one
+    for (int i = 0; i < 10; i++) {
+      assertEquals(List.of(), store.complete(claim(1), Instant.now()));
     }
+
+    List<JobRef> running = new ArrayList<>();
+    for (List<JobRef> claimed = claim(1_000); !claimed.isEmpty(); claimed = claim(1_000)) {
+      running.addAll(claimed);
+    }
+    long read = rowsReadToComplete(running.subList(0, 1_000));
+
+    assertEquals(19_990, running.size());
+    assertTrue(read < 5_000, "the completion of 1,000 of " + running.size() + " running jobs read " + read + " rows of the job table");
   }
 
-  private static List<JobRef> claim(JdbiJobStore store, int max) {
+  /** Rows of {@code job} that completing {@code batch} read, the batch completed in full. */
+  private long rowsReadToComplete(List<JobRef> batch) {
+    long before = rowsRead();
+    assertEquals(List.of(), store.complete(batch, Instant.now()));
+    return rowsRead() - before;
+  }
+
+  private List<JobRef> claim(int max) {
     Instant now = Instant.now();
     return store.claim(new ClaimRequest(SUBSCRIPTION, false, max, "node-a", now, now.plus(Duration.ofMinutes(1))))
         .stream().map(ClaimedJob::ref).toList();
@@ -88,7 +100,7 @@ class CompletionPlanTest {
    * Rows of {@code job} read by sequential and index scans, as the statistics show them once this session's counts are
    * flushed (the flush after the first statement, which asks for it).
    */
-  private static long rowsRead(Jdbi jdbi) {
+  private long rowsRead() {
     return jdbi.withHandle(h -> {
       h.createQuery("SELECT pg_stat_force_next_flush()").mapTo(String.class).one();
       h.execute("SELECT pg_stat_clear_snapshot()");
