@@ -26,10 +26,6 @@ final class DeferredWrites {
     bySql.computeIfAbsent(sql, s -> new ArrayList<>()).add(parameters.clone());
   }
 
-  boolean isEmpty() {
-    return bySql.isEmpty();
-  }
-
   /** Sends every held write on {@code connection}; empty afterwards, whether or not it failed. */
   void flush(Connection connection) {
     if (bySql.isEmpty()) {

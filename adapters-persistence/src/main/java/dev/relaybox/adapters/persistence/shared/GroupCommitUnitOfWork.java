@@ -260,8 +260,7 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
         try {
           pending.run(unitOfWork, handle, held);
         } catch (DeferredWrites.FlushFailedException failed) {
-          rollbackQuietly(handle);
-          rerunEachAlone(batch, failed, todo);
+          rerunEachAlone(handle, batch, failed, todo);
           return;
         } catch (RuntimeException | Error failed) {
           rollbackQuietly(handle);
@@ -279,8 +278,7 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
       try {
         held.flush(handle.getConnection());
       } catch (DeferredWrites.FlushFailedException failed) {
-        rollbackQuietly(handle);
-        rerunEachAlone(batch, failed, todo);
+        rerunEachAlone(handle, batch, failed, todo);
         return;
       }
       List<Pending<?>> committing = new ArrayList<>();
@@ -320,11 +318,12 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
   }
 
   /**
-   * A held write failed, and which unit made it is unknown: alone, each unit's own writes are the only ones held, so
-   * the one whose write fails gets its own error and the rest commit.
+   * A held write failed, and which unit made it is unknown: the batch rolls back and, alone, each unit's own writes are
+   * the only ones held, so the one whose write fails gets its own error and the rest commit.
    */
-  private static void rerunEachAlone(List<Pending<?>> batch, DeferredWrites.FlushFailedException failed,
+  private static void rerunEachAlone(Handle handle, List<Pending<?>> batch, DeferredWrites.FlushFailedException failed,
       Deque<List<Pending<?>>> todo) {
+    rollbackQuietly(handle);
     if (batch.size() == 1) {
       batch.getFirst().failIfOpen(translate(failed));
     } else {

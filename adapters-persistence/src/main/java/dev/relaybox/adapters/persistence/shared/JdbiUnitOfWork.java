@@ -85,8 +85,8 @@ public final class JdbiUnitOfWork implements UnitOfWork {
    * another held write); otherwise it runs at once.
    */
   public void write(String caller, String sql, Object... parameters) {
-    DeferredWrites held = deferred.get();
-    if (held != null && current.get() != null) {
+    DeferredWrites held = deferred.get(); // bound only together with a transaction's handle
+    if (held != null) {
       held.add(sql, parameters);
     } else {
       JdbcStatements.update(currentHandle(caller), sql, parameters);
@@ -95,11 +95,7 @@ public final class JdbiUnitOfWork implements UnitOfWork {
 
   /** Runs {@code action} once the transaction open on this thread has committed. */
   public void afterCommit(String caller, Runnable action) {
-    Handle handle = current.get();
-    if (handle == null) {
-      throw new IllegalStateException(caller + " must be called inside UnitOfWork.inTransaction");
-    }
-    handle.afterCommit(action);
+    boundHandle(caller).afterCommit(action);
   }
 
   /** Whether this thread is inside {@link #inTransaction}. */
@@ -109,11 +105,16 @@ public final class JdbiUnitOfWork implements UnitOfWork {
 
   /** The handle of the transaction open on this thread; fails loudly when there is none. */
   public Handle currentHandle(String caller) {
+    Handle handle = boundHandle(caller);
+    sendHeldWrites(handle);
+    return handle;
+  }
+
+  private Handle boundHandle(String caller) {
     Handle handle = current.get();
     if (handle == null) {
       throw new IllegalStateException(caller + " must be called inside UnitOfWork.inTransaction");
     }
-    sendHeldWrites(handle);
     return handle;
   }
 
