@@ -1,6 +1,7 @@
 package dev.relaybox.adapters.persistence.assistance;
 
 import dev.relaybox.adapters.persistence.jobs.LeaseCheck;
+import dev.relaybox.adapters.persistence.shared.CoalescedReads;
 import dev.relaybox.adapters.persistence.shared.JdbcStatements;
 import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.adapters.persistence.shared.KeysetPage;
@@ -17,6 +18,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,13 +35,30 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
   private static final String FIND_WHILE_HELD = "SELECT " + COLUMNS + ", " + LeaseCheck.HELD_POSITIONAL
       + " AS held FROM assistance_request WHERE id = ?";
 
+  /**
+   * {@link #FIND_WHILE_HELD} for many leases at once: the request's id, the lease's job id and token as three arrays;
+   * one row per lease whose request exists, with its position in the arrays.
+   */
+  private static final String FIND_ALL_WHILE_HELD = "SELECT lease.ordinal, " + COLUMNS + ", "
+      + LeaseCheck.heldBy("lease.job_id", "lease.fencing_token") + " AS held"
+      + " FROM unnest(?::uuid[], ?::int8[], ?::int8[]) WITH ORDINALITY AS lease(request_id, job_id, fencing_token, ordinal)"
+      + " JOIN assistance_request ON assistance_request.id = lease.request_id";
+  /** As many as a claim starts at once, so one claim's deliveries are usually read together. */
+  private static final int MAX_LEASES_PER_READ = 256;
+
   private final JdbiUnitOfWork unitOfWork;
   private final Jdbi jdbi;
+  private final CoalescedReads<HeldLookup, Held> heldReads;
 
   public JdbiAssistanceRequests(JdbiUnitOfWork unitOfWork, Jdbi jdbi) {
     this.unitOfWork = unitOfWork;
     this.jdbi = jdbi;
+    this.heldReads = new CoalescedReads<>(this::findAllWhileHeld, MAX_LEASES_PER_READ);
   }
+
+  private record HeldLookup(UUID id, JobRef lease) {}
+
+  private record Held(AssistanceRequest request, boolean held) {}
 
   @Override
   public void add(AssistanceRequest r) {
@@ -59,13 +79,27 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
 
   @Override
   public Optional<AssistanceRequest> findWhileHeld(UUID id, JobRef lease) {
-    record Held(AssistanceRequest request, boolean held) {}
-    Optional<Held> found = unitOfWork.read(h -> JdbcStatements.queryFirst(h, FIND_WHILE_HELD,
-        rs -> new Held(request(rs), rs.getBoolean("held")), lease.id(), lease.token(), id));
+    // Inside a transaction the read must see its uncommitted rows, so it runs there; outside one (every delivery's
+    // first read) it joins the reads of the deliveries started with it.
+    Optional<Held> found = unitOfWork.inTransactionOnThisThread()
+        ? unitOfWork.read(h -> JdbcStatements.queryFirst(h, FIND_WHILE_HELD,
+            rs -> new Held(request(rs), rs.getBoolean("held")), lease.id(), lease.token(), id))
+        : heldReads.read(new HeldLookup(id, lease));
     if (found.isPresent() && !found.get().held()) {
       throw new LeaseLostException(lease, "ensureHeld");
     }
     return found.map(Held::request);
+  }
+
+  private List<Optional<Held>> findAllWhileHeld(List<HeldLookup> lookups) {
+    UUID[] ids = lookups.stream().map(HeldLookup::id).toArray(UUID[]::new);
+    Long[] jobIds = lookups.stream().map(lookup -> lookup.lease().id()).toArray(Long[]::new);
+    Long[] tokens = lookups.stream().map(lookup -> lookup.lease().token()).toArray(Long[]::new);
+    List<Optional<Held>> found = new ArrayList<>(Collections.nCopies(lookups.size(), Optional.empty()));
+    jdbi.useHandle(h -> JdbcStatements.queryEach(h, FIND_ALL_WHILE_HELD,
+        rs -> found.set(rs.getInt("ordinal") - 1, Optional.of(new Held(request(rs), rs.getBoolean("held")))),
+        ids, jobIds, tokens));
+    return found;
   }
 
   @Override

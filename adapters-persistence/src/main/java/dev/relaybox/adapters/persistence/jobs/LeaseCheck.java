@@ -16,6 +16,11 @@ public final class LeaseCheck {
 
   private LeaseCheck() {}
 
+  /** {@link #HELD} for a lease given by two SQL expressions, such as the columns of a list of leases. */
+  public static String heldBy(String jobIdExpression, String tokenExpression) {
+    return HELD.replace(":leaseJob", jobIdExpression).replace(":leaseToken", tokenExpression);
+  }
+
   public static <T extends SqlStatement<T>> T bind(T statement, JobRef lease) {
     return statement.bind("leaseJob", lease.id()).bind("leaseToken", lease.token());
   }

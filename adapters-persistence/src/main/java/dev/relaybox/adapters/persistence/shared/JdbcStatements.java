@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -17,9 +18,10 @@ import org.jdbi.v3.core.Handle;
  * most of it in the handful of statements every request runs (its two intake inserts, the group commit's first
  * statement, the delivery's read and its delivered mark). Those go through here; everything else stays on Jdbi.
  *
- * <p>Parameters are positional. An {@link Instant} is sent as a {@code timestamptz}; a {@code null} as a value of
- * unspecified type, which PostgreSQL infers from the statement. A failure is a {@link StatementFailedException} whose
- * cause is the driver's {@link SQLException}, so callers that read the SQLSTATE off the cause chain see it as before.
+ * <p>Parameters are positional. An {@link Instant} is sent as a {@code timestamptz}; a {@code UUID[]} or {@code Long[]}
+ * as an array; a {@code null} as a value of unspecified type, which PostgreSQL infers from the statement. A failure is a
+ * {@link StatementFailedException} whose cause is the driver's {@link SQLException}, so callers that read the SQLSTATE
+ * off the cause chain see it as before.
  */
 public final class JdbcStatements {
   private JdbcStatements() {}
@@ -49,6 +51,18 @@ public final class JdbcStatements {
     }
   }
 
+  /** Runs a query and hands every row to {@code reader}. */
+  public static void queryEach(Handle handle, String sql, RowReader<?> reader, Object... parameters) {
+    try (PreparedStatement statement = prepare(handle.getConnection(), sql, parameters);
+         ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        reader.read(rows);
+      }
+    } catch (SQLException e) {
+      throw new StatementFailedException(sql, e);
+    }
+  }
+
   private static PreparedStatement prepare(Connection connection, String sql, Object... parameters) throws SQLException {
     PreparedStatement statement = connection.prepareStatement(sql);
     try {
@@ -62,7 +76,12 @@ public final class JdbcStatements {
 
   static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
     for (int i = 0; i < parameters.length; i++) {
-      Object value = parameters[i] instanceof Instant instant ? OffsetDateTime.ofInstant(instant, ZoneOffset.UTC) : parameters[i];
+      Object value = switch (parameters[i]) {
+        case Instant instant -> OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+        case UUID[] uuids -> statement.getConnection().createArrayOf("uuid", uuids);
+        case Long[] longs -> statement.getConnection().createArrayOf("int8", longs);
+        case null, default -> parameters[i];
+      };
       statement.setObject(i + 1, value);
     }
   }

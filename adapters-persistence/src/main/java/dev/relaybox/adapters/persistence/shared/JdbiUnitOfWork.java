@@ -99,7 +99,7 @@ public final class JdbiUnitOfWork implements UnitOfWork {
   }
 
   /** Whether this thread is inside {@link #inTransaction}. */
-  boolean inTransactionOnThisThread() {
+  public boolean inTransactionOnThisThread() {
     return current.get() != null;
   }
 

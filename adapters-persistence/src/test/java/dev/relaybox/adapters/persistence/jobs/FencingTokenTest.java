@@ -186,6 +186,49 @@ class FencingTokenTest {
   }
 
   @Test
+  void deliveriesReadingAtTheSameTimeAreEachAnsweredForTheirOwnLease() throws Exception {
+    var requests = new JdbiAssistanceRequests(engine.unitOfWork, engine.jdbi);
+    Lost lost = lose(Cause.values()[0], "together");
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      UUID id = UUID.randomUUID();
+      ids.add(id);
+      engine.unitOfWork.inTransaction(() -> requests.add(AssistanceRequest.received(id, Topic.parse("sales"),
+          new Description("help " + id), "{}", lost.now(), "corr")));
+    }
+    try (var readers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int round = 0; round < 20; round++) {
+        List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+          UUID id = ids.get(i);
+          int kind = i % 3;
+          answers.add(readers.submit(() -> switch (kind) {
+            case 0 -> requests.findWhileHeld(id, lost.current().ref()).map(r -> r.description().value()).orElse("none");
+            case 1 -> {
+              try {
+                requests.findWhileHeld(id, lost.stale().ref());
+                yield "read with a lost lease";
+              } catch (LeaseLostException expected) {
+                yield "lost";
+              }
+            }
+            default -> requests.findWhileHeld(UUID.randomUUID(), lost.current().ref()).map(r -> "found").orElse("none");
+          }));
+        }
+        for (int i = 0; i < ids.size(); i++) {
+          String expected = switch (i % 3) {
+            case 0 -> "help " + ids.get(i);
+            case 1 -> "lost";
+            default -> "none";
+          };
+          assertEquals(expected, answers.get(i).get(), "reader " + i + " of round " + round);
+        }
+      }
+    }
+    assertUntouched(lost);
+  }
+
+  @Test
   void aStaleHandlersOwnTransactionCannotMarkALaterAttemptDoneAndItsEffectRollsBack() {
     for (Cause cause : Cause.values()) {
       Lost lost = lose(cause, "markdone");
