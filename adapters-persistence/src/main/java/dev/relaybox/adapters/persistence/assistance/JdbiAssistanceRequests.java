@@ -96,9 +96,14 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
     Long[] jobIds = lookups.stream().map(lookup -> lookup.lease().id()).toArray(Long[]::new);
     Long[] tokens = lookups.stream().map(lookup -> lookup.lease().token()).toArray(Long[]::new);
     List<Optional<Held>> found = new ArrayList<>(Collections.nCopies(lookups.size(), Optional.empty()));
-    jdbi.useHandle(h -> JdbcStatements.queryEach(h, FIND_ALL_WHILE_HELD,
-        rs -> found.set(rs.getInt("ordinal") - 1, Optional.of(new Held(request(rs), rs.getBoolean("held")))),
-        ids, jobIds, tokens));
+    jdbi.useTransaction(h -> {
+      // Joined to a list of ids, the requests were hash-joined to a sequential scan of the whole table whenever the
+      // plan was made while the table was small, and the plan stayed cached on the connection as the table grew.
+      h.execute("SET LOCAL enable_seqscan = off");
+      JdbcStatements.queryEach(h, FIND_ALL_WHILE_HELD,
+          rs -> found.set(rs.getInt("ordinal") - 1, Optional.of(new Held(request(rs), rs.getBoolean("held")))),
+          ids, jobIds, tokens);
+    });
     return found;
   }
 
