@@ -56,13 +56,10 @@ class CoalescedReadsTest {
   @Test
   void lookupsArrivingWhileAReadRunsShareTheNextReadAndEachGetsItsOwnAnswer() throws Exception {
     CoalescedReads<Integer, Integer> reads = new CoalescedReads<>(this::read, 100);
-    Future<Optional<Integer>> first = callers.submit(() -> reads.read(1));
-    Await.until("the first read runs", () -> batches.size() == 1);
+    Future<Optional<Integer>> first = firstRead(reads, 1);
     List<Future<Optional<Integer>>> queued = queue(reads, 2, 20);
     queued.add(callers.submit(() -> reads.read(-5)));
-    Await.until("21 callers wait behind it", () -> waiting() == 21);
-
-    firstReadMayEnd.countDown();
+    releaseFirstReadOnce(21);
 
     assertEquals(Optional.of(10), first.get(10, TimeUnit.SECONDS));
     for (int i = 0; i < 20; i++) {
@@ -76,12 +73,9 @@ class CoalescedReadsTest {
   @Test
   void aReadNeverCarriesMoreThanItsLimit() throws Exception {
     CoalescedReads<Integer, Integer> reads = new CoalescedReads<>(this::read, 5);
-    Future<Optional<Integer>> first = callers.submit(() -> reads.read(0));
-    Await.until("the first read runs", () -> batches.size() == 1);
+    Future<Optional<Integer>> first = firstRead(reads, 0);
     List<Future<Optional<Integer>>> queued = queue(reads, 1, 12);
-    Await.until("12 callers wait behind it", () -> waiting() == 12);
-
-    firstReadMayEnd.countDown();
+    releaseFirstReadOnce(12);
 
     assertEquals(Optional.of(0), first.get(10, TimeUnit.SECONDS));
     for (int i = 0; i < 12; i++) {
@@ -94,12 +88,9 @@ class CoalescedReadsTest {
   void aFailedReadFailsOnlyItsOwnCallersAndTheQueueBehindItIsStillRead() throws Exception {
     firstReadFails.set(true);
     CoalescedReads<Integer, Integer> reads = new CoalescedReads<>(this::read, 100);
-    Future<Optional<Integer>> first = callers.submit(() -> reads.read(1));
-    Await.until("the first read runs", () -> batches.size() == 1);
+    Future<Optional<Integer>> first = firstRead(reads, 1);
     List<Future<Optional<Integer>>> queued = queue(reads, 2, 5);
-    Await.until("5 callers wait behind it", () -> waiting() == 5);
-
-    firstReadMayEnd.countDown();
+    releaseFirstReadOnce(5);
 
     ExecutionException failed = assertThrows(ExecutionException.class,
         () -> first.get(10, TimeUnit.SECONDS));
@@ -108,6 +99,19 @@ class CoalescedReadsTest {
       assertEquals(Optional.of((i + 2) * 10), queued.get(i).get(10, TimeUnit.SECONDS));
     }
     assertEquals(Optional.of(70), reads.read(7), "a later caller reads at once");
+  }
+
+  /** A caller whose read is running (and held until {@link #releaseFirstReadOnce}). */
+  private Future<Optional<Integer>> firstRead(CoalescedReads<Integer, Integer> reads, int lookup) {
+    Future<Optional<Integer>> first = callers.submit(() -> reads.read(lookup));
+    Await.until("the first read runs", () -> batches.size() == 1);
+    return first;
+  }
+
+  /** Lets the first read end once {@code queued} callers wait behind it. */
+  private void releaseFirstReadOnce(int queued) {
+    Await.until(queued + " callers wait behind the first read", () -> waiting() == queued);
+    firstReadMayEnd.countDown();
   }
 
   private List<Future<Optional<Integer>>> queue(CoalescedReads<Integer, Integer> reads, int from, int count) {
