@@ -25,7 +25,8 @@ final class EndToEndBench {
   private static final Logger LOG = LoggerFactory.getLogger(EndToEndBench.class);
 
   record Result(double p50Millis, double p99Millis, double maxMillis, long accepted, long delivered, long failed,
-      double achievedRate, long duplicates, double cpuMicrosPerDelivered) {
+      double achievedRate, long duplicates, double cpuMicrosPerDelivered, double benchCpuMicrosPerDelivered,
+      double machineBusyShare) {
     long lost() {
       return accepted - delivered;
     }
@@ -51,6 +52,7 @@ final class EndToEndBench {
     double cpuBefore = JarCpu.seconds(jarPid);
     long self = ProcessHandle.current().pid();
     double benchCpuBefore = JarCpu.seconds(self);
+    double machineBefore = JarCpu.machineBusySeconds();
     long begin = System.nanoTime();
     long lastSend = begin;
     try (client; ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -87,6 +89,8 @@ final class EndToEndBench {
     }
     double cpuSeconds = JarCpu.seconds(jarPid) - cpuBefore;
     double benchCpuSeconds = JarCpu.seconds(self) - benchCpuBefore;
+    double machineSeconds = JarCpu.machineBusySeconds() - machineBefore;
+    double windowSeconds = (System.nanoTime() - begin) / 1e9;
     sink.stopRecording();
     List<Double> latencies = new ArrayList<>(accepted.size());
     long delivered = 0;
@@ -100,13 +104,16 @@ final class EndToEndBench {
     double[] ms = latencies.stream().mapToDouble(Double::doubleValue).toArray();
     double max = latencies.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     Result r = new Result(Stats.percentile(ms, 50), Stats.percentile(ms, 99), max, accepted.size(), delivered, failed.get(),
-        (total - 1) / sendSeconds, sink.duplicates(), delivered == 0 ? Double.NaN : cpuSeconds * 1e6 / delivered);
+        (total - 1) / sendSeconds, sink.duplicates(), delivered == 0 ? Double.NaN : cpuSeconds * 1e6 / delivered,
+        delivered == 0 ? Double.NaN : benchCpuSeconds * 1e6 / delivered,
+        machineSeconds / (windowSeconds * Runtime.getRuntime().availableProcessors()));
     LOG.info("e2e {}/s: accepted {}, delivered {}, lost {}, duplicates {}, failed {}, p50 {} ms, p99 {} ms, max {} ms, achieved {}/s, "
             + "jar CPU {} µs per delivered request", rate, r.accepted(), r.delivered(), r.lost(), r.duplicates(), r.failed(),
         fmt(r.p50Millis()), fmt(r.p99Millis()), fmt(r.maxMillis()), fmt(r.achievedRate()), fmt(r.cpuMicrosPerDelivered()));
     // The client and the sink run on the jar's two cores: what they cost is CPU the jar did not get.
-    LOG.info("e2e {}/s: this bench JVM (open-loop client and Slack sink) used {} µs of CPU per delivered request", rate,
-        fmt(delivered == 0 ? Double.NaN : benchCpuSeconds * 1e6 / delivered));
+    LOG.info("e2e {}/s: this bench JVM (open-loop client and Slack sink) used {} µs of CPU per delivered request; the "
+        + "machine was {} % busy (all cores, send to last delivery)", rate, fmt(r.benchCpuMicrosPerDelivered()),
+        fmt(100 * r.machineBusyShare()));
     if (!failures.isEmpty()) {
       LOG.info("e2e {}/s: the failed requests were {}", rate, new java.util.TreeMap<>(failures));
     }

@@ -126,6 +126,8 @@ final class Report {
       measurement(md, "7", "end to end " + r + "/s: duplicated (delivered twice)", "e2e.r" + r + ".duplicates", "%.0f");
       measurement(md, "7", "end to end " + r + "/s: achieved send rate (/s)", "e2e.r" + r + ".rate", "%.0f");
       measurement(md, "7", "end to end " + r + "/s: jar CPU per accepted and delivered request (µs)", "e2e.r" + r + ".cpu", "%.0f");
+      measurement(md, "7", "end to end " + r + "/s: the bench JVM's CPU per request, client and sink (µs)", "e2e.r" + r + ".benchcpu", "%.0f");
+      measurement(md, "7", "end to end " + r + "/s: machine busy, all cores, send to last delivery (%)", "e2e.r" + r + ".busy", "%.0f");
     }
     measurement(md, "8", "jar peak RSS (MiB)", "footprint.rss", "%.0f");
     measurement(md, "8", "jar time to ready (ms)", "footprint.ready", "%.0f");
