@@ -24,18 +24,9 @@ import org.slf4j.LoggerFactory;
 final class RawCeilingBench {
   private static final Logger LOG = LoggerFactory.getLogger(RawCeilingBench.class);
 
-  // Kept textually identical to JdbiJobStore.CLAIM (and its SET LOCAL) and JdbiJobStore.COMPLETE (named parameters there, positional here).
-  static final String CLAIM = """
-      WITH picked AS (
-        SELECT id FROM job
-        WHERE subscription = ? AND state = 'available' AND run_at <= ?
-        ORDER BY run_at, id
-        LIMIT ?
-        FOR UPDATE SKIP LOCKED)
-      SELECT j.id, j.subscription, j.event_id, j.event_type, j.job_key, j.payload::text AS payload, j.headers::text AS headers, j.attempts, j.lease_token, j.created_at
-      FROM lease_jobs(ARRAY(SELECT id FROM picked), ?, ?) j""";
-
-  static final String NO_SEQUENTIAL_SCANS = "SET LOCAL enable_seqscan = off";
+  // Kept textually identical to JdbiJobStore.CLAIM and JdbiJobStore.COMPLETE (named parameters there, positional here).
+  static final String CLAIM = "SELECT j.id, j.subscription, j.event_id, j.event_type, j.job_key, j.payload::text AS payload, "
+      + "j.headers::text AS headers, j.attempts, j.lease_token, j.created_at FROM claim_jobs(?, ?, ?, ?, ?) j";
 
   static final String COMPLETE = "SELECT id FROM complete_jobs(?, ?, ?) AS id";
 
@@ -128,11 +119,8 @@ final class RawCeilingBench {
   }
 
   private static void claimLoop(Connection c, int batch, LinkedBlockingQueue<long[]> out) throws SQLException {
-    c.setAutoCommit(false);
-    try (PreparedStatement noSequentialScans = c.prepareStatement(NO_SEQUENTIAL_SCANS);
-         PreparedStatement claim = c.prepareStatement(CLAIM)) {
+    try (PreparedStatement claim = c.prepareStatement(CLAIM)) {
       while (true) {
-        noSequentialScans.execute(); // as JdbiJobStore.claim: one transaction, the setting local to it
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         claim.setString(1, BenchDatabase.SUBSCRIPTION);
         claim.setObject(2, now);
@@ -154,7 +142,6 @@ final class RawCeilingBench {
             rows.add(new long[] {rs.getLong("id"), rs.getLong("lease_token")});
           }
         }
-        c.commit();
         if (rows.isEmpty()) {
           return;
         }

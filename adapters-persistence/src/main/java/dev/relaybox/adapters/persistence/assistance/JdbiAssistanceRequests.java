@@ -36,13 +36,12 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
       + " AS held FROM assistance_request WHERE id = ?";
 
   /**
-   * {@link #FIND_WHILE_HELD} for many leases at once: the request's id, the lease's job id and token as three arrays;
-   * one row per lease whose request exists, with its position in the arrays.
+   * {@link #FIND_WHILE_HELD} for many leases at once, through assistance_requests_while_held (V84), which joins the ids
+   * to the requests with sequential scans off: planned from the statistics of the moment, the join hash-joined them to a
+   * sequential scan of the whole table while the statistics still described it as small.
    */
-  private static final String FIND_ALL_WHILE_HELD = "SELECT lease.ordinal, " + COLUMNS + ", "
-      + LeaseCheck.heldBy("lease.job_id", "lease.fencing_token") + " AS held"
-      + " FROM unnest(?::uuid[], ?::int8[], ?::int8[]) WITH ORDINALITY AS lease(request_id, job_id, fencing_token, ordinal)"
-      + " JOIN assistance_request ON assistance_request.id = lease.request_id";
+  private static final String FIND_ALL_WHILE_HELD =
+      "SELECT t.ordinal, t.held, (t.request).* FROM assistance_requests_while_held(?, ?, ?) AS t";
   /** As many as a claim starts at once, so one claim's deliveries are usually read together. */
   private static final int MAX_LEASES_PER_READ = 256;
 
@@ -96,14 +95,9 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
     Long[] jobIds = lookups.stream().map(lookup -> lookup.lease().id()).toArray(Long[]::new);
     Long[] tokens = lookups.stream().map(lookup -> lookup.lease().token()).toArray(Long[]::new);
     List<Optional<Held>> found = new ArrayList<>(Collections.nCopies(lookups.size(), Optional.empty()));
-    jdbi.useTransaction(h -> {
-      // Joined to a list of ids, the requests were hash-joined to a sequential scan of the whole table whenever the
-      // plan was made while the table was small, and the plan stayed cached on the connection as the table grew.
-      h.execute("SET LOCAL enable_seqscan = off");
-      JdbcStatements.queryEach(h, FIND_ALL_WHILE_HELD,
-          rs -> found.set(rs.getInt("ordinal") - 1, Optional.of(new Held(request(rs), rs.getBoolean("held")))),
-          ids, jobIds, tokens);
-    });
+    jdbi.useHandle(h -> JdbcStatements.queryEach(h, FIND_ALL_WHILE_HELD,
+        rs -> found.set(rs.getInt("ordinal") - 1, Optional.of(new Held(request(rs), rs.getBoolean("held")))),
+        ids, jobIds, tokens));
     return found;
   }
 

@@ -50,17 +50,10 @@ public final class JdbiJobStore implements JobStore {
   private static final String CLAIMED_COLUMNS =
       "j.id, j.subscription, j.event_id, j.event_type, j.job_key, j.payload::text AS payload, j.headers::text AS headers, j.attempts, j.lease_token, j.created_at";
 
-  // The picked jobs are leased by lease_jobs (V84), one primary-key update each: an UPDATE joined to the picked ids
-  // was planned from the statistics of the moment and, while they still described a small table, scanned all of it.
-  private static final String CLAIM = """
-      WITH picked AS (
-        SELECT id FROM job
-        WHERE subscription = :subscription AND state = 'available' AND run_at <= :now
-        ORDER BY run_at, id
-        LIMIT :limit
-        FOR UPDATE SKIP LOCKED)
-      SELECT %s
-      FROM lease_jobs(ARRAY(SELECT id FROM picked), :node, :leaseUntil) j""".formatted(CLAIMED_COLUMNS);
+  // claim_jobs (V84) runs the pick and the lease with sequential scans off: planned from the statistics of the moment,
+  // the claim sorted or hash-joined a sequential scan of the whole job table while they still described it as small.
+  private static final String CLAIM =
+      "SELECT %s FROM claim_jobs(:subscription, :now, :limit, :node, :leaseUntil) j".formatted(CLAIMED_COLUMNS);
 
   // A keyed job runs only as the head of its key: no job of the key is running, and none earlier is waiting (dead jobs
   // no longer hold their key). The running keys are read once per claim, so a hot key's queue behind its running
@@ -84,8 +77,10 @@ public final class JdbiJobStore implements JobStore {
         ORDER BY c.run_at, c.id
         LIMIT :limit
         FOR UPDATE SKIP LOCKED)
-      SELECT %s
-      FROM lease_jobs(ARRAY(SELECT id FROM picked), :node, :leaseUntil) j""".formatted(CLAIMED_COLUMNS);
+      UPDATE job j SET state = 'running', attempts = j.attempts + 1, lease_owner = :node, lease_until = :leaseUntil,
+                       lease_token = nextval('job_lease_token')
+      WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
+      RETURNING %s""".formatted(CLAIMED_COLUMNS);
 
   // One relay at a time, chosen by pg_try_advisory_xact_lock (see relay()): a relay that skipped the events another
   // relay is still fanning out could commit jobs for a key's later events first, and a FIFO subscription would run them
@@ -152,20 +147,22 @@ public final class JdbiJobStore implements JobStore {
 
   @Override
   public List<ClaimedJob> claim(ClaimRequest request) {
+    if (!request.fifoPerKey()) {
+      return jdbi.withHandle(h -> bindClaim(h.createQuery(CLAIM), request).map((rs, ctx) -> claimedJob(rs)).list());
+    }
     return jdbi.inTransaction(h -> {
-      // Both halves of a claim were planned from the statistics of the moment: while they still described the table as
-      // small (a fresh install, a burst faster than autoanalyze) the pick sorted a sequential scan of every job and the
-      // update hash-joined another one, 20,000 rows read to claim 20. The pick has an index for every form it takes.
+      // As claim_jobs for an unordered subscription: without sequential scans, whatever the statistics say.
       h.execute("SET LOCAL enable_seqscan = off");
-      return h.createQuery(request.fifoPerKey() ? CLAIM_FIFO : CLAIM)
-          .bind("subscription", request.subscription())
-          .bind("now", request.now())
-          .bind("limit", request.limit())
-          .bind("node", request.node())
-          .bind("leaseUntil", request.leaseUntil())
-          .map((rs, ctx) -> claimedJob(rs))
-          .list();
+      return bindClaim(h.createQuery(CLAIM_FIFO), request).map((rs, ctx) -> claimedJob(rs)).list();
     });
+  }
+
+  private static org.jdbi.v3.core.statement.Query bindClaim(org.jdbi.v3.core.statement.Query query, ClaimRequest request) {
+    return query.bind("subscription", request.subscription())
+        .bind("now", request.now())
+        .bind("limit", request.limit())
+        .bind("node", request.node())
+        .bind("leaseUntil", request.leaseUntil());
   }
 
   @Override

@@ -5,7 +5,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * The one SQL test of "this attempt still holds its job" (running, under its fencing token), for {@code Jobs.stillHeld}
- * and for reads that fold the check into their own statement so it costs no round trip of its own.
+ * and for reads that fold the check into their own statement so it costs no round trip of its own. The batched read of
+ * assistance requests (assistance_requests_while_held, V84) makes the same test in SQL.
  */
 public final class LeaseCheck {
   /** A boolean SQL expression; bind its parameters with {@link #bind}. */
@@ -16,10 +17,6 @@ public final class LeaseCheck {
 
   private LeaseCheck() {}
 
-  /** {@link #HELD} for a lease given by two SQL expressions, such as the columns of a list of leases. */
-  public static String heldBy(String jobIdExpression, String tokenExpression) {
-    return HELD.replace(":leaseJob", jobIdExpression).replace(":leaseToken", tokenExpression);
-  }
 
   public static <T extends SqlStatement<T>> T bind(T statement, JobRef lease) {
     return statement.bind("leaseJob", lease.id()).bind("leaseToken", lease.token());
