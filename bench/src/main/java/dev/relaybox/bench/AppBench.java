@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 final class AppBench {
   private static final Logger LOG = LoggerFactory.getLogger(AppBench.class);
   /** The rate at which the end-to-end client warms up, unrecorded: low enough for every jar to keep up. */
-  private static final int E2E_WARMUP_RATE = 300;
+  static final int E2E_WARMUP_RATE = 300;
 
   private final BenchDatabase db;
   private final BenchConfig config;
@@ -74,7 +74,7 @@ final class AppBench {
           if (config.runs("e2e")) {
             // The open-loop client and the sink share the jar's two cores: left cold, the bench JVM's JIT compiler took
             // half of its CPU in the first measured window (async-profiler, 700/s) and starved the jar it measured.
-            e2e.run(jar.baseUrl(), jar.pid(), E2E_WARMUP_RATE, Math.max(10, app.warmupSeconds() / 3));
+            e2e.run(jar.baseUrl(), jar.pid(), E2E_WARMUP_RATE, app.e2eWarmupSeconds());
             pendingAfter("the e2e client's warm-up", 60);
             for (int rate : app.e2eRates()) {
               db.execute("TRUNCATE assistance_request, job, job_history, outbox_event"); // the stages below read only this run's rows

@@ -29,6 +29,11 @@ record AppConfig(Path jar, List<String> javaOpts, List<Integer> intakeConcurrenc
 
   static final String DEFAULT_JAVA_OPTS = "-Xmx256m";
 
+  /** How long the end-to-end client warms up, unrecorded, before the measured rates: a third of the jar's warm-up. */
+  int e2eWarmupSeconds() {
+    return Math.max(10, warmupSeconds / 3);
+  }
+
   static AppConfig fromEnvironment() {
     return new AppConfig(
         Path.of(env("BENCH_APP_JAR").orElse("bootstrap/target/relaybox.jar")),

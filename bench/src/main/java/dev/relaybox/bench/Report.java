@@ -85,11 +85,14 @@ final class Report {
           + "INSERT of `JdbiOutbox.publish`; END; **without NOTIFY** (the targets' ceiling), then the same script with a `pg_notify` in "
           + "every transaction (printed beside it); time-ordered ids like the app's; same database, same jar running "
           + "(it relays and delivers these rows too); p50/p99/max from pgbench's per-transaction log");
-      row(md, "end to end", "open loop: " + app.e2eRates() + " requests/s for " + app.e2eSeconds() + " s each, one virtual thread per "
-          + "request (java.net.http), latency = the sink's arrival time of the Slack message − the client's send of its POST (so "
+      row(md, "end to end", "open loop: " + app.e2eRates() + " requests/s for " + app.e2eSeconds() + " s each after "
+          + app.e2eWarmupSeconds() + " s at " + AppBench.E2E_WARMUP_RATE + "/s unrecorded, one "
+          + "virtual thread per request over kept-alive HTTP/1.1 (the bench's own client and sink, `Http1`), latency = "
+          + "the sink's arrival time of the Slack message − the client's send of its POST (so "
           + "intake is inside it), same JVM clock; delivered counted by request id at the sink, lost = accepted − delivered, "
           + "duplicates = messages for an id already received; jar CPU = utime + stime of its `/proc/<pid>/stat` from just before "
-          + "the first send to the last delivery, ÷ delivered");
+          + "the first send to the last delivery, ÷ delivered (the bench JVM's the same way); machine busy = the non-idle time of "
+          + "`/proc/stat` over the same window, all cores");
       row(md, "footprint", "peak RSS = `VmHWM` of the jar's `/proc/<pid>/status` at the end of each round (after rows 1 and 3); "
           + "time to ready = process start → first `200` from `/health/ready` (10 ms polls), external (already migrated) database");
     }
