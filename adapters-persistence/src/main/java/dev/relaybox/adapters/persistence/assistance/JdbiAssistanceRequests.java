@@ -82,7 +82,7 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
     // first read) it joins the reads of the deliveries started with it.
     Optional<Held> found = unitOfWork.inTransactionOnThisThread()
         ? unitOfWork.read(h -> JdbcStatements.queryFirst(h, FIND_WHILE_HELD,
-            rs -> new Held(request(rs), rs.getBoolean("held")), lease.id(), lease.token(), id))
+            JdbiAssistanceRequests::held, lease.id(), lease.token(), id))
         : heldReads.read(new HeldLookup(id, lease));
     if (found.isPresent() && !found.get().held()) {
       throw new LeaseLostException(lease, "ensureHeld");
@@ -96,7 +96,7 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
     Long[] tokens = lookups.stream().map(lookup -> lookup.lease().token()).toArray(Long[]::new);
     List<Optional<Held>> found = new ArrayList<>(Collections.nCopies(lookups.size(), Optional.empty()));
     jdbi.useHandle(h -> JdbcStatements.queryEach(h, FIND_ALL_WHILE_HELD,
-        rs -> found.set(rs.getInt("ordinal") - 1, Optional.of(new Held(request(rs), rs.getBoolean("held")))),
+        rs -> found.set(rs.getInt("ordinal") - 1, Optional.of(held(rs))),
         ids, jobIds, tokens));
     return found;
   }
@@ -167,6 +167,11 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
 
   private Handle handle(String caller) {
     return unitOfWork.currentHandle("AssistanceRequests." + caller);
+  }
+
+  /** A request row read together with its lease test (a column named {@code held}). */
+  private static Held held(ResultSet rs) throws SQLException {
+    return new Held(request(rs), rs.getBoolean("held"));
   }
 
   private static AssistanceRequest request(ResultSet rs) throws SQLException {

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import org.postgresql.PGConnection;
 
 /** The job tables as the runner uses them. Each method is one short transaction. */
@@ -157,7 +158,7 @@ public final class JdbiJobStore implements JobStore {
     });
   }
 
-  private static org.jdbi.v3.core.statement.Query bindClaim(org.jdbi.v3.core.statement.Query query, ClaimRequest request) {
+  private static Query bindClaim(Query query, ClaimRequest request) {
     return query.bind("subscription", request.subscription())
         .bind("now", request.now())
         .bind("limit", request.limit())

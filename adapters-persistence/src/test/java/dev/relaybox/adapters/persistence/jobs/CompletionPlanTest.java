@@ -22,10 +22,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A claim reads only the jobs it takes, and a completion batch only its own jobs, whatever the statistics said when
  * the connection first ran them. A claim planned while the job table looked small sorted a sequential scan of all of
- * it (20,000 rows read to claim 20 in the test below). A completion plan made while the job table was empty (a fresh install) scanned the whole table for every batch once it had grown: in a
- * lab run at 1,000 requests/s it was PostgreSQL's largest consumer (13 ms a batch, 13 s of statement time in 30 s). A
- * plan made while the statistics showed no running job drove the batch from every running job instead: the raw SQL
- * ceiling of the benchmark fell from ~25,000 to ~2,000 jobs/s.
+ * it (20,000 rows read to claim 20 in the test below). A completion plan made while the job table was empty (a fresh
+ * install) scanned the whole table for every batch once it had grown: in a lab run at 1,000 requests/s it was
+ * PostgreSQL's largest consumer (13 ms a batch, 13 s of statement time in 30 s). A plan made while the statistics
+ * showed no running job drove the batch from every running job instead: the raw SQL ceiling of the benchmark fell from
+ * ~25,000 to ~2,000 jobs/s.
  */
 class CompletionPlanTest {
   private static final String SUBSCRIPTION = "plan-sink";
