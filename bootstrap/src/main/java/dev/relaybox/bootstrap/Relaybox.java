@@ -165,7 +165,7 @@ public final class Relaybox implements AutoCloseable {
       // after the runner registered its subscriptions: a fresh database has the fan-out's row only from then on
       webhooks.service().alignFanOut();
 
-      JobAdministration administration = new JobAdministration(new JdbiJobAdmin(jdbi, json), clock);
+      JobAdministration administration = new JobAdministration(new JdbiJobAdmin(jdbi, unitOfWork, json), unitOfWork, handlers, clock);
       ops.watchJobs(administration::stats);
       ops.watchUnacknowledgedPurchases(purchases.acknowledgementBacklog());
       AssistanceRoutes assistanceRoutes = new AssistanceRoutes(assistance, assistance, assistance, bodies, json);

@@ -168,6 +168,48 @@ class AssistanceEndToEndTest {
   }
 
   @Test
+  void cancellingARunningDeliveryFailsItsRequestAtOnceAndAReplayDeliversIt() {
+    String marker = TestApi.marker();
+    // Slack holds the first message, well within the 3 s timeout, so the cancel lands while the send is under way
+    slack.script(marker, new FakeSlack.Answer(200, "ok", Map.of(), Duration.ofMillis(2_500)));
+    String id = accepted("sales", "held by slack " + marker);
+    long jobId = awaitJob(id, "running");
+
+    assertEquals(200, admin.post("/admin/jobs/" + jobId + "/cancel", "").statusCode());
+    JsonNode cancelled = TestApi.json(api.get("/v1/assistance-requests/" + id));
+    assertEquals("failed", cancelled.get("status").asText(), cancelled.toString());
+    assertTrue(cancelled.get("lastError").asText().contains("cancelled by an operator"), cancelled.toString());
+
+    Await.until("Slack's held answer", WAIT, () -> !slack.receivedContaining(marker).isEmpty());
+    JsonNode afterTheHeldSend = TestApi.json(api.get("/v1/assistance-requests/" + id));
+    assertEquals("failed", afterTheHeldSend.get("status").asText(), "the cancelled attempt records nothing: " + afterTheHeldSend);
+
+    assertEquals(200, admin.post("/admin/jobs/" + jobId + "/replay", "").statusCode());
+    assertEquals("slack", api.awaitAssistanceStatus(id, "delivered", WAIT).get("channel").asText());
+  }
+
+  @Test
+  void cancellingADeliveryWaitingToRetryFailsItsRequestAndNothingIsSent() {
+    String marker = TestApi.marker();
+    // long enough for the test to find the job waiting, short enough that a pause of the whole channel it may cause
+    // does not hold up the other tests
+    slack.script(marker, new FakeSlack.Answer(429, "rate_limited", Map.of("Retry-After", "8"), Duration.ZERO));
+    String id = accepted("sales", "waiting for retry " + marker);
+    Await.until("the first, refused send", WAIT, () -> !slack.receivedContaining(marker).isEmpty());
+    long jobId = awaitJob(id, "available");
+
+    assertEquals(200, admin.post("/admin/jobs/" + jobId + "/cancel", "").statusCode());
+    JsonNode cancelled = TestApi.json(api.get("/v1/assistance-requests/" + id));
+    assertEquals("failed", cancelled.get("status").asText(), cancelled.toString());
+    assertEquals(1, slack.receivedContaining(marker).size());
+    assertEquals(409, admin.post("/admin/jobs/" + jobId + "/cancel", "").statusCode(), "a cancelled job is finished");
+
+    assertEquals(200, admin.post("/admin/jobs/" + jobId + "/replay", "").statusCode());
+    api.awaitAssistanceStatus(id, "delivered", WAIT);
+    assertEquals(1, slack.acceptedFor(id));
+  }
+
+  @Test
   void slackSlowerThanTheTimeoutIsRetried() {
     String marker = TestApi.marker();
     slack.script(marker, new FakeSlack.Answer(200, "ok", Map.of(), Duration.ofSeconds(4)));
@@ -343,6 +385,21 @@ class AssistanceEndToEndTest {
     assertTrue(slack.acceptedFor(id) >= 1, "Slack accepted " + id);
     assertTrue(slack.receivedFor(id) <= 1 + failedSends,
         id + " reached Slack " + slack.receivedFor(id) + " times with " + failedSends + " failed sends");
+  }
+
+  /** The request's delivery job once it is in {@code state}. */
+  private static long awaitJob(String requestId, String state) {
+    long[] jobId = {-1};
+    Await.until("the delivery job of " + requestId + " " + state, WAIT, () -> {
+      JsonNode page = TestApi.json(admin.get("/admin/jobs?state=" + state + "&subscription=assistance.delivery&limit=500"));
+      for (JsonNode job : page.get("jobs")) {
+        if (requestId.equals(job.path("key").asText())) {
+          jobId[0] = job.get("id").asLong();
+        }
+      }
+      return jobId[0] != -1;
+    });
+    return jobId[0];
   }
 
   private static int failedSends(String id) {

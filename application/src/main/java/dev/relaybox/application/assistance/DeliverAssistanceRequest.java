@@ -3,6 +3,7 @@ package dev.relaybox.application.assistance;
 import dev.relaybox.application.assistance.port.out.AssistanceRequests;
 import dev.relaybox.application.assistance.port.out.Notification;
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
+import dev.relaybox.application.jobs.CancelledJob;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.EventFilter;
 import dev.relaybox.application.jobs.JobHandler;
@@ -87,6 +88,15 @@ public final class DeliverAssistanceRequest implements JobHandler {
       LOG.info("assistance request {} replayed: starting its route again", id);
     }
     return deliver(job, request);
+  }
+
+  /**
+   * The request fails with the operator's reason, so a client polling it stops waiting; a send under way when the
+   * job was cancelled may still have arrived. A replay of the job starts the route again, as for any failed request.
+   */
+  @Override
+  public void cancelled(CancelledJob job) {
+    job.key().map(UUID::fromString).ifPresent(id -> requests.markAbandoned(id, "delivery cancelled by an operator"));
   }
 
   private Outcome deliver(ClaimedJob job, AssistanceRequest request) {

@@ -77,6 +77,11 @@ final class InMemoryAssistanceRequests implements AssistanceRequests {
   }
 
   @Override
+  public void markAbandoned(UUID id, String reason) {
+    pending("markAbandoned", id, r -> copy(r, AssistanceStatus.FAILED, r.channel(), r.attempts(), r.routeIndex(), r.channelAttempts(), r.deliveredAt(), reason));
+  }
+
+  @Override
   public void restart(UUID id) {
     write("restart", id, () -> rows.computeIfPresent(id, (k, r) -> r.isFailed()
         ? copy(r, AssistanceStatus.PENDING, r.channel(), r.attempts(), 0, 0, r.deliveredAt(), r.lastError().orElse(null))

@@ -153,6 +153,13 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
   }
 
   @Override
+  public void markAbandoned(UUID id, String reason) {
+    update("markAbandoned", """
+        UPDATE assistance_request SET status = 'failed', last_error = :error
+        WHERE id = :id AND status = 'pending'""", id, reason);
+  }
+
+  @Override
   public void restart(UUID id) {
     handle("restart").createUpdate("""
             UPDATE assistance_request SET status = 'pending', route_index = 0, channel_attempts = 0

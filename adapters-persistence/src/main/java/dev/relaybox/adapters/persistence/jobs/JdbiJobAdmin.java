@@ -1,7 +1,9 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaybox.adapters.persistence.shared.JdbiUnitOfWork;
 import dev.relaybox.adapters.persistence.shared.KeysetPage;
+import dev.relaybox.application.jobs.CancelledJob;
 import dev.relaybox.application.jobs.JobDetail;
 import dev.relaybox.application.jobs.JobHistoryEntry;
 import dev.relaybox.application.jobs.JobPage;
@@ -33,10 +35,12 @@ public final class JdbiJobAdmin implements JobAdmin {
       lease_owner, lease_until, last_error""";
 
   private final Jdbi jdbi;
+  private final JdbiUnitOfWork unitOfWork;
   private final Headers headers;
 
-  public JdbiJobAdmin(Jdbi jdbi, ObjectMapper json) {
+  public JdbiJobAdmin(Jdbi jdbi, JdbiUnitOfWork unitOfWork, ObjectMapper json) {
     this.jdbi = jdbi;
+    this.unitOfWork = unitOfWork;
     this.headers = new Headers(json);
   }
 
@@ -114,22 +118,21 @@ public final class JdbiJobAdmin implements JobAdmin {
   }
 
   @Override
-  public boolean cancel(long id, Instant now) {
-    return jdbi.inTransaction(h -> cancelWhere(h, "id = :id", now, Map.of("id", id)) == 1);
+  public Optional<CancelledJob> cancel(long id, Instant now) {
+    return cancelWhere("id = :id", now, Map.of("id", id)).stream().findFirst();
   }
 
   @Override
-  public int cancelByDedupeKey(String subscription, String dedupeKey, Instant now) {
+  public List<CancelledJob> cancelByDedupeKey(String subscription, String dedupeKey, Instant now) {
     // Only the unfinished job holding the key: earlier dead jobs with the same key stay dead letters for replay.
-    return jdbi.inTransaction(h -> cancelWhere(h,
-        "subscription = :subscription AND dedupe_key = :dedupeKey AND state IN ('available', 'running')", now,
-        Map.of("subscription", subscription, "dedupeKey", dedupeKey)));
+    return cancelWhere("subscription = :subscription AND dedupe_key = :dedupeKey AND state IN ('available', 'running')", now,
+        Map.of("subscription", subscription, "dedupeKey", dedupeKey));
   }
 
   // A running job's lease is revoked with its token, so the node running it interrupts that handler (and not a later
   // attempt it may have claimed after a replay); the writes of the cancelled attempt are fenced out everywhere anyway.
-  private int cancelWhere(Handle h, String condition, Instant now, Map<String, Object> params) {
-    var query = h.createQuery("""
+  private List<CancelledJob> cancelWhere(String condition, Instant now, Map<String, Object> params) {
+    var query = unitOfWork.currentHandle("JobAdmin.cancel").createQuery("""
         WITH target AS (
           SELECT id, state AS was, lease_token FROM job
           WHERE %s AND state IN ('available', 'running', 'dead')
@@ -137,15 +140,17 @@ public final class JdbiJobAdmin implements JobAdmin {
         cancelled AS (
           UPDATE job j SET state = 'cancelled', finished_at = :now, lease_owner = NULL, lease_until = NULL, lease_token = NULL
           FROM target t WHERE j.id = t.id
-          RETURNING j.id, j.attempts, t.was, t.lease_token),
+          RETURNING j.id, j.subscription, j.job_key, j.attempts, t.was, t.lease_token),
         logged AS (
           INSERT INTO job_history (job_id, at, kind, attempt, node, message)
           SELECT id, :now, 'cancelled', attempts, NULL, 'cancelled by an operator' FROM cancelled),
         revoked AS (
           SELECT pg_notify(:channel, id || ':' || lease_token) FROM cancelled WHERE was = 'running' AND lease_token IS NOT NULL)
-        SELECT (SELECT count(*) FROM cancelled) AS cancelled, (SELECT count(*) FROM revoked) AS revoked""".formatted(condition));
+        SELECT c.id, c.subscription, c.job_key, (SELECT count(*) FROM revoked) AS revoked FROM cancelled c""".formatted(condition));
     params.forEach(query::bind);
-    return query.bind("now", now).bind("channel", Signals.REVOKED_CHANNEL).map((rs, ctx) -> rs.getInt(1)).one();
+    return query.bind("now", now).bind("channel", Signals.REVOKED_CHANNEL)
+        .map((rs, ctx) -> new CancelledJob(rs.getLong("id"), rs.getString("subscription"), Optional.ofNullable(rs.getString("job_key"))))
+        .list();
   }
 
   @Override

@@ -38,13 +38,13 @@ class CancelAndDedupeTest {
     Instant now = Instant.now();
     long id = engine.enqueue(EnqueueJob.of("poll-scheduled", "{}").runAt(now.plusSeconds(60)));
 
-    assertTrue(engine.admin.cancel(id, now));
+    assertTrue(engine.cancel(id, now));
 
     assertEquals(JobState.CANCELLED, engine.state(id));
     assertEquals(List.of(), engine.claim("poll-scheduled", "node-a", now.plusSeconds(120), LEASE).stream().filter(j -> j.id() == id).toList());
     assertEquals(List.of("cancelled"), engine.detail(id).history().stream().map(JobHistoryEntry::kind).toList());
-    assertFalse(engine.admin.cancel(id, now), "cancelling twice");
-    assertFalse(engine.admin.cancel(987_654_321L, now), "unknown job");
+    assertFalse(engine.cancel(id, now), "cancelling twice");
+    assertFalse(engine.cancel(987_654_321L, now), "unknown job");
   }
 
   @Test
@@ -53,7 +53,7 @@ class CancelAndDedupeTest {
     ClaimedJob job = engine.claimOne("poll-done-other", "node-a", Instant.now(), LEASE);
     engine.store.complete(List.of(job.ref()), Instant.now());
 
-    assertFalse(engine.admin.cancel(id, Instant.now()));
+    assertFalse(engine.cancel(id, Instant.now()));
     assertEquals(JobState.DONE, engine.state(id));
   }
 
@@ -62,7 +62,7 @@ class CancelAndDedupeTest {
     long id = engine.enqueue(EnqueueJob.of("poll-running-other", "{}"));
     ClaimedJob job = engine.claimOne("poll-running-other", "node-a", Instant.now(), LEASE);
 
-    assertTrue(engine.admin.cancel(id, Instant.now()));
+    assertTrue(engine.cancel(id, Instant.now()));
     engine.store.complete(List.of(job.ref()), Instant.now());
     assertFalse(engine.store.retry(job.ref(), Instant.now(), new JobFailure(1, Instant.now(), "node-a", "late")));
 
@@ -75,12 +75,12 @@ class CancelAndDedupeTest {
     long id = engine.enqueue(poll("poll-by-key", "order-11"));
     long unrelated = engine.enqueue(poll("poll-by-key", "order-12"));
 
-    assertEquals(1, engine.admin.cancelByDedupeKey("poll-by-key", "order-11", Instant.now()));
+    assertEquals(1, engine.cancelByDedupeKey("poll-by-key", "order-11", Instant.now()));
 
     assertEquals(JobState.CANCELLED, engine.state(id));
     assertEquals(JobState.AVAILABLE, engine.state(unrelated));
     assertTrue(engine.tryEnqueue(poll("poll-by-key", "order-11")).isPresent(), "the key is free again");
-    assertEquals(0, engine.admin.cancelByDedupeKey("poll-by-key-other", "order-11", Instant.now()), "keys are per subscription");
+    assertEquals(0, engine.cancelByDedupeKey("poll-by-key-other", "order-11", Instant.now()), "keys are per subscription");
   }
 
   @Test
@@ -91,7 +91,7 @@ class CancelAndDedupeTest {
     engine.store.bury(claimed.ref(), new JobFailure(1, now, "node-a", "permanent"));
     long live = engine.enqueue(poll("poll-dead-key", "order-13"));
 
-    assertEquals(1, engine.admin.cancelByDedupeKey("poll-dead-key", "order-13", now));
+    assertEquals(1, engine.cancelByDedupeKey("poll-dead-key", "order-13", now));
 
     assertEquals(JobState.CANCELLED, engine.state(live));
     assertEquals(JobState.DEAD, engine.state(dead), "a dead letter stays for replay");

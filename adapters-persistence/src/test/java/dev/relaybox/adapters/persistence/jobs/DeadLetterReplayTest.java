@@ -153,7 +153,7 @@ class DeadLetterReplayTest {
   void aCancelledJobCanBeReplayedById() {
     engine.register(Subscription.forCommands("cancel-replay"));
     long id = engine.enqueue(EnqueueJob.of("cancel-replay", "{}"));
-    assertTrue(engine.admin.cancel(id, Instant.now()));
+    assertTrue(engine.cancel(id, Instant.now()));
 
     assertTrue(engine.admin.replay(id, Instant.now()));
 

@@ -71,7 +71,7 @@ final class Engine implements AutoCloseable, AfterEachCallback, AfterAllCallback
     this.outbox = new JdbiOutbox(unitOfWork, json, clock, outboxSignal);
     this.jobs = new JdbiJobs(unitOfWork, json, clock);
     this.store = new JdbiJobStore(jdbi, json);
-    this.admin = new JdbiJobAdmin(jdbi, json);
+    this.admin = new JdbiJobAdmin(jdbi, unitOfWork, json);
   }
 
   /** A fresh migrated database on the shared test server. */
@@ -149,6 +149,15 @@ final class Engine implements AutoCloseable, AfterEachCallback, AfterAllCallback
 
   void register(Subscription... subscriptions) {
     store.registerSubscriptions(List.of(subscriptions));
+  }
+
+  /** An operator's cancel, in its own transaction as the admin use case runs it. */
+  boolean cancel(long id, Instant now) {
+    return unitOfWork.inTransaction(() -> admin.cancel(id, now).isPresent());
+  }
+
+  int cancelByDedupeKey(String subscription, String dedupeKey, Instant now) {
+    return unitOfWork.inTransaction(() -> admin.cancelByDedupeKey(subscription, dedupeKey, now).size());
   }
 
   List<ClaimedJob> claim(String subscription, String node, Instant now, Duration lease) {

@@ -69,7 +69,7 @@ class FencingTokenTest {
     Instant later = t0.plusSeconds(5);
     switch (cause) {
       case CANCELLED -> {
-        assertTrue(engine.admin.cancel(id, later));
+        assertTrue(engine.cancel(id, later));
         assertTrue(engine.admin.replay(id, later), "an operator runs the cancelled job again");
       }
       case RESCUED -> assertTrue(engine.store.maintain(later, t0.minus(Duration.ofDays(7)), 100).orElseThrow().rescued() >= 1);
@@ -287,7 +287,7 @@ class FencingTokenTest {
     assertTrue(engine.admin.replay(id, t));
     claim = engine.claimOne("token-cycle", "node-a", t, Duration.ofSeconds(1));
     tokens.add(claim.leaseToken());
-    assertTrue(engine.admin.cancel(id, t));
+    assertTrue(engine.cancel(id, t));
     assertTrue(engine.admin.replay(id, t));
     claim = engine.claimOne("token-cycle", "node-a", t, Duration.ofSeconds(1));
     tokens.add(claim.leaseToken());

@@ -71,7 +71,7 @@ class MaintenanceTest {
   private void cancelledAt(String subscription, int count, Instant at) {
     clock.set(at);
     for (int i = 0; i < count; i++) {
-      engine.admin.cancel(engine.enqueue(EnqueueJob.of(subscription, "{}").runAt(at.plusSeconds(3600))), at);
+      engine.cancel(engine.enqueue(EnqueueJob.of(subscription, "{}").runAt(at.plusSeconds(3600))), at);
     }
   }
 

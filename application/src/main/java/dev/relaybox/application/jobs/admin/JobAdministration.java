@@ -1,6 +1,9 @@
 package dev.relaybox.application.jobs.admin;
 
+import dev.relaybox.application.jobs.CancelledJob;
+import dev.relaybox.application.jobs.HandlerRegistration;
 import dev.relaybox.application.jobs.JobDetail;
+import dev.relaybox.application.jobs.JobHandler;
 import dev.relaybox.application.jobs.JobPage;
 import dev.relaybox.application.jobs.JobQuery;
 import dev.relaybox.application.jobs.SubscriptionStats;
@@ -11,9 +14,12 @@ import dev.relaybox.application.jobs.port.in.InspectJobsUseCase;
 import dev.relaybox.application.jobs.port.in.ReplayDeadJobsCommand;
 import dev.relaybox.application.jobs.port.in.ReplayDeadJobsUseCase;
 import dev.relaybox.application.jobs.port.out.JobAdmin;
+import dev.relaybox.application.jobs.port.out.UnitOfWork;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +29,16 @@ public final class JobAdministration
   private static final Logger LOG = LoggerFactory.getLogger(JobAdministration.class);
 
   private final JobAdmin jobs;
+  private final UnitOfWork unitOfWork;
+  private final Map<String, JobHandler> handlers;
   private final Clock clock;
 
-  public JobAdministration(JobAdmin jobs, Clock clock) {
+  /** @param handlers every registered subscription's handler, told of its cancelled jobs */
+  public JobAdministration(JobAdmin jobs, UnitOfWork unitOfWork, List<HandlerRegistration> handlers, Clock clock) {
     this.jobs = jobs;
+    this.unitOfWork = unitOfWork;
+    this.handlers = handlers.stream()
+        .collect(Collectors.toUnmodifiableMap(h -> h.subscription().name(), HandlerRegistration::handler));
     this.clock = clock;
   }
 
@@ -55,14 +67,20 @@ public final class JobAdministration
     return replayed;
   }
 
+  /** The subscription's own records of each cancelled job are settled in the same transaction as the cancel. */
   @Override
   public int cancel(CancelJobCommand command) {
-    int cancelled = switch (command) {
-      case CancelJobCommand.ById byId -> jobs.cancel(byId.jobId(), clock.instant()) ? 1 : 0;
-      case CancelJobCommand.ByDedupeKey byKey -> jobs.cancelByDedupeKey(byKey.subscription(), byKey.dedupeKey(), clock.instant());
-    };
-    LOG.info("cancelled {} jobs ({})", cancelled, command);
-    return cancelled;
+    List<CancelledJob> cancelled = unitOfWork.inTransaction(() -> {
+      List<CancelledJob> jobsCancelled = switch (command) {
+        case CancelJobCommand.ById byId -> jobs.cancel(byId.jobId(), clock.instant()).stream().toList();
+        case CancelJobCommand.ByDedupeKey byKey -> jobs.cancelByDedupeKey(byKey.subscription(), byKey.dedupeKey(), clock.instant());
+      };
+      // a subscription this node has no handler for (one another version of the jar registered) keeps no records here
+      jobsCancelled.forEach(job -> Optional.ofNullable(handlers.get(job.subscription())).ifPresent(h -> h.cancelled(job)));
+      return jobsCancelled;
+    });
+    LOG.info("cancelled {} jobs ({})", cancelled.size(), command);
+    return cancelled.size();
   }
 
   @Override

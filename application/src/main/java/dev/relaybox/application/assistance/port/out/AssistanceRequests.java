@@ -36,6 +36,9 @@ public interface AssistanceRequests {
 
   void markFailed(UUID id, String error);
 
+  /** An operator stopped its delivery: a pending request fails with {@code reason}, its attempts as they were. */
+  void markAbandoned(UUID id, String reason);
+
   /** A replay after failure starts the route again from its primary channel. */
   void restart(UUID id);
 }

@@ -1,5 +1,6 @@
 package dev.relaybox.application.jobs.port.out;
 
+import dev.relaybox.application.jobs.CancelledJob;
 import dev.relaybox.application.jobs.JobDetail;
 import dev.relaybox.application.jobs.JobPage;
 import dev.relaybox.application.jobs.JobQuery;
@@ -21,10 +22,14 @@ public interface JobAdmin {
 
   int replay(ReplayFilter filter, Instant now);
 
-  /** @return false if the job does not exist or is already finished */
-  boolean cancel(long id, Instant now);
+  /**
+   * Cancels the job in the unit of work open on this thread. @return the cancelled job; empty if it does not exist or
+   * is already finished
+   */
+  Optional<CancelledJob> cancel(long id, Instant now);
 
-  int cancelByDedupeKey(String subscription, String dedupeKey, Instant now);
+  /** Cancels the unfinished job holding the key, in the unit of work open on this thread. */
+  List<CancelledJob> cancelByDedupeKey(String subscription, String dedupeKey, Instant now);
 
   List<SubscriptionStats> stats(Instant now);
 
