@@ -110,7 +110,7 @@ class LeaseLossTest {
         }));
     assertTrue(started.await(60, TimeUnit.SECONDS));
 
-    assertEquals(1, engine.admin.cancelByDedupeKey("cancel-running", "order-7", Instant.now()));
+    assertEquals(1, engine.cancelByDedupeKey("cancel-running", "order-7", Instant.now()));
 
     assertTrue(interrupted.await(60, TimeUnit.SECONDS), "the cancel interrupted the handler");
     assertTrue(fenced.await(60, TimeUnit.SECONDS), "its markDone was refused");
