@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,7 +63,7 @@ class RelayContentionTest {
       long command = engine.enqueue(EnqueueJob.of("parcel-label", "{}"));
       engine.runner(Engine.settings("node-b"), handle(Subscription.forCommands("parcel-label"), job -> Outcome.done()));
       Await.until("the command job ran while the other node held the relay", () -> engine.state(command) == JobState.DONE);
-      assertEquals(0, waitingOnLocks("outbox_event"), "no backend queues on the outbox");
+      assertEquals(List.of(), queuedOnRows("outbox_event"), "no backend queues on the outbox");
 
       // Stop node-b while the other node still holds the relay: once released, node-b's relay loop would take the
       // event itself (or hold the lock so that the relay below skips).
@@ -94,11 +95,11 @@ class RelayContentionTest {
     }
 
     AtomicBoolean sampling = new AtomicBoolean(true);
-    AtomicInteger mostWaiting = new AtomicInteger();
+    Set<String> queued = ConcurrentHashMap.newKeySet();
     try (ExecutorService pool = Executors.newFixedThreadPool(publishers + 1)) {
       pool.submit(() -> {
         while (sampling.get()) {
-          mostWaiting.accumulateAndGet(waitingOnLocks("outbox_event"), Math::max);
+          queued.addAll(queuedOnRows("outbox_event"));
           Thread.sleep(10);
         }
         return null;
@@ -128,20 +129,29 @@ class RelayContentionTest {
     seen.forEach((key, ns) -> assertEquals(inOrder, ns, "events of " + key + " ran out of order or twice"));
     assertEquals(total, engine.count("SELECT count(*) FROM job WHERE subscription = 'ride-events'"), "one job per event");
     assertEquals(0, engine.count("SELECT count(*) FROM outbox_event WHERE relayed_at IS NULL"));
-    assertEquals(0, mostWaiting.get(), "no relay ever queued behind another on the outbox");
+    assertEquals(Set.of(), queued, "no relay ever queued behind another on the outbox");
   }
 
-  /** Backends of this database waiting for a lock while running a statement that mentions {@code table}. */
-  private static int waitingOnLocks(String table) {
+  /**
+   * Backends of this database queued on another transaction's row locks (waiting for its transaction id, or for the
+   * tuple lock of a row it holds) in a statement that mentions {@code table}, as "wait event: statement". Only row-lock
+   * waits are a relay queueing behind another: the publishers' inserts may briefly wait on the table's extension lock
+   * (wait event {@code extend}) when the disk is slow, and that is not what this test is about.
+   */
+  private static List<String> queuedOnRows(String table) {
     try (Connection c = engine.pool.getConnection();
          var q = c.prepareStatement("""
-             SELECT count(*) FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE ?""")) {
+             SELECT wait_event || ': ' || query FROM pg_stat_activity
+             WHERE datname = current_database() AND wait_event_type = 'Lock'
+               AND wait_event IN ('transactionid', 'tuple') AND query LIKE ?""")) {
       q.setString(1, "%" + table + "%");
+      List<String> waits = new ArrayList<>();
       try (ResultSet rs = q.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
+        while (rs.next()) {
+          waits.add(rs.getString(1));
+        }
       }
+      return waits;
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
