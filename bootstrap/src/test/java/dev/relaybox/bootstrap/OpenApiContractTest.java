@@ -101,7 +101,7 @@ class OpenApiContractTest {
     check(admin, "POST", "/admin/jobs/" + deadJob + "/replay", null, 409);
     check(admin, "POST", "/admin/jobs/" + deadJob + "/cancel", null, 409);
     check(admin, "POST", "/admin/jobs/replay", "{\"subscription\":\"assistance.delivery\"}", 200);
-    check(admin, "POST", "/admin/jobs/cancel", "{\"subscription\":\"assistance.delivery\",\"dedupeKey\":\"none\"}", 200);
+    check(admin, "POST", "/admin/jobs/cancel", "{\"subscription\":\"assistance.delivery\",\"dedupeKey\":\"none\"}", 404);
   }
 
   private static HttpResponse<String> check(TestApi client, String method, String path, String body, int status) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,14 @@ class RelayboxEndToEndTest {
     assertProblem(admin.get("/admin/jobs?subscription=assistance.slack"), 404);
     assertProblem(admin.post("/admin/jobs/cancel", "{\"subscription\":\"assistance.slack\",\"dedupeKey\":\"k\"}"), 404);
     assertEquals(200, admin.get("/admin/jobs?subscription=assistance.delivery").statusCode());
+  }
+
+  @Test
+  void cancellingByADedupeKeyNoJobHoldsIs404NotAStoppedJob() {
+    // Assistance deliveries carry no dedupe key: an operator cancelling one "by its request id" must not read a 200.
+    JsonNode problem = assertProblem(admin.post("/admin/jobs/cancel",
+        "{\"subscription\":\"assistance.delivery\",\"dedupeKey\":\"" + UUID.randomUUID() + "\"}"), 404);
+    assertTrue(problem.get("detail").asText().contains("POST /admin/jobs/{id}/cancel"), problem.toString());
   }
 
   @Test

@@ -121,7 +121,14 @@ public final class JobAdminRoutes implements RouteModule {
       throw ProblemException.invalid("dedupeKey", "is required");
     }
     requireKnown(request.subscription());
-    ctx.json(Map.of("cancelled", cancel.cancel(new CancelJobCommand.ByDedupeKey(request.subscription(), request.dedupeKey()))));
+    int cancelled = cancel.cancel(new CancelJobCommand.ByDedupeKey(request.subscription(), request.dedupeKey()));
+    if (cancelled == 0) {
+      // Not a 200 with nothing done: an operator who named the wrong key (or a subscription whose jobs have none, as
+      // assistance deliveries) must not read it as "stopped" while the job still runs.
+      throw ProblemException.notFound("no waiting or running job of '" + request.subscription()
+          + "' holds that dedupe key (jobs without a dedupe key are cancelled by id: POST /admin/jobs/{id}/cancel)");
+    }
+    ctx.json(Map.of("cancelled", cancelled));
   }
 
   private void stats(Context ctx) {

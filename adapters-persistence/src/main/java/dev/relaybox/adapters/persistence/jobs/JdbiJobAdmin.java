@@ -131,6 +131,8 @@ public final class JdbiJobAdmin implements JobAdmin {
 
   // A running job's lease is revoked with its token, so the node running it interrupts that handler (and not a later
   // attempt it may have claimed after a replay); the writes of the cancelled attempt are fenced out everywhere anyway.
+  // The final SELECT reads the count of `revoked` only because a plain SELECT in a WITH runs only when referenced:
+  // without it, no pg_notify would be sent.
   private List<CancelledJob> cancelWhere(String condition, Instant now, Map<String, Object> params) {
     var query = unitOfWork.currentHandle("JobAdmin.cancel").createQuery("""
         WITH target AS (
