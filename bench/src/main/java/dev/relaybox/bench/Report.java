@@ -1,7 +1,6 @@
 package dev.relaybox.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -240,17 +239,7 @@ final class Report {
 
   /** Replaces the generated block of {@code file}, creating the file (and its directory) when missing. */
   void writeInto(Path file) throws IOException {
-    String block = BEGIN + "\n\n" + markdown() + "\n\n" + END;
-    String text;
-    if (Files.exists(file)) {
-      String old = Files.readString(file);
-      int begin = old.indexOf(BEGIN);
-      int end = old.indexOf(END);
-      text = begin >= 0 && end > begin ? old.substring(0, begin) + block + old.substring(end + END.length()) : old.strip() + "\n\n" + block + "\n";
-    } else {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      text = "# Engine benchmarks\n\nMeasured by the `bench` module (`bench/run.sh`).\n\n" + block + "\n";
-    }
-    Files.writeString(file, text);
+    new GeneratedBlock(BEGIN, END, "# Engine benchmarks\n\nMeasured by the `bench` module (`bench/run.sh`).\n\n")
+        .writeInto(file, "\n" + markdown() + "\n\n");
   }
 }

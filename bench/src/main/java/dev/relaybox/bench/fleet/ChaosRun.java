@@ -1,7 +1,7 @@
 package dev.relaybox.bench.fleet;
 
+import dev.relaybox.bench.GeneratedBlock;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,7 +113,8 @@ final class ChaosRun {
   private String report(Instant begin, List<FleetTally.Row> rows, OpenLoad load, Optional<Long> staleWrites, boolean exported,
       NginxLog.Retries retries) {
     StringBuilder out = new StringBuilder();
-    out.append("Run ").append(begin.truncatedTo(ChronoUnit.SECONDS)).append(" at commit `").append(commit()).append("`, ")
+    out.append("Run ").append(begin.truncatedTo(ChronoUnit.SECONDS))
+        .append(" at commit `").append(GeneratedBlock.commitAt(root)).append("`, ")
         .append(Runtime.getRuntime().availableProcessors()).append(" cores, load average ").append(ProcessCpu.loadAverage())
         .append(" at the end. Three jars behind nginx, PostgreSQL 15 behind the harness's TCP proxy, ").append(RATE)
         .append(" requests/s open loop (30 % Google purchases, 70 % assistance requests), `RELAYBOX_JOB_LEASE=")
@@ -133,30 +134,8 @@ final class ChaosRun {
     return out.toString();
   }
 
-  private String commit() {
-    try {
-      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").directory(root.toFile()).start();
-      String sha = new String(git.getInputStream().readAllBytes()).strip();
-      git.waitFor();
-      return sha;
-    } catch (IOException e) {
-      return "?";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "?";
-    }
-  }
-
   private void writeDocs(String report) throws IOException {
-    Path doc = root.resolve("docs/reliability.md");
-    String begin = "<!-- chaos:begin (written by deploy/chaos.sh) -->";
-    String end = "<!-- chaos:end -->";
-    String text = Files.exists(doc) ? Files.readString(doc) : "# Reliability under faults\n";
-    int from = text.indexOf(begin);
-    int to = text.indexOf(end);
-    String block = begin + "\n" + report + end;
-    text = from >= 0 && to > from ? text.substring(0, from) + block + text.substring(to + end.length())
-        : text + "\n" + block + "\n";
-    Files.writeString(doc, text);
+    new GeneratedBlock("<!-- chaos:begin (written by deploy/chaos.sh) -->", "<!-- chaos:end -->",
+        "# Reliability under faults\n\n").writeInto(root.resolve("docs/reliability.md"), report);
   }
 }

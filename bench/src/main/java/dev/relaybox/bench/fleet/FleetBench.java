@@ -1,12 +1,12 @@
 package dev.relaybox.bench.fleet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaybox.bench.GeneratedBlock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -262,7 +262,7 @@ final class FleetBench {
     double drainOne = rounds.isEmpty() ? Double.NaN : rounds.getFirst().drainPerSecond();
     StringBuilder out = new StringBuilder();
     out.append("Run ").append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(" at commit `")
-        .append(commit()).append("` on ").append(Runtime.getRuntime().availableProcessors()).append(" cores; ")
+        .append(GeneratedBlock.commitAt(root)).append("` on ").append(Runtime.getRuntime().availableProcessors()).append(" cores; ")
         .append(connections).append(" client connections through nginx; warm-up at least ").append(warmup)
         .append(" s and until the jars' JIT compiler threads use under ").append(Math.round(jitSettled * 100))
         .append(" % of their CPU over 10 s (at most ").append(warmupMax).append(" s); ").append(seconds)
@@ -278,30 +278,8 @@ final class FleetBench {
     return out.toString();
   }
 
-  private String commit() {
-    try {
-      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").directory(root.toFile()).start();
-      String sha = new String(git.getInputStream().readAllBytes()).strip();
-      git.waitFor();
-      return sha;
-    } catch (IOException e) {
-      return "?";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "?";
-    }
-  }
-
   private void writeDocs(String table) throws IOException {
-    Path doc = root.resolve("docs/benchmarks.md");
-    String begin = "<!-- fleet:begin (written by deploy/cluster.sh bench) -->";
-    String end = "<!-- fleet:end -->";
-    String text = Files.readString(doc);
-    int from = text.indexOf(begin);
-    int to = text.indexOf(end);
-    String block = begin + "\n" + table + end;
-    text = from >= 0 && to > from ? text.substring(0, from) + block + text.substring(to + end.length())
-        : text + "\n" + block + "\n";
-    Files.writeString(doc, text);
+    new GeneratedBlock("<!-- fleet:begin (written by deploy/cluster.sh bench) -->", "<!-- fleet:end -->",
+        "# Benchmarks\n\n").writeInto(root.resolve("docs/benchmarks.md"), table);
   }
 }
