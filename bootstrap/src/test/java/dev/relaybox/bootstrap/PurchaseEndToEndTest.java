@@ -443,6 +443,38 @@ class PurchaseEndToEndTest {
         && e.path("outcome").asText().equals("scheduled") && e.path("request").asText().contains("sweep")), "the sweep is audited");
   }
 
+  @Test
+  void cancellingTheSweepSkipsOneRunAndTheNextStillAcknowledgesAPurchaseWhoseAcknowledgementWasCancelled() throws Exception {
+    String token = "gp-cancel-" + UUID.randomUUID();
+    String user = "cancel-user-" + UUID.randomUUID();
+    String ackJob = "{\"subscription\":\"purchase.google-acknowledge\",\"dedupeKey\":\"ack:" + token + "\"}";
+    google.product(token, 0, false, null, null);
+    google.failAcknowledgementsWith(503);
+    String id;
+    try {
+      var verified = api.post("/v1/purchases/google", googleBody("coins.100", token, "product", user));
+      assertEquals(200, verified.statusCode(), verified.body());
+      id = TestApi.json(verified).path("id").asText();
+      Await.until("the acknowledgement was refused and waits to retry", WAIT, () -> countRows(
+          "SELECT count(*) FROM job WHERE subscription = 'purchase.google-acknowledge' AND dedupe_key = 'ack:" + token
+              + "' AND attempts >= 1 AND state = 'available'") == 1);
+      // An operator cancels the sweep itself, as the dashboard lets them, and then the purchase's acknowledgement: from
+      // here only a sweep that came back after its cancel (without a restart) can acknowledge the purchase.
+      var sweep = admin.post("/admin/jobs/cancel", "{\"subscription\":\"purchase.google-acknowledge-sweep\",\"dedupeKey\":\"sweep\"}");
+      assertEquals(200, sweep.statusCode(), sweep.body());
+      var ack = admin.post("/admin/jobs/cancel", ackJob);
+      assertEquals(200, ack.statusCode(), ack.body());
+    } finally {
+      google.failAcknowledgementsWith(0);
+    }
+    String purchaseId = id;
+    Await.until("a later sweep schedules the acknowledgement again, and it succeeds", WAIT,
+        () -> "acknowledged".equals(state(purchaseId)));
+    assertEquals(1, google.acknowledgements(token));
+    assertTrue(countRows("SELECT count(*) FROM job WHERE subscription = 'purchase.google-acknowledge-sweep'"
+        + " AND state IN ('available', 'running')") <= 1, "one sweep is scheduled, never two");
+  }
+
   private static double metric(String name) {
     var response = anonymous.get("/metrics");
     for (String line : response.body().split("\n")) {

@@ -1,5 +1,6 @@
 package dev.relaybox.application.purchase;
 
+import dev.relaybox.application.jobs.CancelledJob;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.JobHandler;
 import dev.relaybox.application.jobs.Outcome;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * purchase that has entitled for longer than {@code after} without being acknowledged (a job that went dead, a node
  * that died between commit and enqueue, a row from before the package name was kept). Purchases older than three
  * days are left to the alert: Google has refunded them already. One sweep job exists cluster-wide (a dedupe key);
- * each run schedules the next in the transaction that completes it.
+ * each run schedules the next in the transaction that completes it, and an operator's cancel schedules the next in
+ * the cancel's transaction: the sweep is a schedule, and a cancel skips one run of it, never the safety net itself.
  */
 public final class AcknowledgementSweep implements JobHandler {
   public static final String SUBSCRIPTION = "purchase.google-acknowledge-sweep";
@@ -78,6 +80,11 @@ public final class AcknowledgementSweep implements JobHandler {
       LOG.warn("acknowledgement sweep scheduled {} Google acknowledgement(s) that no other path had scheduled", scheduled);
     }
     return Outcome.done();
+  }
+
+  @Override
+  public void cancelled(CancelledJob job) {
+    jobs.enqueue(next(clock.instant().plus(interval)));
   }
 
   private static EnqueueJob next(Instant at) {
