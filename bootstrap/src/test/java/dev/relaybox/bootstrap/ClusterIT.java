@@ -82,6 +82,27 @@ class ClusterIT {
   }
 
   @Test
+  @Order(0)
+  void whatTheLoadBalancerRefusesItselfIsAProblemDocumentLikeTheJarsAnswers() throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String base = cluster.loadBalancerUrl();
+    Map<String, HttpRequest> refusedByNginx = Map.of(
+        "a body over nginx's 1 MiB", HttpRequest.newBuilder(URI.create(base + "/v1/assistance-requests"))
+            .header("Authorization", "Bearer " + Cluster.API_KEY).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("x".repeat(2_000_000))).build(),
+        "a NUL in the path", HttpRequest.newBuilder(URI.create(base + "/v1/assistance-requests/%00")).build(),
+        "a request line over nginx's buffers", HttpRequest.newBuilder(URI.create(base + "/v1/assistance-requests/"
+            + "c".repeat(20_000))).build());
+    for (var refused : refusedByNginx.entrySet()) {
+      HttpResponse<String> answer = http.send(refused.getValue(), HttpResponse.BodyHandlers.ofString());
+      assertTrue(answer.statusCode() >= 400 && answer.statusCode() < 500, () -> refused.getKey() + ": " + answer.statusCode());
+      assertEquals(Optional.of("application/problem+json"), answer.headers().firstValue("Content-Type"),
+          () -> refused.getKey() + ": " + answer.body());
+      assertEquals(answer.statusCode(), JSON.readTree(answer.body()).path("status").asInt(), () -> refused.getKey());
+    }
+  }
+
+  @Test
   @Order(1)
   void rollingRestartUnderLoadFailsNoRequestAndLosesNothing() throws Exception {
     OpenLoad load = new OpenLoad(cluster.loadBalancerUrl(), Cluster.API_KEY, 0.2, "roll-" + System.nanoTime())
