@@ -271,6 +271,10 @@ public final class HttpServer implements AutoCloseable {
   /** Query parameters and the path must hold only text PostgreSQL can store; see {@link StorableInput}. */
   private static void checkStorableParameters(Context ctx) {
     StorableInput.checkParameter("path", ctx.path());
+    if (!StrictUtf8.percentEscapesAreWellFormed(ctx.queryString())) {
+      throw ProblemException.badRequest("the query string is not valid percent-encoding: each '%' must start two hex digits"
+          + " (send a '%' itself as %25)");
+    }
     if (!StrictUtf8.percentEncodedIsUtf8(ctx.queryString())) {
       throw ProblemException.badRequest("the query string is not valid UTF-8 once percent-decoded");
     }

@@ -31,8 +31,26 @@ final class StrictUtf8 {
   }
 
   /**
-   * Whether every percent-escape of a raw (still encoded) query string spells well-formed UTF-8. A malformed escape
-   * ({@code %zz}, a {@code %} at the end) is left to the query parser, which refuses it on its own.
+   * Whether every {@code %} of a raw (still encoded) query string starts an escape of two hex digits, as RFC 3986
+   * requires: Jetty's query parser reads {@code %%} or {@code %zz} as nothing at all, so a malformed cursor or filter
+   * would silently become no cursor or no filter.
+   */
+  static boolean percentEscapesAreWellFormed(String rawQuery) {
+    if (rawQuery == null) {
+      return true;
+    }
+    for (int i = rawQuery.indexOf('%'); i >= 0; i = rawQuery.indexOf('%', i + 3)) {
+      if (i + 2 >= rawQuery.length() || !HexFormat.isHexDigit(rawQuery.charAt(i + 1))
+          || !HexFormat.isHexDigit(rawQuery.charAt(i + 2))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether the percent-escapes of a raw (still encoded) query string spell well-formed UTF-8; a malformed escape
+   * ({@link #percentEscapesAreWellFormed}) is checked first, and here taken as the characters it is made of.
    */
   static boolean percentEncodedIsUtf8(String rawQuery) {
     if (rawQuery == null || rawQuery.indexOf('%') < 0) {

@@ -453,13 +453,18 @@ class HostileInputTest {
   }
 
   @Test
-  void queryParametersPostgresCannotStoreAre400() throws Exception {
+  void queryParametersPostgresCannotStoreOrWithMalformedEscapesAre400() throws Exception {
     Raw nul = exchange("GET /v1/notes?q=a%00b HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY + "\r\nConnection: close\r\n\r\n");
     assertProblem(nul, 400);
     for (String notUtf8 : List.of("%ED%A0%80", "%C0%BC", "%FF", "ok%E2%82")) {
       Raw answer = exchange("GET /v1/notes?q=" + notUtf8 + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY + "\r\nConnection: close\r\n\r\n");
       assertProblem(answer, 400);
       assertTrue(answer.body().contains("not valid UTF-8"), answer.text());
+    }
+    for (String malformed : List.of("%%%%", "%zz", "abc%", "ab%4", "%4g")) {
+      Raw answer = exchange("GET /v1/notes?q=" + malformed + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY + "\r\nConnection: close\r\n\r\n");
+      assertProblem(answer, 400);
+      assertTrue(answer.body().contains("not valid percent-encoding"), malformed + ": " + answer.text());
     }
     Raw wellFormed = exchange("GET /v1/notes?q=%E2%82%AC%20%F0%9F%98%80 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY + "\r\nConnection: close\r\n\r\n");
     assertEquals(200, wellFormed.status(), wellFormed.text());
