@@ -26,6 +26,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Synchronous verification with the stores. Every store call gets an audit line (request and response summary,
@@ -38,6 +40,8 @@ public final class PurchaseService implements VerifyPurchaseUseCase, GetPurchase
 
   private final UnitOfWork unitOfWork;
   private final Purchases purchases;
+  private static final Logger LOG = LoggerFactory.getLogger(PurchaseService.class);
+
   private final PurchaseAudit audit;
   private final PurchaseLedger ledger;
   private final Optional<PurchaseVerifier> google;
@@ -119,6 +123,8 @@ public final class PurchaseService implements VerifyPurchaseUseCase, GetPurchase
         throw new PurchaseRejectedException(rejected.reason());
       }
       case VerificationResult.Unavailable unavailable -> {
+        // The caller gets a 503: say so where operators look, not only in the audit trail (the reason names no token).
+        LOG.warn("{} store unavailable for a verification: {}", store, unavailable.reason());
         audit.appendAlone(new AuditEntry(ids.next(), Optional.empty(), store, subject, "verification", "unavailable",
             request.summary() + " user=" + user.value(), unavailable.reason(), Optional.of(latency), Optional.empty(), started));
         throw new StoreUnavailableException(store + " store is unavailable: " + unavailable.reason(),
