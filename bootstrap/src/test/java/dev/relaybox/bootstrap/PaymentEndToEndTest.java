@@ -55,6 +55,7 @@ class PaymentEndToEndTest {
   private static TestApi api;
   private static TestApi admin;
   private static TestApi anonymous;
+  private static PaymentClient payments;
 
   @BeforeAll
   static void start() throws Exception {
@@ -87,6 +88,7 @@ class PaymentEndToEndTest {
     api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
     admin = new TestApi(relaybox.httpPort(), TestConfigs.ADMIN_KEY);
     anonymous = new TestApi(relaybox.httpPort(), null);
+    payments = new PaymentClient(api, WAIT);
   }
 
   @AfterAll
@@ -115,9 +117,9 @@ class PaymentEndToEndTest {
 
   @Test
   void fiftyConcurrentRequestsWithOneKeyMakeOneTransactionAndOneProviderCreate() throws Exception {
-    String account = openAccount("USD");
+    String account = payments.openAccount("USD");
     String body = "{\"type\":\"credit\",\"amount\":100,\"currency\":\"USD\",\"reference\":\"top-up\"}";
-    List<HttpResponse<String>> answers = concurrently(50, i -> submit(account, "same-key", body));
+    List<HttpResponse<String>> answers = concurrently(50, i -> payments.submit(account, "same-key", body));
 
     Set<String> ids = new HashSet<>();
     int replayed = 0;
@@ -129,17 +131,17 @@ class PaymentEndToEndTest {
     assertEquals(1, ids.size(), "one transaction for one key");
     assertEquals(49, replayed, "every answer but the first is a replay");
     String id = ids.iterator().next();
-    awaitStatus(id, "succeeded");
+    payments.awaitStatus(id, "succeeded");
     assertEquals(1, provider.postsFor(UUID.fromString(id)), "one create at the provider");
-    assertEquals(100, account(account).get("balance").asLong());
+    assertEquals(100, payments.account(account).get("balance").asLong());
     assertEquals(1, api.get("/v1/accounts/" + account + "/transactions").body().split("\"id\"").length - 1);
   }
 
   @Test
   void theSameKeyWithAnotherBodyIs422() {
-    String account = openAccount("USD");
-    assertEquals(202, submit(account, "k1", credit(5, "USD")).statusCode());
-    HttpResponse<String> other = submit(account, "k1", credit(6, "USD"));
+    String account = payments.openAccount("USD");
+    assertEquals(202, payments.submit(account, "k1", PaymentClient.credit(5, "USD")).statusCode());
+    HttpResponse<String> other = payments.submit(account, "k1", PaymentClient.credit(6, "USD"));
     assertEquals(422, other.statusCode());
     assertTrue(other.body().contains("Idempotency-Key"), other.body());
   }
@@ -150,14 +152,14 @@ class PaymentEndToEndTest {
       b.share504 = 0.5;
       b.share504Created = 0.5;
     });
-    String account = openAccount("EUR");
-    List<HttpResponse<String>> answers = concurrently(30, i -> submit(account, "storm-" + i, credit(1, "EUR")));
+    String account = payments.openAccount("EUR");
+    List<HttpResponse<String>> answers = concurrently(30, i -> payments.submit(account, "storm-" + i, PaymentClient.credit(1, "EUR")));
     List<String> ids = answers.stream().map(a -> TestApi.json(a).get("id").asText()).toList();
-    ids.forEach(id -> awaitFinal(id));
+    ids.forEach(id -> payments.awaitFinal(id));
 
     int succeeded = 0;
     for (String id : ids) {
-      JsonNode tx = transaction(id);
+      JsonNode tx = payments.transaction(id);
       UUID uuid = UUID.fromString(id);
       assertTrue(provider.postsFor(uuid) <= 4, "at most the first create and 3 retries: " + provider.postsFor(uuid));
       if (tx.get("status").asText().equals("succeeded")) {
@@ -171,7 +173,7 @@ class PaymentEndToEndTest {
     }
     assertTrue(provider.stats().gatewayTimeouts() > 0, "the storm happened");
     assertEquals(0, provider.stats().conflicts(), "no create ever named a transaction the provider already had");
-    assertEquals(succeeded, account(account).get("balance").asLong());
+    assertEquals(succeeded, payments.account(account).get("balance").asLong());
   }
 
   @Test
@@ -182,51 +184,51 @@ class PaymentEndToEndTest {
       // on a loaded machine finds the transaction still pending at least once.
       b.settleAfter = Duration.ofSeconds(8);
     });
-    String account = openAccount("USD");
-    String id = TestApi.json(submit(account, "poll-1", credit(70, "USD"))).get("id").asText();
+    String account = payments.openAccount("USD");
+    String id = TestApi.json(payments.submit(account, "poll-1", PaymentClient.credit(70, "USD"))).get("id").asText();
 
-    JsonNode tx = awaitStatus(id, "succeeded");
+    JsonNode tx = payments.awaitStatus(id, "succeeded");
     assertTrue(provider.getsFor(UUID.fromString(id)) >= 3, "the create's look-up and at least two polls");
     assertTrue(kinds(tx).contains("provider.poll"), tx.toString());
     assertFalse(kinds(tx).contains("webhook"), tx.toString());
-    assertEquals(70, account(account).get("balance").asLong());
+    assertEquals(70, payments.account(account).get("balance").asLong());
   }
 
   @Test
   void aWebhookThatComesFirstCancelsThePoll() throws Exception {
-    String account = openAccount("USD");
-    String id = TestApi.json(submit(account, "hook-first", credit(30, "USD"))).get("id").asText();
+    String account = payments.openAccount("USD");
+    String id = TestApi.json(payments.submit(account, "hook-first", PaymentClient.credit(30, "USD"))).get("id").asText();
 
-    JsonNode tx = awaitStatus(id, "succeeded");
+    JsonNode tx = payments.awaitStatus(id, "succeeded");
     assertTrue(kinds(tx).contains("webhook"), tx.toString());
     String poll = awaitFinishedPoll(id);
     assertEquals("cancelled", poll, "the webhook cancelled the poll scheduled 5 s after the create");
     assertEquals(1, provider.getsFor(UUID.fromString(id)), "only the look-up before the create; the poll was cancelled");
-    assertFalse(kinds(transaction(id)).contains("provider.poll"));
+    assertFalse(kinds(payments.transaction(id)).contains("provider.poll"));
   }
 
   @Test
   void aWebhookBeforeTheCreateAnsweredSettlesItOnce() throws Exception {
     provider.reconfigure(b -> b.webhookBeforeResponse = true);
-    String account = openAccount("USD");
-    String id = TestApi.json(submit(account, "hook-early", credit(40, "USD"))).get("id").asText();
+    String account = payments.openAccount("USD");
+    String id = TestApi.json(payments.submit(account, "hook-early", PaymentClient.credit(40, "USD"))).get("id").asText();
 
-    JsonNode tx = awaitStatus(id, "succeeded");
+    JsonNode tx = payments.awaitStatus(id, "succeeded");
     Await.until("no create or poll of " + id + " is left to run", WAIT,
         () -> count("SELECT count(*) FROM job WHERE subscription IN ('payment.create', 'payment.settle') AND dedupe_key = ? "
             + "AND state IN ('available', 'running')", id) == 0);
     assertEquals(1, provider.postsFor(UUID.fromString(id)));
     assertEquals(1, provider.getsFor(UUID.fromString(id)), "no poll after the webhook settled it");
-    assertEquals(40, account(account).get("balance").asLong());
+    assertEquals(40, payments.account(account).get("balance").asLong());
     assertEquals(1, kinds(tx).stream().filter(k -> k.equals("webhook")).count());
   }
 
   @Test
   void aThousandConcurrentDebitsOfTenOnFiveThousandLetExactlyFiveHundredThrough() throws Exception {
-    String account = openAccount("NGN");
-    awaitStatus(TestApi.json(submit(account, "funding", credit(5_000, "NGN"))).get("id").asText(), "succeeded");
+    String account = payments.openAccount("NGN");
+    payments.awaitStatus(TestApi.json(payments.submit(account, "funding", PaymentClient.credit(5_000, "NGN"))).get("id").asText(), "succeeded");
 
-    List<HttpResponse<String>> answers = concurrently(1_000, i -> submit(account, "debit-" + i, debit(10, "NGN")));
+    List<HttpResponse<String>> answers = concurrently(1_000, i -> payments.submit(account, "debit-" + i, PaymentClient.debit(10, "NGN")));
     answers.forEach(a -> assertEquals(202, a.statusCode(), a.body()));
     Await.until("every debit final", Duration.ofSeconds(240),
         () -> count("SELECT count(*) FROM payment_transaction WHERE account_id = ?::uuid AND type = 'debit' AND status IN ('succeeded', 'rejected', 'failed')", account) == 1_000,
@@ -234,7 +236,7 @@ class PaymentEndToEndTest {
 
     assertEquals(500, count("SELECT count(*) FROM payment_transaction WHERE account_id = ?::uuid AND type = 'debit' AND status = 'succeeded'", account));
     assertEquals(500, count("SELECT count(*) FROM payment_transaction WHERE account_id = ?::uuid AND type = 'debit' AND status = 'rejected'", account));
-    JsonNode balance = account(account);
+    JsonNode balance = payments.account(account);
     assertEquals(0, balance.get("balance").asLong());
     assertEquals(0, balance.get("available").asLong());
     assertEquals(0, count("SELECT coalesce(sum(amount), 0) FROM payment_posting WHERE account_id = ?::uuid", account));
@@ -244,20 +246,20 @@ class PaymentEndToEndTest {
 
   @Test
   void insufficientFundsRejectsIntoTheDeadLettersAndAReplayAfterACreditSucceeds() {
-    String account = openAccount("GBP");
-    String debit = TestApi.json(submit(account, "too-much", debit(50, "GBP"))).get("id").asText();
-    JsonNode rejected = awaitStatus(debit, "rejected");
+    String account = payments.openAccount("GBP");
+    String debit = TestApi.json(payments.submit(account, "too-much", PaymentClient.debit(50, "GBP"))).get("id").asText();
+    JsonNode rejected = payments.awaitStatus(debit, "rejected");
     assertEquals("insufficient_funds", rejected.get("reason").asText());
 
     JsonNode dead = TestApi.json(admin.get("/admin/jobs?state=dead&subscription=payment.balance&key=" + account)).get("jobs");
     assertEquals(1, dead.size(), dead.toString());
     assertTrue(dead.get(0).get("lastError").asText().contains("insufficient_funds"), dead.toString());
 
-    awaitStatus(TestApi.json(submit(account, "top-up", credit(100, "GBP"))).get("id").asText(), "succeeded");
+    payments.awaitStatus(TestApi.json(payments.submit(account, "top-up", PaymentClient.credit(100, "GBP"))).get("id").asText(), "succeeded");
     assertEquals(200, admin.post("/admin/jobs/" + dead.get(0).get("id").asLong() + "/replay", "{}").statusCode());
 
-    awaitStatus(debit, "succeeded");
-    JsonNode after = account(account);
+    payments.awaitStatus(debit, "succeeded");
+    JsonNode after = payments.account(account);
     assertEquals(50, after.get("balance").asLong());
     assertEquals(50, after.get("available").asLong());
   }
@@ -268,23 +270,23 @@ class PaymentEndToEndTest {
       b.shareNoWebhook = 1;
       b.settleAfter = Duration.ofMinutes(10);
     });
-    String account = openAccount("USD");
-    String id = TestApi.json(submit(account, "hooked", credit(20, "USD"))).get("id").asText();
-    awaitStatus(id, "processing");
+    String account = payments.openAccount("USD");
+    String id = TestApi.json(payments.submit(account, "hooked", PaymentClient.credit(20, "USD"))).get("id").asText();
+    payments.awaitStatus(id, "processing");
     String payload = "{\"type\":\"transaction.updated\",\"data\":{\"id\":\"" + id + "\",\"status\":\"succeeded\"}}";
 
     assertEquals(401, webhook(secret(), "msg_forged", Instant.now(), payload).statusCode());
     assertEquals(401, webhook(WEBHOOK_SECRET, "msg_stale", Instant.now().minus(Duration.ofMinutes(10)), payload).statusCode());
     assertEquals(401, anonymous.post("/webhooks/payments", payload).statusCode(), "no signature at all");
-    assertEquals("processing", transaction(id).get("status").asText());
-    assertEquals(0, account(account).get("balance").asLong());
+    assertEquals("processing", payments.transaction(id).get("status").asText());
+    assertEquals(0, payments.account(account).get("balance").asLong());
 
     assertEquals(200, webhook(WEBHOOK_SECRET, "msg_real", Instant.now(), payload).statusCode());
-    awaitStatus(id, "succeeded");
+    payments.awaitStatus(id, "succeeded");
     HttpResponse<String> again = webhook(WEBHOOK_SECRET, "msg_real", Instant.now(), payload);
     assertEquals(200, again.statusCode());
     assertTrue(again.body().contains("duplicate"), again.body());
-    assertEquals(20, account(account).get("balance").asLong());
+    assertEquals(20, payments.account(account).get("balance").asLong());
     String unknown = "{\"type\":\"transaction.updated\",\"data\":{\"id\":\"" + UUID.randomUUID() + "\",\"status\":\"succeeded\"}}";
     assertEquals(404, webhook(WEBHOOK_SECRET, "msg_unknown", Instant.now(), unknown).statusCode());
   }
@@ -292,9 +294,9 @@ class PaymentEndToEndTest {
   @Test
   void theCallbackIsSignedRetriedUnderOneWebhookIdAndCarriesTheFinalTransaction() {
     client.answer(503, 500);
-    String account = openAccount("USD");
+    String account = payments.openAccount("USD");
     String body = "{\"type\":\"credit\",\"amount\":25,\"currency\":\"USD\",\"callbackUrl\":\"" + client.url() + "\"}";
-    String id = TestApi.json(submit(account, "with-callback", body)).get("id").asText();
+    String id = TestApi.json(payments.submit(account, "with-callback", body)).get("id").asText();
 
     Await.until("the callback accepted", WAIT, () -> client.callsFor(id).stream().anyMatch(c -> c.answered() == 200));
     List<CallbackReceiver.Call> calls = client.callsFor(id);
@@ -305,51 +307,51 @@ class PaymentEndToEndTest {
     assertEquals("transaction.updated", last.get("type").asText());
     assertEquals("succeeded", last.get("data").get("status").asText());
     assertEquals(25, last.get("data").get("amount").asLong());
-    assertTrue(kinds(transaction(id)).contains("callback"));
+    assertTrue(kinds(payments.transaction(id)).contains("callback"));
   }
 
   @Test
   void badInputIsAProblemAndStoresNothing() {
-    String account = openAccount("USD");
+    String account = payments.openAccount("USD");
     String path = "/v1/accounts/" + account + "/transactions";
-    assertProblem(422, api.post(path, credit(5, "USD")), "Idempotency-Key");
-    assertProblem(422, submit(account, "b1", credit(0, "USD")), "amount");
-    assertProblem(422, submit(account, "b2", credit(-3, "USD")), "amount");
-    assertProblem(422, submit(account, "b3", "{\"type\":\"credit\",\"amount\":\"lots\",\"currency\":\"USD\"}"), "amount");
-    assertProblem(422, submit(account, "b3f", "{\"type\":\"credit\",\"amount\":1.5,\"currency\":\"USD\"}"), "amount");
-    assertProblem(422, submit(account, "b3e", "{\"type\":\"credit\",\"amount\":1e2,\"currency\":\"USD\"}"), "amount");
-    assertProblem(422, submit(account, "b4", "{\"type\":\"refund\",\"amount\":5,\"currency\":\"USD\"}"), "type");
-    assertProblem(422, submit(account, "b5", credit(5, "EUR")), "currency");
-    assertProblem(422, submit(account, "b6", credit(5, "usd")), "currency");
-    assertProblem(422, submit(account, "b7", "{\"type\":\"credit\",\"amount\":5,\"currency\":\"USD\",\"callbackUrl\":\"ftp://example.com/x\"}"),
+    assertProblem(422, api.post(path, PaymentClient.credit(5, "USD")), "Idempotency-Key");
+    assertProblem(422, payments.submit(account, "b1", PaymentClient.credit(0, "USD")), "amount");
+    assertProblem(422, payments.submit(account, "b2", PaymentClient.credit(-3, "USD")), "amount");
+    assertProblem(422, payments.submit(account, "b3", "{\"type\":\"credit\",\"amount\":\"lots\",\"currency\":\"USD\"}"), "amount");
+    assertProblem(422, payments.submit(account, "b3f", "{\"type\":\"credit\",\"amount\":1.5,\"currency\":\"USD\"}"), "amount");
+    assertProblem(422, payments.submit(account, "b3e", "{\"type\":\"credit\",\"amount\":1e2,\"currency\":\"USD\"}"), "amount");
+    assertProblem(422, payments.submit(account, "b4", "{\"type\":\"refund\",\"amount\":5,\"currency\":\"USD\"}"), "type");
+    assertProblem(422, payments.submit(account, "b5", PaymentClient.credit(5, "EUR")), "currency");
+    assertProblem(422, payments.submit(account, "b6", PaymentClient.credit(5, "usd")), "currency");
+    assertProblem(422, payments.submit(account, "b7", "{\"type\":\"credit\",\"amount\":5,\"currency\":\"USD\",\"callbackUrl\":\"ftp://example.com/x\"}"),
         "callbackUrl");
-    assertProblem(400, submit(account, "b8", "{not json"), "JSON");
-    assertProblem(404, submit(UUID.randomUUID().toString(), "b9", credit(5, "USD")), "account");
+    assertProblem(400, payments.submit(account, "b8", "{not json"), "JSON");
+    assertProblem(404, payments.submit(UUID.randomUUID().toString(), "b9", PaymentClient.credit(5, "USD")), "account");
     assertProblem(422, api.post("/v1/accounts", "{\"currency\":\"DOLLARS\"}"), "currency");
     assertProblem(400, api.get(path + "?limit=0"), "limit");
-    assertEquals(401, anonymous.post(path, credit(5, "USD")).statusCode());
+    assertEquals(401, anonymous.post(path, PaymentClient.credit(5, "USD")).statusCode());
 
     JsonNode list = TestApi.json(api.get(path)).get("transactions");
     assertEquals(0, list.size(), list.toString());
-    assertEquals(0, account(account).get("balance").asLong());
+    assertEquals(0, payments.account(account).get("balance").asLong());
   }
 
   @Test
   void aFrozenAccountTakesNoNewTransactions() throws Exception {
-    String account = openAccount("USD");
+    String account = payments.openAccount("USD");
     try (Connection c = DriverManager.getConnection(databaseUrl);
         PreparedStatement s = c.prepareStatement("UPDATE payment_account SET status = 'frozen' WHERE id = ?::uuid")) {
       s.setString(1, account);
       s.executeUpdate();
     }
-    assertProblem(409, submit(account, "frozen", credit(5, "USD")), "frozen");
+    assertProblem(409, payments.submit(account, "frozen", PaymentClient.credit(5, "USD")), "frozen");
   }
 
   @Test
   void theLookupMetricsAndListingShowTransactions() {
-    String account = openAccount("USD");
-    String id = TestApi.json(submit(account, "looked-up", credit(9, "USD"))).get("id").asText();
-    awaitStatus(id, "succeeded");
+    String account = payments.openAccount("USD");
+    String id = TestApi.json(payments.submit(account, "looked-up", PaymentClient.credit(9, "USD"))).get("id").asText();
+    payments.awaitStatus(id, "succeeded");
 
     JsonNode lookup = TestApi.json(admin.get("/admin/lookup/" + id));
     assertEquals("payment", lookup.get("kind").asText());
@@ -371,51 +373,10 @@ class PaymentEndToEndTest {
     return "whsec_" + Base64.getEncoder().encodeToString(key);
   }
 
-  private static String credit(long amount, String currency) {
-    return "{\"type\":\"credit\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}";
-  }
-
-  private static String debit(long amount, String currency) {
-    return "{\"type\":\"debit\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}";
-  }
-
-  private static String openAccount(String currency) {
-    HttpResponse<String> created = api.post("/v1/accounts", "{\"currency\":\"" + currency + "\"}");
-    assertEquals(201, created.statusCode(), created.body());
-    return TestApi.json(created).get("id").asText();
-  }
-
-  /**
-   * Submits as a client does: a 503 with Retry-After (intake not taken under the bursts here: nothing stored) is sent
-   * again with the same Idempotency-Key, which the README calls always safe.
-   */
-  private static HttpResponse<String> submit(String account, String key, String body) {
-    String path = "/v1/accounts/" + account + "/transactions";
-    return TestApi.resendingOn503(21, () -> api.postWithHeader(path, body, "Idempotency-Key", key));
-  }
-
-
-  private static JsonNode account(String id) {
-    return TestApi.json(api.get("/v1/accounts/" + id));
-  }
-
-  private static JsonNode transaction(String id) {
-    return TestApi.json(api.get("/v1/transactions/" + id));
-  }
-
   private static List<String> kinds(JsonNode tx) {
     List<String> kinds = new ArrayList<>();
     tx.get("history").forEach(h -> kinds.add(h.get("kind").asText()));
     return kinds;
-  }
-
-  private static JsonNode awaitStatus(String id, String status) {
-    JsonNode[] last = new JsonNode[1];
-    Await.until("transaction " + id + " to be " + status, WAIT, () -> {
-      last[0] = transaction(id);
-      return status.equals(last[0].get("status").asText());
-    }, () -> String.valueOf(last[0]));
-    return last[0];
   }
 
   /** The state of the transaction's settle poll once it no longer waits or runs. */
@@ -434,14 +395,6 @@ class PaymentEndToEndTest {
       }
     }, () -> "state " + state[0]);
     return state[0];
-  }
-
-  private static void awaitFinal(String id) {
-    JsonNode[] last = new JsonNode[1];
-    Await.until("transaction " + id + " to be final", WAIT, () -> {
-      last[0] = transaction(id);
-      return Set.of("succeeded", "failed").contains(last[0].get("status").asText());
-    }, () -> String.valueOf(last[0]));
   }
 
   private static void assertProblem(int status, HttpResponse<String> answer, String mentions) {

@@ -1,5 +1,6 @@
 package dev.relaybox.application.payment;
 
+import dev.relaybox.application.jobs.CancelledJob;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.JobHandler;
 import dev.relaybox.application.jobs.Outcome;
@@ -27,10 +28,21 @@ import java.util.UUID;
  * it (a 504 may have created it), and only then POSTs, with Relaybox's id so the provider answers 409 to a duplicate.
  * A 504, timeout or other 5xx is retried {@code createBackoff} later, at most {@code createRetries} times; then the
  * transaction fails. A created transaction is handed to the settle poll.
+ *
+ * <p>An operator's cancel of the create job settles the transaction in the cancel's transaction. Every create is
+ * recorded as sent ({@value #CREATE_SENT_KIND}) before it goes out, in a transaction that holds the transaction's row
+ * and checks the job's lease, and the cancel locks the same row: so either the cancel comes first and no create is
+ * ever sent, or it sees the record. A transaction never sent fails with reason {@value #CANCELLED_REASON} (a debit's
+ * hold is released by the balance job); one that may be at the provider (a 504 may have created it, a call may have
+ * been cut mid-flight) is handed to the settle poll, which takes the provider's word or fails it with {@code timeout}
+ * after {@code maxWait}. It never stays in flight for good, and a created transaction is never failed on a guess.
  */
 public final class CreateAtProvider implements JobHandler {
   static final String CREATE_KIND = "provider.create";
   static final String LOOKUP_KIND = "provider.lookup";
+  static final String CREATE_SENT_KIND = "provider.create-sent";
+  static final String CANCEL_KIND = "operator.cancel";
+  static final String CANCELLED_REASON = "cancelled_by_operator";
 
   private final UnitOfWork unitOfWork;
   private final PaymentTransactions transactions;
@@ -104,6 +116,23 @@ public final class CreateAtProvider implements JobHandler {
     };
   }
 
+  @Override
+  public void cancelled(CancelledJob job) {
+    UUID id = paymentJobs.read(job.payloadJson()).transactionId();
+    transactions.lock(id).filter(tx -> !tx.providerSettled() && !tx.status().terminal()).ifPresent(locked -> {
+      boolean sent = transactions.countHistory(id, CREATE_SENT_KIND) + transactions.countHistory(id, CREATE_KIND) > 0;
+      if (!sent) {
+        transactions.record(id, new HistoryEntry(clock.instant(), CANCEL_KIND,
+            "create cancelled by an operator before the provider was asked"));
+        reports.report(locked, ProviderStatus.FAILED, Optional.of(CANCELLED_REASON), CANCEL_KIND, true);
+      } else {
+        transactions.record(id, new HistoryEntry(clock.instant(), CANCEL_KIND,
+            "create cancelled by an operator after a create was sent; the provider may have it, so the poll asks"));
+        jobs.enqueue(paymentJobs.poll(id, clock.instant().plus(settings.firstPoll())));
+      }
+    });
+  }
+
   private Outcome giveUp(UUID id, String reason) {
     unitOfWork.inTransaction(() -> {
       PaymentTransaction locked = transactions.lock(id).orElseThrow();
@@ -118,7 +147,7 @@ public final class CreateAtProvider implements JobHandler {
     if (tried > settings.createRetries()) {
       return giveUp(id, "provider_unavailable: not created after " + tried + " attempts");
     }
-    jobs.ensureHeld(job.ref()); // a handler whose lease was taken over stops here instead of creating alongside the new owner
+    recordSending(job, id);
     Creation creation = provider.create(new PaymentProvider.ProviderRequest(id, tx.type().wire(), tx.amount(), tx.currency().code(),
         tx.reference()));
     return switch (creation) {
@@ -154,6 +183,19 @@ public final class CreateAtProvider implements JobHandler {
         yield Outcome.done();
       }
     };
+  }
+
+  /**
+   * Stops here (LeaseLostException) when the job's lease was taken over or an operator cancelled it, instead of
+   * creating alongside the new owner or after the cancel; otherwise records the create as sent, under the row lock that
+   * orders it with a cancel (see the class comment).
+   */
+  private void recordSending(ClaimedJob job, UUID id) {
+    unitOfWork.inTransaction(() -> {
+      transactions.lock(id).orElseThrow();
+      jobs.ensureHeld(job.ref());
+      transactions.record(id, new HistoryEntry(clock.instant(), CREATE_SENT_KIND, "asking the provider to create it"));
+    });
   }
 
   private void startProcessing(UUID id) {

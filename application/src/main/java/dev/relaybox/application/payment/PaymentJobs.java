@@ -33,7 +33,11 @@ final class PaymentJobs {
   }
 
   Payload read(ClaimedJob job) {
-    return payloads.read(job.payloadJson(), Payload.class);
+    return read(job.payloadJson());
+  }
+
+  Payload read(String payloadJson) {
+    return payloads.read(payloadJson, Payload.class);
   }
 
   private String payload(UUID transactionId, String step) {

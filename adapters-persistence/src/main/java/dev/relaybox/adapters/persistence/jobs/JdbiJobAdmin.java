@@ -142,16 +142,18 @@ public final class JdbiJobAdmin implements JobAdmin {
         cancelled AS (
           UPDATE job j SET state = 'cancelled', finished_at = :now, lease_owner = NULL, lease_until = NULL, lease_token = NULL
           FROM target t WHERE j.id = t.id
-          RETURNING j.id, j.subscription, j.job_key, j.attempts, t.was, t.lease_token),
+          RETURNING j.id, j.subscription, j.job_key, j.payload, j.attempts, t.was, t.lease_token),
         logged AS (
           INSERT INTO job_history (job_id, at, kind, attempt, node, message)
           SELECT id, :now, 'cancelled', attempts, NULL, 'cancelled by an operator' FROM cancelled),
         revoked AS (
           SELECT pg_notify(:channel, id || ':' || lease_token) FROM cancelled WHERE was = 'running' AND lease_token IS NOT NULL)
-        SELECT c.id, c.subscription, c.job_key, (SELECT count(*) FROM revoked) AS revoked FROM cancelled c""".formatted(condition));
+        SELECT c.id, c.subscription, c.job_key, c.payload::text AS payload, (SELECT count(*) FROM revoked) AS revoked
+        FROM cancelled c""".formatted(condition));
     params.forEach(query::bind);
     return query.bind("now", now).bind("channel", Signals.REVOKED_CHANNEL)
-        .map((rs, ctx) -> new CancelledJob(rs.getLong("id"), rs.getString("subscription"), Optional.ofNullable(rs.getString("job_key"))))
+        .map((rs, ctx) -> new CancelledJob(rs.getLong("id"), rs.getString("subscription"), Optional.ofNullable(rs.getString("job_key")),
+            rs.getString("payload")))
         .list();
   }
 
