@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaybox.adapters.paymentprovider.PaymentProviderSimulator;
-import dev.relaybox.adapters.paymentprovider.SimulatorSettings;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -39,14 +38,7 @@ class PaymentCreateCancelEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    provider = PaymentProviderSimulator.start(SimulatorSettings.defaults().with(b -> {
-      b.port = 0;
-      b.apiKey = Optional.of(PROVIDER_KEY);
-      b.latency = Duration.ofMillis(2);
-      b.shareFailed = 0;
-      b.settleAfter = Duration.ofMillis(50);
-      b.seed = 7;
-    }));
+    provider = TestConfigs.quickPaymentProvider(PROVIDER_KEY, 7);
     Map<String, String> env = TestConfigs.freshDatabase();
     env.putAll(TestConfigs.paymentProvider(provider.url(), PROVIDER_KEY, WEBHOOK_SECRET));
     env.put("RELAYBOX_PAYMENT_CREATE_BACKOFF", "60s");

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.standardwebhooks.Webhook;
 import dev.relaybox.adapters.paymentprovider.PaymentProviderSimulator;
-import dev.relaybox.adapters.paymentprovider.SimulatorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,14 +58,7 @@ class PaymentEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    provider = PaymentProviderSimulator.start(SimulatorSettings.defaults().with(b -> {
-      b.port = 0;
-      b.apiKey = Optional.of(PROVIDER_KEY);
-      b.latency = Duration.ofMillis(2);
-      b.shareFailed = 0;
-      b.settleAfter = Duration.ofMillis(50);
-      b.seed = 42;
-    }));
+    provider = TestConfigs.quickPaymentProvider(PROVIDER_KEY, 42);
     client = new CallbackReceiver(CALLBACK_SECRET);
     Map<String, String> env = TestConfigs.freshDatabase();
     databaseUrl = env.get("DATABASE_URL");

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.standardwebhooks.Webhook;
 import dev.relaybox.adapters.paymentprovider.PaymentProviderSimulator;
-import dev.relaybox.adapters.paymentprovider.SimulatorSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,14 +48,7 @@ class PaymentEventsEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    provider = PaymentProviderSimulator.start(SimulatorSettings.defaults().with(b -> {
-      b.port = 0;
-      b.apiKey = Optional.of(PROVIDER_KEY);
-      b.latency = Duration.ofMillis(2);
-      b.shareFailed = 0;
-      b.settleAfter = Duration.ofMillis(50);
-      b.seed = 17;
-    }));
+    provider = TestConfigs.quickPaymentProvider(PROVIDER_KEY, 17);
     subscribers = new FakeSubscriber();
     Map<String, String> env = TestConfigs.freshDatabase();
     env.putAll(TestConfigs.paymentProvider(provider.url(), PROVIDER_KEY, WEBHOOK_SECRET));

@@ -1,8 +1,13 @@
 package dev.relaybox.bootstrap;
 
+import dev.relaybox.adapters.paymentprovider.PaymentProviderSimulator;
+import dev.relaybox.adapters.paymentprovider.SimulatorSettings;
 import dev.relaybox.adapters.persistence.testing.TestDatabase;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Environments for starting the real wiring in tests: a fresh database on the shared test server, a random port. */
 final class TestConfigs {
@@ -22,6 +27,21 @@ final class TestConfigs {
     env.put("RELAYBOX_DB_POOL_SIZE", "8");
     env.put("RELAYBOX_SHUTDOWN_GRACE", "5s");
     return env;
+  }
+
+  /**
+   * The payment provider simulator on a free loopback port as the payment tests start it: 2 ms per call, settling
+   * 50 ms after a create, never failing a transaction on its own; each test reconfigures the faults it is about.
+   */
+  static PaymentProviderSimulator quickPaymentProvider(String apiKey, long seed) throws IOException {
+    return PaymentProviderSimulator.start(SimulatorSettings.defaults().with(b -> {
+      b.port = 0;
+      b.apiKey = Optional.of(apiKey);
+      b.latency = Duration.ofMillis(2);
+      b.shareFailed = 0;
+      b.settleAfter = Duration.ofMillis(50);
+      b.seed = seed;
+    }));
   }
 
   /** The three commerce ports, all served by one simulator (or fake) at {@code baseUrl}. */
