@@ -156,6 +156,11 @@ jar_start() {
   local i=$1 port
   need_jar
   port="$(jar_port "$i")"
+  # A process already listening there (a jar of another run, anything) would answer the readiness probe in this jar's
+  # place while this one dies on its bind, and nginx would front a stranger.
+  if port_in_use "$port"; then
+    die "port $port (jar $i) is already in use by another process; stop it or choose another CLUSTER_PORT_BASE"
+  fi
   local -a env_args=(
     "PATH=$PATH"
     "RELAYBOX_ROUTES=sales=slack;pricing=slack"
@@ -200,6 +205,11 @@ jar_start() {
   log "jar $i ($(node_id "$i")) starting on 127.0.0.1:$port, pid $!"
 }
 
+# True when something accepts connections on 127.0.0.1:$1.
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
 # True when jar i answers its readiness probe with 200 within 5 s.
 jar_ready() {
   curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$(jar_port "$1")/health/ready"
@@ -213,6 +223,7 @@ jar_wait_ready() {
     ((SECONDS < deadline)) || die "jar $i not ready after ${2:-300}s; see $CLUSTER_DIR/jar-$i.log"
     sleep 0.2
   done
+  jar_running "$i" || die "jar $i exited, yet its port answers: another process holds it; see $CLUSTER_DIR/jar-$i.log"
   log "jar $i ready"
 }
 
