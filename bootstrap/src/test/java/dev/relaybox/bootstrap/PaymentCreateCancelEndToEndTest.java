@@ -122,6 +122,8 @@ class PaymentCreateCancelEndToEndTest {
         assertTrue(Set.of("cancelled_by_operator", "timeout").contains(reason), tx.toString());
         if (reason.equals("cancelled_by_operator")) {
           assertEquals(0, provider.postsFor(UUID.fromString(id)), "no create was sent for a cancelled one: " + tx);
+          tx.get("history").forEach(h -> assertTrue(!h.get("detail").asText().startsWith("provider reports"),
+              "the provider never spoke of it: " + tx));
         }
         assertTrue(atProvider.isEmpty() || atProvider.get().equals("failed"),
             "failed here but " + atProvider + " at the provider: " + tx);

@@ -122,9 +122,7 @@ public final class CreateAtProvider implements JobHandler {
     transactions.lock(id).filter(tx -> !tx.providerSettled() && !tx.status().terminal()).ifPresent(locked -> {
       boolean sent = transactions.countHistory(id, CREATE_SENT_KIND) + transactions.countHistory(id, CREATE_KIND) > 0;
       if (!sent) {
-        transactions.record(id, new HistoryEntry(clock.instant(), CANCEL_KIND,
-            "create cancelled by an operator before the provider was asked"));
-        reports.report(locked, ProviderStatus.FAILED, Optional.of(CANCELLED_REASON), CANCEL_KIND, true);
+        reports.failUnsent(locked, CANCELLED_REASON, CANCEL_KIND, "create cancelled by an operator before it was sent");
       } else {
         transactions.record(id, new HistoryEntry(clock.instant(), CANCEL_KIND,
             "create cancelled by an operator after a create was sent; the provider may have it, so the poll asks"));

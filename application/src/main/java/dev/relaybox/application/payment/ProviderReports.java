@@ -41,12 +41,27 @@ final class ProviderReports {
           "provider reports " + said + "; already settled as " + locked.providerStatus().orElseThrow().wire()));
       return false;
     }
-    transactions.update(locked.withProvider(status, reason));
     transactions.record(locked.id(), new HistoryEntry(clock.instant(), source, "provider reports " + said));
-    jobs.enqueue(paymentJobs.apply(locked.id(), locked.accountId()));
+    settle(locked, status, reason);
     if (cancelPoll) {
       jobs.cancel(PaymentJobs.SETTLE_POLL, PaymentJobs.pollKey(locked.id()), "settled by " + source);
     }
     return true;
+  }
+
+  /**
+   * Fails a transaction the provider was never asked to create (its create was cancelled before it was sent): the
+   * final word is Relaybox's own, and the history says so rather than "provider reports". Same unit of work and lock
+   * as {@link #report}.
+   */
+  void failUnsent(PaymentTransaction locked, String reason, String source, String why) {
+    transactions.record(locked.id(), new HistoryEntry(clock.instant(), source, why + "; failed without the provider (" + reason + ")"));
+    settle(locked, ProviderStatus.FAILED, Optional.of(reason));
+  }
+
+  /** The final word, handed to the balance job, which moves the status, the balance and the callback in one step. */
+  private void settle(PaymentTransaction locked, ProviderStatus status, Optional<String> reason) {
+    transactions.update(locked.withProvider(status, reason));
+    jobs.enqueue(paymentJobs.apply(locked.id(), locked.accountId()));
   }
 }
