@@ -100,6 +100,35 @@ class ClusterIT {
           () -> refused.getKey() + ": " + answer.body());
       assertEquals(answer.statusCode(), JSON.readTree(answer.body()).path("status").asInt(), () -> refused.getKey());
     }
+    // What no well-behaved client sends, written on the socket as an attacker would.
+    Map<String, String> raw = Map.of(
+        "an unknown HTTP version", "GET / HTTP/9.9\r\nHost: x\r\n\r\n",
+        "a malformed chunked body", "POST /v1/accounts HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            + "Connection: close\r\n\r\nzz\r\n\r\n",
+        "a malformed chunked body with an Idempotency-Key", "POST /v1/accounts HTTP/1.1\r\nHost: x\r\nIdempotency-Key: k\r\n"
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n\r\n",
+        "an unknown Transfer-Encoding", "POST /v1/accounts HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n"
+            + "Connection: close\r\n\r\nab");
+    for (var request : raw.entrySet()) {
+      String head = rawExchange(request.getValue()).split("\r\n\r\n", 2)[0].toLowerCase(java.util.Locale.ROOT);
+      assertTrue(head.matches("(?s)http/1\\.1 [45]\\d\\d .*") && head.contains("content-type: application/problem+json"),
+          () -> request.getKey() + ": " + head);
+    }
+  }
+
+  /** Sends {@code request} as is to the load balancer and reads the head of its answer (status line and headers). */
+  private static String rawExchange(String request) throws IOException {
+    URI lb = URI.create(cluster.loadBalancerUrl());
+    try (java.net.Socket socket = new java.net.Socket(lb.getHost(), lb.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      StringBuilder head = new StringBuilder();
+      var in = socket.getInputStream();
+      for (int b; head.indexOf("\r\n\r\n") < 0 && (b = in.read()) >= 0; ) {
+        head.append((char) b);
+      }
+      return head.toString();
+    }
   }
 
   @Test
