@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.relaybox.adapters.paymentprovider.PaymentProviderSimulator;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,10 +46,7 @@ class PaymentCreateCancelEndToEndTest {
     env.put("RELAYBOX_PAYMENT_MAX_WAIT", "20s");
     env.put("RELAYBOX_API_RATE", "100000");
     relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
-    provider.reconfigure(b -> {
-      b.webhookUrl = Optional.of(URI.create("http://127.0.0.1:" + relaybox.httpPort() + "/webhooks/payments"));
-      b.webhookSecret = Optional.of(WEBHOOK_SECRET);
-    });
+    TestConfigs.sendProviderWebhooksTo(provider, relaybox, WEBHOOK_SECRET);
     payments = new PaymentClient(new TestApi(relaybox.httpPort(), TestConfigs.API_KEY), WAIT);
     admin = new TestApi(relaybox.httpPort(), TestConfigs.ADMIN_KEY);
   }

@@ -73,10 +73,7 @@ class PaymentEndToEndTest {
     // The bursts here prove concurrency on one account, not the per-key request rate (AbuseEndToEndTest covers that).
     env.put("RELAYBOX_API_RATE", "100000");
     relaybox = Relaybox.start(RelayboxConfig.from(env), Clock.systemUTC());
-    provider.reconfigure(b -> {
-      b.webhookUrl = Optional.of(URI.create("http://127.0.0.1:" + relaybox.httpPort() + "/webhooks/payments"));
-      b.webhookSecret = Optional.of(WEBHOOK_SECRET);
-    });
+    TestConfigs.sendProviderWebhooksTo(provider, relaybox, WEBHOOK_SECRET);
     api = new TestApi(relaybox.httpPort(), TestConfigs.API_KEY);
     admin = new TestApi(relaybox.httpPort(), TestConfigs.ADMIN_KEY);
     anonymous = new TestApi(relaybox.httpPort(), null);

@@ -44,6 +44,14 @@ final class TestConfigs {
     }));
   }
 
+  /** Points the simulator's signed webhooks at {@code relaybox}'s {@code /webhooks/payments}. */
+  static void sendProviderWebhooksTo(PaymentProviderSimulator provider, Relaybox relaybox, String webhookSecret) {
+    provider.reconfigure(b -> {
+      b.webhookUrl = Optional.of(java.net.URI.create("http://127.0.0.1:" + relaybox.httpPort() + "/webhooks/payments"));
+      b.webhookSecret = Optional.of(webhookSecret);
+    });
+  }
+
   /** The three commerce ports, all served by one simulator (or fake) at {@code baseUrl}. */
   static Map<String, String> commercePorts(String baseUrl) {
     return Map.of("RELAYBOX_CUSTOMERS_URL", baseUrl, "RELAYBOX_INVENTORY_URL", baseUrl, "RELAYBOX_AUTHORIZATIONS_URL", baseUrl);
