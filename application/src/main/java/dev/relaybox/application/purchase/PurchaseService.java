@@ -36,12 +36,12 @@ import org.slf4j.LoggerFactory;
  * purchase for its user: a purchase first recorded from a notification has no owner until then.
  */
 public final class PurchaseService implements VerifyPurchaseUseCase, GetPurchaseUseCase {
+  private static final Logger LOG = LoggerFactory.getLogger(PurchaseService.class);
+
   static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(30);
 
   private final UnitOfWork unitOfWork;
   private final Purchases purchases;
-  private static final Logger LOG = LoggerFactory.getLogger(PurchaseService.class);
-
   private final PurchaseAudit audit;
   private final PurchaseLedger ledger;
   private final Optional<PurchaseVerifier> google;
