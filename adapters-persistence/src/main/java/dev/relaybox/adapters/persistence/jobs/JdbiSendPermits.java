@@ -17,9 +17,10 @@ import org.jdbi.v3.core.statement.Query;
  *
  * <p>At slow rates (Slack's one message a second) every permit is one short statement. At fast rates a statement per
  * send would make the bucket's row the bottleneck, every send queueing on its lock and commit; so a node takes the
- * permits due now in one chunk of up to {@link #CHUNK_SPAN} worth of the rate and hands them out locally. A chunk not
- * spent within that span is dropped, never saved up: the third party may see a node's sends up to one span later than
- * the schedule granted them, never more sends than the rate and burst allow over any longer stretch.
+ * permits due now in one chunk of up to {@link #CHUNK_SPAN} worth of the rate, sized by its own recent demand, and hands
+ * them out locally. A chunk not spent within that span is dropped, never saved up: the third party may see a node's
+ * sends up to one span later than the schedule granted them, never more sends than the rate and burst allow over any
+ * longer stretch.
  */
 public final class JdbiSendPermits implements SendPermits {
   static final Duration CHUNK_SPAN = Duration.ofMillis(20);
@@ -69,14 +70,22 @@ public final class JdbiSendPermits implements SendPermits {
         .bind("toleranceMicros", rate.burstTolerance().toNanos() / 1_000);
   }
 
-  /** The permits of one bucket this node took in its last chunk and has not spent yet. */
+  /**
+   * The permits of one bucket this node took in its last chunk and has not spent yet. A chunk is sized by what the node
+   * spent of the one before: twice as many when it spent them all within the span, one more than it spent when the span
+   * ran out first (at least one, at most {@code maxChunk}). A fixed size made every node reserve a full span's worth
+   * of the fleet's rate whatever it sent: three nodes sending 2 % of the rate between them kept the bucket's schedule
+   * almost a whole burst ahead, so the next burst of deliveries was told to wait.
+   */
   private final class Chunk {
     private final ReentrantLock lock = new ReentrantLock();
+    private int granted;
     private int left;
+    private int nextSize = 1;
     private Instant spendBy = Instant.MIN;
 
     /** Spends a permit of the chunk, taking a new chunk when it is spent or stale; false when none is due now. */
-    boolean take(String bucket, int chunkSize, Rate rate) {
+    boolean take(String bucket, int maxChunk, Rate rate) {
       // One caller refills while the others wait on the lock and then share what it took.
       lock.lock();
       try {
@@ -85,7 +94,11 @@ public final class JdbiSendPermits implements SendPermits {
           left--;
           return true;
         }
-        int granted = takeDueNow(bucket, chunkSize, rate);
+        if (granted > 0) {
+          nextSize = left == 0 ? granted * 2 : granted - left + 1;
+        }
+        int size = Math.clamp(nextSize, 1, maxChunk);
+        granted = takeDueNow(bucket, size, rate);
         left = Math.max(0, granted - 1);
         spendBy = clock.instant().plus(CHUNK_SPAN);
         return granted > 0;

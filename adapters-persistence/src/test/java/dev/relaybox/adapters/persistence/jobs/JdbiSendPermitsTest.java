@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
 class JdbiSendPermitsTest {
   private static HikariDataSource nodeA;
   private static HikariDataSource nodeB;
+  private static HikariDataSource nodeC;
   private static SendPermits permitsA;
   private static SendPermits permitsB;
+  private static SendPermits permitsC;
 
   @BeforeAll
   static void setUp() {
@@ -35,14 +37,17 @@ class JdbiSendPermitsTest {
     nodeA = ConnectionPool.open(database, 4);
     Migrations.apply(nodeA);
     nodeB = ConnectionPool.open(database, 4);
+    nodeC = ConnectionPool.open(database, 4);
     permitsA = new JdbiSendPermits(Databases.jdbi(nodeA), Clock.systemUTC());
     permitsB = new JdbiSendPermits(Databases.jdbi(nodeB), Clock.systemUTC());
+    permitsC = new JdbiSendPermits(Databases.jdbi(nodeC), Clock.systemUTC());
   }
 
   @AfterAll
   static void tearDown() {
     nodeA.close();
     nodeB.close();
+    nodeC.close();
   }
 
   @Test
@@ -91,6 +96,42 @@ class JdbiSendPermitsTest {
     // Each node may spend a chunk up to one chunk span after the database granted it: one chunk per node on top.
     // Per-node limits (2,000/s together) would still fail: 2,000 in 1 s against 1,546 allowed, and in half the time.
     assertWithinRate(at, start, rate, 2 * chunk);
+  }
+
+  @Test
+  void nodesSendingWellBelowAFastRateReserveOnlyWhatTheySend() throws Exception {
+    // The cluster kit's Slack setting: 5,000/s for the fleet, a burst of 5,000. Three nodes send 100/s each for 1.5 s.
+    Rate rate = new Rate(5_000, 5_000);
+    List<SendPermits> nodes = List.of(permitsA, permitsB, permitsC);
+    List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
+    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> senders = new ArrayList<>();
+      for (int n = 0; n < nodes.size(); n++) {
+        SendPermits node = nodes.get(n);
+        String prefix = "sparse-node-" + n + "-request-";
+        senders.add(threads.submit(() -> {
+          for (int i = 0; i < 150; i++) {
+            Duration wait = node.take("sparse", prefix + i, rate);
+            if (wait.isPositive()) {
+              waits.add(wait);
+            }
+            Thread.sleep(10);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> sender : senders) {
+        sender.get();
+      }
+    }
+    assertEquals(List.of(), waits, "sends told to wait at 6 % of the rate");
+    // What they reserved is what they sent: the schedule is not ahead of the clock, so the burst is still there for
+    // the next claim's deliveries. A node that reserved a whole chunk (20 ms' worth, 100 permits) for the two sends
+    // it made in that time kept the schedule a whole burst (1 s) ahead after half a second.
+    double leadSeconds = Databases.jdbi(nodeA).withHandle(h -> h.createQuery(
+            "SELECT extract(epoch FROM tat - clock_timestamp()) FROM send_rate WHERE bucket = 'sparse'")
+        .mapTo(Double.class).one());
+    assertTrue(leadSeconds < 0.25, "the schedule runs " + leadSeconds + " s ahead of the clock after 6 % of the rate");
   }
 
   /**
