@@ -96,6 +96,24 @@ class BackPressureEndToEndTest {
   }
 
   @Test
+  void aBacklogBookedAtSlacksDefaultRateDrainsAtOnceWhenTheNodeRestartsWithARaisedRate() throws Exception {
+    FakeSlack slack = slack();
+    Map<String, String> database = TestConfigs.freshDatabase();
+    Relaybox atDefault = node(slackOnly(database, slack, Map.of()));
+    List<String> ids = burst(new TestApi(atDefault.httpPort(), TestConfigs.API_KEY), 60);
+    // Every delivery past the burst has been told its slot, up to a minute ahead, and waits for it.
+    Await.until("the burst allowance delivered", WAIT, () -> slack.receivedContaining("burst ").size() >= 3);
+    atDefault.close();
+    closeAfter.remove(atDefault);
+
+    Relaybox raised = node(slackOnly(database, slack, Map.of("RELAYBOX_SLACK_MAX_PER_SECOND", "1000")));
+    // At the old rate the last would wait about 55 s more; the new rate reschedules the waiting ones to now.
+    Await.until("the backlog delivered at the raised rate", Duration.ofSeconds(20),
+        () -> ids.stream().allMatch(id -> slack.acceptedFor(id) >= 1));
+    assertDeliveredOnceWithNoAttemptSpent(new TestApi(raised.httpPort(), TestConfigs.API_KEY), database, slack, ids);
+  }
+
+  @Test
   void twoNodesOnOneDatabaseShareOneRateLimit() throws Exception {
     FakeSlack slack = slack();
     Map<String, String> database = TestConfigs.freshDatabase();

@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fleet-wide send permits: one row per bucket in {@code send_rate} (GCRA on the database's clock) and the slots
@@ -23,6 +25,7 @@ import org.jdbi.v3.core.statement.Query;
  * longer stretch.
  */
 public final class JdbiSendPermits implements SendPermits {
+  private static final Logger LOG = LoggerFactory.getLogger(JdbiSendPermits.class);
   static final Duration CHUNK_SPAN = Duration.ofMillis(20);
   private static final int MAX_CHUNK = 200;
 
@@ -49,6 +52,20 @@ public final class JdbiSendPermits implements SendPermits {
         .mapTo(Long.class)
         .one());
     return waitMicros <= 0 ? Duration.ZERO : Duration.ofNanos(waitMicros * 1_000);
+  }
+
+  @Override
+  public void applyRate(String bucket, Rate rate) {
+    int moved = jdbi.withHandle(h -> h.createQuery(
+            "SELECT apply_send_rate(:bucket, make_interval(secs => :intervalMicros / 1000000.0))")
+        .bind("bucket", bucket)
+        .bind("intervalMicros", rate.interval().toNanos() / 1_000)
+        .mapTo(Integer.class)
+        .one());
+    if (moved > 0) {
+      LOG.info("{}: the rate is now {}/s; {} deliveries waiting for a permit reserved at the old rate were rescheduled",
+          bucket, rate.perSecond(), moved);
+    }
   }
 
   static int chunkSize(Rate rate) {

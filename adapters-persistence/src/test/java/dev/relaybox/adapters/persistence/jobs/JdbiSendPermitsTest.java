@@ -134,6 +134,53 @@ class JdbiSendPermitsTest {
     assertTrue(leadSeconds < 0.25, "the schedule runs " + leadSeconds + " s ahead of the clock after 6 % of the rate");
   }
 
+  @Test
+  void aRaisedRateBringsTheReservedPermitsAndTheJobsWaitingForThemForward() {
+    Rate slow = new Rate(1, 1);
+    permitsA.applyRate("raised", slow);
+    List<Duration> waits = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      waits.add(permitsA.take("raised", "raised-request-" + i, slow));
+    }
+    assertTrue(waits.getLast().compareTo(Duration.ofSeconds(25)) > 0, "30 requests at 1/s: the last waits ~29 s: " + waits.getLast());
+    // Each delivery that was told to wait is deferred to its slot, keyed by its request id (the holder).
+    Databases.jdbi(nodeA).useHandle(h -> {
+      for (int i = 1; i < 30; i++) {
+        h.createUpdate("""
+                INSERT INTO job (subscription, seq, job_key, payload, headers, state, run_at, created_at)
+                VALUES ('raised-delivery', nextval('relay_order'), :key, '{}', '{}', 'available', now() + :wait * interval '1 microsecond', now())""")
+            .bind("key", "raised-request-" + i)
+            .bind("wait", waits.get(i).toNanos() / 1_000)
+            .execute();
+      }
+      // A job of another key, retrying later on its own account, is not touched.
+      h.execute("""
+          INSERT INTO job (subscription, seq, job_key, payload, headers, state, run_at, created_at)
+          VALUES ('raised-delivery', nextval('relay_order'), 'someone-else', '{}', '{}', 'available', now() + interval '20 seconds', now())""");
+    });
+
+    Rate fast = new Rate(1_000, 3);
+    permitsB.applyRate("raised", fast); // a node started with the raised setting
+
+    double latestJob = Databases.jdbi(nodeA).withHandle(h -> h.createQuery("""
+            SELECT extract(epoch FROM max(run_at) - clock_timestamp()) FROM job
+            WHERE subscription = 'raised-delivery' AND job_key LIKE 'raised-request-%'""")
+        .mapTo(Double.class).one());
+    assertTrue(latestJob < 1.0, "the last waiting delivery is due in " + latestJob + " s, not at the old rate");
+    Duration lastWait = permitsB.take("raised", "raised-request-29", fast);
+    assertTrue(lastWait.compareTo(Duration.ofSeconds(1)) < 0, "the last holder's permit is due in " + lastWait);
+    double otherJob = Databases.jdbi(nodeA).withHandle(h -> h.createQuery(
+            "SELECT extract(epoch FROM run_at - clock_timestamp()) FROM job WHERE job_key = 'someone-else'")
+        .mapTo(Double.class).one());
+    assertTrue(otherJob > 15, "a job not waiting for a permit keeps its time: due in " + otherJob + " s");
+
+    String schedule = "SELECT tat::text FROM send_rate WHERE bucket = 'raised'";
+    String before = Databases.jdbi(nodeA).withHandle(h -> h.createQuery(schedule).mapTo(String.class).one());
+    permitsA.applyRate("raised", fast);
+    assertEquals(before, Databases.jdbi(nodeA).withHandle(h -> h.createQuery(schedule).mapTo(String.class).one()),
+        "a node starting with the same rate changes nothing");
+  }
+
   /**
    * In every stretch of a second or more at most the burst (plus {@code extra}) and the rate times its length were
    * granted, and the last grant came no sooner after {@code startNanos} than the rate demands. The database grants on

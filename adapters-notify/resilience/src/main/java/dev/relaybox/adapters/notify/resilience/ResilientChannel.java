@@ -94,7 +94,21 @@ public final class ResilientChannel implements NotificationChannel {
    * taken from {@code permits} under the channel's name.
    */
   public static ResilientChannel wrap(NotificationChannel delegate, ChannelSettings settings, SendPermits permits) {
-    return new ResilientChannel(delegate, ResilienceSettings.fromEnvironment(delegate.name(), settings), permits);
+    ResilientChannel channel = new ResilientChannel(delegate, ResilienceSettings.fromEnvironment(delegate.name(), settings), permits);
+    channel.applyRate();
+    return channel;
+  }
+
+  /**
+   * Tells the permits the rate this node sends at, so permits reserved at another rate (the setting changed since) are
+   * rescheduled. A database that cannot be reached now leaves them at their times, which only delays them.
+   */
+  void applyRate() {
+    try {
+      permits.applyRate(name(), rate);
+    } catch (RuntimeException e) {
+      log.warn("Channel {}: could not apply its rate to the permits already reserved ({}); they keep their times", name(), e.toString());
+    }
   }
 
   @Override

@@ -19,6 +19,13 @@ public interface SendPermits {
    */
   Duration take(String bucket, String holder, Rate rate);
 
+  /**
+   * Tells the bucket the rate this node sends at, once when the node starts. When the bucket was scheduled at another
+   * rate (the setting changed), what lies ahead is rescaled to this one: the reserved permits and the deliveries
+   * waiting for them, so a raised rate reaches a backlog at once. Nothing to do for a limit kept in memory.
+   */
+  default void applyRate(String bucket, Rate rate) {}
+
   /** A sustained rate and how many calls may go at once before it applies. */
   record Rate(double perSecond, int burst) {
     public Rate {
