@@ -13,6 +13,7 @@
 #   deploy/cluster.sh status
 #   deploy/cluster.sh load RATE SECONDS [roll|kill N]   open-loop load through nginx (Idempotency-Key on every POST)
 #                                                       with the loopback fakes; optionally roll or kill meanwhile
+#                                                       (the load then lasts until the action is done + 5 s)
 #   deploy/cluster.sh bench       intake and drain with 1, 2 and 3 jars; writes the fleet section of docs/benchmarks.md
 #
 # Environment: CLUSTER_PORT_BASE, CLUSTER_DIR, PG_BIN, RELAYBOX_JAR, CLUSTER_JAVA_OPTS, and any RELAYBOX_* setting,

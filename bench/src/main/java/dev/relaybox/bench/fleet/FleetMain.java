@@ -3,6 +3,7 @@ package dev.relaybox.bench.fleet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,7 +35,12 @@ public final class FleetMain {
     System.exit(2);
   }
 
-  /** Open-loop load at RATE for SECONDS through nginx on a running cluster, optionally rolling or killing a node. */
+  /**
+   * Open-loop load at RATE for SECONDS through nginx on a running cluster, optionally rolling or killing a node. With an
+   * action the load starts first and runs until the action has finished and five more seconds have passed, however long
+   * that takes (at least SECONDS): a roll of three jars outlasts a minute, and a load that stopped first would restart
+   * the later jars idle.
+   */
   private static void load(Cluster cluster, String[] args) throws Exception {
     if (args.length < 3) {
       usage();
@@ -44,12 +50,20 @@ public final class FleetMain {
     List<String> action = List.of(args).subList(3, args.length);
     try (FleetFakes fakes = new FleetFakes(cluster.fakesPort())) {
       NginxLog nginx = new NginxLog(cluster.dir().resolve("nginx/access.log"));
-      OpenLoad load = new OpenLoad(cluster.loadBalancerUrl(), Cluster.API_KEY, 0.2, "load-" + System.currentTimeMillis()).start(rate, length);
-      if (!action.isEmpty()) {
+      long started = System.nanoTime();
+      OpenLoad load = new OpenLoad(cluster.loadBalancerUrl(), Cluster.API_KEY, 0.2, "load-" + System.currentTimeMillis())
+          .start(rate, action.isEmpty() ? length : length.plus(Duration.ofHours(1)));
+      if (action.isEmpty()) {
+        load.awaitEnd();
+      } else {
         Thread.sleep(Math.min(5_000, length.toMillis() / 4));
         cluster.run(action.toArray(String[]::new));
+        long actionEnded = System.nanoTime();
+        Thread.sleep(Math.max(5_000, length.toMillis() - Duration.ofNanos(actionEnded - started).toMillis()));
+        load.stop();
+        System.out.printf(Locale.ROOT, "%s ended %.1f s into the load; the load ran %.1f s%n", String.join(" ", action),
+            (actionEnded - started) / 1e9, (System.nanoTime() - started) / 1e9);
       }
-      load.awaitEnd();
       System.out.printf("sent %d, failed at the client %d %s%n", load.sent(), load.failed(), load.failuresByCause());
       List<FleetTally.Row> rows = new FleetTally(fakes, cluster.jdbcUrl()).awaitSettled(load.accepted(), Duration.ofMinutes(3));
       System.out.print(FleetTally.markdown(rows));

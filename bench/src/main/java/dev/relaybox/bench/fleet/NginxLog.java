@@ -36,7 +36,7 @@ public final class NginxLog {
           continue;
         }
         requests++;
-        // $msec $method $uri $status $upstream_status "$upstream_addr" $request_time; retried: "a, b" in both fields
+        // $msec $client_method $request_uri $status $upstream_status "$upstream_addr" $request_time; retried: "a, b" in both fields
         int quote = line.indexOf('"');
         String addresses = quote < 0 ? "" : line.substring(quote + 1, line.indexOf('"', quote + 1));
         if (addresses.contains(",")) {
