@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Fleet-wide send permits: one row per bucket in {@code send_rate} (GCRA on the database's clock) and the slots
  * reserved for callers that must wait in {@code send_slot}, behind the {@code take_send_permit} functions (V15, V81).
- * The bucket's row lock orders concurrent callers on every node.
+ * The bucket's row lock orders concurrent callers on every node. The bucket keeps the rate of the node that started
+ * last ({@link #applyRate}, V85), and every node takes its permits at that rate.
  *
  * <p>At slow rates (Slack's one message a second) every permit is one short statement. At fast rates a statement per
  * send would make the bucket's row the bottleneck, every send queueing on its lock and commit; so a node takes the
@@ -56,15 +57,14 @@ public final class JdbiSendPermits implements SendPermits {
 
   @Override
   public void applyRate(String bucket, Rate rate) {
-    int moved = jdbi.withHandle(h -> h.createQuery(
-            "SELECT apply_send_rate(:bucket, make_interval(secs => :intervalMicros / 1000000.0))")
-        .bind("bucket", bucket)
-        .bind("intervalMicros", rate.interval().toNanos() / 1_000)
+    int moved = jdbi.withHandle(h -> withRate(h.createQuery("""
+            SELECT apply_send_rate(:bucket, make_interval(secs => :intervalMicros / 1000000.0),
+                     make_interval(secs => :toleranceMicros / 1000000.0))"""), bucket, rate)
         .mapTo(Integer.class)
         .one());
-    if (moved > 0) {
-      LOG.info("{}: the rate is now {}/s; {} deliveries waiting for a permit reserved at the old rate were rescheduled",
-          bucket, rate.perSecond(), moved);
+    if (moved >= 0) {
+      LOG.info("{}: the rate is now {}/s, burst {}, for the whole fleet (it was scheduled at another); {} deliveries waiting "
+          + "for a permit reserved at the old rate were brought forward", bucket, rate.perSecond(), rate.burst(), moved);
     }
   }
 

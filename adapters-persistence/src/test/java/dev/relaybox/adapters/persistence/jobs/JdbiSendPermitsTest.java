@@ -181,6 +181,27 @@ class JdbiSendPermitsTest {
         "a node starting with the same rate changes nothing");
   }
 
+  @Test
+  void aNodeStillRunningWithTheOldRateTakesItsPermitsAtTheRateOfTheNodeStartedLast() {
+    Rate slow = new Rate(2, 3);
+    permitsA.applyRate("mixed", slow);
+    for (int i = 0; i < 20; i++) {
+      permitsA.take("mixed", "mixed-booked-" + i, slow);
+    }
+    Rate fast = new Rate(1_000, 50);
+    permitsB.applyRate("mixed", fast); // a node restarted with the raised setting while node A runs on
+
+    // Node A claims deliveries and asks with its old setting. At 2/s each new one would be booked half a second after
+    // the last, pushing the schedule ahead of node B, which then deferred every delivery until node A was gone.
+    Duration longest = Duration.ZERO;
+    for (int i = 0; i < 200; i++) {
+      Duration wait = permitsA.take("mixed", "mixed-still-old-" + i, slow);
+      longest = wait.compareTo(longest) > 0 ? wait : longest;
+    }
+    assertTrue(longest.compareTo(Duration.ofSeconds(1)) < 0, "200 permits at the bucket's 1,000/s; the longest wait was " + longest);
+    assertTrue(permitsB.take("mixed", "mixed-new-node", fast).compareTo(Duration.ofSeconds(1)) < 0, "node B is not held back");
+  }
+
   /**
    * In every stretch of a second or more at most the burst (plus {@code extra}) and the rate times its length were
    * granted, and the last grant came no sooner after {@code startNanos} than the rate demands. The database grants on

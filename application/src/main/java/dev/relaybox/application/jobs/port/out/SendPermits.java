@@ -22,7 +22,8 @@ public interface SendPermits {
   /**
    * Tells the bucket the rate this node sends at, once when the node starts. When the bucket was scheduled at another
    * rate (the setting changed), what lies ahead is rescaled to this one: the reserved permits and the deliveries
-   * waiting for them, so a raised rate reaches a backlog at once. Nothing to do for a limit kept in memory.
+   * waiting for them, so a raised rate reaches a backlog at once; and this rate becomes the bucket's for every node,
+   * including those still running with the old setting. Nothing to do for a limit kept in memory.
    */
   default void applyRate(String bucket, Rate rate) {}
 
