@@ -102,17 +102,21 @@ public final class JdbiJobAdmin implements JobAdmin {
         WITH replayed AS (
           UPDATE job j SET state = 'available', attempts = 0, run_at = :now, finished_at = NULL,
                            lease_owner = NULL, lease_until = NULL, lease_token = NULL
-          WHERE %s AND j.state IN ('dead', 'cancelled')
+          FROM job was
+          WHERE was.id = j.id AND %s AND j.state IN ('dead', 'cancelled')
             AND (j.dedupe_key IS NULL OR NOT EXISTS (
               SELECT 1 FROM job o WHERE o.subscription = j.subscription AND o.dedupe_key = j.dedupe_key
                 AND o.state IN ('available', 'running') AND o.id <> j.id))
-          RETURNING j.id, j.subscription),
+          RETURNING j.id, j.subscription, was.state AS was),
+        uncancelled AS (SELECT subscription FROM replayed WHERE was = 'cancelled'),
+        %s,
         logged AS (
           INSERT INTO job_history (job_id, at, kind, attempt, node, message)
           SELECT id, :now, 'replayed', 0, NULL, 'replayed by an operator' FROM replayed),
         woken AS (
           SELECT pg_notify(:channel, subscription) FROM (SELECT DISTINCT subscription FROM replayed) s)
-        SELECT (SELECT count(*) FROM replayed) AS replayed, (SELECT count(*) FROM woken) AS woken""".formatted(condition));
+        SELECT (SELECT count(*) FROM replayed) AS replayed, (SELECT count(*) FROM woken) AS woken"""
+        .formatted(condition, FinishedJobTally.counted("tallied", "uncancelled", "cancelled", -1)));
     params.forEach(query::bind);
     return query.bind("now", now).bind("channel", Signals.JOBS_CHANNEL).map((rs, ctx) -> rs.getInt(1)).one();
   }
@@ -146,10 +150,11 @@ public final class JdbiJobAdmin implements JobAdmin {
         logged AS (
           INSERT INTO job_history (job_id, at, kind, attempt, node, message)
           SELECT id, :now, 'cancelled', attempts, NULL, 'cancelled by an operator' FROM cancelled),
+        %s,
         revoked AS (
           SELECT pg_notify(:channel, id || ':' || lease_token) FROM cancelled WHERE was = 'running' AND lease_token IS NOT NULL)
         SELECT c.id, c.subscription, c.job_key, c.payload::text AS payload, (SELECT count(*) FROM revoked) AS revoked
-        FROM cancelled c""".formatted(condition));
+        FROM cancelled c""".formatted(condition, FinishedJobTally.counted("tallied", "cancelled", "cancelled", 1)));
     params.forEach(query::bind);
     return query.bind("now", now).bind("channel", Signals.REVOKED_CHANNEL)
         .map((rs, ctx) -> new CancelledJob(rs.getLong("id"), rs.getString("subscription"), Optional.ofNullable(rs.getString("job_key")),
@@ -164,7 +169,7 @@ public final class JdbiJobAdmin implements JobAdmin {
       Map<String, Duration> lag = new LinkedHashMap<>();
       h.createQuery("SELECT name FROM job_subscription ORDER BY name").mapTo(String.class)
           .forEach(name -> counts.put(name, emptyCounts()));
-      h.createQuery("SELECT subscription, state, count(*) AS n FROM job GROUP BY subscription, state")
+      h.createQuery("SELECT subscription, state, n FROM job_counts()")
           .map((rs, ctx) -> {
             counts.computeIfAbsent(rs.getString("subscription"), s -> emptyCounts())
                 .put(JobState.fromWire(rs.getString("state")), rs.getLong("n"));

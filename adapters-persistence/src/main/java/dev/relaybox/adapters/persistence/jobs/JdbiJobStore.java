@@ -401,6 +401,7 @@ public final class JdbiJobStore implements JobStore {
           .bind("before", pruneBefore)
           .bind("limit", batchSize)
           .execute();
+      h.createQuery("SELECT fold_job_finished_tally()::text").mapTo(String.class).list();
       if (!rescued.isEmpty()) {
         notifyAll(h);
       }

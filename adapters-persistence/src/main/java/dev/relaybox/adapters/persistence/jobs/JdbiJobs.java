@@ -52,13 +52,18 @@ public final class JdbiJobs implements Jobs {
   @Override
   public void markDone(JobRef job) {
     int updated = unitOfWork.currentHandle("Jobs.markDone")
-        .createUpdate("""
-            UPDATE job SET state = 'done', finished_at = :now, lease_owner = NULL, lease_until = NULL
-            WHERE id = :id AND lease_token = :token AND state = 'running'""")
+        .createQuery("""
+            WITH done AS (
+              UPDATE job SET state = 'done', finished_at = :now, lease_owner = NULL, lease_until = NULL
+              WHERE id = :id AND lease_token = :token AND state = 'running'
+              RETURNING subscription),
+            %s
+            SELECT count(*) FROM done""".formatted(FinishedJobTally.counted("tallied", "done", "done", 1)))
         .bind("id", job.id())
         .bind("token", job.token())
         .bind("now", clock.instant())
-        .execute();
+        .mapTo(Integer.class)
+        .one();
     if (updated == 0) {
       throw new LeaseLostException(job, "markDone");
     }
@@ -80,11 +85,12 @@ public final class JdbiJobs implements Jobs {
             WITH cancelled AS (
               UPDATE job SET state = 'cancelled', finished_at = :now, lease_owner = NULL, lease_until = NULL
               WHERE subscription = :subscription AND dedupe_key = :dedupeKey AND state IN ('available', 'running')
-              RETURNING id, attempts),
+              RETURNING id, attempts, subscription),
             logged AS (
               INSERT INTO job_history (job_id, at, kind, attempt, node, message)
-              SELECT id, :now, 'cancelled', attempts, NULL, :reason FROM cancelled)
-            SELECT count(*) FROM cancelled""")
+              SELECT id, :now, 'cancelled', attempts, NULL, :reason FROM cancelled),
+            %s
+            SELECT count(*) FROM cancelled""".formatted(FinishedJobTally.counted("tallied", "cancelled", "cancelled", 1)))
         .bind("subscription", handler)
         .bind("dedupeKey", dedupeKey)
         .bind("reason", reason)

@@ -3,6 +3,7 @@ package dev.relaybox.adapters.persistence.webhooks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.relaybox.adapters.persistence.jobs.FinishedJobTally;
 import dev.relaybox.application.jobs.EventFilter;
 import dev.relaybox.application.webhooks.DeliveryAttempt;
 import dev.relaybox.application.webhooks.WebhookEndpoint;
@@ -91,13 +92,18 @@ public final class JdbiWebhookEndpoints implements WebhookEndpoints {
   @Override
   public boolean delete(UUID id, String deliverySubscription, Instant at) {
     return jdbi.inTransaction(h -> {
-      h.createUpdate("""
-              UPDATE job SET state = 'cancelled', finished_at = :at
-              WHERE subscription = :subscription AND state = 'available' AND job_key LIKE :prefix""")
+      h.createQuery("""
+              WITH cancelled AS (
+                UPDATE job SET state = 'cancelled', finished_at = :at
+                WHERE subscription = :subscription AND state = 'available' AND job_key LIKE :prefix
+                RETURNING subscription),
+              %s
+              SELECT count(*) FROM cancelled""".formatted(FinishedJobTally.counted("tallied", "cancelled", "cancelled", 1)))
           .bind("subscription", deliverySubscription)
           .bind("prefix", id + "|%")
           .bind("at", at)
-          .execute();
+          .mapTo(Long.class)
+          .one();
       return h.createUpdate("DELETE FROM outbound_endpoint WHERE id = :id").bind("id", id).execute() == 1;
     });
   }
@@ -270,12 +276,17 @@ public final class JdbiWebhookEndpoints implements WebhookEndpoints {
           .bind("legacy", legacySubscription)
           .bind("at", at)
           .execute();
-      h.createUpdate("""
-              UPDATE job SET state = 'cancelled', finished_at = :at, lease_owner = NULL, lease_until = NULL
-              WHERE subscription = :legacy AND state IN ('available', 'running')""")
+      h.createQuery("""
+              WITH cancelled AS (
+                UPDATE job SET state = 'cancelled', finished_at = :at, lease_owner = NULL, lease_until = NULL
+                WHERE subscription = :legacy AND state IN ('available', 'running')
+                RETURNING subscription),
+              %s
+              SELECT count(*) FROM cancelled""".formatted(FinishedJobTally.counted("tallied", "cancelled", "cancelled", 1)))
           .bind("legacy", legacySubscription)
           .bind("at", at)
-          .execute();
+          .mapTo(Long.class)
+          .one();
       return adopted;
     });
   }

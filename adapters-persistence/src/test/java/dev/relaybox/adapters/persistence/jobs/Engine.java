@@ -267,6 +267,24 @@ final class Engine implements AutoCloseable, AfterEachCallback, AfterAllCallback
   @Override
   public void afterEach(ExtensionContext context) {
     stopRunners();
+    assertFinishedTallyAgrees();
+  }
+
+  /** Every write that finishes, cancels or replays a job keeps job_finished_tally in step with the table (V86). */
+  void assertFinishedTallyAgrees() {
+    List<String> disagreements = jdbi.withHandle(h -> h.createQuery("""
+            SELECT coalesce(t.subscription, f.subscription) || ' ' || coalesce(t.state, f.state)
+                   || ': table ' || coalesce(t.n, 0) || ', tally ' || coalesce(f.n, 0)
+            FROM (SELECT subscription, state, count(*) AS n FROM job WHERE state IN ('done', 'cancelled')
+                  GROUP BY subscription, state) t
+            FULL JOIN (SELECT subscription, state, sum(n) AS n FROM job_finished_tally GROUP BY subscription, state
+                       HAVING sum(n) <> 0) f ON f.subscription = t.subscription AND f.state = t.state
+            WHERE t.n IS DISTINCT FROM f.n""")
+        .mapTo(String.class)
+        .list());
+    if (!disagreements.isEmpty()) {
+      throw new AssertionError("the tally of finished jobs disagrees with the job table: " + disagreements);
+    }
   }
 
   @Override

@@ -1,12 +1,15 @@
 package dev.relaybox.adapters.persistence.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.relaybox.adapters.persistence.testing.MutableClock;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.JobFailure;
+import dev.relaybox.application.jobs.LeaseLostException;
 import dev.relaybox.application.jobs.MaintenanceReport;
+import dev.relaybox.application.jobs.SubscriptionStats;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.jobs.port.out.EnqueueJob;
 import java.sql.Connection;
@@ -15,6 +18,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -212,5 +217,82 @@ class MaintenanceTest {
     assertEquals(List.of(shipped, created, notYetRelayed), events, "the unrelayed event arrives through the relay, once");
     assertEquals(1, engine.count("SELECT count(*) FROM job WHERE subscription = 'early-bird'"));
     assertEquals(0, engine.admin.backfill("never-registered", now.minus(Duration.ofDays(1)), now));
+  }
+
+  @Test
+  void finishedJobsAreCountedByATallyThatAgreesWithTheTableThroughFinishCancelReplayPruneAndDelete() {
+    Instant old = now.minus(Duration.ofDays(8));
+    doneAt("receipts", 25, old);
+    cancelledAt("receipts", 4, old);
+    deadAt("receipts", 3, now);
+    doneAt("mailer", 6, now);
+    cancelledAt("mailer", 2, now);
+    List<ClaimedJob> running = claimedAt("mailer", 3, now);
+    engine.unitOfWork.inTransaction(() -> engine.jobs.markDone(running.get(2).ref()));
+    assertThrows(LeaseLostException.class, () -> engine.unitOfWork.inTransaction(() -> engine.jobs.markDone(running.get(2).ref())));
+    engine.enqueue(EnqueueJob.of("mailer", "{}").runAt(now.plusSeconds(60)));
+    assertEquals(Map.of(
+        "mailer", Map.of("available", 1L, "running", 2L, "done", 7L, "cancelled", 2L),
+        "receipts", Map.of("done", 25L, "cancelled", 4L, "dead", 3L)), counted());
+    assertCountsMatchTheTable();
+
+    long cancelled = engine.count("SELECT min(id) FROM job WHERE subscription = 'receipts' AND state = 'cancelled'");
+    assertTrue(engine.admin.replay(cancelled, now), "a cancelled job is replayed");
+    assertCountsMatchTheTable();
+
+    for (int i = 0; i < 4; i++) {
+      engine.store.maintain(now, now.minus(RETENTION), 10).orElseThrow();
+    }
+    assertEquals(Map.of("dead", 3L, "available", 1L), counted().get("receipts"), "old history pruned, replayed job waits");
+    assertCountsMatchTheTable();
+
+    engine.sql("DELETE FROM job WHERE subscription = 'mailer' AND state IN ('done', 'running')");
+    assertCountsMatchTheTable();
+    engine.store.maintain(now, now.minus(RETENTION), 10).orElseThrow();
+    assertEquals(1, engine.count("SELECT count(*) FROM job_finished_tally"), "folded to a row per subscription and state");
+    assertCountsMatchTheTable();
+  }
+
+  @Test
+  void countingJobsReadsNoFinishedRow() {
+    for (int i = 0; i < 4; i++) {
+      doneAt("receipts", 100, now);
+    }
+    cancelledAt("receipts", 50, now);
+    deadAt("receipts", 2, now);
+    engine.sql("ANALYZE job");
+
+    // The backend's counters not yet flushed include earlier transactions on the connection: compare before and after.
+    String scans = "SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'job'";
+    long sequentialScans = engine.jdbi.inTransaction(h -> {
+      long before = h.createQuery(scans).mapTo(Long.class).one();
+      h.createQuery("SELECT subscription FROM job_counts()").mapTo(String.class).list();
+      return h.createQuery(scans).mapTo(Long.class).one() - before;
+    });
+
+    assertEquals(0, sequentialScans, "waiting, running and dead jobs are read through their indexes");
+    assertEquals(Map.of("done", 400L, "cancelled", 50L, "dead", 2L), counted().get("receipts"));
+  }
+
+  /** What /admin/stats and the gauges report: non-zero counts by subscription and state. */
+  private Map<String, Map<String, Long>> counted() {
+    Map<String, Map<String, Long>> counted = new TreeMap<>();
+    for (SubscriptionStats stats : engine.admin.stats(now)) {
+      stats.counts().forEach((state, n) -> {
+        if (n != 0) {
+          counted.computeIfAbsent(stats.subscription(), s -> new TreeMap<>()).put(state.wire(), n);
+        }
+      });
+    }
+    return counted;
+  }
+
+  private void assertCountsMatchTheTable() {
+    Map<String, Map<String, Long>> table = new TreeMap<>();
+    engine.jdbi.useHandle(h -> h.createQuery("SELECT subscription, state, count(*) AS n FROM job GROUP BY subscription, state")
+        .map((rs, ctx) -> table.computeIfAbsent(rs.getString("subscription"), s -> new TreeMap<>())
+            .put(rs.getString("state"), rs.getLong("n")))
+        .list());
+    assertEquals(table, counted());
   }
 }

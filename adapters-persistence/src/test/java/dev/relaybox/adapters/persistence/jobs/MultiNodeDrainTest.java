@@ -10,10 +10,12 @@ import dev.relaybox.adapters.persistence.shared.Databases;
 import dev.relaybox.adapters.persistence.testing.Await;
 import dev.relaybox.application.jobs.HandlerRegistration;
 import dev.relaybox.application.jobs.JobHandler;
+import dev.relaybox.application.jobs.JobState;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.Subscription;
 import dev.relaybox.application.jobs.runner.JobRunner;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +97,9 @@ class MultiNodeDrainTest {
           return map;
         }));
     assertEquals(Map.of("audit", 5_000L, "billing", 5_000L, "commands", 10_000L), perSubscription);
+    Map<String, Long> doneByStats = new TreeMap<>();
+    engine.admin.stats(Instant.now()).forEach(stats -> doneByStats.put(stats.subscription(), stats.counts().get(JobState.DONE)));
+    assertEquals(perSubscription, doneByStats, "the done counts of /admin/stats, kept while three nodes completed and folded");
     assertTrue(engine.count("SELECT count(DISTINCT node) FROM processed") >= 2, "the work was shared between nodes");
   }
 }
