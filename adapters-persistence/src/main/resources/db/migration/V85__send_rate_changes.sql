@@ -53,8 +53,21 @@ BEGIN
   RETURN v_moved;
 END $$;
 
--- The permit functions of V15 and V81, taking the bucket's rate where it has one (the rate of the node that started
--- last) and the caller's otherwise.
+-- The bucket's row, created on first use and locked for the caller's transaction: its schedule from now on, and the
+-- rate it runs at, the bucket's where it has one (the rate of the node that started last) and the caller's otherwise.
+CREATE FUNCTION lock_send_rate(p_bucket text, p_now timestamptz, p_interval interval, p_tolerance interval,
+                               OUT next_tat timestamptz, OUT next_sent_tat timestamptz,
+                               OUT rate_interval interval, OUT rate_tolerance interval)
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO send_rate AS r (bucket, tat, sent_tat) VALUES (p_bucket, p_now, p_now)
+  ON CONFLICT (bucket) DO UPDATE SET tat = r.tat
+  RETURNING greatest(r.tat, p_now), greatest(r.sent_tat, p_now), coalesce(r.send_interval, p_interval),
+            coalesce(r.send_tolerance, p_tolerance)
+  INTO next_tat, next_sent_tat, rate_interval, rate_tolerance;
+END $$;
+
+-- The permit functions of V15 and V81, at the rate lock_send_rate gives.
 CREATE OR REPLACE FUNCTION take_send_permit(p_bucket text, p_holder text, p_interval interval, p_tolerance interval)
 RETURNS interval LANGUAGE plpgsql AS $$
 DECLARE
@@ -66,11 +79,7 @@ DECLARE
   v_interval interval;
   v_tolerance interval;
 BEGIN
-  INSERT INTO send_rate AS r (bucket, tat, sent_tat) VALUES (p_bucket, v_now, v_now)
-  ON CONFLICT (bucket) DO UPDATE SET tat = r.tat
-  RETURNING greatest(r.tat, v_now), greatest(r.sent_tat, v_now), coalesce(r.send_interval, p_interval),
-            coalesce(r.send_tolerance, p_tolerance)
-  INTO v_tat, v_sent, v_interval, v_tolerance;
+  SELECT * INTO v_tat, v_sent, v_interval, v_tolerance FROM lock_send_rate(p_bucket, v_now, p_interval, p_tolerance);
   v_send_from := v_sent - v_tolerance;
 
   SELECT due_at INTO v_due FROM send_slot WHERE bucket = p_bucket AND holder = p_holder;
@@ -103,11 +112,7 @@ DECLARE
   v_interval interval;
   v_tolerance interval;
 BEGIN
-  INSERT INTO send_rate AS r (bucket, tat, sent_tat) VALUES (p_bucket, v_now, v_now)
-  ON CONFLICT (bucket) DO UPDATE SET tat = r.tat
-  RETURNING greatest(r.tat, v_now), greatest(r.sent_tat, v_now), coalesce(r.send_interval, p_interval),
-            coalesce(r.send_tolerance, p_tolerance)
-  INTO v_tat, v_sent, v_interval, v_tolerance;
+  SELECT * INTO v_tat, v_sent, v_interval, v_tolerance FROM lock_send_rate(p_bucket, v_now, p_interval, p_tolerance);
   v_from := greatest(v_tat, v_sent);
   IF v_from - v_tolerance > v_now THEN
     RETURN 0;
