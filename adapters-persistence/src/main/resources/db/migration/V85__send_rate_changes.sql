@@ -15,7 +15,7 @@ ALTER TABLE send_rate ADD COLUMN send_interval interval, ADD COLUMN send_toleran
 -- back: after a lowered rate they come back at their old time and are told the new one.
 CREATE FUNCTION apply_send_rate(p_bucket text, p_interval interval, p_tolerance interval)
 RETURNS integer LANGUAGE plpgsql
-SET enable_seqscan = off AS $$
+SET enable_seqscan = off SET jit = off AS $$
 DECLARE
   v_now timestamptz := clock_timestamp();
   v_old interval;
