@@ -83,7 +83,7 @@ public final class DeliverAssistanceRequest implements JobHandler {
       return Outcome.done();
     }
     if (request.isFailed()) {
-      unitOfWork.inTransaction(() -> requests.restart(id));
+      unitOfWork.inTransaction(() -> requests.restart(id, job.ref()));
       request = requests.findWhileHeld(id, job.ref()).orElseThrow();
       LOG.info("assistance request {} replayed: starting its route again", id);
     }

@@ -82,7 +82,7 @@ final class InMemoryAssistanceRequests implements AssistanceRequests {
   }
 
   @Override
-  public void restart(UUID id) {
+  public void restart(UUID id, JobRef lease) {
     write("restart", id, () -> rows.computeIfPresent(id, (k, r) -> r.isFailed()
         ? copy(r, AssistanceStatus.PENDING, r.channel(), r.attempts(), 0, 0, r.deliveredAt(), r.lastError().orElse(null))
         : r));

@@ -154,18 +154,28 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
 
   @Override
   public void markAbandoned(UUID id, String reason) {
+    lock("markAbandoned", id);
     update("markAbandoned", """
         UPDATE assistance_request SET status = 'failed', last_error = :error
         WHERE id = :id AND status = 'pending'""", id, reason);
   }
 
   @Override
-  public void restart(UUID id) {
-    handle("restart").createUpdate("""
+  public void restart(UUID id, JobRef lease) {
+    // The lease is tested by the statement after the lock, so it sees a cancel that committed while this waited.
+    lock("restart", id);
+    LeaseCheck.bind(handle("restart").createUpdate("""
             UPDATE assistance_request SET status = 'pending', route_index = 0, channel_attempts = 0
-            WHERE id = :id AND status = 'failed'""")
+            WHERE id = :id AND status = 'failed' AND\s""" + LeaseCheck.HELD), lease)
         .bind("id", id)
         .execute();
+  }
+
+  private void lock(String caller, UUID id) {
+    handle(caller).createQuery("SELECT id FROM assistance_request WHERE id = :id FOR UPDATE")
+        .bind("id", id)
+        .mapTo(UUID.class)
+        .findOne();
   }
 
   private void update(String caller, String sql, UUID id, String error) {

@@ -36,9 +36,16 @@ public interface AssistanceRequests {
 
   void markFailed(UUID id, String error);
 
-  /** An operator stopped its delivery: a pending request fails with {@code reason}, its attempts as they were. */
+  /**
+   * An operator stopped its delivery: a pending request fails with {@code reason}, its attempts as they were. Takes
+   * the request's row lock first, as {@link #restart} does, so a replayed attempt's restart and the cancel are ordered.
+   */
   void markAbandoned(UUID id, String reason);
 
-  /** A replay after failure starts the route again from its primary channel. */
-  void restart(UUID id);
+  /**
+   * A replay after failure starts the route again from its primary channel, only while {@code lease} still holds the
+   * job, tested under the request's row lock: an operator's cancel either comes first (the request stays failed and
+   * nothing restarts) or after (its {@link #markAbandoned} fails the restarted request).
+   */
+  void restart(UUID id, JobRef lease);
 }
