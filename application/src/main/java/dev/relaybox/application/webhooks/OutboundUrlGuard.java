@@ -89,6 +89,10 @@ public final class OutboundUrlGuard {
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
       throw new RefusedUrlException("the URL has no host");
     }
+    if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+      // java.net.URI takes any digits as a port; the send would fail on every attempt instead of the request now
+      throw new RefusedUrlException("the URL's port must be between 1 and 65535");
+    }
     if (uri.getRawUserInfo() != null) {
       throw new RefusedUrlException("the URL must not carry a user name or password");
     }

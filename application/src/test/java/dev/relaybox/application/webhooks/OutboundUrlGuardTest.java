@@ -57,7 +57,8 @@ class OutboundUrlGuardTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"", "ftp://example.com/x", "file:///etc/passwd", "gopher://x", "javascript:alert(1)",
-      "https://user:pass@example.com/", "https:///nohost", "http://exa mple.com/", "https://example.com/#frag", "example.com"})
+      "https://user:pass@example.com/", "https:///nohost", "http://exa mple.com/", "https://example.com/#frag", "example.com",
+      "http://example.com:99999/x", "http://example.com:0/x"})
   void refusesUrlsThatAreNotPlainHttp(String url) {
     var guard = resolvingTo(true, "93.184.216.34");
     assertThrows(OutboundUrlGuard.RefusedUrlException.class, () -> guard.check(url));
