@@ -12,16 +12,16 @@ public final class FinishedJobTally {
   private FinishedJobTally() {}
 
   /**
-   * A data-modifying CTE named {@code name} that adds one to the tally for each row of {@code rows} (a CTE returning
-   * {@code subscription}) in {@code state}, or takes one away when {@code sign} is negative.
+   * A data-modifying CTE (named {@code tallied}) that adds one to the tally for each row of {@code rows} (a CTE
+   * returning {@code subscription}) in {@code state}, or takes one away when {@code sign} is negative.
    */
-  public static String counted(String name, String rows, String state, int sign) {
+  public static String counted(String rows, String state, int sign) {
     if (!state.equals("done") && !state.equals("cancelled")) {
       throw new IllegalArgumentException("only done and cancelled jobs are tallied, not " + state);
     }
     return """
-        %s AS (
+        tallied AS (
           INSERT INTO job_finished_tally (subscription, state, n)
-          SELECT subscription, '%s', %scount(*) FROM %s GROUP BY subscription)""".formatted(name, state, sign < 0 ? "-" : "", rows);
+          SELECT subscription, '%s', %scount(*) FROM %s GROUP BY subscription)""".formatted(state, sign < 0 ? "-" : "", rows);
   }
 }

@@ -116,7 +116,7 @@ public final class JdbiJobAdmin implements JobAdmin {
         woken AS (
           SELECT pg_notify(:channel, subscription) FROM (SELECT DISTINCT subscription FROM replayed) s)
         SELECT (SELECT count(*) FROM replayed) AS replayed, (SELECT count(*) FROM woken) AS woken"""
-        .formatted(condition, FinishedJobTally.counted("tallied", "uncancelled", "cancelled", -1)));
+        .formatted(condition, FinishedJobTally.counted("uncancelled", "cancelled", -1)));
     params.forEach(query::bind);
     return query.bind("now", now).bind("channel", Signals.JOBS_CHANNEL).map((rs, ctx) -> rs.getInt(1)).one();
   }
@@ -154,7 +154,7 @@ public final class JdbiJobAdmin implements JobAdmin {
         revoked AS (
           SELECT pg_notify(:channel, id || ':' || lease_token) FROM cancelled WHERE was = 'running' AND lease_token IS NOT NULL)
         SELECT c.id, c.subscription, c.job_key, c.payload::text AS payload, (SELECT count(*) FROM revoked) AS revoked
-        FROM cancelled c""".formatted(condition, FinishedJobTally.counted("tallied", "cancelled", "cancelled", 1)));
+        FROM cancelled c""".formatted(condition, FinishedJobTally.counted("cancelled", "cancelled", 1)));
     params.forEach(query::bind);
     return query.bind("now", now).bind("channel", Signals.REVOKED_CHANNEL)
         .map((rs, ctx) -> new CancelledJob(rs.getLong("id"), rs.getString("subscription"), Optional.ofNullable(rs.getString("job_key")),

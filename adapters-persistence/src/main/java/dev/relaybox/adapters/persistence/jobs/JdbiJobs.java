@@ -58,7 +58,7 @@ public final class JdbiJobs implements Jobs {
               WHERE id = :id AND lease_token = :token AND state = 'running'
               RETURNING subscription),
             %s
-            SELECT count(*) FROM done""".formatted(FinishedJobTally.counted("tallied", "done", "done", 1)))
+            SELECT count(*) FROM done""".formatted(FinishedJobTally.counted("done", "done", 1)))
         .bind("id", job.id())
         .bind("token", job.token())
         .bind("now", clock.instant())
@@ -90,7 +90,7 @@ public final class JdbiJobs implements Jobs {
               INSERT INTO job_history (job_id, at, kind, attempt, node, message)
               SELECT id, :now, 'cancelled', attempts, NULL, :reason FROM cancelled),
             %s
-            SELECT count(*) FROM cancelled""".formatted(FinishedJobTally.counted("tallied", "cancelled", "cancelled", 1)))
+            SELECT count(*) FROM cancelled""".formatted(FinishedJobTally.counted("cancelled", "cancelled", 1)))
         .bind("subscription", handler)
         .bind("dedupeKey", dedupeKey)
         .bind("reason", reason)

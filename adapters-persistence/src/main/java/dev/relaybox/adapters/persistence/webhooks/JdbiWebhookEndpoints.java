@@ -98,7 +98,7 @@ public final class JdbiWebhookEndpoints implements WebhookEndpoints {
                 WHERE subscription = :subscription AND state = 'available' AND job_key LIKE :prefix
                 RETURNING subscription),
               %s
-              SELECT count(*) FROM cancelled""".formatted(FinishedJobTally.counted("tallied", "cancelled", "cancelled", 1)))
+              SELECT count(*) FROM cancelled""".formatted(FinishedJobTally.counted("cancelled", "cancelled", 1)))
           .bind("subscription", deliverySubscription)
           .bind("prefix", id + "|%")
           .bind("at", at)
@@ -282,7 +282,7 @@ public final class JdbiWebhookEndpoints implements WebhookEndpoints {
                 WHERE subscription = :legacy AND state IN ('available', 'running')
                 RETURNING subscription),
               %s
-              SELECT count(*) FROM cancelled""".formatted(FinishedJobTally.counted("tallied", "cancelled", "cancelled", 1)))
+              SELECT count(*) FROM cancelled""".formatted(FinishedJobTally.counted("cancelled", "cancelled", 1)))
           .bind("legacy", legacySubscription)
           .bind("at", at)
           .mapTo(Long.class)

@@ -45,15 +45,9 @@ class ReplayedDeliveryCancelTest {
     CountDownLatch cancelling = new CountDownLatch(1);
     CountDownLatch commit = new CountDownLatch(1);
 
-    CompletableFuture<Void> cancel = CompletableFuture.runAsync(() -> engine.unitOfWork.inTransaction(() -> {
-      engine.admin.cancel(replayed.id(), Instant.now());
-      requests.markAbandoned(id, CANCELLED);
-      cancelling.countDown();
-      await(commit);
-    }), threads);
+    CompletableFuture<Void> cancel = inTransaction(operatorCancel(replayed, id), cancelling, commit);
     assertTrue(cancelling.await(10, TimeUnit.SECONDS));
-    CompletableFuture<Void> restart = CompletableFuture.runAsync(
-        () -> engine.unitOfWork.inTransaction(() -> requests.restart(id, replayed.ref())), threads);
+    CompletableFuture<Void> restart = inTransaction(() -> requests.restart(id, replayed.ref()), null, null);
     Await.until("the restart waits for the cancel's lock on the request", () -> waitingOnLocks() == 1);
     commit.countDown();
     cancel.get(10, TimeUnit.SECONDS);
@@ -69,16 +63,9 @@ class ReplayedDeliveryCancelTest {
     CountDownLatch restarted = new CountDownLatch(1);
     CountDownLatch commit = new CountDownLatch(1);
 
-    CompletableFuture<Void> restart = CompletableFuture.runAsync(() -> engine.unitOfWork.inTransaction(() -> {
-      requests.restart(id, replayed.ref());
-      restarted.countDown();
-      await(commit);
-    }), threads);
+    CompletableFuture<Void> restart = inTransaction(() -> requests.restart(id, replayed.ref()), restarted, commit);
     assertTrue(restarted.await(10, TimeUnit.SECONDS));
-    CompletableFuture<Void> cancel = CompletableFuture.runAsync(() -> engine.unitOfWork.inTransaction(() -> {
-      engine.admin.cancel(replayed.id(), Instant.now());
-      requests.markAbandoned(id, CANCELLED);
-    }), threads);
+    CompletableFuture<Void> cancel = inTransaction(operatorCancel(replayed, id), null, null);
     Await.until("the cancel waits for the restart's lock on the request", () -> waitingOnLocks() == 1);
     commit.countDown();
     restart.get(10, TimeUnit.SECONDS);
@@ -87,6 +74,28 @@ class ReplayedDeliveryCancelTest {
     assertEquals("failed", status(id));
     assertEquals(CANCELLED, engine.jdbi.withHandle(h -> h.createQuery("SELECT last_error FROM assistance_request WHERE id = :id")
         .bind("id", id).mapTo(String.class).one()));
+  }
+
+  /** The job admin's cancel and the delivery handler's hook, as the cancel's transaction runs them. */
+  private Runnable operatorCancel(ClaimedJob replayed, UUID id) {
+    return () -> {
+      engine.admin.cancel(replayed.id(), Instant.now());
+      requests.markAbandoned(id, CANCELLED);
+    };
+  }
+
+  /**
+   * {@code work} in a transaction on a thread of its own; with latches, the transaction counts {@code done} down after
+   * the work and stays open until {@code commit}.
+   */
+  private CompletableFuture<Void> inTransaction(Runnable work, CountDownLatch done, CountDownLatch commit) {
+    return CompletableFuture.runAsync(() -> engine.unitOfWork.inTransaction(() -> {
+      work.run();
+      if (done != null) {
+        done.countDown();
+        await(commit);
+      }
+    }), threads);
   }
 
   private static UUID failedRequest() {
