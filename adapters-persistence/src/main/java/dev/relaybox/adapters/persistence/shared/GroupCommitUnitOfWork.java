@@ -245,16 +245,16 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
       return;
     }
     try {
-      Transaction tx;
+      DeferredWrites.Opening<Transaction> opening =
+          Transaction.opening(Duration.between(clock.instant(), deadline), settings.lockTimeout());
       try {
         handle.begin();
-        tx = Transaction.begin(handle, Duration.between(clock.instant(), deadline), settings.lockTimeout());
       } catch (RuntimeException e) {
         rollbackQuietly(handle);
         batch.forEach(p -> p.failIfOpen(new NotCommittedException("could not start the transaction", e)));
         return;
       }
-      DeferredWrites held = new DeferredWrites();
+      DeferredWrites held = new DeferredWrites(opening);
       for (int i = 0; i < batch.size(); i++) {
         Pending<?> pending = batch.get(i);
         try {
@@ -281,6 +281,7 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
         rerunEachAlone(handle, batch, failed, todo);
         return;
       }
+      Transaction tx = opening.row();
       List<Pending<?>> committing = new ArrayList<>();
       for (Pending<?> pending : batch) {
         if (pending.startCommit()) {
@@ -444,16 +445,18 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
     deadlines.interrupt();
   }
 
-  /** The batch's transaction id and backend, learnt in the statement that sets its timeouts. */
+  /**
+   * The batch's transaction id and backend, learnt in the statement that sets its timeouts, which goes ahead of the
+   * batch's first statement in the same round trip.
+   */
   private record Transaction(String xid, int backendPid) {
-    static Transaction begin(Handle handle, Duration untilDeadline, Duration lockTimeout) {
+    static DeferredWrites.Opening<Transaction> opening(Duration untilDeadline, Duration lockTimeout) {
       long statementMillis = Math.max(1, untilDeadline.toMillis());
       long lockMillis = Math.max(1, Math.min(statementMillis, lockTimeout.toMillis()));
-      return JdbcStatements.queryFirst(handle, """
+      return new DeferredWrites.Opening<>("""
               SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true),
                      pg_current_xact_id()::text AS xid, pg_backend_pid() AS pid""",
-              rs -> new Transaction(rs.getString("xid"), rs.getInt("pid")), lockMillis + "ms", statementMillis + "ms")
-          .orElseThrow();
+              rs -> new Transaction(rs.getString("xid"), rs.getInt("pid")), lockMillis + "ms", statementMillis + "ms");
     }
 
     /**

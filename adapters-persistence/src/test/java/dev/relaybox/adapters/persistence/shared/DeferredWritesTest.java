@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Writes left to {@link JdbiUnitOfWork#write} under a group commit go to the database in bulk: one statement execution
- * per text for the whole batch, each caller still answered by its own outcome, and every statement that runs after a
- * write sees it.
+ * for the whole batch, together with the transaction's opening query, each caller still answered by its own outcome,
+ * and every statement that runs after a write sees it.
  */
 class DeferredWritesTest {
   private static final GroupCommitUnitOfWork.Settings ONE_WRITER =
@@ -70,7 +70,7 @@ class DeferredWritesTest {
   }
 
   @Test
-  void theHeldWritesOfABatchOfCallersTakeOneExecutionPerStatementText() throws Exception {
+  void theHeldWritesOfABatchOfCallersGoInOneExecutionWithTheTransactionsOpening() throws Exception {
     Future<Integer> blocker = call(this::waitAtTheGate);
     List<Future<Integer>> callersInOneBatch = requestsQueuedBehindTheGate(20);
     int before = executions.get();
@@ -80,8 +80,8 @@ class DeferredWritesTest {
     for (Future<Integer> answer : callersInOneBatch) {
       answer.get(10, TimeUnit.SECONDS);
     }
-    // the batch's timeouts, its 20 request rows in one execution, its 20 events in another
-    assertEquals(3, executions.get() - before, "statement executions for the batch of 20 callers");
+    // the batch's timeouts, its 20 request rows and its 20 events: one execution, one round trip, before the COMMIT
+    assertEquals(1, executions.get() - before, "statement executions for the batch of 20 callers");
     assertEquals(20, count("SELECT count(*) FROM request_row"));
     assertEquals(20, count("SELECT count(*) FROM event_row WHERE kind = 'requested'"));
   }
