@@ -152,12 +152,18 @@ public final class JdbiWebhookEndpoints implements WebhookEndpoints {
     });
   }
 
+  /**
+   * Records the attempt unless its endpoint is gone. The endpoint's row is locked ({@code FOR KEY SHARE}, as the
+   * foreign key's own check would) while it is looked at: a delete running at the same moment either waits for this
+   * insert and then removes it with the endpoint, or commits first and the look finds nothing. A plain look let the
+   * insert's foreign-key check meet a delete that committed in between (SQLSTATE 23503 in the log, the job retried).
+   */
   @Override
   public void record(DeliveryAttempt a) {
     jdbi.useHandle(h -> h.createUpdate("""
             INSERT INTO outbound_delivery (id, endpoint_id, event_id, event_type, event_key, attempt, status, succeeded, summary, latency_ms, at)
             SELECT :id, :endpointId, :eventId, :eventType, :eventKey, :attempt, :status, :succeeded, :summary, :latency, :at
-            WHERE EXISTS (SELECT 1 FROM outbound_endpoint WHERE id = :endpointId)""")
+            WHERE EXISTS (SELECT 1 FROM outbound_endpoint WHERE id = :endpointId FOR KEY SHARE)""")
         .bind("id", a.id())
         .bind("endpointId", a.endpointId())
         .bind("eventId", a.eventId())

@@ -242,6 +242,17 @@ final class Engine implements AutoCloseable, AfterEachCallback, AfterAllCallback
 
   // ---- queries
 
+  /** A webhook endpoint row for every event type, as the admin API would create it; its id. */
+  UUID webhookEndpoint() {
+    UUID id = UUID.randomUUID();
+    Instant at = Instant.now();
+    jdbi.useHandle(h -> h.createUpdate("""
+            INSERT INTO outbound_endpoint (id, url, event_types, secret, enabled, enabled_since, created_at, updated_at)
+            VALUES (:id, 'https://example.com/hook', '["*"]', 'whsec_x', true, :at, :at, :at)""")
+        .bind("id", id).bind("at", at).execute());
+    return id;
+  }
+
   void sql(String statement) {
     jdbi.useHandle(h -> h.execute(statement));
   }

@@ -37,7 +37,7 @@ class FinishedJobTallyTest {
 
   @Test
   void deletingAnEndpointCountsItsWaitingDeliveriesAsCancelled() {
-    UUID endpoint = endpoint();
+    UUID endpoint = engine.webhookEndpoint();
     for (int i = 0; i < 3; i++) {
       engine.enqueue(EnqueueJob.of("webhook.delivery", "{}").key(endpoint + "|event-" + i));
     }
@@ -51,7 +51,7 @@ class FinishedJobTallyTest {
 
   @Test
   void adoptingLegacyDeliveriesCountsTheRetiredJobsAsCancelled() {
-    UUID endpoint = endpoint();
+    UUID endpoint = engine.webhookEndpoint();
     for (int i = 0; i < 2; i++) {
       engine.publish("purchase.verified", "p-" + i);
     }
@@ -83,15 +83,5 @@ class FinishedJobTallyTest {
         .map(SubscriptionStats::counts)
         .mapToLong(counts -> counts.getOrDefault(state, 0L))
         .sum();
-  }
-
-  private static UUID endpoint() {
-    UUID id = UUID.randomUUID();
-    Instant at = Instant.now();
-    engine.jdbi.useHandle(h -> h.createUpdate("""
-            INSERT INTO outbound_endpoint (id, url, event_types, secret, enabled, enabled_since, created_at, updated_at)
-            VALUES (:id, 'https://example.com/hook', '["*"]', 'whsec_x', true, :at, :at, :at)""")
-        .bind("id", id).bind("at", at).execute());
-    return id;
   }
 }
