@@ -32,9 +32,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Writes left to {@link JdbiUnitOfWork#write} under a group commit go to the database in bulk: one statement execution
- * for the whole batch, together with the transaction's opening query, each caller still answered by its own outcome,
- * and every statement that runs after a write sees it.
+ * Writes left to {@link JdbiUnitOfWork#write} under a group commit go to the database in bulk: the texts written once
+ * together with the transaction's opening query in one execution, each text written more often in one execution for
+ * the whole batch, each caller still answered by its own outcome, and every statement that runs after a write sees it.
  */
 class DeferredWritesTest {
   private static final GroupCommitUnitOfWork.Settings ONE_WRITER =
@@ -70,7 +70,7 @@ class DeferredWritesTest {
   }
 
   @Test
-  void theHeldWritesOfABatchOfCallersGoInOneExecutionWithTheTransactionsOpening() throws Exception {
+  void theHeldWritesOfABatchOfCallersTakeOneExecutionPerStatementText() throws Exception {
     Future<Integer> blocker = call(this::waitAtTheGate);
     List<Future<Integer>> callersInOneBatch = requestsQueuedBehindTheGate(20);
     int before = executions.get();
@@ -80,10 +80,33 @@ class DeferredWritesTest {
     for (Future<Integer> answer : callersInOneBatch) {
       answer.get(10, TimeUnit.SECONDS);
     }
-    // the batch's timeouts, its 20 request rows and its 20 events: one execution, one round trip, before the COMMIT
-    assertEquals(1, executions.get() - before, "statement executions for the batch of 20 callers");
+    // the batch's opening query, its 20 request rows in one execution, its 20 events in another
+    assertEquals(3, executions.get() - before, "statement executions for the batch of 20 callers");
     assertEquals(20, count("SELECT count(*) FROM request_row"));
     assertEquals(20, count("SELECT count(*) FROM event_row WHERE kind = 'requested'"));
+  }
+
+  @Test
+  void aLoneCallersWritesGoWithTheTransactionsOpeningInOneExecution() throws Exception {
+    int before = executions.get();
+
+    assertEquals(1, call(() -> requestWithItsEvent(1)).get(10, TimeUnit.SECONDS));
+
+    // the opening query, the request row and its event: one round trip before the COMMIT
+    assertEquals(1, executions.get() - before, "statement executions for one caller");
+    assertEquals(1, count("SELECT count(*) FROM request_row WHERE n = 1"));
+    assertEquals(1, count("SELECT count(*) FROM event_row WHERE n = 1"));
+  }
+
+  @Test
+  void aLoneCallersFailingWriteIsItsOwnErrorAndNothingOfItCommits() throws Exception {
+    jdbi.useHandle(h -> h.execute("INSERT INTO event_row (n, kind) VALUES (3, 'earlier')"));
+
+    ExecutionException failed = assertThrows(ExecutionException.class,
+        () -> call(() -> requestWithItsEvent(3)).get(10, TimeUnit.SECONDS));
+
+    assertEquals(Optional.of("23505"), sqlState(failed.getCause()), failed.getCause().toString());
+    assertEquals(0, count("SELECT count(*) FROM request_row WHERE n = 3"));
   }
 
   @Test
