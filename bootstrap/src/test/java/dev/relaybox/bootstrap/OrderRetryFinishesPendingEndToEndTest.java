@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 17: a retry with the same Idempotency-Key that finds the order still pending (its first request cut off while
  * the authorisation call was in flight) finishes it instead of replaying "pending", and the order is never abandoned
- * afterwards. The safety-net settle job runs after 15 s here (2 minutes by default) so "never abandoned" is observed
+ * afterwards; a first request that fails after the retry finished the order does not free the key for a second one. The safety-net settle job runs after 15 s here (2 minutes by default) so "never abandoned" is observed
  * within the test, yet long after the retry: a settle job that ran first would cancel the pending order the retry is
  * meant to finish, and a loaded host can take a few seconds between the first request and the retry.
  */
@@ -113,6 +113,31 @@ class OrderRetryFinishesPendingEndToEndTest {
     assertEquals(id, TestApi.json(again).path("id").asText(), "the key still names the one order");
     assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
     assertEquals(1, count("SELECT count(*) FROM customer_order WHERE customer_id = 'cus-late'"));
+  }
+
+  @Test
+  void aFirstRequestWhoseInventoryCallTimesOutAfterARetryFinishedTheOrderLeavesTheKeyWithThatOrder() throws Exception {
+    String key = UUID.randomUUID().toString();
+    // the reservation takes effect at once and is answered after 18 s: the first request times out (12 s) and answers
+    // 503 after the retry, which finds the same reservation by order id, has finished the order
+    commerce.latency("inventory", Duration.ofMillis(18_000));
+    CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> place(key, "cus-slow-stock"));
+    Await.until("the first request reserved the stock", WAIT,
+        () -> commerce.reservations().stream().anyMatch(r -> r.items().containsKey(sku("cus-slow-stock"))));
+    commerce.knobs(Knobs.defaults());
+    var retried = place(key, "cus-slow-stock");
+    assertEquals(201, retried.statusCode(), retried.body());
+    assertEquals("processing", TestApi.json(retried).path("status").asText(), retried.body());
+    String id = TestApi.json(retried).path("id").asText();
+
+    assertEquals(503, first.get().statusCode(), first.get().body());
+
+    // before: the 503 freed the key, and this retry placed a second order that went through beside the first
+    var again = place(key, "cus-slow-stock");
+    assertEquals(201, again.statusCode(), again.body());
+    assertEquals(id, TestApi.json(again).path("id").asText(), "the key still names the order that went through");
+    assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
+    assertEquals(1, count("SELECT count(*) FROM customer_order WHERE customer_id = 'cus-slow-stock'"));
   }
 
   private static HttpResponse<String> place(String key) {

@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase, GetOrderUseCase {
   private static final Logger LOG = LoggerFactory.getLogger(OrderService.class);
+  /** A retry after a request of the same key was superseded finds the key free or bound to the order that replaced it. */
+  private static final Duration RETRY_SUPERSEDED = Duration.ofSeconds(1);
 
   private final UnitOfWork unitOfWork;
   private final Orders orders;
@@ -108,7 +110,7 @@ public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase
       try {
         return new PlacedOrder(run(orderId, command, true), true);
       } catch (OutOfStockException e) {
-        unitOfWork.inTransaction(() -> orders.forgetKey(command.idempotencyKey()));
+        unitOfWork.inTransaction(() -> orders.forgetKey(command.idempotencyKey(), orderId));
         throw e;
       } catch (DependencyUnavailableException e) {
         throw new OrderInProgressException("an earlier request with this Idempotency-Key has not finished and the "
@@ -119,7 +121,7 @@ public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase
       return new PlacedOrder(run(orderId, command, false), false);
     } catch (RuntimeException e) {
       if (!(e instanceof ValidationException)) {
-        unitOfWork.inTransaction(() -> orders.forgetKey(command.idempotencyKey()));
+        unitOfWork.inTransaction(() -> orders.forgetKey(command.idempotencyKey(), orderId));
       }
       throw e;
     }
@@ -128,7 +130,7 @@ public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase
   /** @param resuming true when finishing the order of an earlier request with the same key: failures undo nothing */
   private Order run(UUID orderId, PlaceOrderCommand command, boolean resuming) {
     if (!customers.exists(command.customerId())) {
-      unitOfWork.inTransaction(() -> orders.forgetKey(command.idempotencyKey()));
+      unitOfWork.inTransaction(() -> orders.forgetKey(command.idempotencyKey(), orderId));
       throw ValidationException.of("customerId", "no such customer");
     }
     Inventory.Reservation reservation;
@@ -173,25 +175,35 @@ public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase
       throw e;
     }
     Map<String, String> headers = headers(orderId, command.correlationId(), command.traceparent());
-    return unitOfWork.inTransaction(() -> {
+    Optional<Order> settled = unitOfWork.inTransaction(() -> {
       Order current = orders.lock(orderId).orElseThrow();
       if (current.status() != OrderStatus.PENDING && current.authorizationId().equals(Optional.of(authorization.id()))) {
-        return current; // a request with the same key settled it with this very authorisation
+        return Optional.of(current); // a request with the same key settled it with this very authorisation
       }
       if (current.status() != OrderStatus.PENDING) {
         // settled meanwhile (the abandoned-order job ran first); its compensation also voids this authorisation
         jobs.enqueue(CompensateOrder.job(orderId, "authorised after the order was settled"));
-        return current;
+        return Optional.of(current);
       }
-      return switch (authorization.status()) {
+      if (!orders.keyNames(command.idempotencyKey(), orderId)) {
+        // Another request with this key failed and freed it while this one was finishing the order; a retry may
+        // already have placed another one. Only the order the key names may go through.
+        Order abandoned = current.cancel("abandoned", clock.instant());
+        orders.update(abandoned, change(current, abandoned, "its Idempotency-Key was freed by a failed request"));
+        jobs.enqueue(CompensateOrder.job(orderId, "its Idempotency-Key was freed by a failed request"));
+        return Optional.<Order>empty();
+      }
+      return Optional.of(switch (authorization.status()) {
         case APPROVED -> move(current, o -> o.authorized(authorization.id(), clock.instant()), "payment authorised", headers);
         case DECLINED, VOIDED -> {
           Order declined = move(current, o -> o.declined(authorization.id(), clock.instant()), "payment declined", headers);
           jobs.enqueue(CompensateOrder.job(orderId, "payment declined"));
           yield declined;
         }
-      };
+      });
     });
+    return settled.orElseThrow(() -> new OrderInProgressException("another request with this Idempotency-Key failed "
+        + "while this one was placing the order; retry with the same Idempotency-Key", RETRY_SUPERSEDED));
   }
 
   private void compensateNow(UUID orderId, String reason) {

@@ -143,10 +143,29 @@ public final class JdbiOrders implements Orders {
   }
 
   @Override
-  public void forgetKey(String key) {
-    unitOfWork.currentHandle("Orders.forgetKey").createUpdate("DELETE FROM order_idempotency_key WHERE key = :key")
+  public void forgetKey(String key, UUID orderId) {
+    Handle h = unitOfWork.currentHandle("Orders.forgetKey");
+    h.createQuery("SELECT id FROM customer_order WHERE id = :orderId FOR UPDATE").bind("orderId", orderId)
+        .mapTo(UUID.class).findOne();
+    h.createUpdate("""
+            DELETE FROM order_idempotency_key
+            WHERE key = :key AND order_id = :orderId
+              AND NOT EXISTS (SELECT 1 FROM customer_order
+                              WHERE id = :orderId AND status IN ('processing', 'shipped', 'delivered'))""")
         .bind("key", key)
+        .bind("orderId", orderId)
         .execute();
+  }
+
+  @Override
+  public boolean keyNames(String key, UUID orderId) {
+    return unitOfWork.currentHandle("Orders.keyNames")
+        .createQuery("SELECT order_id FROM order_idempotency_key WHERE key = :key FOR SHARE")
+        .bind("key", key)
+        .mapTo(UUID.class)
+        .findOne()
+        .filter(orderId::equals)
+        .isPresent();
   }
 
   private static void appendHistory(Handle h, UUID orderId, OrderChange change) {

@@ -31,8 +31,16 @@ public interface Orders {
    */
   Optional<KeyUse> claimKey(String key, byte[] fingerprint, UUID orderId);
 
-  /** Frees a key whose request did not complete, so the caller's retry starts afresh. */
-  void forgetKey(String key);
+  /**
+   * Frees {@code key} so the caller's retry starts afresh, unless it no longer names {@code orderId} or that order went
+   * through (processing, shipped or delivered: a retry with the same key finished it meanwhile, and the key must keep
+   * answering with it). Locks the order's row first, as {@link #keyNames} is called after {@link #lock}, so the two
+   * never wait on each other in opposite orders.
+   */
+  void forgetKey(String key, UUID orderId);
+
+  /** Whether {@code key} still names {@code orderId}; share-locks the key's row until the transaction ends. */
+  boolean keyNames(String key, UUID orderId);
 
   record KeyUse(UUID orderId, byte[] fingerprint) {}
 
