@@ -43,7 +43,9 @@ public record SubmitTransactionCommand(UUID accountId, String idempotencyKey, Tr
       });
     }
     Currency parsedCurrency = violations.collect(() -> new Currency(currency));
-    if (reference != null && (reference.isBlank() || reference.length() > PaymentTransaction.MAX_REFERENCE)) {
+    // characters as the API documents them (maxLength counts code points), not UTF-16 units: an emoji is one
+    if (reference != null && (reference.isBlank()
+        || reference.codePointCount(0, reference.length()) > PaymentTransaction.MAX_REFERENCE)) {
       violations.add("reference", "must be 1 to " + PaymentTransaction.MAX_REFERENCE + " characters when given");
     }
     if (callbackUrl != null && callbackUrl.isBlank()) {
