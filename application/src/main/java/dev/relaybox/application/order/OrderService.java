@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * whatever may have taken effect. A second such job, scheduled before the first outside call, settles an order whose
  * request never finished (the node died mid-way). A retry with the same key that finds the order still pending (or
  * not yet stored) finishes it as the first request would have, so the client only ever sees a settled order; when it
- * cannot, it answers "in progress" and leaves the key bound.
+ * cannot, it answers "in progress" and leaves the key bound. A key names at most one order that goes through: it is
+ * freed only while its order has not gone through, and an order settles only while its key still names it.
  */
 public final class OrderService implements PlaceOrderUseCase, ChangeOrderUseCase, GetOrderUseCase {
   private static final Logger LOG = LoggerFactory.getLogger(OrderService.class);
