@@ -144,10 +144,8 @@ public final class JdbiOrders implements Orders {
 
   @Override
   public void forgetKey(String key, UUID orderId) {
-    Handle h = unitOfWork.currentHandle("Orders.forgetKey");
-    h.createQuery("SELECT id FROM customer_order WHERE id = :orderId FOR UPDATE").bind("orderId", orderId)
-        .mapTo(UUID.class).findOne();
-    h.createUpdate("""
+    lock(orderId);
+    unitOfWork.currentHandle("Orders.forgetKey").createUpdate("""
             DELETE FROM order_idempotency_key
             WHERE key = :key AND order_id = :orderId
               AND NOT EXISTS (SELECT 1 FROM customer_order
