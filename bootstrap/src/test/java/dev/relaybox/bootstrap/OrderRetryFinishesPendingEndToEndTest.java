@@ -96,11 +96,9 @@ class OrderRetryFinishesPendingEndToEndTest {
     String key = UUID.randomUUID().toString();
     // approved at once, answered after 18 s: the first request's call times out (12 s) after the retry finished the
     // order, and before the settle job (15 s) could touch it
-    commerce.latency("authorizations", Duration.ofMillis(18_000));
-    CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> place(key, "cus-late"));
-    Await.until("the first request asked for the authorisation", WAIT,
+    CompletableFuture<HttpResponse<String>> first = firstRequestHeldUp("authorizations", key, "cus-late",
+        "the first request asked for the authorisation",
         () -> commerce.authorizations().stream().anyMatch(a -> a.customerId().equals("cus-late")));
-    commerce.knobs(Knobs.defaults());
     var retried = place(key, "cus-late");
     assertEquals(201, retried.statusCode(), retried.body());
     String id = TestApi.json(retried).path("id").asText();
@@ -120,11 +118,9 @@ class OrderRetryFinishesPendingEndToEndTest {
     String key = UUID.randomUUID().toString();
     // the reservation takes effect at once and is answered after 18 s: the first request times out (12 s) and answers
     // 503 after the retry, which finds the same reservation by order id, has finished the order
-    commerce.latency("inventory", Duration.ofMillis(18_000));
-    CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> place(key, "cus-slow-stock"));
-    Await.until("the first request reserved the stock", WAIT,
+    CompletableFuture<HttpResponse<String>> first = firstRequestHeldUp("inventory", key, "cus-slow-stock",
+        "the first request reserved the stock",
         () -> commerce.reservations().stream().anyMatch(r -> r.items().containsKey(sku("cus-slow-stock"))));
-    commerce.knobs(Knobs.defaults());
     var retried = place(key, "cus-slow-stock");
     assertEquals(201, retried.statusCode(), retried.body());
     assertEquals("processing", TestApi.json(retried).path("status").asText(), retried.body());
@@ -138,6 +134,19 @@ class OrderRetryFinishesPendingEndToEndTest {
     assertEquals(id, TestApi.json(again).path("id").asText(), "the key still names the order that went through");
     assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(""));
     assertEquals(1, count("SELECT count(*) FROM customer_order WHERE customer_id = 'cus-slow-stock'"));
+  }
+
+  /**
+   * Places an order whose call to {@code service} takes effect at once and is answered only after 18 s, waits until
+   * {@code started} shows the call was made, then takes the latency away for the requests that follow.
+   */
+  private static CompletableFuture<HttpResponse<String>> firstRequestHeldUp(String service, String key, String customer,
+      String what, java.util.function.BooleanSupplier started) {
+    commerce.latency(service, Duration.ofMillis(18_000));
+    CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> place(key, customer));
+    Await.until(what, WAIT, started);
+    commerce.knobs(Knobs.defaults());
+    return first;
   }
 
   private static HttpResponse<String> place(String key) {
