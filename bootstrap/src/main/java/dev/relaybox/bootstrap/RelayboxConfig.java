@@ -83,7 +83,10 @@ public record RelayboxConfig(
         positive("RELAYBOX_MAINTENANCE_INTERVAL", env.duration("RELAYBOX_MAINTENANCE_INTERVAL", Duration.ofSeconds(5))),
         atMost("RELAYBOX_BATCH_WINDOW", env.duration("RELAYBOX_BATCH_WINDOW", RunnerSettings.DEFAULT_BATCH_WINDOW), Duration.ofSeconds(1)),
         env.text("RELAYBOX_ROUTES"),
-        env.integer("RELAYBOX_ASSISTANCE_CONCURRENCY", 32, 1, 1_000),
+        // A delivery holds its permit for the read, the send and the commit of its record: ~30 ms on a busy 2-core node,
+        // so 32 permits capped a node near 1,000 deliveries/s and a backlog grew at that rate (docs/benchmarks.md). They
+        // are virtual threads; the channel's own bulkhead, not this, bounds the calls in flight to a third party.
+        env.integer("RELAYBOX_ASSISTANCE_CONCURRENCY", 128, 1, 1_000),
         env.integer("RELAYBOX_INTAKE_WRITERS", 4, 1, 64),
         positive("RELAYBOX_INTAKE_TIMEOUT", env.duration("RELAYBOX_INTAKE_TIMEOUT", Duration.ofSeconds(5))),
         positive("RELAYBOX_INTAKE_LOCK_TIMEOUT", env.duration("RELAYBOX_INTAKE_LOCK_TIMEOUT", Duration.ofSeconds(1))),
