@@ -59,6 +59,14 @@ class RelayboxConfigTest {
   }
 
   @Test
+  void aNodeRunsUpTo128DeliveriesAtOnceUnlessSetBetweenOneAndAThousand() {
+    assertEquals(128, RelayboxConfig.from(Map.of()).assistanceConcurrency());
+    assertEquals(16, RelayboxConfig.from(Map.of("RELAYBOX_ASSISTANCE_CONCURRENCY", "16")).assistanceConcurrency());
+    var e = assertThrows(ConfigException.class, () -> RelayboxConfig.from(Map.of("RELAYBOX_ASSISTANCE_CONCURRENCY", "0")));
+    assertTrue(e.getMessage().contains("RELAYBOX_ASSISTANCE_CONCURRENCY"), e.getMessage());
+  }
+
+  @Test
   void aNegativeDurationIsRefusedAsNegativeInEitherNotation() {
     for (String negative : List.of("-5ms", "-PT5S")) {
       var e = assertThrows(ConfigException.class, () -> RelayboxConfig.from(Map.of("RELAYBOX_BATCH_WINDOW", negative)));
