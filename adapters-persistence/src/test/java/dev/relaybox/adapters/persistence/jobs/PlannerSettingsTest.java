@@ -27,7 +27,7 @@ class PlannerSettingsTest {
             WHERE 'enable_seqscan=off' = ANY (proconfig) AND NOT 'jit=off' = ANY (proconfig) ORDER BY proname""")
         .mapTo(String.class).list());
 
-    assertTrue(disabling.containsAll(List.of("apply_send_rate", "claim_jobs", "complete_jobs", "job_counts")), disabling.toString());
+    assertTrue(disabling.containsAll(List.of("apply_send_rate", "assistance_requests_while_held", "claim_jobs", "complete_jobs", "job_counts")), disabling.toString());
     assertEquals(List.of(), withJit);
   }
 }
