@@ -112,6 +112,7 @@ public final class HttpServer implements AutoCloseable {
                 container.addEventListener(headerDeadline);
               }
             }
+            servedOnceBeforeTheNetwork(server);
           }
         });
       });
@@ -227,6 +228,48 @@ public final class HttpServer implements AutoCloseable {
 
   public boolean draining() {
     return draining;
+  }
+
+  /**
+   * Javalin builds its servlet's per-request configuration lazily, without a lock, on the first request
+   * ({@code JavalinServlet.servletContextConfig}, Javalin 7.2.3): the first requests arriving at once raced it, and the
+   * loser got a 500 and an ERROR with a stack trace (attacker, about once in ten starts under a burst). Jetty starts
+   * connectors in order after the handlers, so a local connector put first serves one request through the whole
+   * chain before the network connector accepts anything.
+   */
+  private static void servedOnceBeforeTheNetwork(org.eclipse.jetty.server.Server server) {
+    var local = new org.eclipse.jetty.server.LocalConnector(server);
+    local.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+      @Override
+      public void lifeCycleStarted(org.eclipse.jetty.util.component.LifeCycle event) {
+        try {
+          String answer = local.getResponse("GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+              10, java.util.concurrent.TimeUnit.SECONDS);
+          if (answer == null || !answer.startsWith("HTTP/1.1 200")) {
+            LOG.warn("the HTTP server's first request, served before it listens, did not answer 200: {}",
+                answer == null ? "no answer" : answer.lines().findFirst().orElse(""));
+          }
+        } catch (Exception e) {
+          LOG.warn("the HTTP server's first request, served before it listens, failed: {}", e.toString());
+        }
+      }
+    });
+    var connectors = new java.util.ArrayList<org.eclipse.jetty.server.Connector>();
+    connectors.add(local);
+    connectors.addAll(java.util.List.of(server.getConnectors()));
+    server.setConnectors(connectors.toArray(org.eclipse.jetty.server.Connector[]::new));
+    // Gone once the server runs: Javalin reads its port from the first connector.
+    server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+      @Override
+      public void lifeCycleStarted(org.eclipse.jetty.util.component.LifeCycle event) {
+        server.removeConnector(local);
+        try {
+          local.stop();
+        } catch (Exception e) {
+          LOG.debug("could not stop the local connector of the first request: {}", e.toString());
+        }
+      }
+    });
   }
 
   private void beforeEveryRequest(Context ctx) {
