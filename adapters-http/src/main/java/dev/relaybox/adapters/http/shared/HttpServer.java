@@ -94,7 +94,7 @@ public final class HttpServer implements AutoCloseable {
       config.jetty.modifyServer(server -> {
         // Javalin mounts its servlet context inside a handler already set, so the gate sees every request first.
         server.setHandler(new WholeBodyGate(settings.maxBodyBytes(), settings.requestDeadline(), settings.minBytesPerSecond(),
-            pauses));
+            pauses, connectionLimit));
         server.setErrorHandler(new ProblemErrorHandler(json, SECURITY_HEADERS));
         server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
           // Before doStart opens the connectors (Javalin has added its connector by then): the listen queue must be

@@ -17,7 +17,7 @@ public record HttpSettings(String host, int port, long maxBodyBytes, Duration dr
 
   public static final Duration DEFAULT_REQUEST_DEADLINE = Duration.ofSeconds(10);
   public static final long DEFAULT_MIN_BYTES_PER_SECOND = 1_024;
-  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_024;
 
   public HttpSettings {
     if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be positive");

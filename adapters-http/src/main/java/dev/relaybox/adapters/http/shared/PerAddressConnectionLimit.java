@@ -2,6 +2,9 @@ package dev.relaybox.adapters.http.shared;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Connection;
@@ -9,16 +12,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes a new connection at once when its client address already holds {@code max} open connections, so one
- * client cannot take every socket. The count lives in a map whose entries disappear when their last connection
- * closes, so it never grows beyond the open connections.
+ * Caps the open connections of one client address at {@code max}, so one client cannot take every socket. A
+ * connection past the cap is turned away: its first request is answered {@code 503} with {@code Retry-After} and the
+ * connection closes (see {@link WholeBodyGate}), and it may sit idle for {@link #TURNED_AWAY_IDLE} at most. Closing it
+ * at once instead left the client with a dropped connection and no answer, which a client under load cannot tell from
+ * a crash. The counts live in a map whose entries disappear when their last connection closes, so it never grows
+ * beyond the open connections.
  */
 final class PerAddressConnectionLimit implements Connection.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(PerAddressConnectionLimit.class);
-  private final SampledLog refusals = new SampledLog(LOG, java.time.Duration.ofSeconds(10));
+  /** How long a turned-away connection may wait for its request before it is closed unanswered. */
+  static final Duration TURNED_AWAY_IDLE = Duration.ofSeconds(2);
 
+  private final SampledLog refusals = new SampledLog(LOG, Duration.ofSeconds(10));
   private final int max;
   private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
+  // Connections carry no attributes; remember which ones were counted, and which turned away, by identity.
+  private final Map<Connection, String> countedConnections = new ConcurrentHashMap<>();
+  private final Set<Connection> turnedAway = ConcurrentHashMap.newKeySet();
 
   PerAddressConnectionLimit(int max) {
     this.max = max;
@@ -37,19 +48,27 @@ final class PerAddressConnectionLimit implements Connection.Listener {
       return current.get() == 0 ? null : current;
     });
     if (admitted[0]) {
-      counted(connection, address);
+      countedConnections.put(connection, address);
     } else {
-      refusals.info("closing a connection from {}: it already holds {} open connections", address, max);
-      connection.getEndPoint().close();
+      refusals.info("turning away a connection from {} with 503: it already holds {} open connections", address, max);
+      turnedAway.add(connection);
+      long idle = connection.getEndPoint().getIdleTimeout();
+      connection.getEndPoint().setIdleTimeout(idle > 0 ? Math.min(idle, TURNED_AWAY_IDLE.toMillis()) : TURNED_AWAY_IDLE.toMillis());
     }
   }
 
   @Override
   public void onClosed(Connection connection) {
-    String address = countedAddress(connection);
+    turnedAway.remove(connection);
+    String address = countedConnections.remove(connection);
     if (address != null) {
       open.computeIfPresent(address, (key, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
+  }
+
+  /** True when the connection was opened past its address's cap: its request gets 503, not an answer. */
+  boolean turnsAway(Connection connection) {
+    return turnedAway.contains(connection);
   }
 
   int tracked() {
@@ -59,17 +78,6 @@ final class PerAddressConnectionLimit implements Connection.Listener {
   int openFrom(String address) {
     AtomicInteger count = open.get(address);
     return count == null ? 0 : count.get();
-  }
-
-  // Connections carry no attributes; remember which ones were counted by identity.
-  private final java.util.Map<Connection, String> countedConnections = new ConcurrentHashMap<>();
-
-  private void counted(Connection connection, String address) {
-    countedConnections.put(connection, address);
-  }
-
-  private String countedAddress(Connection connection) {
-    return countedConnections.remove(connection);
   }
 
   private static String address(SocketAddress remote) {

@@ -41,6 +41,10 @@ final class ProblemErrorHandler extends ErrorHandler {
       case 415 -> HttpServer.unsupportedCharset();
       case 426 -> Problem.of(426, "upgrade-required", "Upgrade required",
           "only HTTP/1.1 and HTTP/1.0 are served on this port; send the request as HTTP/1.1");
+      // Jetty's own 503 (stopping), and the gate's answer to a connection past its address's cap.
+      case 503 -> Problem.of(503, "overloaded", "Service unavailable",
+          "this node cannot take the request now (it is stopping, or your address holds too many open connections); "
+              + "retry shortly, reusing kept-alive connections");
       case 501 -> Problem.of(501, "not-implemented", "Not implemented", "the request uses a feature this server does not implement");
       default -> status >= 500
           ? Problem.of(status, "internal-error", "Internal server error", "something went wrong on our side")
@@ -90,6 +94,9 @@ final class ProblemErrorHandler extends ErrorHandler {
       headers.put(HttpHeader.ACCEPT_ENCODING, "identity");
       problem = Problem.of(415, "unsupported-content-encoding", "Unsupported content encoding",
           "request bodies are read as sent: send them without a Content-Encoding (identity)");
+    }
+    if (code == 503 && !headers.contains(HttpHeader.RETRY_AFTER)) {
+      headers.put(HttpHeader.RETRY_AFTER, "1");
     }
     securityHeaders.forEach(headers::put);
     headers.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);

@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * arriving before the client has read the 413 destroys it, so the client would see a dropped connection instead of
  * the answer. Larger bodies are refused at once, and a body known to be too large that is still arriving at the
  * deadline gets its 413 then.
+ *
+ * <p>A request on a connection its address opened past the per-address cap ({@link PerAddressConnectionLimit}) is read
+ * the same way, then answered {@code 503} with {@code Retry-After}, and the connection closes.
  */
 final class WholeBodyGate extends Handler.Wrapper {
   private static final Logger LOG = LoggerFactory.getLogger(WholeBodyGate.class);
@@ -51,9 +54,12 @@ final class WholeBodyGate extends Handler.Wrapper {
   private final Duration deadline;
   private final long minBytesPerSecond;
   private final LongSupplier stalledNanos;
+  private final PerAddressConnectionLimit connections;
 
   /** @param stalledNanos total time this process was not running, growing (a {@link PauseDetector}) */
-  WholeBodyGate(long maxBodyBytes, Duration deadline, long minBytesPerSecond, LongSupplier stalledNanos) {
+  WholeBodyGate(long maxBodyBytes, Duration deadline, long minBytesPerSecond, LongSupplier stalledNanos,
+      PerAddressConnectionLimit connections) {
+    this.connections = connections;
     this.maxBodyBytes = maxBodyBytes;
     this.deadline = deadline;
     this.minBytesPerSecond = minBytesPerSecond;
@@ -79,7 +85,12 @@ final class WholeBodyGate extends Handler.Wrapper {
       return true;
     }
     boolean chunked = declared < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    boolean turnedAway = connections.turnsAway(request.getConnectionMetaData().getConnection());
     if (declared == 0 || (declared < 0 && !chunked)) {
+      if (turnedAway) {
+        turnAway(request, response, callback);
+        return true;
+      }
       return super.handle(request, response, callback);
     }
     if (declared > maxBodyBytes + DISCARDED_BYTES_AT_MOST) {
@@ -91,8 +102,13 @@ final class WholeBodyGate extends Handler.Wrapper {
       refuse(request, response, callback, HttpStatus.REQUEST_TIMEOUT_408);
       return true;
     }
-    new BodyReader(request, response, callback, declared, deadlineNanos).start();
+    new BodyReader(request, response, callback, declared, deadlineNanos, turnedAway).start();
     return true;
+  }
+
+  private static void turnAway(Request request, Response response, Callback callback) {
+    response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+    refuse(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);
   }
 
   /** True when the body carries no content coding but identity. */
@@ -141,6 +157,7 @@ final class WholeBodyGate extends Handler.Wrapper {
     private final boolean declaredTooLarge;
     private final long startedNanos = System.nanoTime();
     private final long deadlineNanos;
+    private final boolean turnedAway;
     private final long stalledAtStart = stalledNanos.getAsLong();
     private volatile boolean overLimit;
     /** Body bytes arrived so far, kept or discarded; written by the reader only, read by the timer. */
@@ -149,7 +166,9 @@ final class WholeBodyGate extends Handler.Wrapper {
     private int size;
     private long discarded;
 
-    BodyReader(Request request, Response response, Callback callback, long declared, long deadlineNanos) {
+    BodyReader(Request request, Response response, Callback callback, long declared, long deadlineNanos,
+        boolean turnedAway) {
+      this.turnedAway = turnedAway;
       this.request = request;
       this.response = response;
       this.callback = callback;
@@ -312,6 +331,10 @@ final class WholeBodyGate extends Handler.Wrapper {
     }
 
     private void forward() {
+      if (turnedAway) {
+        turnAway(request, response, callback);
+        return;
+      }
       Request replay = new BufferedBodyRequest(request, ByteBuffer.wrap(body, 0, size));
       try {
         if (!WholeBodyGate.super.handle(replay, response, callback)) {

@@ -122,7 +122,7 @@ class HostileInputTest {
   }
 
   @Test
-  void oneAddressCannotHoldMoreConnectionsThanItsCap() throws Exception {
+  void aConnectionPastItsAddressesCapIsAnswered503WithRetryAfterAndClosed() throws Exception {
     HttpServer capped = server(Duration.ofMinutes(5), 5).start();
     List<Socket> held = new ArrayList<>();
     try {
@@ -134,10 +134,16 @@ class HostileInputTest {
       // The server counts a connection once its selector has opened it, a moment after the client's connect returns:
       // wait for that (a sixth probe sent earlier would take a held connection's place and be answered).
       awaitConnectionsFrom(capped, 5);
-      try (Socket sixth = connect(capped)) {
-        sixth.getOutputStream().write("GET /v1/notes HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        assertEquals(0, readAll(sixth).status(), "the sixth connection is closed unanswered");
-      }
+      int storedBefore = STORED.get();
+      Raw withoutBody = exchange(capped, "GET /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY + "\r\n\r\n");
+      assertProblem(withoutBody, 503);
+      assertTrue(withoutBody.head().toLowerCase(Locale.ROOT).contains("retry-after: 1"), withoutBody.text());
+      // A body is read before the answer, so the client sees the 503, never a reset, and nothing is stored.
+      Raw withBody = exchange(capped, postBytes("/v1/notes", ("{\"text\":\"" + "x".repeat(30_000) + "\"}")
+          .getBytes(StandardCharsets.UTF_8)));
+      assertProblem(withBody, 503);
+      assertEquals(storedBefore, STORED.get(), "a turned-away request reaches no route");
+      assertEquals(5, capped.connectionsFrom("127.0.0.1"), "turned-away connections are not counted");
       held.getFirst().close();
       held.removeFirst();
       awaitConnectionsFrom(capped, 4);
@@ -146,6 +152,24 @@ class HostileInputTest {
       for (Socket socket : held) {
         socket.close();
       }
+      capped.close();
+    }
+  }
+
+  @Test
+  void aTurnedAwayConnectionThatSendsNothingIsClosedSoon() throws Exception {
+    HttpServer capped = server(Duration.ofMinutes(5), 1).start();
+    try (Socket first = connect(capped)) {
+      first.getOutputStream().write("POST /v1/notes HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      awaitConnectionsFrom(capped, 1);
+      try (Socket idle = connect(capped)) {
+        long start = System.nanoTime();
+        assertEquals(-1, idle.getInputStream().read(), "closed without an answer");
+        long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(waitedMillis < PerAddressConnectionLimit.TURNED_AWAY_IDLE.toMillis() + 3_000,
+            "closed after " + waitedMillis + " ms, not held for the minutes of the request deadline");
+      }
+    } finally {
       capped.close();
     }
   }
