@@ -12,18 +12,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Caps the open connections of one client address at {@code max}, so one client cannot take every socket. A
+ * Caps the kept-alive connections of one client address at {@code max}, so one client cannot hold every socket. A
  * connection past the cap is turned away: its first request is answered {@code 503} with {@code Retry-After} and the
- * connection closes (see {@link WholeBodyGate}), and it may sit idle for {@link #TURNED_AWAY_IDLE} at most. Closing it
- * at once instead left the client with a dropped connection and no answer, which a client under load cannot tell from
- * a crash. The counts live in a map whose entries disappear when their last connection closes, so it never grows
- * beyond the open connections.
+ * connection closes (see {@link WholeBodyGate}), so it lives for one request at most, under the same request deadline
+ * and idle timeout as any other. Closing it at once left the client with a dropped connection and no answer, which a
+ * client under load cannot tell from a crash; so did a shorter idle timeout for it, which fired on a saturated node
+ * while the request sat unread in the socket. The counts live in a map whose entries disappear when their last
+ * connection closes, so it never grows beyond the open connections.
  */
 final class PerAddressConnectionLimit implements Connection.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(PerAddressConnectionLimit.class);
-  /** How long a turned-away connection may wait for its request before it is closed unanswered. */
-  static final Duration TURNED_AWAY_IDLE = Duration.ofSeconds(2);
-
   private final SampledLog refusals = new SampledLog(LOG, Duration.ofSeconds(10));
   private final int max;
   private final ConcurrentHashMap<String, AtomicInteger> open = new ConcurrentHashMap<>();
@@ -52,8 +50,6 @@ final class PerAddressConnectionLimit implements Connection.Listener {
     } else {
       refusals.info("turning away a connection from {} with 503: it already holds {} open connections", address, max);
       turnedAway.add(connection);
-      long idle = connection.getEndPoint().getIdleTimeout();
-      connection.getEndPoint().setIdleTimeout(idle > 0 ? Math.min(idle, TURNED_AWAY_IDLE.toMillis()) : TURNED_AWAY_IDLE.toMillis());
     }
   }
 
