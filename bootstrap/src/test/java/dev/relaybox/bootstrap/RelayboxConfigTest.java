@@ -51,8 +51,8 @@ class RelayboxConfigTest {
   }
 
   @Test
-  void theBatchWindowIsTenMillisecondsUnlessSetAndZeroTurnsItOffButASecondIsTheMost() {
-    assertEquals(Duration.ofMillis(10), RelayboxConfig.from(Map.of()).batchWindow());
+  void theBatchWindowIsTwentyFiveMillisecondsUnlessSetAndZeroTurnsItOffButASecondIsTheMost() {
+    assertEquals(Duration.ofMillis(25), RelayboxConfig.from(Map.of()).batchWindow());
     assertEquals(Duration.ZERO, RelayboxConfig.from(Map.of("RELAYBOX_BATCH_WINDOW", "0ms")).batchWindow());
     var e = assertThrows(ConfigException.class, () -> RelayboxConfig.from(Map.of("RELAYBOX_BATCH_WINDOW", "2s")));
     assertTrue(e.getMessage().contains("RELAYBOX_BATCH_WINDOW must be at most 1000ms"), e.getMessage());

@@ -43,7 +43,7 @@ public record RunnerSettings(
   }
 
   /** Ten milliseconds: a tenth of the end-to-end latency budget, and enough to batch a request every few ms. */
-  public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(10);
+  public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(25);
 
   public static RunnerSettings defaults(String node) {
     return new RunnerSettings(node, Duration.ofSeconds(1), Duration.ofSeconds(30), 200, 500,
