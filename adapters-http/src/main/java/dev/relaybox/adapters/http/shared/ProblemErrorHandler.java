@@ -100,7 +100,8 @@ final class ProblemErrorHandler extends ErrorHandler {
     }
     securityHeaders.forEach(headers::put);
     headers.put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
-    String requestId = java.util.UUID.randomUUID().toString();
+    String requestId = RequestIds.acceptable(request.getHeaders().get(RequestIds.HEADER))
+        .orElseGet(() -> java.util.UUID.randomUUID().toString());
     headers.put(RequestIds.HEADER, requestId);
     response.write(true, ByteBuffer.wrap(body(problem, knownPath(request), requestId)), callback);
   }

@@ -28,8 +28,7 @@ public final class RequestIds {
   }
 
   String assign(Context ctx) {
-    String offered = ctx.header(HEADER);
-    String id = offered != null && SAFE.matcher(offered).matches() ? offered : ids.next().toString();
+    String id = acceptable(ctx.header(HEADER)).orElseGet(() -> ids.next().toString());
     ctx.attribute(ATTRIBUTE, id);
     ctx.header(HEADER, id);
     Traceparent trace = Traceparent.parse(ctx.header(TRACEPARENT_HEADER))
@@ -37,6 +36,11 @@ public final class RequestIds {
         .orElseGet(() -> Traceparent.start(ThreadLocalRandom.current()));
     ctx.attribute(TRACE_ATTRIBUTE, trace);
     return id;
+  }
+
+  /** The caller's request id when it is one this server echoes (safe characters, at most 128). */
+  static java.util.Optional<String> acceptable(String offered) {
+    return offered != null && SAFE.matcher(offered).matches() ? java.util.Optional.of(offered) : java.util.Optional.empty();
   }
 
   /** The span this request runs in, as a {@code traceparent} header value; empty outside a request. */

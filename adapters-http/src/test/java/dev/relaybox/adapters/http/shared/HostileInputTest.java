@@ -135,9 +135,11 @@ class HostileInputTest {
       // wait for that (a sixth probe sent earlier would take a held connection's place and be answered).
       awaitConnectionsFrom(capped, 5);
       int storedBefore = STORED.get();
-      Raw withoutBody = exchange(capped, "GET /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY + "\r\n\r\n");
+      Raw withoutBody = exchange(capped, "GET /v1/notes HTTP/1.1\r\nHost: x\r\nX-Request-Id: caller-7\r\nAuthorization: Bearer "
+          + API_KEY + "\r\n\r\n");
       assertProblem(withoutBody, 503);
       assertTrue(withoutBody.head().toLowerCase(Locale.ROOT).contains("retry-after: 1"), withoutBody.text());
+      assertTrue(withoutBody.head().contains("X-Request-Id: caller-7"), "the caller's id echoed: " + withoutBody.text());
       // A body is read before the answer, so the client sees the 503, never a reset, and nothing is stored.
       Raw withBody = exchange(capped, postBytes("/v1/notes", ("{\"text\":\"" + "x".repeat(30_000) + "\"}")
           .getBytes(StandardCharsets.UTF_8)));
@@ -175,6 +177,35 @@ class HostileInputTest {
       assertProblem(answer, 503);
       assertTrue(answer.head().toLowerCase(Locale.ROOT).contains("retry-after: 1"), answer.text());
     } finally {
+      capped.close();
+    }
+  }
+
+  @Test
+  void anAddressHoldsAtMostTwiceItsCapOfSocketsAndConnectionsPastThatAreClosedAtOnce() throws Exception {
+    HttpServer capped = server(Duration.ofMinutes(5), 2).start();
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        held.add(connect(capped)); // two served, two turned away, all idle
+      }
+      awaitConnectionsFrom(capped, 2);
+      long start = System.nanoTime();
+      try (Socket fifth = connect(capped)) {
+        assertEquals(-1, fifth.getInputStream().read(), "closed without an answer");
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "closed at once, not after an idle timeout");
+      }
+      held.get(3).close(); // a turned-away one leaves: the next one past the cap is answered again
+      long giveUpAt = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      Raw answer;
+      do {
+        answer = exchange(capped, "GET /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY + "\r\n\r\n");
+      } while (answer.status() == 0 && System.nanoTime() < giveUpAt);
+      assertProblem(answer, 503);
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
       capped.close();
     }
   }
