@@ -10,7 +10,7 @@ import java.util.Map;
  * requests in flight per client address, the request rate per API key, failed key attempts per address, how often
  * other nodes' key changes are picked up, and whether caller-supplied URLs may point at private addresses.
  */
-record AbuseLimits(Duration requestDeadline, long minBytesPerSecond, int maxConnectionsPerAddress,
+record AbuseLimits(Duration requestDeadline, long minBytesPerSecond, int maxConnections, int maxConnectionsPerAddress,
     int maxInFlightPerAddress, int apiRate, int apiBurst, int authFailuresPerMinute, Duration keyRefresh,
     boolean allowPrivateUrls) {
 
@@ -41,6 +41,7 @@ record AbuseLimits(Duration requestDeadline, long minBytesPerSecond, int maxConn
     int apiRate = env.integer("RELAYBOX_API_RATE", 200, 1, 1_000_000);
     return new AbuseLimits(deadline,
         env.integer("RELAYBOX_HTTP_MIN_BYTES_PER_SECOND", (int) HttpSettings.DEFAULT_MIN_BYTES_PER_SECOND, 0, 100_000_000),
+        env.integer("RELAYBOX_HTTP_MAX_CONNECTIONS", HttpSettings.defaultMaxConnections(), 1, 10_000_000),
         env.integer("RELAYBOX_HTTP_MAX_CONNECTIONS_PER_ADDRESS", HttpSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1, 1_000_000),
         env.integer("RELAYBOX_HTTP_MAX_IN_FLIGHT_PER_ADDRESS", Math.max(1, maxInFlight / 4), 1, 1_000_000),
         apiRate,

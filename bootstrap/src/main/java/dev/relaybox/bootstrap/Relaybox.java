@@ -174,7 +174,7 @@ public final class Relaybox implements AutoCloseable {
       server[0] = new HttpServer(
           new HttpSettings(config.httpHost(), config.httpPort(), config.maxBodyBytes(), config.shutdownGrace(), config.maxInFlight(),
               limits.requestDeadline(), limits.minBytesPerSecond(), limits.maxConnectionsPerAddress(), limits.maxInFlightPerAddress(),
-              shutdownDelay(config)),
+              shutdownDelay(config), limits.maxConnections()),
           json,
           new RequestIds(ids),
           authenticator,

@@ -96,6 +96,9 @@ public final class HttpServer implements AutoCloseable {
         server.setHandler(new WholeBodyGate(settings.maxBodyBytes(), settings.requestDeadline(), settings.minBytesPerSecond(),
             pauses, connectionLimit));
         server.setErrorHandler(new ProblemErrorHandler(json, SECURITY_HEADERS));
+        // Past the limit the acceptor pauses and connections wait in the listen queue: an accept that failed for want
+        // of a file descriptor instead took the node's database and outbound sockets with it.
+        server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(settings.maxConnections(), server));
         server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
           // Before doStart opens the connectors (Javalin has added its connector by then): the listen queue must be
           // sized before the open, the connection limits before the first accept. Java's default backlog of 50

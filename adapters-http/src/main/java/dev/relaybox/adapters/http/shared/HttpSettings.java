@@ -8,12 +8,13 @@ import java.time.Duration;
  * bound until the heap runs out). Abuse limits: the whole request (headers and body) must arrive within
  * {@code requestDeadline} and a body must keep up {@code minBytesPerSecond} after its first two seconds; one client
  * address may hold at most {@code maxConnectionsPerAddress} connections and {@code maxInFlightPerAddress} requests in
- * flight. On close,
+ * flight, and the node at most {@code maxConnections} (past that it stops accepting until one closes, so many
+ * addresses together cannot take the file descriptors its database and outbound calls need). On close,
  * readiness answers 503 with the listener open for {@code readinessDelay} before the drain begins.
  */
 public record HttpSettings(String host, int port, long maxBodyBytes, Duration drainTimeout, int maxInFlight,
     Duration requestDeadline, long minBytesPerSecond, int maxConnectionsPerAddress, int maxInFlightPerAddress,
-    Duration readinessDelay) {
+    Duration readinessDelay, int maxConnections) {
 
   public static final Duration DEFAULT_REQUEST_DEADLINE = Duration.ofSeconds(10);
   public static final long DEFAULT_MIN_BYTES_PER_SECOND = 1_024;
@@ -28,6 +29,22 @@ public record HttpSettings(String host, int port, long maxBodyBytes, Duration dr
     if (maxConnectionsPerAddress < 1) throw new IllegalArgumentException("maxConnectionsPerAddress must be positive");
     if (maxInFlightPerAddress < 1) throw new IllegalArgumentException("maxInFlightPerAddress must be positive");
     if (readinessDelay.isNegative()) throw new IllegalArgumentException("readinessDelay must not be negative");
+    if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be positive");
+  }
+
+  /** The node-wide default: half the process's open-file limit, at most 10,000, at least 256. */
+  public static int defaultMaxConnections() {
+    long files = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : 20_000;
+    return (int) Math.max(256, Math.min(10_000, files / 2));
+  }
+
+  /** The node-wide connection limit at its default. */
+  public HttpSettings(String host, int port, long maxBodyBytes, Duration drainTimeout, int maxInFlight,
+      Duration requestDeadline, long minBytesPerSecond, int maxConnectionsPerAddress, int maxInFlightPerAddress,
+      Duration readinessDelay) {
+    this(host, port, maxBodyBytes, drainTimeout, maxInFlight, requestDeadline, minBytesPerSecond, maxConnectionsPerAddress,
+        maxInFlightPerAddress, readinessDelay, defaultMaxConnections());
   }
 
   /** No readiness delay on close. */

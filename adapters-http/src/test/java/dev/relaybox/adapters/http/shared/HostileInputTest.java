@@ -2,6 +2,7 @@ package dev.relaybox.adapters.http.shared;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,6 +57,11 @@ class HostileInputTest {
   }
 
   private static HttpServer server(Duration requestDeadline, int connectionsPerAddress, long minBytesPerSecond) {
+    return server(requestDeadline, connectionsPerAddress, minBytesPerSecond, 1_000);
+  }
+
+  private static HttpServer server(Duration requestDeadline, int connectionsPerAddress, long minBytesPerSecond,
+      int maxConnections) {
     var keys = new ApiKeyRing(List.of(new StoredApiKey(ApiKeyHash.of(API_KEY), Set.of(ApiScope.API), "api")));
     JsonBodies bodies = new JsonBodies(JSON);
     RouteModule routes = r -> {
@@ -82,7 +88,7 @@ class HostileInputTest {
       });
     };
     return new HttpServer(new HttpSettings("127.0.0.1", 0, 65_536, Duration.ofSeconds(1), 16,
-        requestDeadline, minBytesPerSecond, connectionsPerAddress, 16), JSON,
+        requestDeadline, minBytesPerSecond, connectionsPerAddress, 16, Duration.ZERO, maxConnections), JSON,
         new RequestIds(new TimeOrderedIds(Clock.systemUTC(), new SplittableRandom())), new ApiKeyAuthenticator(keys),
         List.of(routes));
   }
@@ -207,6 +213,32 @@ class HostileInputTest {
         socket.close();
       }
       capped.close();
+    }
+  }
+
+  @Test
+  void pastTheNodesConnectionLimitANewConnectionWaitsInTheListenQueueUntilOneCloses() throws Exception {
+    HttpServer limited = server(Duration.ofMinutes(5), 100, 0, 3).start();
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        held.add(connect(limited));
+      }
+      awaitConnectionsFrom(limited, 3);
+      try (Socket waiting = connect(limited)) { // the kernel completes the handshake; the server does not accept it yet
+        waiting.getOutputStream().write(("GET /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
+            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        waiting.setSoTimeout(1_000);
+        assertThrows(SocketTimeoutException.class, () -> waiting.getInputStream().read(), "not served past the limit");
+        held.removeFirst().close();
+        waiting.setSoTimeout(15_000);
+        assertEquals(200, readAll(waiting).status(), "served once a connection closed");
+      }
+    } finally {
+      for (Socket socket : held) {
+        socket.close();
+      }
+      limited.close();
     }
   }
 
