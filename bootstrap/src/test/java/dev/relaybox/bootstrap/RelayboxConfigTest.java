@@ -54,7 +54,7 @@ class RelayboxConfigTest {
   void aNodeAcceptsHalfItsOpenFileLimitInConnectionsAtMostTenThousandAndOneAddressAThousandAndTwentyFour() {
     long files = ((com.sun.management.UnixOperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getMaxFileDescriptorCount();
-    assertEquals(Math.max(256, Math.min(10_000, files / 2)), AbuseLimits.from(Map.of(), 2_000).maxConnections());
+    assertEquals(Math.max(1, Math.min(10_000, files / 2)), AbuseLimits.from(Map.of(), 2_000).maxConnections());
     assertEquals(1_024, AbuseLimits.from(Map.of(), 2_000).maxConnectionsPerAddress());
     assertEquals(50, AbuseLimits.from(Map.of("RELAYBOX_HTTP_MAX_CONNECTIONS", "50"), 2_000).maxConnections());
     assertThrows(ConfigException.class, () -> AbuseLimits.from(Map.of("RELAYBOX_HTTP_MAX_CONNECTIONS", "0"), 2_000));

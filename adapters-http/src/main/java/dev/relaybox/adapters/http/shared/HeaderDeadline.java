@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
  * Closes a connection whose request line and headers have not all arrived within {@code deadline} of the first
  * header byte. Jetty's idle timeout only fires when no byte arrives at all, so a client trickling one header byte a
  * second would otherwise hold its socket forever; {@link WholeBodyGate} covers the body once the headers are in.
+ * Blank lines between requests count too: the parser skips them without leaving its start state, and a client that
+ * sent one every few seconds held an idle connection past every timeout (against the node's connection limit, a few
+ * thousand such connections locked every other client out).
  * Each connection is looked at a few times per deadline while it is open, so the cut comes within about 1.25 times
  * the deadline.
  */
@@ -43,6 +46,10 @@ final class HeaderDeadline implements Connection.Listener {
     private final HttpConnection connection;
     private long headerSince = -1;
     private long headerOfMessage = -1;
+    /** Bytes in and messages in at the last check, when the parser was in its start state then; else -1. */
+    private long idleBytesIn = -1;
+    private long idleMessagesIn = -1;
+    private long blankSince = -1;
 
     Watch(HttpConnection connection) {
       this.connection = connection;
@@ -58,6 +65,12 @@ final class HeaderDeadline implements Connection.Listener {
         return;
       }
       long now = System.nanoTime();
+      if (sendsOnlyBlankLinesPastTheDeadline(now)) {
+        cuts.info("closing the connection from {}: it sent blank lines but no request within {}",
+            connection.getEndPoint().getRemoteSocketAddress(), Duration.ofNanos(deadlineNanos));
+        connection.getEndPoint().close();
+        return;
+      }
       if (!readingHeaders(connection.getParser())) {
         headerSince = -1;
       } else if (headerSince < 0 || headerOfMessage != connection.getMessagesIn()) {
@@ -71,6 +84,24 @@ final class HeaderDeadline implements Connection.Listener {
         return;
       }
       schedule();
+    }
+
+    /**
+     * Bytes that arrive while the parser stays in its start state, with no new request between two checks, are blank
+     * lines; the deadline runs from the first check that saw them until a request begins.
+     */
+    private boolean sendsOnlyBlankLinesPastTheDeadline(long now) {
+      boolean idle = connection.getParser().getState() == HttpParser.State.START;
+      long bytesIn = connection.getBytesIn();
+      long messagesIn = connection.getMessagesIn();
+      if (!idle || (idleMessagesIn >= 0 && messagesIn != idleMessagesIn)) {
+        blankSince = -1;
+      } else if (idleBytesIn >= 0 && bytesIn > idleBytesIn && blankSince < 0) {
+        blankSince = now - checkEveryNanos;
+      }
+      idleBytesIn = idle ? bytesIn : -1;
+      idleMessagesIn = idle ? messagesIn : -1;
+      return blankSince >= 0 && now - blankSince >= deadlineNanos;
     }
   }
 }

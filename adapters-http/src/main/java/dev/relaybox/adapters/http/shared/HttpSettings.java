@@ -32,11 +32,14 @@ public record HttpSettings(String host, int port, long maxBodyBytes, Duration dr
     if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be positive");
   }
 
-  /** The node-wide default: half the process's open-file limit, at most 10,000, at least 256. */
+  /**
+   * The node-wide default: half the process's open-file limit (the other half for the pool, outbound calls and the
+   * JVM's own files), at most 10,000.
+   */
   public static int defaultMaxConnections() {
     long files = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : 20_000;
-    return (int) Math.max(256, Math.min(10_000, files / 2));
+    return (int) Math.max(1, Math.min(10_000, files / 2));
   }
 
   /** The node-wide connection limit at its default. */

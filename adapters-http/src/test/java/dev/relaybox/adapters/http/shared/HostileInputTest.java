@@ -243,6 +243,31 @@ class HostileInputTest {
   }
 
   @Test
+  void blankLinesWithoutARequestDoNotHoldAConnectionPastTheRequestDeadline() throws Exception {
+    try (Socket chatty = connect()) {
+      chatty.setSoTimeout(300);
+      long start = System.nanoTime();
+      boolean closed = false;
+      while (!closed && System.nanoTime() - start < Duration.ofSeconds(12).toNanos()) {
+        try {
+          chatty.getOutputStream().write("\r\n".getBytes(StandardCharsets.US_ASCII));
+          closed = chatty.getInputStream().read() < 0;
+        } catch (SocketTimeoutException stillOpen) {
+          // nothing to read yet: send the next blank line
+        } catch (java.net.SocketException reset) {
+          closed = true;
+        }
+      }
+      assertTrue(closed, "still open after 12 s of blank lines; the deadline is 2 s");
+    }
+    try (Socket polite = connect()) { // one blank line before a request is allowed (RFC 9112 section 2.2)
+      polite.getOutputStream().write(("\r\nGET /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      assertEquals(200, readAll(polite).status());
+    }
+  }
+
+  @Test
   void aBodyThatDoesNotArriveWithinTheDeadlineIs408AndTheConnectionCloses() throws Exception {
     try (Socket socket = connect()) {
       socket.getOutputStream().write(("POST /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
