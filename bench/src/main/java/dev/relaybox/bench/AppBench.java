@@ -90,6 +90,8 @@ final class AppBench {
               add(k + ".duplicates", r.duplicates());
               add(k + ".lost", r.lost());
               add(k + ".cpu", r.cpuMicrosPerDelivered());
+              add(k + ".cpu.compiler", r.compilerMicrosPerDelivered());
+              add(k + ".cpu.gc", r.gcMicrosPerDelivered());
               add(k + ".benchcpu", r.benchCpuMicrosPerDelivered());
               add(k + ".busy", 100 * r.machineBusyShare());
               // Past its capacity the jar may not recover (see the notes); record it and end the round.

@@ -25,8 +25,8 @@ final class EndToEndBench {
   private static final Logger LOG = LoggerFactory.getLogger(EndToEndBench.class);
 
   record Result(double p50Millis, double p99Millis, double maxMillis, long accepted, long delivered, long failed,
-      double achievedRate, long duplicates, double cpuMicrosPerDelivered, double benchCpuMicrosPerDelivered,
-      double machineBusyShare) {
+      double achievedRate, long duplicates, double cpuMicrosPerDelivered, double compilerMicrosPerDelivered,
+      double gcMicrosPerDelivered, double benchCpuMicrosPerDelivered, double machineBusyShare) {
     long lost() {
       return accepted - delivered;
     }
@@ -50,6 +50,7 @@ final class EndToEndBench {
     long total = (long) rate * seconds;
     long interval = TimeUnit.SECONDS.toNanos(1) / rate;
     double cpuBefore = JarCpu.seconds(jarPid);
+    JarCpu.JvmThreads jvmBefore = JarCpu.jvmThreads(jarPid);
     long self = ProcessHandle.current().pid();
     double benchCpuBefore = JarCpu.seconds(self);
     double machineBefore = JarCpu.machineBusySeconds();
@@ -88,6 +89,7 @@ final class EndToEndBench {
       Thread.sleep(100);
     }
     double cpuSeconds = JarCpu.seconds(jarPid) - cpuBefore;
+    JarCpu.JvmThreads jvm = JarCpu.jvmThreads(jarPid).minus(jvmBefore);
     double benchCpuSeconds = JarCpu.seconds(self) - benchCpuBefore;
     double machineSeconds = JarCpu.machineBusySeconds() - machineBefore;
     double windowSeconds = (System.nanoTime() - begin) / 1e9;
@@ -104,12 +106,15 @@ final class EndToEndBench {
     double[] ms = latencies.stream().mapToDouble(Double::doubleValue).toArray();
     double max = latencies.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     Result r = new Result(Stats.percentile(ms, 50), Stats.percentile(ms, 99), max, accepted.size(), delivered, failed.get(),
-        (total - 1) / sendSeconds, sink.duplicates(), delivered == 0 ? Double.NaN : cpuSeconds * 1e6 / delivered,
-        delivered == 0 ? Double.NaN : benchCpuSeconds * 1e6 / delivered,
+        (total - 1) / sendSeconds, sink.duplicates(), perDelivered(cpuSeconds, delivered),
+        perDelivered(jvm.compilerSeconds(), delivered), perDelivered(jvm.gcSeconds(), delivered),
+        perDelivered(benchCpuSeconds, delivered),
         machineSeconds / (windowSeconds * Runtime.getRuntime().availableProcessors()));
     LOG.info("e2e {}/s: accepted {}, delivered {}, lost {}, duplicates {}, failed {}, p50 {} ms, p99 {} ms, max {} ms, achieved {}/s, "
-            + "jar CPU {} µs per delivered request", rate, r.accepted(), r.delivered(), r.lost(), r.duplicates(), r.failed(),
-        fmt(r.p50Millis()), fmt(r.p99Millis()), fmt(r.maxMillis()), fmt(r.achievedRate()), fmt(r.cpuMicrosPerDelivered()));
+            + "jar CPU {} µs per delivered request (of which its JIT compiler {}, its GC {})", rate, r.accepted(), r.delivered(),
+        r.lost(), r.duplicates(), r.failed(), fmt(r.p50Millis()), fmt(r.p99Millis()), fmt(r.maxMillis()),
+        fmt(r.achievedRate()), fmt(r.cpuMicrosPerDelivered()), fmt(r.compilerMicrosPerDelivered()),
+        fmt(r.gcMicrosPerDelivered()));
     // The client and the sink run on the jar's two cores: what they cost is CPU the jar did not get.
     LOG.info("e2e {}/s: this bench JVM (open-loop client and Slack sink) used {} µs of CPU per delivered request; the "
         + "machine was {} % busy (all cores, send to last delivery)", rate, fmt(r.benchCpuMicrosPerDelivered()),
@@ -118,6 +123,10 @@ final class EndToEndBench {
       LOG.info("e2e {}/s: the failed requests were {}", rate, new java.util.TreeMap<>(failures));
     }
     return r;
+  }
+
+  private static double perDelivered(double seconds, long delivered) {
+    return delivered == 0 ? Double.NaN : seconds * 1e6 / delivered;
   }
 
   private static String fmt(double v) {

@@ -1,6 +1,7 @@
 package dev.relaybox.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -29,12 +30,59 @@ final class JarCpu {
 
   static double seconds(long pid) {
     try {
-      String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      // After the parenthesised command name: state is [0], utime [11], stime [12].
-      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+      return statSeconds(Files.readString(Path.of("/proc/" + pid + "/stat")));
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
+  }
+
+  /**
+   * CPU time so far of a JVM's JIT compiler threads and of its garbage collector's threads, from each thread's
+   * {@code /proc/<pid>/task/<tid>/stat}: the share of a process's CPU that is warm-up and memory management rather than
+   * the work it was given. Threads that ended are no longer listed, so only differences over a window of a process whose
+   * compiler and GC threads live on are meaningful (HotSpot keeps at least one of each).
+   */
+  static JvmThreads jvmThreads(long pid) {
+    double compiler = 0;
+    double gc = 0;
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks) {
+        String name;
+        try {
+          name = Files.readString(task.resolve("comm")).strip();
+        } catch (IOException gone) {
+          continue;
+        }
+        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+          compiler += threadSeconds(task);
+        } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+          gc += threadSeconds(task);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return new JvmThreads(Double.NaN, Double.NaN);
+    }
+    return new JvmThreads(compiler, gc);
+  }
+
+  record JvmThreads(double compilerSeconds, double gcSeconds) {
+    JvmThreads minus(JvmThreads earlier) {
+      return new JvmThreads(compilerSeconds - earlier.compilerSeconds, gcSeconds - earlier.gcSeconds);
+    }
+  }
+
+  /** A thread that ended since it was listed counts as 0. */
+  private static double threadSeconds(Path task) {
+    try {
+      return statSeconds(Files.readString(task.resolve("stat")));
+    } catch (IOException gone) {
+      return 0;
+    }
+  }
+
+  private static double statSeconds(String stat) {
+    // After the parenthesised command name: state is [0], utime [11], stime [12].
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
   }
 }

@@ -128,6 +128,8 @@ final class Report {
       measurement(md, "7", "end to end " + r + "/s: duplicated (delivered twice)", "e2e.r" + r + ".duplicates", "%.0f");
       measurement(md, "7", "end to end " + r + "/s: achieved send rate (/s)", "e2e.r" + r + ".rate", "%.0f");
       measurement(md, "7", "end to end " + r + "/s: jar CPU per accepted and delivered request (µs)", "e2e.r" + r + ".cpu", "%.0f");
+      measurement(md, "7", "end to end " + r + "/s: of which the jar's JIT compiler threads (µs)", "e2e.r" + r + ".cpu.compiler", "%.0f");
+      measurement(md, "7", "end to end " + r + "/s: of which the jar's GC threads (µs)", "e2e.r" + r + ".cpu.gc", "%.0f");
       measurement(md, "7", "end to end " + r + "/s: the bench JVM's CPU per request, client and sink (µs)", "e2e.r" + r + ".benchcpu", "%.0f");
       measurement(md, "7", "end to end " + r + "/s: machine busy, all cores, send to last delivery (%)", "e2e.r" + r + ".busy", "%.0f");
     }
