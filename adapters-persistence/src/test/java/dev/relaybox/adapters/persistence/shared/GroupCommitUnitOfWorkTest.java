@@ -270,6 +270,20 @@ class GroupCommitUnitOfWorkTest {
   }
 
   @Test
+  void aUnitArrivingWhileOneWriterIsStuckIsCommittedByAnotherAtOnce() throws Exception {
+    GroupCommitUnitOfWork groupCommit = groupCommit(DEFAULTS);
+    try (Gate gate = new Gate(7_001)) {
+      Call stuck = call(groupCommit, 1, () -> gate.storeThenWait(1));
+      gate.awaitAUnitAtTheGate();
+      Call next = call(groupCommit, 2, () -> store(2));
+      assertEquals(2, next.answer().get(3, TimeUnit.SECONDS), "committed while the first writer waits at the gate");
+      assertEquals(0, stored(1), "the stuck unit has not committed");
+      gate.open();
+      assertStoredExactlyOnceIffAnswered(List.of(stuck, next));
+    }
+  }
+
+  @Test
   void aFailingUnitFailsAloneWhileTheRestOfItsBatchCommits() {
     GroupCommitUnitOfWork groupCommit = groupCommit(DEFAULTS);
     List<Call> calls = new ArrayList<>();
