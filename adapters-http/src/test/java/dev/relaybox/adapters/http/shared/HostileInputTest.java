@@ -93,6 +93,16 @@ class HostileInputTest {
         List.of(routes));
   }
 
+  /** Sockets a test holds open against a server, every one closed when the test ends (before the server). */
+  private static final class HeldSockets extends ArrayList<Socket> implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      for (Socket socket : this) {
+        socket.close();
+      }
+    }
+  }
+
   @AfterAll
   static void stop() {
     server.close();
@@ -101,9 +111,8 @@ class HostileInputTest {
   @Test
   void slowBodiesLeaveLegitimateRequestsAnswered() throws Exception {
     // A deadline far beyond the test, so every slow client still holds its connection while the others ask.
-    HttpServer patient = server(Duration.ofMinutes(5), SLOW_CLIENTS + 100).start();
-    List<Socket> trickling = new ArrayList<>();
-    try {
+    try (HttpServer patient = server(Duration.ofMinutes(5), SLOW_CLIENTS + 100).start();
+        HeldSockets trickling = new HeldSockets()) {
       for (int i = 0; i < SLOW_CLIENTS; i++) {
         Socket socket = connect(patient);
         socket.getOutputStream().write(("POST /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
@@ -119,19 +128,12 @@ class HostileInputTest {
         Raw answer = exchange(patient, post("/v1/notes", "{\"text\":\"hello " + i + "\"}"));
         assertEquals(201, answer.status(), answer.text());
       }
-    } finally {
-      for (Socket socket : trickling) {
-        socket.close();
-      }
-      patient.close();
     }
   }
 
   @Test
   void aConnectionPastItsAddressesCapIsAnswered503WithRetryAfterAndClosed() throws Exception {
-    HttpServer capped = server(Duration.ofMinutes(5), 5).start();
-    List<Socket> held = new ArrayList<>();
-    try {
+    try (HttpServer capped = server(Duration.ofMinutes(5), 5).start(); HeldSockets held = new HeldSockets()) {
       for (int i = 0; i < 5; i++) {
         Socket socket = connect(capped);
         socket.getOutputStream().write("POST /v1/notes HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -156,11 +158,6 @@ class HostileInputTest {
       held.removeFirst();
       awaitConnectionsFrom(capped, 4);
       assertEquals(201, exchange(capped, post("/v1/notes", "{\"text\":\"room again\"}")).status());
-    } finally {
-      for (Socket socket : held) {
-        socket.close();
-      }
-      capped.close();
     }
   }
 
@@ -189,9 +186,7 @@ class HostileInputTest {
 
   @Test
   void anAddressHoldsAtMostTwiceItsCapOfSocketsAndConnectionsPastThatAreClosedAtOnce() throws Exception {
-    HttpServer capped = server(Duration.ofMinutes(5), 2).start();
-    List<Socket> held = new ArrayList<>();
-    try {
+    try (HttpServer capped = server(Duration.ofMinutes(5), 2).start(); HeldSockets held = new HeldSockets()) {
       for (int i = 0; i < 4; i++) {
         held.add(connect(capped)); // two served, two turned away, all idle
       }
@@ -208,19 +203,12 @@ class HostileInputTest {
         answer = exchange(capped, "GET /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY + "\r\n\r\n");
       } while (answer.status() == 0 && System.nanoTime() < giveUpAt);
       assertProblem(answer, 503);
-    } finally {
-      for (Socket socket : held) {
-        socket.close();
-      }
-      capped.close();
     }
   }
 
   @Test
   void pastTheNodesConnectionLimitANewConnectionWaitsInTheListenQueueUntilOneCloses() throws Exception {
-    HttpServer limited = server(Duration.ofMinutes(5), 100, 0, 3).start();
-    List<Socket> held = new ArrayList<>();
-    try {
+    try (HttpServer limited = server(Duration.ofMinutes(5), 100, 0, 3).start(); HeldSockets held = new HeldSockets()) {
       for (int i = 0; i < 3; i++) {
         held.add(connect(limited));
       }
@@ -234,11 +222,6 @@ class HostileInputTest {
         waiting.setSoTimeout(15_000);
         assertEquals(200, readAll(waiting).status(), "served once a connection closed");
       }
-    } finally {
-      for (Socket socket : held) {
-        socket.close();
-      }
-      limited.close();
     }
   }
 
