@@ -42,13 +42,15 @@ final class HeaderDeadline implements Connection.Listener {
     return state > HttpParser.State.START.ordinal() && state <= HttpParser.State.HEADER.ordinal();
   }
 
+  /** A connection's bytes and requests in so far. */
+  private record Arrived(long bytes, long messages) {}
+
   private final class Watch implements Runnable {
     private final HttpConnection connection;
     private long headerSince = -1;
     private long headerOfMessage = -1;
-    /** Bytes in and messages in at the last check, when the parser was in its start state then; else -1. */
-    private long idleBytesIn = -1;
-    private long idleMessagesIn = -1;
+    /** What had arrived by the last check, when the parser was in its start state then; else null. */
+    private Arrived lastIdle;
     private long blankSince = -1;
 
     Watch(HttpConnection connection) {
@@ -92,15 +94,13 @@ final class HeaderDeadline implements Connection.Listener {
      */
     private boolean sendsOnlyBlankLinesPastTheDeadline(long now) {
       boolean idle = connection.getParser().getState() == HttpParser.State.START;
-      long bytesIn = connection.getBytesIn();
-      long messagesIn = connection.getMessagesIn();
-      if (!idle || (idleMessagesIn >= 0 && messagesIn != idleMessagesIn)) {
+      Arrived arrived = new Arrived(connection.getBytesIn(), connection.getMessagesIn());
+      if (!idle || (lastIdle != null && arrived.messages() != lastIdle.messages())) {
         blankSince = -1;
-      } else if (idleBytesIn >= 0 && bytesIn > idleBytesIn && blankSince < 0) {
+      } else if (lastIdle != null && arrived.bytes() > lastIdle.bytes() && blankSince < 0) {
         blankSince = now - checkEveryNanos;
       }
-      idleBytesIn = idle ? bytesIn : -1;
-      idleMessagesIn = idle ? messagesIn : -1;
+      lastIdle = idle ? arrived : null;
       return blankSince >= 0 && now - blankSince >= deadlineNanos;
     }
   }

@@ -3,6 +3,7 @@ package dev.relaybox.adapters.http.shared;
 import dev.relaybox.domain.shared.TimeOrderedIds;
 import dev.relaybox.domain.shared.Traceparent;
 import io.javalin.http.Context;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
@@ -39,8 +40,8 @@ public final class RequestIds {
   }
 
   /** The caller's request id when it is one this server echoes (safe characters, at most 128). */
-  static java.util.Optional<String> acceptable(String offered) {
-    return offered != null && SAFE.matcher(offered).matches() ? java.util.Optional.of(offered) : java.util.Optional.empty();
+  static Optional<String> acceptable(String offered) {
+    return offered != null && SAFE.matcher(offered).matches() ? Optional.of(offered) : Optional.empty();
   }
 
   /** The span this request runs in, as a {@code traceparent} header value; empty outside a request. */

@@ -106,8 +106,8 @@ final class WholeBodyGate extends Handler.Wrapper {
     return true;
   }
 
+  /** The error handler ({@link ProblemErrorHandler}) gives every 503 its {@code Retry-After}. */
   private static void turnAway(Request request, Response response, Callback callback) {
-    response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
     refuse(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);
   }
 
