@@ -42,7 +42,10 @@ public record RunnerSettings(
     if (claimBatch < 1 || relayBatch < 1 || pruneBatch < 1) throw new IllegalArgumentException("batch sizes must be positive");
   }
 
-  /** Ten milliseconds: a tenth of the end-to-end latency budget, and enough to batch a request every few ms. */
+  /**
+   * A quarter of the end-to-end latency budget (100 ms), and enough to batch a request every few ms: at 200 requests/s
+   * it cut the machine's load by a quarter against 10 ms, with the same p99 (commit ad7dca7).
+   */
   public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(25);
 
   public static RunnerSettings defaults(String node) {
