@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * Intake of {@code POST /v1/assistance-requests} driven by {@code wrk}, and beside it the PostgreSQL ceiling: {@code
  * pgbench} running the two statements the use case runs (the assistance_request row as {@code JdbiAssistanceRequests.add}
  * writes it, the outbox_event row as {@code JdbiOutbox.publish} writes it) in one transaction per request, at the same
- * concurrency, against the same database, while the same jar is running; once without NOTIFY (the ceiling the targets
- * use) and once with a {@code pg_notify} in every transaction (PostgreSQL serialises notifying commits, which holds that
- * one down).
+ * concurrency, against the same server and database while the same jar is running; once without NOTIFY (the ceiling
+ * the targets use) and once with a {@code pg_notify} in every transaction (PostgreSQL serialises notifying commits,
+ * which holds that one down). pgbench writes into copies of the two tables in schema {@value #CEILING_SCHEMA} (same
+ * columns, defaults, constraints, indexes and fill factor; see {@link #createCeilingTables}), which no one consumes:
+ * the ceiling is "just insert the rows", with no delivery of them competing for the machine.
  */
 final class IntakeBench {
   private static final Logger LOG = LoggerFactory.getLogger(IntakeBench.class);
@@ -43,7 +46,30 @@ final class IntakeBench {
       END;
       """.formatted(V7, V7);
 
-  record Result(double perSecond, double p50Millis, double p99Millis, double maxMillis, long count, long failed) {}
+  /** Where pgbench writes: copies of the jar's intake tables that nothing reads. */
+  static final String CEILING_SCHEMA = "intake_ceiling";
+
+  record Result(double perSecond, double p50Millis, double p99Millis, double maxMillis, long count, long failed) {
+    double seconds() {
+      return perSecond > 0 ? count / perSecond : 0;
+    }
+  }
+
+  /**
+   * Fresh, empty copies of {@code assistance_request} and {@code outbox_event} in {@value #CEILING_SCHEMA}: {@code LIKE
+   * … INCLUDING ALL} copies columns, defaults (the same id sequence), constraints and indexes (the relay's partial index
+   * too); the table's storage options (fill factor) are copied from {@code pg_class}.
+   */
+  static void createCeilingTables(BenchDatabase db) {
+    List<String> statements = new ArrayList<>(List.of("DROP SCHEMA IF EXISTS " + CEILING_SCHEMA + " CASCADE",
+        "CREATE SCHEMA " + CEILING_SCHEMA));
+    for (String table : List.of("assistance_request", "outbox_event")) {
+      String options = db.text("SELECT coalesce(array_to_string(reloptions, ', '), '') FROM pg_class WHERE oid = 'public." + table + "'::regclass");
+      statements.add("CREATE TABLE " + CEILING_SCHEMA + "." + table + " (LIKE public." + table + " INCLUDING ALL)"
+          + (options.isEmpty() ? "" : " WITH (" + options + ")"));
+    }
+    db.execute(statements.toArray(String[]::new));
+  }
 
   private final Path work;
   private final Path wrkScript;
@@ -101,7 +127,10 @@ final class IntakeBench {
     return r;
   }
 
-  /** One transaction per request, {@code -M prepared}; latencies from pgbench's per-transaction log. */
+  /**
+   * One transaction per request, {@code -M prepared}, into the ceiling's tables ({@link #createCeilingTables} first);
+   * latencies from pgbench's per-transaction log.
+   */
   Result pgbench(JdbcTarget target, int concurrency, int seconds, boolean notify) throws InterruptedException {
     Path logs = work.resolve("pgbench-c" + concurrency + "-" + System.nanoTime());
     try {
@@ -113,7 +142,9 @@ final class IntakeBench {
     List<String> command = new ArrayList<>(List.of(pgbenchBinary(), "-n", "-M", "prepared", "-c", Integer.toString(concurrency),
         "-j", Integer.toString(Math.min(2, concurrency)), "-T", Integer.toString(seconds), "-f", (notify ? pgbenchNotifyScript : pgbenchScript).toString(),
         "-l", "--log-prefix=" + logs.resolve("tx"), "-h", c.host(), "-p", c.port(), "-U", c.user(), c.database()));
-    String out = run(command, c.password().map(p -> Map.of("PGPASSWORD", p)).orElse(Map.of()));
+    Map<String, String> env = new HashMap<>(Map.of("PGOPTIONS", "-c search_path=" + CEILING_SCHEMA));
+    c.password().ifPresent(p -> env.put("PGPASSWORD", p));
+    String out = run(command, env);
     Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(out);
     Matcher failedM = Pattern.compile("number of failed transactions: (\\d+)").matcher(out);
     Matcher processed = Pattern.compile("number of transactions actually processed: (\\d+)").matcher(out);

@@ -78,12 +78,16 @@ final class Report {
               .map(setting -> setting.getKey() + "=" + setting.getValue()).collect(java.util.stream.Collectors.joining(" ")) + "`"));
       row(md, "intake", "`" + IntakeBench.wrkVersion() + "`, `-t min(2,c) -c c -d " + app.intakeSeconds() + "s`, closed loop, the POST "
           + "of the README walkthrough (no Idempotency-Key), after a " + app.warmupSeconds() + " s warm-up at c64 and its delivery; the jar delivers what it accepts "
-          + "meanwhile, and the bench waits until every request is delivered before the next measurement");
+          + "meanwhile, and the bench waits until every request is delivered before the next measurement. Accepted and delivered/s = "
+          + "accepted ÷ (the window + the time until the last of them was delivered, polled every 0.2 s): the rate at which the jar "
+          + "takes work in with its delivery keeping up, which the targets use");
       row(md, "intake ceiling", "`" + IntakeBench.pgbenchVersion() + " -n -M prepared -c c -j min(2,c) -T " + app.intakeSeconds()
           + "`, one transaction per request: BEGIN; the assistance_request INSERT of `JdbiAssistanceRequests.add`; the outbox_event "
           + "INSERT of `JdbiOutbox.publish`; END; **without NOTIFY** (the targets' ceiling), then the same script with a `pg_notify` in "
-          + "every transaction (printed beside it); time-ordered ids like the app's; same database, same jar running "
-          + "(it relays and delivers these rows too); p50/p99/max from pgbench's per-transaction log");
+          + "every transaction (printed beside it); time-ordered ids like the app's; same server and database, the same jar running; "
+          + "into copies of the two tables (schema `" + IntakeBench.CEILING_SCHEMA + "`, `LIKE … INCLUDING ALL` plus the fill factor: same "
+          + "columns, defaults, constraints and indexes) that nothing consumes, so the ceiling is just inserting the rows; "
+          + "p50/p99/max from pgbench's per-transaction log");
       row(md, "end to end", "open loop: " + app.e2eRates() + " requests/s for " + app.e2eSeconds() + " s each after "
           + app.e2eWarmupSeconds() + " s at " + AppBench.E2E_WARMUP_RATE + "/s unrecorded, one "
           + "virtual thread per request over kept-alive HTTP/1.1 (the bench's own client and sink, `Http1`), latency = "
@@ -115,6 +119,9 @@ final class Report {
     for (int c : app.intakeConcurrency()) {
       measurement(md, "6", "intake c" + c + ": POST accepted/s (wrk)", "intake.c" + c + ".rate", "%.0f");
       measurement(md, "6", "intake c" + c + ": latency p50 / p99 / max (ms)", "intake.c" + c, null);
+      measurement(md, "6", "intake c" + c + ": accepted, not yet delivered at the window's end", "intake.c" + c + ".backlog", "%.0f");
+      measurement(md, "6", "intake c" + c + ": delivered all of them (s after the window)", "intake.c" + c + ".drain", "%.1f");
+      measurement(md, "6", "intake c" + c + ": accepted and delivered/s", "intake.c" + c + ".sustained", "%.0f");
       measurement(md, "6", "ceiling c" + c + ": pgbench tps, same rows, no NOTIFY", "ceiling.c" + c + ".rate", "%.0f");
       measurement(md, "6", "ceiling c" + c + ": latency p50 / p99 / max (ms)", "ceiling.c" + c, null);
       measurement(md, "6", "ceiling c" + c + " with NOTIFY per transaction: pgbench tps", "ceiling.notify.c" + c + ".rate", "%.0f");
@@ -137,24 +144,34 @@ final class Report {
     measurement(md, "8", "jar time to ready (ms)", "footprint.ready", "%.0f");
     md.append('\n');
 
-    md.append("| ratio (of medians) | value | target | met |\n|---|---:|---|---|\n");
+    md.append("| ratio (of medians; the median of two runs is their mean) | value | target | met |\n|---|---:|---|---|\n");
     ratio(md, "drain / db-scheduler tuned", div("drain", "dbscheduler"), "%.1f×", "≥ 3×", v -> v >= 3);
-    ratio(md, "drain / db-scheduler defaults", div("drain", "dbscheduler.defaults"), "%.1f×", "(none)", v -> true);
+    printed(md, "drain / db-scheduler defaults", div("drain", "dbscheduler.defaults"), "%.1f×");
     ratio(md, "drain / raw SQL ceiling", div("drain", "raw").map(v -> v * 100), "%.0f %%", "≥ 50 %", v -> v >= 50);
     ratio(md, "latency p50", median("latency.p50"), "%.2f ms", "≤ 10 ms", v -> v <= 10);
     ratio(md, "latency p99", median("latency.p99"), "%.2f ms", "≤ 50 ms", v -> v <= 50);
     ratio(md, "drain with history / empty drain", div("growth", "drain").map(v -> v * 100), "%.0f %%", "≥ 90 %", v -> v >= 90);
     for (int c : app.intakeConcurrency()) {
       double target = c == 64 ? 80 : c == 1 ? 50 : 0;
-      ratio(md, "intake / pgbench ceiling (no NOTIFY) at c" + c, div("intake.c" + c + ".rate", "ceiling.c" + c + ".rate").map(v -> v * 100),
-          "%.0f %%", target > 0 ? "≥ " + (int) target + " %" : "(none)", v -> v >= target);
-      ratio(md, "intake / pgbench with NOTIFY at c" + c, div("intake.c" + c + ".rate", "ceiling.notify.c" + c + ".rate").map(v -> v * 100),
-          "%.0f %%", "(printed only)", v -> true);
+      Optional<Double> sustained = div("intake.c" + c + ".sustained", "ceiling.c" + c + ".rate").map(v -> v * 100);
+      String label = "intake (accepted and delivered) / pgbench ceiling (no NOTIFY) at c" + c;
+      if (target > 0) {
+        ratio(md, label, sustained, "%.0f %%", "≥ " + (int) target + " %", v -> v >= target);
+      } else {
+        printed(md, label, sustained, "%.0f %%");
+      }
+      printed(md, "intake (accepted only, delivery behind) / pgbench ceiling at c" + c,
+          div("intake.c" + c + ".rate", "ceiling.c" + c + ".rate").map(v -> v * 100), "%.0f %%");
+      printed(md, "intake (accepted and delivered) / pgbench with NOTIFY at c" + c,
+          div("intake.c" + c + ".sustained", "ceiling.notify.c" + c + ".rate").map(v -> v * 100), "%.0f %%");
     }
     for (int r : app.e2eRates()) {
       int rate = r;
-      ratio(md, "end to end p99 (send → Slack) at " + r + "/s", median("e2e.r" + r + ".p99"), "%.1f ms", r == 1000 ? "≤ 100 ms" : "(none)",
-          v -> rate != 1000 || v <= 100);
+      if (r == 1000) {
+        ratio(md, "end to end p99 (send → Slack) at " + r + "/s", median("e2e.r" + r + ".p99"), "%.1f ms", "≤ 100 ms", v -> v <= 100);
+      } else {
+        printed(md, "end to end p99 (send → Slack) at " + r + "/s", median("e2e.r" + r + ".p99"), "%.1f ms");
+      }
       ratio(md, "jar CPU per delivered request at " + r + "/s", median("e2e.r" + r + ".cpu"), "%.0f µs", "≤ 300 µs", v -> v <= 300);
       ratio(md, "lost + duplicated at " + r + "/s (sum of runs)", results.stats("e2e.r" + r + ".lost").flatMap(l ->
           results.stats("e2e.r" + r + ".duplicates").map(d -> l.values().stream().mapToDouble(Double::doubleValue).sum()
@@ -225,6 +242,11 @@ final class Report {
       java.util.function.DoublePredicate met) {
     value.ifPresent(v -> md.append("| ").append(label).append(" | ").append(fmt(pattern, v)).append(" | ").append(target)
         .append(" | ").append(met.test(v) ? "yes" : "**no**").append(" |\n"));
+  }
+
+  /** A figure the issue sets no target for: printed beside the others, never counted as met. */
+  private void printed(StringBuilder md, String label, Optional<Double> value, String pattern) {
+    value.ifPresent(v -> md.append("| ").append(label).append(" | ").append(fmt(pattern, v)).append(" | (none) | — |\n"));
   }
 
   private Optional<Double> median(String key) {
