@@ -66,6 +66,8 @@ final class AppProcess implements AutoCloseable {
     // Slack's own default (8 calls in flight per node) is sized for real Slack, which allows about one message a
     // second; once a call takes 8 ms on the busy machine it caps delivery at 1,000/s, the rate under test. One call
     // per delivery worker (RELAYBOX_ASSISTANCE_CONCURRENCY, 128) leaves the engine, not the channel's limit, to measure.
+    // Measured against 8 (two rounds each): the c64 backlog took 4.5-4.9 s to deliver instead of 10.9 s, and the end
+    // to end p99 at 1,000/s was no worse.
     env.put("RELAYBOX_SLACK_MAX_CONCURRENCY", "128");
     // One bench client is one API key: the default per-key rate (200/s) would measure the abuse limit, not intake.
     env.put("RELAYBOX_API_RATE", "1000000");
