@@ -52,6 +52,7 @@ final class AppBench {
             for (int c : app.intakeConcurrency()) {
               long before = rows();
               IntakeBench.Result w = intake.wrk(jar.baseUrl(), c, app.intakeSeconds());
+              long drainStart = System.nanoTime(); // before the counts below, which take a little of the delivery's time
               long written = rows() - before;
               if (written < w.count() || written > w.count() + c) { // answers still in flight at the end are written, not counted
                 results.note("intake.mismatch.round" + round + ".c" + c, "wrk counted " + w.count() + " accepted, " + written + " rows written");
@@ -60,7 +61,6 @@ final class AppBench {
               // Accepted faster than delivered, the rest waits in the backlog: the rate at which the jar takes requests
               // in *and* delivers them counts the time to deliver that backlog too.
               long backlog = pending();
-              long drainStart = System.nanoTime();
               awaitDelivered("wrk c" + c);
               double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
               double sustained = w.count() / (w.seconds() + drainSeconds);

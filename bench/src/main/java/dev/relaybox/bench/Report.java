@@ -73,7 +73,7 @@ final class Report {
       row(md, "the jar", "`" + app.jar() + "` as its own process (`java " + String.join(" ", app.javaOpts()) + " -jar …`; JVM chose: "
           + results.notes().getOrDefault("app.heap", "?") + "), a fresh start per round on emptied tables, `DATABASE_URL` = the server above "
           + "(pool 20, default), `RELAYBOX_ROUTES=sales=slack`, Slack = a loopback sink in the bench JVM answering `ok` at once, "
-          + "`RELAYBOX_SLACK_MAX_PER_SECOND`/`_BURST` 100000 and `RELAYBOX_SLACK_MAX_CONCURRENCY` 128 (one call per delivery worker; the default 8, sized for real Slack, caps delivery at 1,000/s once a call takes 8 ms on the busy machine, and took twice as long to deliver the c64 backlog), `RELAYBOX_API_RATE` 1000000 (one bench client is one API key), other settings default (delivery concurrency 128)"
+          + "`RELAYBOX_SLACK_MAX_PER_SECOND`/`_BURST` 100000 and `RELAYBOX_SLACK_MAX_CONCURRENCY` 128 (one call per delivery worker; the default 8, sized for real Slack, caps delivery at 1,000/s once a call takes 8 ms on the busy machine), `RELAYBOX_API_RATE` 1000000 (one bench client is one API key), other settings default (delivery concurrency 128)"
           + (app.appEnv().isEmpty() ? "" : "; overridden by `BENCH_APP_ENV`: `" + app.appEnv().entrySet().stream()
               .map(setting -> setting.getKey() + "=" + setting.getValue()).collect(java.util.stream.Collectors.joining(" ")) + "`"));
       row(md, "intake", "`" + IntakeBench.wrkVersion() + "`, `-t min(2,c) -c c -d " + app.intakeSeconds() + "s`, closed loop, the POST "
