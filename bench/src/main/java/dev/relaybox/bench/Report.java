@@ -79,8 +79,8 @@ final class Report {
       row(md, "intake", "`" + IntakeBench.wrkVersion() + "`, `-t min(2,c) -c c -d " + app.intakeSeconds() + "s`, closed loop, the POST "
           + "of the README walkthrough (no Idempotency-Key), after a " + app.warmupSeconds() + " s warm-up at c64 and its delivery; the jar delivers what it accepts "
           + "meanwhile, and the bench waits until every request is delivered before the next measurement. Accepted and delivered/s = "
-          + "accepted ÷ (the window + the time until the last of them was delivered, polled every 0.2 s): the rate at which the jar "
-          + "takes work in with its delivery keeping up, which the targets use");
+          + "accepted ÷ (the window + the time until the last of them was delivered, polled every 0.2 s): what the jar took in and "
+          + "delivered over the burst, which the targets use; a burst's figure, not a rate that delivery kept up with throughout");
       row(md, "intake ceiling", "`" + IntakeBench.pgbenchVersion() + " -n -M prepared -c c -j min(2,c) -T " + app.intakeSeconds()
           + "`, one transaction per request: BEGIN; the assistance_request INSERT of `JdbiAssistanceRequests.add`; the outbox_event "
           + "INSERT of `JdbiOutbox.publish`; END; **without NOTIFY** (the targets' ceiling), then the same script with a `pg_notify` in "
