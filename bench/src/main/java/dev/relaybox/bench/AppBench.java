@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,11 +87,12 @@ final class AppBench {
           if (config.runs("e2e")) {
             // The open-loop client and the sink share the jar's two cores: left cold, the bench JVM's JIT compiler took
             // half of its CPU in the first measured window (async-profiler, 700/s) and starved the jar it measured.
-            e2e.run(jar.baseUrl(), jar.pid(), E2E_WARMUP_RATE, app.e2eWarmupSeconds());
+            OptionalLong postmaster = db.localPostmaster();
+            e2e.run(jar.baseUrl(), jar.pid(), postmaster, E2E_WARMUP_RATE, app.e2eWarmupSeconds());
             pendingAfter("the e2e client's warm-up", 60);
             for (int rate : app.e2eRates()) {
               db.execute("TRUNCATE assistance_request, job, job_history, outbox_event"); // the stages below read only this run's rows
-              EndToEndBench.Result r = e2e.run(jar.baseUrl(), jar.pid(), rate, app.e2eSeconds());
+              EndToEndBench.Result r = e2e.run(jar.baseUrl(), jar.pid(), postmaster, rate, app.e2eSeconds());
               String k = "e2e.r" + rate;
               add(k + ".p50", r.p50Millis());
               add(k + ".p99", r.p99Millis());
@@ -105,6 +107,7 @@ final class AppBench {
               add(k + ".cpu.compiler", r.compilerMicrosPerDelivered());
               add(k + ".cpu.gc", r.gcMicrosPerDelivered());
               add(k + ".benchcpu", r.benchCpuMicrosPerDelivered());
+              add(k + ".dbcpu", r.serverCpuMicrosPerDelivered());
               add(k + ".busy", 100 * r.machineBusyShare());
               // Past its capacity the jar may not recover (see the notes); record it and end the round.
               long pending = pendingAfter("e2e " + rate + "/s", 60);

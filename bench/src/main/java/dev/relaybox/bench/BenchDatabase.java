@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +95,17 @@ final class BenchDatabase implements AutoCloseable {
       throw new IllegalStateException("could not read server settings", e);
     }
     return settings;
+  }
+
+  /** The server's postmaster, when the server runs on this machine (its CPU is then measured, see JarCpu). */
+  OptionalLong localPostmaster() {
+    try (Connection c = target.connect("relaybox-bench"); Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return JarCpu.postmasterOf(rs.getLong(1)); // while the backend is alive
+    } catch (SQLException e) {
+      throw new IllegalStateException("bench query failed: " + e.getMessage(), e);
+    }
   }
 
   /** Runs statements on a connection outside any pool (autocommit, so VACUUM works). */

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +27,8 @@ final class EndToEndBench {
 
   record Result(double p50Millis, double p99Millis, double maxMillis, long accepted, long delivered, long failed,
       double achievedRate, long duplicates, double cpuMicrosPerDelivered, double compilerMicrosPerDelivered,
-      double gcMicrosPerDelivered, double benchCpuMicrosPerDelivered, double machineBusyShare) {
+      double gcMicrosPerDelivered, double benchCpuMicrosPerDelivered, double serverCpuMicrosPerDelivered,
+      double machineBusyShare) {
     long lost() {
       return accepted - delivered;
     }
@@ -40,7 +42,8 @@ final class EndToEndBench {
     this.sink = sink;
   }
 
-  Result run(String baseUrl, long jarPid, int rate, int seconds) throws InterruptedException {
+  /** {@code postmaster}: the database server's, when it runs on this machine, to measure its CPU too. */
+  Result run(String baseUrl, long jarPid, OptionalLong postmaster, int rate, int seconds) throws InterruptedException {
     OpenLoopClient client = new OpenLoopClient(URI.create(baseUrl + "/v1/assistance-requests"),
         "Bearer " + config.apiKey(), IntakeBench.BODY, 30_000);
     ConcurrentHashMap<String, Long> arrivals = sink.record();
@@ -54,6 +57,7 @@ final class EndToEndBench {
     long self = ProcessHandle.current().pid();
     double benchCpuBefore = JarCpu.seconds(self);
     double machineBefore = JarCpu.machineBusySeconds();
+    double serverCpuBefore = postmaster.isPresent() ? JarCpu.serverSeconds(postmaster.getAsLong()) : Double.NaN;
     long begin = System.nanoTime();
     long lastSend = begin;
     try (client; ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -92,6 +96,7 @@ final class EndToEndBench {
     JarCpu.JvmThreads jvm = JarCpu.jvmThreads(jarPid).minus(jvmBefore);
     double benchCpuSeconds = JarCpu.seconds(self) - benchCpuBefore;
     double machineSeconds = JarCpu.machineBusySeconds() - machineBefore;
+    double serverCpuSeconds = postmaster.isPresent() ? JarCpu.serverSeconds(postmaster.getAsLong()) - serverCpuBefore : Double.NaN;
     double windowSeconds = (System.nanoTime() - begin) / 1e9;
     sink.stopRecording();
     List<Double> latencies = new ArrayList<>(accepted.size());
@@ -108,7 +113,7 @@ final class EndToEndBench {
     Result r = new Result(Stats.percentile(ms, 50), Stats.percentile(ms, 99), max, accepted.size(), delivered, failed.get(),
         (total - 1) / sendSeconds, sink.duplicates(), perDelivered(cpuSeconds, delivered),
         perDelivered(jvm.compilerSeconds(), delivered), perDelivered(jvm.gcSeconds(), delivered),
-        perDelivered(benchCpuSeconds, delivered),
+        perDelivered(benchCpuSeconds, delivered), perDelivered(serverCpuSeconds, delivered),
         machineSeconds / (windowSeconds * Runtime.getRuntime().availableProcessors()));
     LOG.info("e2e {}/s: accepted {}, delivered {}, lost {}, duplicates {}, failed {}, p50 {} ms, p99 {} ms, max {} ms, achieved {}/s, "
             + "jar CPU {} µs per delivered request (of which its JIT compiler {}, its GC {})", rate, r.accepted(), r.delivered(),
@@ -116,8 +121,9 @@ final class EndToEndBench {
         fmt(r.achievedRate()), fmt(r.cpuMicrosPerDelivered()), fmt(r.compilerMicrosPerDelivered()),
         fmt(r.gcMicrosPerDelivered()));
     // The client and the sink run on the jar's two cores: what they cost is CPU the jar did not get.
-    LOG.info("e2e {}/s: this bench JVM (open-loop client and Slack sink) used {} µs of CPU per delivered request; the "
-        + "machine was {} % busy (all cores, send to last delivery)", rate, fmt(r.benchCpuMicrosPerDelivered()),
+    LOG.info("e2e {}/s: this bench JVM (open-loop client and Slack sink) used {} µs of CPU per delivered request, "
+        + "PostgreSQL {} µs (all its processes; NaN: not on this machine); the machine was {} % busy (all cores, send to "
+        + "last delivery)", rate, fmt(r.benchCpuMicrosPerDelivered()), fmt(r.serverCpuMicrosPerDelivered()),
         fmt(100 * r.machineBusyShare()));
     if (!failures.isEmpty()) {
       LOG.info("e2e {}/s: the failed requests were {}", rate, new java.util.TreeMap<>(failures));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * CPU time a process has used so far (utime + stime of {@code /proc/<pid>/stat}, all its threads), and the whole
@@ -33,6 +34,55 @@ final class JarCpu {
       return statSeconds(Files.readString(Path.of("/proc/" + pid + "/stat")));
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
+    }
+  }
+
+  /**
+   * CPU time so far of a PostgreSQL server on this machine: its postmaster's own, that of the children it has reaped
+   * (backends of closed connections, autovacuum workers), and that of every live child (backends, WAL writer,
+   * checkpointer, ...), each from {@code /proc}. NaN when the postmaster is gone.
+   */
+  static double serverSeconds(long postmasterPid) {
+    double total;
+    try {
+      String[] f = fields(Files.readString(Path.of("/proc/" + postmasterPid + "/stat")));
+      total = (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) / TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+    String parent = Long.toString(postmasterPid);
+    try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+      for (Path process : processes) {
+        try {
+          String[] f = fields(Files.readString(process.resolve("stat")));
+          if (f[1].equals(parent)) {
+            total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+          }
+        } catch (IOException gone) {
+          // ended since it was listed: its time is in the postmaster's reaped children's from now on
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+    return total;
+  }
+
+  /**
+   * The postmaster of the PostgreSQL backend {@code backendPid}, when that backend runs on this machine: its parent,
+   * both named {@code postgres}. Empty for a server elsewhere, whose pids mean nothing here.
+   */
+  static OptionalLong postmasterOf(long backendPid) {
+    try {
+      Path backend = Path.of("/proc/" + backendPid);
+      if (!Files.readString(backend.resolve("comm")).strip().equals("postgres")) {
+        return OptionalLong.empty();
+      }
+      long parent = Long.parseLong(fields(Files.readString(backend.resolve("stat")))[1]);
+      return Files.readString(Path.of("/proc/" + parent + "/comm")).strip().equals("postgres")
+          ? OptionalLong.of(parent) : OptionalLong.empty();
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
     }
   }
 
@@ -81,8 +131,12 @@ final class JarCpu {
   }
 
   private static double statSeconds(String stat) {
-    // After the parenthesised command name: state is [0], utime [11], stime [12].
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    String[] f = fields(stat);
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+  }
+
+  /** The fields after the parenthesised command name: state [0], ppid [1], utime [11], stime [12], cutime [13], cstime [14]. */
+  private static String[] fields(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
   }
 }

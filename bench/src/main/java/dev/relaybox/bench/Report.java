@@ -94,7 +94,8 @@ final class Report {
           + "the sink's arrival time of the Slack message − the client's send of its POST (so "
           + "intake is inside it), same JVM clock; delivered counted by request id at the sink, lost = accepted − delivered, "
           + "duplicates = messages for an id already received; jar CPU = utime + stime of its `/proc/<pid>/stat` from just before "
-          + "the first send to the last delivery, ÷ delivered (the bench JVM's the same way); machine busy = the non-idle time of "
+          + "the first send to the last delivery, ÷ delivered (the bench JVM's the same way; PostgreSQL's: its postmaster, the "
+          + "children it reaped and its live children, when the server runs on this machine); machine busy = the non-idle time of "
           + "`/proc/stat` over the same window, all cores");
       row(md, "footprint", "peak RSS = `VmHWM` of the jar's `/proc/<pid>/status` at the end of each round (after rows 1 and 3); "
           + "time to ready = process start → first `200` from `/health/ready` (10 ms polls), external (already migrated) database");
@@ -138,6 +139,7 @@ final class Report {
       measurement(md, "7", "end to end " + r + "/s: of which the jar's JIT compiler threads (µs)", "e2e.r" + r + ".cpu.compiler", "%.0f");
       measurement(md, "7", "end to end " + r + "/s: of which the jar's GC threads (µs)", "e2e.r" + r + ".cpu.gc", "%.0f");
       measurement(md, "7", "end to end " + r + "/s: the bench JVM's CPU per request, client and sink (µs)", "e2e.r" + r + ".benchcpu", "%.0f");
+      measurement(md, "7", "end to end " + r + "/s: PostgreSQL's CPU per request, all its processes (µs)", "e2e.r" + r + ".dbcpu", "%.0f");
       measurement(md, "7", "end to end " + r + "/s: machine busy, all cores, send to last delivery (%)", "e2e.r" + r + ".busy", "%.0f");
     }
     measurement(md, "8", "jar peak RSS (MiB)", "footprint.rss", "%.0f");
