@@ -47,11 +47,13 @@ final class AppBench {
         try (AppProcess jar = AppProcess.start(app, db.target(), sink, log)) {
           add("footprint.ready", jar.readyMillis());
           heap = jar.heapSettings();
+          OptionalLong postmaster = db.localPostmaster();
           if (config.runs("intake")) {
             intake.wrk(jar.baseUrl(), 64, app.warmupSeconds());
             awaitDelivered("warm-up");
             for (int c : app.intakeConcurrency()) {
               long before = rows();
+              JarCpu.Usage cpuBefore = JarCpu.Usage.now(jar.pid(), postmaster);
               IntakeBench.Result w = intake.wrk(jar.baseUrl(), c, app.intakeSeconds());
               long drainStart = System.nanoTime(); // before the counts below, which take a little of the delivery's time
               long written = rows() - before;
@@ -64,12 +66,21 @@ final class AppBench {
               long backlog = pending();
               awaitDelivered("wrk c" + c);
               double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+              // Over the window and the delivery of its backlog: what taking these requests in and delivering them cost.
+              JarCpu.Usage used = JarCpu.Usage.now(jar.pid(), postmaster).minus(cpuBefore);
+              add("intake.c" + c + ".cpu", 1e6 * used.jarSeconds() / w.count());
+              add("intake.c" + c + ".dbcpu", 1e6 * used.serverSeconds() / w.count());
+              add("intake.c" + c + ".busy", 100 * used.busyShare());
               double sustained = w.count() / (w.seconds() + drainSeconds);
               add("intake.c" + c + ".backlog", backlog);
               add("intake.c" + c + ".drain", drainSeconds);
               add("intake.c" + c + ".sustained", sustained);
+              JarCpu.Usage ceilingBefore = JarCpu.Usage.now(jar.pid(), postmaster);
               IntakeBench.Result p = intake.pgbench(db.target(), c, app.intakeSeconds(), false);
+              JarCpu.Usage ceilingUsed = JarCpu.Usage.now(jar.pid(), postmaster).minus(ceilingBefore);
               put("ceiling.c" + c, p);
+              add("ceiling.c" + c + ".dbcpu", 1e6 * ceilingUsed.serverSeconds() / p.count());
+              add("ceiling.c" + c + ".busy", 100 * ceilingUsed.busyShare());
               if (p.failed() > 0) {
                 results.note("ceiling.failed.round" + round + ".c" + c, p.failed() + " failed transactions");
               }
@@ -87,7 +98,6 @@ final class AppBench {
           if (config.runs("e2e")) {
             // The open-loop client and the sink share the jar's two cores: left cold, the bench JVM's JIT compiler took
             // half of its CPU in the first measured window (async-profiler, 700/s) and starved the jar it measured.
-            OptionalLong postmaster = db.localPostmaster();
             e2e.run(jar.baseUrl(), jar.pid(), postmaster, E2E_WARMUP_RATE, app.e2eWarmupSeconds());
             pendingAfter("the e2e client's warm-up", 60);
             for (int rate : app.e2eRates()) {

@@ -52,12 +52,10 @@ final class EndToEndBench {
     ConcurrentHashMap<String, AtomicLong> failures = new ConcurrentHashMap<>();
     long total = (long) rate * seconds;
     long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-    double cpuBefore = JarCpu.seconds(jarPid);
+    JarCpu.Usage before = JarCpu.Usage.now(jarPid, postmaster);
     JarCpu.JvmThreads jvmBefore = JarCpu.jvmThreads(jarPid);
     long self = ProcessHandle.current().pid();
     double benchCpuBefore = JarCpu.seconds(self);
-    double machineBefore = JarCpu.machineBusySeconds();
-    double serverCpuBefore = postmaster.isPresent() ? JarCpu.serverSeconds(postmaster.getAsLong()) : Double.NaN;
     long begin = System.nanoTime();
     long lastSend = begin;
     try (client; ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -92,12 +90,9 @@ final class EndToEndBench {
     while (!arrivals.keySet().containsAll(accepted.keySet()) && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    double cpuSeconds = JarCpu.seconds(jarPid) - cpuBefore;
+    JarCpu.Usage used = JarCpu.Usage.now(jarPid, postmaster).minus(before);
     JarCpu.JvmThreads jvm = JarCpu.jvmThreads(jarPid).minus(jvmBefore);
     double benchCpuSeconds = JarCpu.seconds(self) - benchCpuBefore;
-    double machineSeconds = JarCpu.machineBusySeconds() - machineBefore;
-    double serverCpuSeconds = postmaster.isPresent() ? JarCpu.serverSeconds(postmaster.getAsLong()) - serverCpuBefore : Double.NaN;
-    double windowSeconds = (System.nanoTime() - begin) / 1e9;
     sink.stopRecording();
     List<Double> latencies = new ArrayList<>(accepted.size());
     long delivered = 0;
@@ -111,10 +106,9 @@ final class EndToEndBench {
     double[] ms = latencies.stream().mapToDouble(Double::doubleValue).toArray();
     double max = latencies.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     Result r = new Result(Stats.percentile(ms, 50), Stats.percentile(ms, 99), max, accepted.size(), delivered, failed.get(),
-        (total - 1) / sendSeconds, sink.duplicates(), perDelivered(cpuSeconds, delivered),
+        (total - 1) / sendSeconds, sink.duplicates(), perDelivered(used.jarSeconds(), delivered),
         perDelivered(jvm.compilerSeconds(), delivered), perDelivered(jvm.gcSeconds(), delivered),
-        perDelivered(benchCpuSeconds, delivered), perDelivered(serverCpuSeconds, delivered),
-        machineSeconds / (windowSeconds * Runtime.getRuntime().availableProcessors()));
+        perDelivered(benchCpuSeconds, delivered), perDelivered(used.serverSeconds(), delivered), used.busyShare());
     LOG.info("e2e {}/s: accepted {}, delivered {}, lost {}, duplicates {}, failed {}, p50 {} ms, p99 {} ms, max {} ms, achieved {}/s, "
             + "jar CPU {} µs per delivered request (of which its JIT compiler {}, its GC {})", rate, r.accepted(), r.delivered(),
         r.lost(), r.duplicates(), r.failed(), fmt(r.p50Millis()), fmt(r.p99Millis()), fmt(r.maxMillis()),

@@ -115,6 +115,27 @@ final class JarCpu {
     return new JvmThreads(compiler, gc);
   }
 
+  /**
+   * The CPU time so far of the jar, of the database server (NaN when it is not on this machine) and of the whole
+   * machine (busy, all cores), with the wall clock: {@link #minus} gives a window's share of each.
+   */
+  record Usage(double jarSeconds, double serverSeconds, double machineSeconds, long nanos) {
+    static Usage now(long jarPid, OptionalLong postmaster) {
+      return new Usage(JarCpu.seconds(jarPid), postmaster.isPresent() ? JarCpu.serverSeconds(postmaster.getAsLong()) : Double.NaN,
+          machineBusySeconds(), System.nanoTime());
+    }
+
+    Usage minus(Usage earlier) {
+      return new Usage(jarSeconds - earlier.jarSeconds, serverSeconds - earlier.serverSeconds,
+          machineSeconds - earlier.machineSeconds, nanos - earlier.nanos);
+    }
+
+    /** The machine's busy share over the window, all cores. */
+    double busyShare() {
+      return machineSeconds / (nanos / 1e9 * Runtime.getRuntime().availableProcessors());
+    }
+  }
+
   record JvmThreads(double compilerSeconds, double gcSeconds) {
     JvmThreads minus(JvmThreads earlier) {
       return new JvmThreads(compilerSeconds - earlier.compilerSeconds, gcSeconds - earlier.gcSeconds);

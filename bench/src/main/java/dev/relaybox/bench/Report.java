@@ -80,7 +80,9 @@ final class Report {
           + "of the README walkthrough (no Idempotency-Key), after a " + app.warmupSeconds() + " s warm-up at c64 and its delivery; the jar delivers what it accepts "
           + "meanwhile, and the bench waits until every request is delivered before the next measurement. Accepted and delivered/s = "
           + "accepted ÷ (the window + the time until the last of them was delivered, polled every 0.2 s): what the jar took in and "
-          + "delivered over the burst, which the targets use; a burst's figure, not a rate that delivery kept up with throughout");
+          + "delivered over the burst, which the targets use; a burst's figure, not a rate that delivery kept up with throughout. "
+          + "CPU per request and machine busy are taken over the same time (window and delivery), as for end to end; for pgbench, "
+          + "PostgreSQL's over its window");
       row(md, "intake ceiling", "`" + IntakeBench.pgbenchVersion() + " -n -M prepared -c c -j min(2,c) -T " + app.intakeSeconds()
           + "`, one transaction per request: BEGIN; the assistance_request INSERT of `JdbiAssistanceRequests.add`; the outbox_event "
           + "INSERT of `JdbiOutbox.publish`; END; **without NOTIFY** (the targets' ceiling), then the same script with a `pg_notify` in "
@@ -95,7 +97,7 @@ final class Report {
           + "intake is inside it), same JVM clock; delivered counted by request id at the sink, lost = accepted − delivered, "
           + "duplicates = messages for an id already received; jar CPU = utime + stime of its `/proc/<pid>/stat` from just before "
           + "the first send to the last delivery, ÷ delivered (the bench JVM's the same way; PostgreSQL's: its postmaster, the "
-          + "children it reaped and its live children, when the server runs on this machine); machine busy = the non-idle time of "
+          + "children it reaped and its live children, when the server runs on this machine); machine busy = the time neither idle nor in iowait of "
           + "`/proc/stat` over the same window, all cores");
       row(md, "footprint", "peak RSS = `VmHWM` of the jar's `/proc/<pid>/status` at the end of each round (after rows 1 and 3); "
           + "time to ready = process start → first `200` from `/health/ready` (10 ms polls), external (already migrated) database");
@@ -123,8 +125,13 @@ final class Report {
       measurement(md, "6", "intake c" + c + ": accepted, not yet delivered at the window's end", "intake.c" + c + ".backlog", "%.0f");
       measurement(md, "6", "intake c" + c + ": delivered all of them (s after the window)", "intake.c" + c + ".drain", "%.1f");
       measurement(md, "6", "intake c" + c + ": accepted and delivered/s", "intake.c" + c + ".sustained", "%.0f");
+      measurement(md, "6", "intake c" + c + ": the jar's CPU per request, window and delivery (µs)", "intake.c" + c + ".cpu", "%.0f");
+      measurement(md, "6", "intake c" + c + ": PostgreSQL's CPU per request, window and delivery (µs)", "intake.c" + c + ".dbcpu", "%.0f");
+      measurement(md, "6", "intake c" + c + ": machine busy, all cores, window and delivery (%)", "intake.c" + c + ".busy", "%.0f");
       measurement(md, "6", "ceiling c" + c + ": pgbench tps, same rows, no NOTIFY", "ceiling.c" + c + ".rate", "%.0f");
       measurement(md, "6", "ceiling c" + c + ": latency p50 / p99 / max (ms)", "ceiling.c" + c, null);
+      measurement(md, "6", "ceiling c" + c + ": PostgreSQL's CPU per pgbench transaction (µs)", "ceiling.c" + c + ".dbcpu", "%.0f");
+      measurement(md, "6", "ceiling c" + c + ": machine busy, all cores (%)", "ceiling.c" + c + ".busy", "%.0f");
       measurement(md, "6", "ceiling c" + c + " with NOTIFY per transaction: pgbench tps", "ceiling.notify.c" + c + ".rate", "%.0f");
     }
     for (int r : app.e2eRates()) {
