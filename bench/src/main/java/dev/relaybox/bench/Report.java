@@ -79,7 +79,8 @@ final class Report {
       row(md, "intake", "`" + IntakeBench.wrkVersion() + "`, `-t min(2,c) -c c -d " + app.intakeSeconds() + "s`, closed loop, the POST "
           + "of the README walkthrough (no Idempotency-Key), after a " + app.warmupSeconds() + " s warm-up at c64 and its delivery; the jar delivers what it accepts "
           + "meanwhile, and the bench waits until every request is delivered before the next measurement. Accepted and delivered/s = "
-          + "accepted ÷ (the window + the time until the last of them was delivered, polled every 0.2 s): what the jar took in and "
+          + "accepted ÷ (the window + the time until the sink had a Slack message for each, checked every 10 ms, with no query to "
+          + "the database until then): what the jar took in and "
           + "delivered over the burst, which the targets use; a burst's figure, not a rate that delivery kept up with throughout. "
           + "CPU per request and machine busy are taken over the same time (window and delivery), as for end to end; for pgbench, "
           + "PostgreSQL's over its window");
