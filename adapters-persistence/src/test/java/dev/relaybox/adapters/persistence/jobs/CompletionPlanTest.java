@@ -3,9 +3,6 @@ package dev.relaybox.adapters.persistence.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.relaybox.adapters.persistence.shared.ConnectionPool;
-import dev.relaybox.adapters.persistence.shared.Databases;
 import dev.relaybox.application.jobs.ClaimRequest;
 import dev.relaybox.application.jobs.ClaimedJob;
 import dev.relaybox.application.jobs.JobRef;
@@ -13,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,22 +29,20 @@ class CompletionPlanTest {
   @RegisterExtension
   static final Engine engine = Engine.fresh();
 
-  // One connection, so every completion of a test runs on the session that planned its first ones.
-  private HikariDataSource oneConnection;
-  private Jdbi jdbi;
+  // Every completion of a test runs on the session that planned its first ones.
+  private OneSession session;
   private JdbiJobStore store;
 
   @BeforeEach
   void emptyTableAndOneConnection() {
     engine.sql("TRUNCATE job, job_history");
-    oneConnection = ConnectionPool.open(engine.target, 1);
-    jdbi = Databases.jdbi(oneConnection);
-    store = new JdbiJobStore(jdbi, engine.json);
+    session = new OneSession(engine);
+    store = new JdbiJobStore(session.jdbi, engine.json);
   }
 
   @AfterEach
   void closeTheConnection() {
-    oneConnection.close();
+    session.close();
   }
 
   @Test
@@ -116,16 +110,7 @@ class CompletionPlanTest {
         .stream().map(ClaimedJob::ref).toList();
   }
 
-  /**
-   * Rows of {@code job} read by sequential and index scans, as the statistics show them once this session's counts are
-   * flushed (the flush after the first statement, which asks for it).
-   */
   private long rowsRead() {
-    return jdbi.withHandle(h -> {
-      h.createQuery("SELECT pg_stat_force_next_flush()").mapTo(String.class).one();
-      h.execute("SELECT pg_stat_clear_snapshot()");
-      return h.createQuery("SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables WHERE relname = 'job'")
-          .mapTo(Long.class).one();
-    });
+    return session.rowsRead("job");
   }
 }

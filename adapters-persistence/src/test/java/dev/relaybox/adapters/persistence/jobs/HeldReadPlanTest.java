@@ -3,12 +3,9 @@ package dev.relaybox.adapters.persistence.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.relaybox.adapters.persistence.shared.ConnectionPool;
-import dev.relaybox.adapters.persistence.shared.Databases;
 import java.util.List;
 import java.util.UUID;
-import org.jdbi.v3.core.Jdbi;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,20 +21,18 @@ class HeldReadPlanTest {
   @RegisterExtension
   static final Engine engine = Engine.fresh();
 
-  // One connection, so the measured read runs on the session that planned the first ones.
-  private HikariDataSource oneConnection;
-  private Jdbi jdbi;
+  // The measured read runs on the session that planned the first ones.
+  private OneSession session;
 
   @BeforeEach
   void emptyTableAndOneConnection() {
     engine.sql("TRUNCATE assistance_request");
-    oneConnection = ConnectionPool.open(engine.target, 1);
-    jdbi = Databases.jdbi(oneConnection);
+    session = new OneSession(engine);
   }
 
   @AfterEach
   void closeTheConnection() {
-    oneConnection.close();
+    session.close();
   }
 
   @Test
@@ -51,9 +46,9 @@ class HeldReadPlanTest {
     // No ANALYZE: it would make the session plan afresh. Until autovacuum's next one (at most once a minute per
     // table) the statistics still describe the small table.
     insertRequests(300, 60_000);
-    long before = rowsRead();
+    long before = session.rowsRead("assistance_request");
     int found = read(ids(59_990, 60_000));
-    long read = rowsRead() - before;
+    long read = session.rowsRead("assistance_request") - before;
 
     assertEquals(10, found);
     assertTrue(read < 1_000, "a read of 10 requests read " + read + " rows of assistance_request");
@@ -69,27 +64,16 @@ class HeldReadPlanTest {
   }
 
   private static List<UUID> ids(int from, int to) {
-    return java.util.stream.IntStream.range(from, to)
+    return IntStream.range(from, to)
         .mapToObj(n -> UUID.fromString("%08x-0000-7000-8000-000000000000".formatted(n))).toList();
   }
 
   private int read(List<UUID> requests) {
     long[] none = new long[requests.size()];
-    return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM assistance_requests_while_held(:ids, :jobs, :tokens)")
+    return session.jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM assistance_requests_while_held(:ids, :jobs, :tokens)")
         .bind("ids", requests.toArray(UUID[]::new))
         .bind("jobs", none)
         .bind("tokens", none)
         .mapTo(Integer.class).one());
-  }
-
-  /** Rows of assistance_request read by sequential and index scans, once this session's counts are flushed. */
-  private long rowsRead() {
-    return jdbi.withHandle(h -> {
-      h.createQuery("SELECT pg_stat_force_next_flush()").mapTo(String.class).one();
-      h.execute("SELECT pg_stat_clear_snapshot()");
-      return h.createQuery(
-              "SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables WHERE relname = 'assistance_request'")
-          .mapTo(Long.class).one();
-    });
   }
 }
