@@ -38,9 +38,9 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
   /**
    * {@link #FIND_WHILE_HELD} for many leases at once, through assistance_requests_while_held (V84), which joins the ids
    * to the requests with sequential scans off: planned from the statistics of the moment, the join hash-joined them to a
-   * sequential scan of the whole table while the statistics still described it as small. With merge and hash joins off
-   * too (V88): the session's cached plan, made while the table was small, merge-joined them to a walk of the whole
-   * primary key, and kept doing so as the table grew.
+   * sequential scan of the whole table while the statistics still described it as small; then (sequential scans off
+   * only make a plan expensive) merge-joined them to a walk of the whole primary key. Since V88 each lease is a lateral
+   * subquery the planner cannot flatten, so the read probes the primary keys once per lease whatever it planned.
    */
   private static final String FIND_ALL_WHILE_HELD =
       "SELECT t.ordinal, t.held, (t.request).* FROM assistance_requests_while_held(?, ?, ?) AS t";
