@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rows that need the real jar: intake against the pgbench ceiling, end-to-end latency and the footprint. Each
- * round starts a fresh jar on emptied tables, so every round also measures the time to ready.
+ * round starts a fresh jar on emptied tables, so every round also measures the time to ready; with the {@code floor}
+ * scenario each round then measures the {@link FloorService} the same way, on emptied tables again.
  */
 final class AppBench {
   private static final Logger LOG = LoggerFactory.getLogger(AppBench.class);
@@ -35,117 +36,151 @@ final class AppBench {
     Files.createDirectories(Path.of("bench/results"));
     String heap = "?";
     try (Sink sink = new Sink()) {
-      IntakeBench intake = new IntakeBench(app);
-      EndToEndBench e2e = new EndToEndBench(app, sink);
       for (int round = 1; round <= config.runs(); round++) {
         db.execute("TRUNCATE assistance_request, idempotency_key, job, job_history, outbox_event", "DELETE FROM job_subscription");
         if (config.runs("intake")) {
           IntakeBench.createCeilingTables(db);
         }
         db.execute("VACUUM ANALYZE", "CHECKPOINT");
-        Path log = Path.of("bench/results/app-round-" + round + ".log");
-        try (AppProcess jar = AppProcess.start(app, db.target(), sink, log)) {
+        try (AppProcess jar = AppProcess.start(AppProcess.Service.JAR, app, db.target(), sink,
+            Path.of("bench/results/app-round-" + round + ".log"))) {
           add("footprint.ready", jar.readyMillis());
           heap = jar.heapSettings();
-          OptionalLong postmaster = db.localPostmaster();
-          if (config.runs("intake")) {
-            intake.wrk(jar.baseUrl(), 64, app.warmupSeconds());
-            awaitDelivered("warm-up");
-            for (int c : app.intakeConcurrency()) {
-              long before = rows();
-              long arrivedBefore = sink.messages();
-              JarCpu.Usage cpuBefore = JarCpu.Usage.now(jar.pid(), postmaster);
-              IntakeBench.Result w = intake.wrk(jar.baseUrl(), c, app.intakeSeconds());
-              long windowEnd = System.nanoTime();
-              // Accepted faster than delivered, the rest waits in the backlog: the rate at which the jar takes requests
-              // in *and* delivers them counts the time to deliver that backlog too. Both are read at the sink, where
-              // the Slack messages arrive: the bench asks the database nothing until they are in, so its own queries
-              // take none of the delivery's time and none of the CPU measured below.
-              long backlog = Math.max(0, w.count() - (sink.messages() - arrivedBefore));
-              if (!awaitArrivals(sink, arrivedBefore + w.count())) {
-                throw new IllegalStateException("wrk c" + c + ": " + w.count() + " accepted, "
-                    + (sink.messages() - arrivedBefore) + " messages at the sink 5 min later");
-              }
-              double drainSeconds = (System.nanoTime() - windowEnd) / 1e9;
-              // Over the window and the delivery of its backlog: what taking these requests in and delivering them cost.
-              JarCpu.Usage used = JarCpu.Usage.now(jar.pid(), postmaster).minus(cpuBefore);
-              add("intake.c" + c + ".cpu", 1e6 * used.jarSeconds() / w.count());
-              add("intake.c" + c + ".dbcpu", 1e6 * used.serverSeconds() / w.count());
-              add("intake.c" + c + ".busy", 100 * used.busyShare());
-              long written = rows() - before;
-              if (written < w.count() || written > w.count() + c) { // answers still in flight at the end are written, not counted
-                results.note("intake.mismatch.round" + round + ".c" + c, "wrk counted " + w.count() + " accepted, " + written + " rows written");
-              }
-              put("intake.c" + c, w);
-              awaitDelivered("wrk c" + c); // by the rows' own status, those answered after wrk stopped counting too
-              double sustained = w.count() / (w.seconds() + drainSeconds);
-              add("intake.c" + c + ".backlog", backlog);
-              add("intake.c" + c + ".drain", drainSeconds);
-              add("intake.c" + c + ".sustained", sustained);
-              JarCpu.Usage ceilingBefore = JarCpu.Usage.now(jar.pid(), postmaster);
-              IntakeBench.Result p = intake.pgbench(db.target(), c, app.intakeSeconds(), false);
-              JarCpu.Usage ceilingUsed = JarCpu.Usage.now(jar.pid(), postmaster).minus(ceilingBefore);
-              put("ceiling.c" + c, p);
-              add("ceiling.c" + c + ".dbcpu", 1e6 * ceilingUsed.serverSeconds() / p.count());
-              add("ceiling.c" + c + ".busy", 100 * ceilingUsed.busyShare());
-              if (p.failed() > 0) {
-                results.note("ceiling.failed.round" + round + ".c" + c, p.failed() + " failed transactions");
-              }
-              IntakeBench.Result n = intake.pgbench(db.target(), c, app.intakeSeconds(), true);
-              put("ceiling.notify.c" + c, n);
-              if (n.failed() > 0) {
-                results.note("ceiling.failed.round" + round + ".notify.c" + c, n.failed() + " failed transactions");
-              }
-              LOG.info("round {} c{}: accepted {}/s, {} left to deliver at the end, delivered {} s later: accepted and delivered {}/s; "
-                      + "/ceiling {} (accepted/ceiling {}), /ceiling with NOTIFY {}", round, c, String.format("%.0f", w.perSecond()), backlog,
-                  String.format("%.1f", drainSeconds), String.format("%.0f", sustained), String.format("%.0f %%", 100 * sustained / p.perSecond()),
-                  String.format("%.0f %%", 100 * w.perSecond() / p.perSecond()), String.format("%.0f %%", 100 * sustained / n.perSecond()));
-            }
-          }
-          if (config.runs("e2e")) {
-            // The open-loop client and the sink share the jar's two cores: left cold, the bench JVM's JIT compiler took
-            // half of its CPU in the first measured window (async-profiler, 700/s) and starved the jar it measured.
-            e2e.run(jar.baseUrl(), jar.pid(), postmaster, E2E_WARMUP_RATE, app.e2eWarmupSeconds());
-            pendingAfter("the e2e client's warm-up", 60);
-            for (int rate : app.e2eRates()) {
-              db.execute("TRUNCATE assistance_request, job, job_history, outbox_event"); // the stages below read only this run's rows
-              EndToEndBench.Result r = e2e.run(jar.baseUrl(), jar.pid(), postmaster, rate, app.e2eSeconds());
-              String k = "e2e.r" + rate;
-              add(k + ".p50", r.p50Millis());
-              add(k + ".p99", r.p99Millis());
-              add(k + ".max", r.maxMillis());
-              add(k + ".accepted", r.accepted());
-              add(k + ".delivered", r.delivered());
-              add(k + ".failed", r.failed());
-              add(k + ".rate", r.achievedRate());
-              add(k + ".duplicates", r.duplicates());
-              add(k + ".lost", r.lost());
-              add(k + ".cpu", r.cpuMicrosPerDelivered());
-              add(k + ".cpu.compiler", r.compilerMicrosPerDelivered());
-              add(k + ".cpu.gc", r.gcMicrosPerDelivered());
-              add(k + ".benchcpu", r.benchCpuMicrosPerDelivered());
-              add(k + ".dbcpu", r.serverCpuMicrosPerDelivered());
-              add(k + ".busy", 100 * r.machineBusyShare());
-              // Past its capacity the jar may not recover (see the notes); record it and end the round.
-              long pending = pendingAfter("e2e " + rate + "/s", 60);
-              if (pending > 0 || !jar.alive()) {
-                results.note("e2e.stuck.round" + round + ".r" + rate, pending + " accepted requests still pending 60 s after the run"
-                    + (jar.alive() ? "" : "; the jar had exited") + jar.outOfMemory().map(m -> "; its log shows " + m).orElse(""));
-                break;
-              }
-              stages(results, "e2e.r" + rate + ".round" + round);
-            }
-          }
+          measure(jar, Contender.JAR, sink, round, results);
           if (jar.alive()) {
             add("footprint.rss", jar.peakRssMib());
           }
           LOG.info("round {}: jar peak RSS {} MiB ({})", round, String.format("%.0f", jar.peakRssMib()), heap);
+        }
+        if (config.runs("floor")) {
+          // Same round, same tables emptied, after the jar: its ratios use this round's pgbench ceilings.
+          db.execute("TRUNCATE assistance_request, idempotency_key, job, job_history, outbox_event", "DELETE FROM job_subscription");
+          db.execute("VACUUM ANALYZE", "CHECKPOINT");
+          try (AppProcess floor = AppProcess.start(AppProcess.Service.FLOOR, app, db.target(), sink,
+              Path.of("bench/results/floor-round-" + round + ".log"))) {
+            measure(floor, Contender.FLOOR, sink, round, results);
+          }
         }
       }
     }
     values.forEach(results::put);
     results.note("app.heap", heap);
     results.note("app.opts", String.join(" ", app.javaOpts()));
+  }
+
+  /**
+   * Who is measured: the jar (its rows keyed as before, and it alone runs the pgbench ceilings beside it), or the floor
+   * service (keys prefixed {@code floor.}, read against the same round's ceilings; no jobs, so no stages).
+   */
+  private enum Contender {
+    JAR(""), FLOOR("floor.");
+
+    final String prefix;
+
+    Contender(String prefix) {
+      this.prefix = prefix;
+    }
+  }
+
+  private void measure(AppProcess service, Contender who, Sink sink, int round, Results results) throws Exception {
+    IntakeBench intake = new IntakeBench(app);
+    EndToEndBench e2e = new EndToEndBench(app, sink);
+    String p = who.prefix;
+    OptionalLong postmaster = db.localPostmaster();
+    if (config.runs("intake")) {
+      intake.wrk(service.baseUrl(), 64, app.warmupSeconds());
+      awaitDelivered("warm-up");
+      for (int c : app.intakeConcurrency()) {
+        long before = rows();
+        long arrivedBefore = sink.messages();
+        JarCpu.Usage cpuBefore = JarCpu.Usage.now(service.pid(), postmaster);
+        IntakeBench.Result w = intake.wrk(service.baseUrl(), c, app.intakeSeconds());
+        long windowEnd = System.nanoTime();
+        // Accepted faster than delivered, the rest waits in the backlog: the rate at which the jar takes requests
+        // in *and* delivers them counts the time to deliver that backlog too. Both are read at the sink, where
+        // the Slack messages arrive: the bench asks the database nothing until they are in, so its own queries
+        // take none of the delivery's time and none of the CPU measured below.
+        long backlog = Math.max(0, w.count() - (sink.messages() - arrivedBefore));
+        if (!awaitArrivals(sink, arrivedBefore + w.count())) {
+          throw new IllegalStateException(who + " wrk c" + c + ": " + w.count() + " accepted, "
+              + (sink.messages() - arrivedBefore) + " messages at the sink 5 min later");
+        }
+        double drainSeconds = (System.nanoTime() - windowEnd) / 1e9;
+        // Over the window and the delivery of its backlog: what taking these requests in and delivering them cost.
+        JarCpu.Usage used = JarCpu.Usage.now(service.pid(), postmaster).minus(cpuBefore);
+        add(p + "intake.c" + c + ".cpu", 1e6 * used.jarSeconds() / w.count());
+        add(p + "intake.c" + c + ".dbcpu", 1e6 * used.serverSeconds() / w.count());
+        add(p + "intake.c" + c + ".busy", 100 * used.busyShare());
+        long written = rows() - before;
+        if (written < w.count() || written > w.count() + c) { // answers still in flight at the end are written, not counted
+          results.note(p + "intake.mismatch.round" + round + ".c" + c, "wrk counted " + w.count() + " accepted, " + written + " rows written");
+        }
+        put(p + "intake.c" + c, w);
+        awaitDelivered(who + " wrk c" + c); // by the rows' own status, those answered after wrk stopped counting too
+        double sustained = w.count() / (w.seconds() + drainSeconds);
+        add(p + "intake.c" + c + ".backlog", backlog);
+        add(p + "intake.c" + c + ".drain", drainSeconds);
+        add(p + "intake.c" + c + ".sustained", sustained);
+        if (who == Contender.JAR) {
+          JarCpu.Usage ceilingBefore = JarCpu.Usage.now(service.pid(), postmaster);
+          IntakeBench.Result ceiling = intake.pgbench(db.target(), c, app.intakeSeconds(), false);
+          JarCpu.Usage ceilingUsed = JarCpu.Usage.now(service.pid(), postmaster).minus(ceilingBefore);
+          put("ceiling.c" + c, ceiling);
+          add("ceiling.c" + c + ".dbcpu", 1e6 * ceilingUsed.serverSeconds() / ceiling.count());
+          add("ceiling.c" + c + ".busy", 100 * ceilingUsed.busyShare());
+          if (ceiling.failed() > 0) {
+            results.note("ceiling.failed.round" + round + ".c" + c, ceiling.failed() + " failed transactions");
+          }
+          IntakeBench.Result n = intake.pgbench(db.target(), c, app.intakeSeconds(), true);
+          put("ceiling.notify.c" + c, n);
+          if (n.failed() > 0) {
+            results.note("ceiling.failed.round" + round + ".notify.c" + c, n.failed() + " failed transactions");
+          }
+        }
+        double ceiling = values.get("ceiling.c" + c + ".rate").getLast();
+        double ceilingWithNotify = values.get("ceiling.notify.c" + c + ".rate").getLast();
+        LOG.info("round {} {} c{}: accepted {}/s, {} left to deliver at the end, delivered {} s later: accepted and delivered {}/s; "
+                + "/ceiling {} (accepted/ceiling {}), /ceiling with NOTIFY {}", round, who, c, String.format("%.0f", w.perSecond()), backlog,
+            String.format("%.1f", drainSeconds), String.format("%.0f", sustained), String.format("%.0f %%", 100 * sustained / ceiling),
+            String.format("%.0f %%", 100 * w.perSecond() / ceiling), String.format("%.0f %%", 100 * sustained / ceilingWithNotify));
+      }
+    }
+    if (config.runs("e2e")) {
+      // The open-loop client and the sink share the jar's two cores: left cold, the bench JVM's JIT compiler took
+      // half of its CPU in the first measured window (async-profiler, 700/s) and starved the jar it measured.
+      e2e.run(service.baseUrl(), service.pid(), postmaster, E2E_WARMUP_RATE, app.e2eWarmupSeconds());
+      pendingAfter(who + " e2e client's warm-up", 60);
+      for (int rate : app.e2eRates()) {
+        db.execute("TRUNCATE assistance_request, job, job_history, outbox_event"); // the stages below read only this run's rows
+        EndToEndBench.Result r = e2e.run(service.baseUrl(), service.pid(), postmaster, rate, app.e2eSeconds());
+        String k = p + "e2e.r" + rate;
+        add(k + ".p50", r.p50Millis());
+        add(k + ".p99", r.p99Millis());
+        add(k + ".max", r.maxMillis());
+        add(k + ".accepted", r.accepted());
+        add(k + ".delivered", r.delivered());
+        add(k + ".failed", r.failed());
+        add(k + ".rate", r.achievedRate());
+        add(k + ".duplicates", r.duplicates());
+        add(k + ".lost", r.lost());
+        add(k + ".cpu", r.cpuMicrosPerDelivered());
+        add(k + ".cpu.compiler", r.compilerMicrosPerDelivered());
+        add(k + ".cpu.gc", r.gcMicrosPerDelivered());
+        add(k + ".benchcpu", r.benchCpuMicrosPerDelivered());
+        add(k + ".dbcpu", r.serverCpuMicrosPerDelivered());
+        add(k + ".busy", 100 * r.machineBusyShare());
+        // Past its capacity the jar may not recover (see the notes); record it and end the round.
+        long pending = pendingAfter(who + " e2e " + rate + "/s", 60);
+        if (pending > 0 || !service.alive()) {
+          results.note(p + "e2e.stuck.round" + round + ".r" + rate, pending + " accepted requests still pending 60 s after the run"
+              + (service.alive() ? "" : "; the process had exited") + service.outOfMemory().map(m -> "; its log shows " + m).orElse(""));
+          break;
+        }
+        if (who == Contender.JAR) {
+          stages(results, "e2e.r" + rate + ".round" + round);
+        }
+      }
+    }
   }
 
   /** Where the accepted→delivered time went, from the rows' own timestamps (database clock, ms). */

@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The real jar as a separate process, pointed at the bench's PostgreSQL and at the loopback sink as its Slack. Reports
- * the time from process start to the first {@code 200} from {@code /health/ready}, and the peak RSS ({@code VmHWM}).
+ * The real jar (or the {@link FloorService} in its place) as a separate process, pointed at the bench's PostgreSQL and
+ * at the loopback sink as its Slack. Reports the time from process start to the first {@code 200} from
+ * {@code /health/ready}, and the peak RSS ({@code VmHWM}).
  */
 final class AppProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AppProcess.class);
@@ -43,15 +44,27 @@ final class AppProcess implements AutoCloseable {
     this.readyMillis = readyMillis;
   }
 
-  static AppProcess start(AppConfig config, JdbcTarget database, Sink sink, Path log) throws InterruptedException {
-    if (!Files.isRegularFile(config.jar())) {
+  /** What runs: the jar, or the floor service from this JVM's own classpath. */
+  enum Service {
+    JAR, FLOOR;
+
+    List<String> launch(AppConfig config) {
+      return switch (this) {
+        case JAR -> List.of("-jar", config.jar().toString());
+        case FLOOR -> List.of("-cp", System.getProperty("java.class.path"), FloorService.class.getName());
+      };
+    }
+  }
+
+  static AppProcess start(Service service, AppConfig config, JdbcTarget database, Sink sink, Path log) throws InterruptedException {
+    if (service == Service.JAR && !Files.isRegularFile(config.jar())) {
       throw new IllegalStateException(config.jar() + " is missing; build it with ./mvnw -q -DskipTests package");
     }
     int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(config.javaOpts());
-    command.addAll(List.of("-jar", config.jar().toString()));
+    command.addAll(service.launch(config));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("RELAYBOX_") || k.equals("DATABASE_URL"));
@@ -93,13 +106,13 @@ final class AppProcess implements AutoCloseable {
       }
       if (!process.isAlive() || System.nanoTime() > deadline) {
         process.destroyForcibly();
-        throw new IllegalStateException("the jar did not become ready (exit " + (process.isAlive() ? "none" : process.exitValue())
+        throw new IllegalStateException(service + " did not become ready (exit " + (process.isAlive() ? "none" : process.exitValue())
             + "); see " + log);
       }
       Thread.sleep(10);
     }
     double readyMillis = (System.nanoTime() - t0) / 1e6;
-    LOG.info("jar pid {} ready on port {} after {} ms", process.pid(), port, String.format("%.0f", readyMillis));
+    LOG.info("{} pid {} ready on port {} after {} ms", service, process.pid(), port, String.format("%.0f", readyMillis));
     return new AppProcess(process, port, readyMillis, log);
   }
 
