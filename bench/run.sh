@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Builds the jar and the bench, runs the benchmarks; writes docs/benchmarks.md and bench/results/*.json.
 #
-#   bench/run.sh                      # everything (~20 min), embedded PostgreSQL (fsync on) in a temp directory
+#   bench/run.sh                      # everything (~30 min), embedded PostgreSQL (fsync on) in a temp directory
 #   bench/run.sh intake e2e           # a subset: scenario names, or the groups "engine" and "app"
-#   bench/run.sh intake e2e floor     # the same measurements of the floor service (FloorService) after the jar's
+#   bench/run.sh intake e2e minimal   # and the same measurements of MinimalService after the jar's, each round
 #   DATABASE_URL=postgres://u:p@host:5432/db bench/run.sh
 #   BENCH_RUNS=5 bench/run.sh engine
 #   BENCH_JFR=1 bench/run.sh          # also record a JFR file of the bench JVM in bench/results/
 #
 # Scenarios: drain, raw, dbscheduler, latency, growth (the engine in this JVM); intake, e2e (the real jar as a process,
-# with wrk, pgbench and a loopback Slack sink; they also measure the jar's footprint); floor (intake and e2e of the least
-# service built from the jar's libraries, in the jar's place, for reference); sweep (not in "all").
+# with wrk, pgbench and a loopback Slack sink; they also measure the jar's footprint); minimal (intake and e2e of a minimal
+# service built from the jar's libraries, in the jar's place, for reference; needs intake or e2e); sweep (not in "all").
 # Knobs (environment): BENCH_RUNS, BENCH_JOBS, BENCH_CONCURRENCY, BENCH_CLAIM_BATCH, BENCH_POOL, BENCH_HISTORY,
 # BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_RAW_JOBS (per sweep cell, 20000), BENCH_SCENARIOS, BENCH_JAVA_OPTS (bench JVM),
 # BENCH_APP_JAVA_OPTS (the jar, default -Xmx256m), BENCH_APP_ENV (space-separated RELAYBOX_*=value for the jar, printed in the report), BENCH_INTAKE_CONCURRENCY (1,16,64), BENCH_INTAKE_SECONDS (15),
@@ -24,18 +24,18 @@ if [[ $# -gt 0 ]]; then
   scenarios=()
   for arg in "$@"; do
     case "$arg" in
-      all) scenarios+=(drain raw dbscheduler latency growth intake e2e floor) ;;
+      all) scenarios+=(drain raw dbscheduler latency growth intake e2e minimal) ;;
       engine) scenarios+=(drain raw dbscheduler latency growth) ;;
-      app) scenarios+=(intake e2e floor) ;;
-      drain|raw|dbscheduler|latency|growth|intake|e2e|floor|sweep) scenarios+=("$arg") ;;
-      *) echo "unknown scenario '$arg' (drain raw dbscheduler latency growth intake e2e floor sweep, or engine / app / all)" >&2; exit 2 ;;
+      app) scenarios+=(intake e2e minimal) ;;
+      drain|raw|dbscheduler|latency|growth|intake|e2e|minimal|sweep) scenarios+=("$arg") ;;
+      *) echo "unknown scenario '$arg' (drain raw dbscheduler latency growth intake e2e minimal sweep, or engine / app / all)" >&2; exit 2 ;;
     esac
   done
   BENCH_SCENARIOS="$(IFS=,; echo "${scenarios[*]}")"
   export BENCH_SCENARIOS
 fi
 
-scenarios_now="${BENCH_SCENARIOS:-drain,raw,dbscheduler,latency,growth,intake,e2e,floor}"
+scenarios_now="${BENCH_SCENARIOS:-drain,raw,dbscheduler,latency,growth,intake,e2e,minimal}"
 if [[ ",$scenarios_now," == *,intake,* ]]; then
   command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
   command -v pgbench >/dev/null || [[ -x /usr/lib/postgresql/15/bin/pgbench ]] \

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rows that need the real jar: intake against the pgbench ceiling, end-to-end latency and the footprint. Each
- * round starts a fresh jar on emptied tables, so every round also measures the time to ready; with the {@code floor}
- * scenario each round then measures the {@link FloorService} the same way, on emptied tables again.
+ * round starts a fresh jar on emptied tables, so every round also measures the time to ready; with the {@code minimal}
+ * scenario each round then measures the {@link MinimalService} the same way, on emptied tables again.
  */
 final class AppBench {
   private static final Logger LOG = LoggerFactory.getLogger(AppBench.class);
@@ -36,6 +36,8 @@ final class AppBench {
     Files.createDirectories(Path.of("bench/results"));
     String heap = "?";
     try (Sink sink = new Sink()) {
+      IntakeBench intake = new IntakeBench(app);
+      EndToEndBench e2e = new EndToEndBench(app, sink);
       for (int round = 1; round <= config.runs(); round++) {
         db.execute("TRUNCATE assistance_request, idempotency_key, job, job_history, outbox_event", "DELETE FROM job_subscription");
         if (config.runs("intake")) {
@@ -46,19 +48,23 @@ final class AppBench {
             Path.of("bench/results/app-round-" + round + ".log"))) {
           add("footprint.ready", jar.readyMillis());
           heap = jar.heapSettings();
-          measure(jar, Contender.JAR, sink, round, results);
+          measure(jar, Contender.JAR, intake, e2e, sink, round, results);
           if (jar.alive()) {
             add("footprint.rss", jar.peakRssMib());
           }
           LOG.info("round {}: jar peak RSS {} MiB ({})", round, String.format("%.0f", jar.peakRssMib()), heap);
         }
-        if (config.runs("floor")) {
-          // Same round, same tables emptied, after the jar: its ratios use this round's pgbench ceilings.
+        if (config.runs("minimal")) {
+          // Same round, tables emptied again, after the jar: its ratios use this round's pgbench ceilings.
           db.execute("TRUNCATE assistance_request, idempotency_key, job, job_history, outbox_event", "DELETE FROM job_subscription");
           db.execute("VACUUM ANALYZE", "CHECKPOINT");
-          try (AppProcess floor = AppProcess.start(AppProcess.Service.FLOOR, app, db.target(), sink,
-              Path.of("bench/results/floor-round-" + round + ".log"))) {
-            measure(floor, Contender.FLOOR, sink, round, results);
+          try (AppProcess minimal = AppProcess.start(AppProcess.Service.MINIMAL, app, db.target(), sink,
+              Path.of("bench/results/minimal-round-" + round + ".log"))) {
+            measure(minimal, Contender.MINIMAL, intake, e2e, sink, round, results);
+          } catch (RuntimeException e) {
+            // A reference, not the subject: its failure is reported beside the jar's figures rather than losing them.
+            LOG.warn("round {}: the minimal service's measurements stopped: {}", round, e.toString());
+            results.note("minimal.failed.round" + round, e.getMessage());
           }
         }
       }
@@ -69,22 +75,25 @@ final class AppBench {
   }
 
   /**
-   * Who is measured: the jar (its rows keyed as before, and it alone runs the pgbench ceilings beside it), or the floor
-   * service (keys prefixed {@code floor.}, read against the same round's ceilings; no jobs, so no stages).
+   * Who is measured: the jar (its keys and log lines as before; it alone runs the pgbench ceilings beside it), or the
+   * minimal service (keys prefixed {@code minimal.}, read against the same round's ceilings; no jobs, so no stages).
    */
   private enum Contender {
-    JAR(""), FLOOR("floor.");
+    JAR("", "", "jar"), MINIMAL("minimal.", "minimal service ", "minimal service");
 
     final String prefix;
+    final String label;
+    final String noun;
 
-    Contender(String prefix) {
+    Contender(String prefix, String label, String noun) {
       this.prefix = prefix;
+      this.label = label;
+      this.noun = noun;
     }
   }
 
-  private void measure(AppProcess service, Contender who, Sink sink, int round, Results results) throws Exception {
-    IntakeBench intake = new IntakeBench(app);
-    EndToEndBench e2e = new EndToEndBench(app, sink);
+  private void measure(AppProcess service, Contender who, IntakeBench intake, EndToEndBench e2e, Sink sink, int round,
+      Results results) throws Exception {
     String p = who.prefix;
     OptionalLong postmaster = db.localPostmaster();
     if (config.runs("intake")) {
@@ -102,7 +111,7 @@ final class AppBench {
         // take none of the delivery's time and none of the CPU measured below.
         long backlog = Math.max(0, w.count() - (sink.messages() - arrivedBefore));
         if (!awaitArrivals(sink, arrivedBefore + w.count())) {
-          throw new IllegalStateException(who + " wrk c" + c + ": " + w.count() + " accepted, "
+          throw new IllegalStateException(who.label + "wrk c" + c + ": " + w.count() + " accepted, "
               + (sink.messages() - arrivedBefore) + " messages at the sink 5 min later");
         }
         double drainSeconds = (System.nanoTime() - windowEnd) / 1e9;
@@ -116,7 +125,7 @@ final class AppBench {
           results.note(p + "intake.mismatch.round" + round + ".c" + c, "wrk counted " + w.count() + " accepted, " + written + " rows written");
         }
         put(p + "intake.c" + c, w);
-        awaitDelivered(who + " wrk c" + c); // by the rows' own status, those answered after wrk stopped counting too
+        awaitDelivered(who.label + "wrk c" + c); // by the rows' own status, those answered after wrk stopped counting too
         double sustained = w.count() / (w.seconds() + drainSeconds);
         add(p + "intake.c" + c + ".backlog", backlog);
         add(p + "intake.c" + c + ".drain", drainSeconds);
@@ -139,8 +148,8 @@ final class AppBench {
         }
         double ceiling = values.get("ceiling.c" + c + ".rate").getLast();
         double ceilingWithNotify = values.get("ceiling.notify.c" + c + ".rate").getLast();
-        LOG.info("round {} {} c{}: accepted {}/s, {} left to deliver at the end, delivered {} s later: accepted and delivered {}/s; "
-                + "/ceiling {} (accepted/ceiling {}), /ceiling with NOTIFY {}", round, who, c, String.format("%.0f", w.perSecond()), backlog,
+        LOG.info("round {} {}c{}: accepted {}/s, {} left to deliver at the end, delivered {} s later: accepted and delivered {}/s; "
+                + "/ceiling {} (accepted/ceiling {}), /ceiling with NOTIFY {}", round, who.label, c, String.format("%.0f", w.perSecond()), backlog,
             String.format("%.1f", drainSeconds), String.format("%.0f", sustained), String.format("%.0f %%", 100 * sustained / ceiling),
             String.format("%.0f %%", 100 * w.perSecond() / ceiling), String.format("%.0f %%", 100 * sustained / ceilingWithNotify));
       }
@@ -149,7 +158,7 @@ final class AppBench {
       // The open-loop client and the sink share the jar's two cores: left cold, the bench JVM's JIT compiler took
       // half of its CPU in the first measured window (async-profiler, 700/s) and starved the jar it measured.
       e2e.run(service.baseUrl(), service.pid(), postmaster, E2E_WARMUP_RATE, app.e2eWarmupSeconds());
-      pendingAfter(who + " e2e client's warm-up", 60);
+      pendingAfter("the " + who.label + "e2e client's warm-up", 60);
       for (int rate : app.e2eRates()) {
         db.execute("TRUNCATE assistance_request, job, job_history, outbox_event"); // the stages below read only this run's rows
         EndToEndBench.Result r = e2e.run(service.baseUrl(), service.pid(), postmaster, rate, app.e2eSeconds());
@@ -170,10 +179,10 @@ final class AppBench {
         add(k + ".dbcpu", r.serverCpuMicrosPerDelivered());
         add(k + ".busy", 100 * r.machineBusyShare());
         // Past its capacity the jar may not recover (see the notes); record it and end the round.
-        long pending = pendingAfter(who + " e2e " + rate + "/s", 60);
+        long pending = pendingAfter(who.label + "e2e " + rate + "/s", 60);
         if (pending > 0 || !service.alive()) {
           results.note(p + "e2e.stuck.round" + round + ".r" + rate, pending + " accepted requests still pending 60 s after the run"
-              + (service.alive() ? "" : "; the process had exited") + service.outOfMemory().map(m -> "; its log shows " + m).orElse(""));
+              + (service.alive() ? "" : "; the " + who.noun + " had exited") + service.outOfMemory().map(m -> "; its log shows " + m).orElse(""));
           break;
         }
         if (who == Contender.JAR) {

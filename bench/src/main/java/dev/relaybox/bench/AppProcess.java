@@ -24,34 +24,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The real jar (or the {@link FloorService} in its place) as a separate process, pointed at the bench's PostgreSQL and
+ * The real jar (or the {@link MinimalService} in its place) as a separate process, pointed at the bench's PostgreSQL and
  * at the loopback sink as its Slack. Reports the time from process start to the first {@code 200} from
  * {@code /health/ready}, and the peak RSS ({@code VmHWM}).
  */
 final class AppProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AppProcess.class);
 
+  private final Service service;
   private final Process process;
   private final int port;
   private final double readyMillis;
 
   private final Path log;
 
-  private AppProcess(Process process, int port, double readyMillis, Path log) {
+  private AppProcess(Service service, Process process, int port, double readyMillis, Path log) {
+    this.service = service;
     this.log = log;
     this.process = process;
     this.port = port;
     this.readyMillis = readyMillis;
   }
 
-  /** What runs: the jar, or the floor service from this JVM's own classpath. */
+  /** What runs: the jar, or the minimal service from this JVM's own classpath. */
   enum Service {
-    JAR, FLOOR;
+    JAR, MINIMAL;
 
     List<String> launch(AppConfig config) {
       return switch (this) {
         case JAR -> List.of("-jar", config.jar().toString());
-        case FLOOR -> List.of("-cp", System.getProperty("java.class.path"), FloorService.class.getName());
+        case MINIMAL -> List.of("-cp", System.getProperty("java.class.path"), MinimalService.class.getName());
       };
     }
   }
@@ -113,7 +115,7 @@ final class AppProcess implements AutoCloseable {
     }
     double readyMillis = (System.nanoTime() - t0) / 1e6;
     LOG.info("{} pid {} ready on port {} after {} ms", service, process.pid(), port, String.format("%.0f", readyMillis));
-    return new AppProcess(process, port, readyMillis, log);
+    return new AppProcess(service, process, port, readyMillis, log);
   }
 
   /** The pool's URL with the credentials as parameters, since the jar takes one variable. */
@@ -197,7 +199,7 @@ final class AppProcess implements AutoCloseable {
   public void close() throws InterruptedException {
     process.destroy(); // SIGTERM: the jar's graceful shutdown
     if (!process.waitFor(40, TimeUnit.SECONDS)) {
-      LOG.warn("jar pid {} did not stop within 40 s; killing it", process.pid());
+      LOG.warn("{} pid {} did not stop within 40 s; killing it", service, process.pid());
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
   }

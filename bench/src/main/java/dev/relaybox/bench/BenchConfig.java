@@ -33,7 +33,7 @@ record BenchConfig(
     Set<String> scenarios,
     Optional<String> databaseUrl) {
 
-  static final String ALL = "drain,raw,dbscheduler,latency,growth,intake,e2e,floor";
+  static final String ALL = "drain,raw,dbscheduler,latency,growth,intake,e2e,minimal";
 
   static BenchConfig fromEnvironment() {
     return new BenchConfig(
