@@ -13,8 +13,8 @@
 # service built from the jar's libraries, in the jar's place, for reference; needs intake or e2e); sweep (not in "all").
 # Knobs (environment): BENCH_RUNS, BENCH_JOBS, BENCH_CONCURRENCY, BENCH_CLAIM_BATCH, BENCH_POOL, BENCH_HISTORY,
 # BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_RAW_JOBS (per sweep cell, 20000), BENCH_SCENARIOS, BENCH_JAVA_OPTS (bench JVM),
-# BENCH_APP_JAVA_OPTS (the jar, default -Xmx256m), BENCH_APP_ENV (space-separated RELAYBOX_*=value for the jar, printed in the report), BENCH_INTAKE_CONCURRENCY (1,16,64), BENCH_INTAKE_SECONDS (15),
-# BENCH_E2E_RATES (200,1000), BENCH_E2E_SECONDS (60), BENCH_APP_WARMUP_SECONDS (60, at c64, before the first jar measurement).
+# BENCH_APP_JAVA_OPTS (the jar and the minimal service, default -Xmx256m), BENCH_APP_ENV (space-separated RELAYBOX_*=value for the jar only, printed in the report), BENCH_INTAKE_CONCURRENCY (1,16,64), BENCH_INTAKE_SECONDS (15),
+# BENCH_E2E_RATES (200,1000), BENCH_E2E_SECONDS (60), BENCH_APP_WARMUP_SECONDS (60, at c64, before the first measurement of the jar and of the minimal service).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,6 +36,10 @@ if [[ $# -gt 0 ]]; then
 fi
 
 scenarios_now="${BENCH_SCENARIOS:-drain,raw,dbscheduler,latency,growth,intake,e2e,minimal}"
+if [[ ",$scenarios_now," == *,minimal,* && ",$scenarios_now," != *,intake,* && ",$scenarios_now," != *,e2e,* ]]; then
+  echo "minimal measures the minimal service the way intake and e2e measure the jar: name intake or e2e too" >&2
+  exit 2
+fi
 if [[ ",$scenarios_now," == *,intake,* ]]; then
   command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
   command -v pgbench >/dev/null || [[ -x /usr/lib/postgresql/15/bin/pgbench ]] \

@@ -58,13 +58,21 @@ final class AppBench {
           // Same round, tables emptied again, after the jar: its ratios use this round's pgbench ceilings.
           db.execute("TRUNCATE assistance_request, idempotency_key, job, job_history, outbox_event", "DELETE FROM job_subscription");
           db.execute("VACUUM ANALYZE", "CHECKPOINT");
+          Map<String, Integer> keptBefore = new LinkedHashMap<>();
+          values.forEach((k, v) -> keptBefore.put(k, v.size()));
           try (AppProcess minimal = AppProcess.start(AppProcess.Service.MINIMAL, app, db.target(), sink,
               Path.of("bench/results/minimal-round-" + round + ".log"))) {
             measure(minimal, Contender.MINIMAL, intake, e2e, sink, round, results);
           } catch (RuntimeException e) {
-            // A reference, not the subject: its failure is reported beside the jar's figures rather than losing them.
-            LOG.warn("round {}: the minimal service's measurements stopped: {}", round, e.toString());
-            results.note("minimal.failed.round" + round, e.getMessage());
+            // A reference, not the subject: its failure is reported beside the jar's figures rather than losing them,
+            // and the round's partial figures of it are dropped, so each of its rows holds whole rounds only.
+            LOG.warn("round {}: the minimal service's measurements stopped", round, e);
+            results.note("minimal.failed.round" + round, e.toString());
+            values.entrySet().removeIf(v -> v.getKey().startsWith(Contender.MINIMAL.prefix) && !keptBefore.containsKey(v.getKey()));
+            keptBefore.forEach((k, size) -> {
+              List<Double> kept = values.get(k);
+              kept.subList(size, kept.size()).clear();
+            });
           }
         }
       }

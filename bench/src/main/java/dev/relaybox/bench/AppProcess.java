@@ -48,7 +48,18 @@ final class AppProcess implements AutoCloseable {
 
   /** What runs: the jar, or the minimal service from this JVM's own classpath. */
   enum Service {
-    JAR, MINIMAL;
+    JAR("jar"), MINIMAL("minimal service");
+
+    private final String noun;
+
+    Service(String noun) {
+      this.noun = noun;
+    }
+
+    @Override
+    public String toString() {
+      return noun;
+    }
 
     List<String> launch(AppConfig config) {
       return switch (this) {
@@ -87,7 +98,9 @@ final class AppProcess implements AutoCloseable {
     // One bench client is one API key: the default per-key rate (200/s) would measure the abuse limit, not intake.
     env.put("RELAYBOX_API_RATE", "1000000");
     env.put("RELAYBOX_NODE_ID", "bench-app");
-    env.putAll(config.appEnv());
+    if (service == Service.JAR) {
+      env.putAll(config.appEnv()); // the jar's settings under test; the minimal service has none of them
+    }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).timeout(Duration.ofSeconds(1)).build();
     long t0 = System.nanoTime();
@@ -108,7 +121,7 @@ final class AppProcess implements AutoCloseable {
       }
       if (!process.isAlive() || System.nanoTime() > deadline) {
         process.destroyForcibly();
-        throw new IllegalStateException(service + " did not become ready (exit " + (process.isAlive() ? "none" : process.exitValue())
+        throw new IllegalStateException("the " + service + " did not become ready (exit " + (process.isAlive() ? "none" : process.exitValue())
             + "); see " + log);
       }
       Thread.sleep(10);

@@ -33,6 +33,12 @@ record BenchConfig(
     Set<String> scenarios,
     Optional<String> databaseUrl) {
 
+  BenchConfig {
+    if (scenarios.contains("minimal") && !scenarios.contains("intake") && !scenarios.contains("e2e")) {
+      throw new IllegalArgumentException("minimal measures the minimal service the way intake and e2e measure the jar: name intake or e2e too");
+    }
+  }
+
   static final String ALL = "drain,raw,dbscheduler,latency,growth,intake,e2e,minimal";
 
   static BenchConfig fromEnvironment() {
