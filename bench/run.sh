@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the jar and the bench, runs the benchmarks; writes docs/benchmarks.md and bench/results/*.json.
 #
-#   bench/run.sh                      # everything (~30 min), embedded PostgreSQL (fsync on) in a temp directory
+#   bench/run.sh                      # everything (35-40 min, estimated), embedded PostgreSQL (fsync on) in a temp directory
 #   bench/run.sh intake e2e           # a subset: scenario names, or the groups "engine" and "app"
 #   bench/run.sh intake e2e minimal   # and the same measurements of MinimalService after the jar's, each round
 #   DATABASE_URL=postgres://u:p@host:5432/db bench/run.sh
