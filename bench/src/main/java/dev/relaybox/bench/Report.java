@@ -143,21 +143,7 @@ final class Report {
       measurement(md, "6", "ceiling c" + c + ": machine busy, all cores (%)", "ceiling.c" + c + ".busy", "%.0f");
       measurement(md, "6", "ceiling c" + c + " with NOTIFY per transaction: pgbench tps", "ceiling.notify.c" + c + ".rate", "%.0f");
     }
-    for (int r : app.e2eRates()) {
-      measurement(md, "7", "end to end " + r + "/s: sent→delivered p50 / p99 / max (ms)", "e2e.r" + r, null);
-      measurement(md, "7", "end to end " + r + "/s: accepted", "e2e.r" + r + ".accepted", "%.0f");
-      measurement(md, "7", "end to end " + r + "/s: delivered (distinct ids at the sink)", "e2e.r" + r + ".delivered", "%.0f");
-      measurement(md, "7", "end to end " + r + "/s: refused or failed (500, timeout)", "e2e.r" + r + ".failed", "%.0f");
-      measurement(md, "7", "end to end " + r + "/s: lost (accepted, never delivered)", "e2e.r" + r + ".lost", "%.0f");
-      measurement(md, "7", "end to end " + r + "/s: duplicated (delivered twice)", "e2e.r" + r + ".duplicates", "%.0f");
-      measurement(md, "7", "end to end " + r + "/s: achieved send rate (/s)", "e2e.r" + r + ".rate", "%.0f");
-      measurement(md, "7", "end to end " + r + "/s: jar CPU per accepted and delivered request (µs)", "e2e.r" + r + ".cpu", "%.0f");
-      measurement(md, "7", "end to end " + r + "/s: of which the jar's JIT compiler threads (µs)", "e2e.r" + r + ".cpu.compiler", "%.0f");
-      measurement(md, "7", "end to end " + r + "/s: of which the jar's GC threads (µs)", "e2e.r" + r + ".cpu.gc", "%.0f");
-      measurement(md, "7", "end to end " + r + "/s: the bench JVM's CPU per request, client and sink (µs)", "e2e.r" + r + ".benchcpu", "%.0f");
-      measurement(md, "7", "end to end " + r + "/s: PostgreSQL's CPU per request, all its processes (µs)", "e2e.r" + r + ".dbcpu", "%.0f");
-      measurement(md, "7", "end to end " + r + "/s: machine busy, all cores, send to last delivery (%)", "e2e.r" + r + ".busy", "%.0f");
-    }
+    endToEndRows(md, "7", "end to end ", "", "jar", "the jar's");
     measurement(md, "8", "jar peak RSS (MiB)", "footprint.rss", "%.0f");
     measurement(md, "8", "jar time to ready (ms)", "footprint.ready", "%.0f");
     for (int c : app.intakeConcurrency()) {
@@ -167,18 +153,7 @@ final class Report {
       measurement(md, "9", "minimal c" + c + ": its CPU per request, window and delivery (µs)", "minimal.intake.c" + c + ".cpu", "%.0f");
       measurement(md, "9", "minimal c" + c + ": PostgreSQL's CPU per request, window and delivery (µs)", "minimal.intake.c" + c + ".dbcpu", "%.0f");
     }
-    for (int r : app.e2eRates()) {
-      measurement(md, "9", "minimal end to end " + r + "/s: sent→delivered p50 / p99 / max (ms)", "minimal.e2e.r" + r, null);
-      measurement(md, "9", "minimal end to end " + r + "/s: refused or failed", "minimal.e2e.r" + r + ".failed", "%.0f");
-      measurement(md, "9", "minimal end to end " + r + "/s: lost (accepted, never delivered)", "minimal.e2e.r" + r + ".lost", "%.0f");
-      measurement(md, "9", "minimal end to end " + r + "/s: achieved send rate (/s)", "minimal.e2e.r" + r + ".rate", "%.0f");
-      measurement(md, "9", "minimal end to end " + r + "/s: its CPU per accepted and delivered request (µs)", "minimal.e2e.r" + r + ".cpu", "%.0f");
-      measurement(md, "9", "minimal end to end " + r + "/s: of which its JIT compiler threads (µs)", "minimal.e2e.r" + r + ".cpu.compiler", "%.0f");
-      measurement(md, "9", "minimal end to end " + r + "/s: of which its GC threads (µs)", "minimal.e2e.r" + r + ".cpu.gc", "%.0f");
-      measurement(md, "9", "minimal end to end " + r + "/s: PostgreSQL's CPU per request (µs)", "minimal.e2e.r" + r + ".dbcpu", "%.0f");
-      measurement(md, "9", "minimal end to end " + r + "/s: the bench JVM's CPU per request, client and sink (µs)", "minimal.e2e.r" + r + ".benchcpu", "%.0f");
-      measurement(md, "9", "minimal end to end " + r + "/s: machine busy, all cores, send to last delivery (%)", "minimal.e2e.r" + r + ".busy", "%.0f");
-    }
+    endToEndRows(md, "9", "minimal end to end ", "minimal.", "its", "its");
     md.append('\n');
 
     md.append("| ratio (of medians; the median of two runs is their mean) | value | target | met |\n|---|---:|---|---|\n");
@@ -253,6 +228,27 @@ final class Report {
 
   private static void row(StringBuilder md, String key, String value) {
     md.append("| ").append(key).append(" | ").append(value).append(" |\n");
+  }
+
+  /** The end-to-end rows of one contender: {@code who} names its CPU ("jar", "its"), {@code whose} its threads. */
+  private void endToEndRows(StringBuilder md, String number, String title, String keyPrefix, String who, String whose) {
+    for (int r : app.e2eRates()) {
+      String label = title + r + "/s: ";
+      String k = keyPrefix + "e2e.r" + r;
+      measurement(md, number, label + "sent→delivered p50 / p99 / max (ms)", k, null);
+      measurement(md, number, label + "accepted", k + ".accepted", "%.0f");
+      measurement(md, number, label + "delivered (distinct ids at the sink)", k + ".delivered", "%.0f");
+      measurement(md, number, label + "refused or failed (500, timeout)", k + ".failed", "%.0f");
+      measurement(md, number, label + "lost (accepted, never delivered)", k + ".lost", "%.0f");
+      measurement(md, number, label + "duplicated (delivered twice)", k + ".duplicates", "%.0f");
+      measurement(md, number, label + "achieved send rate (/s)", k + ".rate", "%.0f");
+      measurement(md, number, label + who + " CPU per accepted and delivered request (µs)", k + ".cpu", "%.0f");
+      measurement(md, number, label + "of which " + whose + " JIT compiler threads (µs)", k + ".cpu.compiler", "%.0f");
+      measurement(md, number, label + "of which " + whose + " GC threads (µs)", k + ".cpu.gc", "%.0f");
+      measurement(md, number, label + "the bench JVM's CPU per request, client and sink (µs)", k + ".benchcpu", "%.0f");
+      measurement(md, number, label + "PostgreSQL's CPU per request, all its processes (µs)", k + ".dbcpu", "%.0f");
+      measurement(md, number, label + "machine busy, all cores, send to last delivery (%)", k + ".busy", "%.0f");
+    }
   }
 
   private void measurement(StringBuilder md, String number, String label, String key, String pattern) {
