@@ -129,14 +129,7 @@ final class Report {
     measurement(md, "4", "host noise during latency runs: 1 ms sleep overshoot max (ms)", "latency.noise.max", "%.2f");
     measurement(md, "5", "drain with history (jobs/s)", "growth", "%.0f");
     for (int c : app.intakeConcurrency()) {
-      measurement(md, "6", "intake c" + c + ": POST accepted/s (wrk)", "intake.c" + c + ".rate", "%.0f");
-      measurement(md, "6", "intake c" + c + ": latency p50 / p99 / max (ms)", "intake.c" + c, null);
-      measurement(md, "6", "intake c" + c + ": accepted, not yet delivered at the window's end", "intake.c" + c + ".backlog", "%.0f");
-      measurement(md, "6", "intake c" + c + ": delivered all of them (s after the window)", "intake.c" + c + ".drain", "%.1f");
-      measurement(md, "6", "intake c" + c + ": accepted and delivered/s", "intake.c" + c + ".sustained", "%.0f");
-      measurement(md, "6", "intake c" + c + ": the jar's CPU per request, window and delivery (µs)", "intake.c" + c + ".cpu", "%.0f");
-      measurement(md, "6", "intake c" + c + ": PostgreSQL's CPU per request, window and delivery (µs)", "intake.c" + c + ".dbcpu", "%.0f");
-      measurement(md, "6", "intake c" + c + ": machine busy, all cores, window and delivery (%)", "intake.c" + c + ".busy", "%.0f");
+      intakeRows(md, "6", "intake c" + c + ": ", "intake.c" + c, "the jar's");
       measurement(md, "6", "ceiling c" + c + ": pgbench tps, same rows, no NOTIFY", "ceiling.c" + c + ".rate", "%.0f");
       measurement(md, "6", "ceiling c" + c + ": latency p50 / p99 / max (ms)", "ceiling.c" + c, null);
       measurement(md, "6", "ceiling c" + c + ": PostgreSQL's CPU per pgbench transaction (µs)", "ceiling.c" + c + ".dbcpu", "%.0f");
@@ -147,11 +140,7 @@ final class Report {
     measurement(md, "8", "jar peak RSS (MiB)", "footprint.rss", "%.0f");
     measurement(md, "8", "jar time to ready (ms)", "footprint.ready", "%.0f");
     for (int c : app.intakeConcurrency()) {
-      measurement(md, "9", "minimal c" + c + ": POST accepted/s (wrk)", "minimal.intake.c" + c + ".rate", "%.0f");
-      measurement(md, "9", "minimal c" + c + ": latency p50 / p99 / max (ms)", "minimal.intake.c" + c, null);
-      measurement(md, "9", "minimal c" + c + ": accepted and delivered/s", "minimal.intake.c" + c + ".sustained", "%.0f");
-      measurement(md, "9", "minimal c" + c + ": its CPU per request, window and delivery (µs)", "minimal.intake.c" + c + ".cpu", "%.0f");
-      measurement(md, "9", "minimal c" + c + ": PostgreSQL's CPU per request, window and delivery (µs)", "minimal.intake.c" + c + ".dbcpu", "%.0f");
+      intakeRows(md, "9", "minimal c" + c + ": ", "minimal.intake.c" + c, "its");
     }
     endToEndRows(md, "9", "minimal end to end ", "minimal.", "its", "its");
     md.append('\n');
@@ -228,6 +217,18 @@ final class Report {
 
   private static void row(StringBuilder md, String key, String value) {
     md.append("| ").append(key).append(" | ").append(value).append(" |\n");
+  }
+
+  /** The intake rows of one contender at one concurrency: {@code whose} names its CPU ("the jar's", "its"). */
+  private void intakeRows(StringBuilder md, String number, String label, String key, String whose) {
+    measurement(md, number, label + "POST accepted/s (wrk)", key + ".rate", "%.0f");
+    measurement(md, number, label + "latency p50 / p99 / max (ms)", key, null);
+    measurement(md, number, label + "accepted, not yet delivered at the window's end", key + ".backlog", "%.0f");
+    measurement(md, number, label + "delivered all of them (s after the window)", key + ".drain", "%.1f");
+    measurement(md, number, label + "accepted and delivered/s", key + ".sustained", "%.0f");
+    measurement(md, number, label + whose + " CPU per request, window and delivery (µs)", key + ".cpu", "%.0f");
+    measurement(md, number, label + "PostgreSQL's CPU per request, window and delivery (µs)", key + ".dbcpu", "%.0f");
+    measurement(md, number, label + "machine busy, all cores, window and delivery (%)", key + ".busy", "%.0f");
   }
 
   /** The end-to-end rows of one contender: {@code who} names its CPU ("jar", "its"), {@code whose} its threads. */
