@@ -39,13 +39,8 @@ final class AppBench {
       IntakeBench intake = new IntakeBench(app);
       EndToEndBench e2e = new EndToEndBench(app, sink);
       for (int round = 1; round <= config.runs(); round++) {
-        db.execute("TRUNCATE assistance_request, idempotency_key, job, job_history, outbox_event", "DELETE FROM job_subscription");
-        if (config.runs("intake")) {
-          IntakeBench.createCeilingTables(db);
-        }
-        db.execute("VACUUM ANALYZE", "CHECKPOINT");
-        try (AppProcess jar = AppProcess.start(AppProcess.Service.JAR, app, db.target(), sink,
-            Path.of("bench/results/app-round-" + round + ".log"))) {
+        emptyTables(true);
+        try (AppProcess jar = Contender.JAR.start(app, db, sink, round)) {
           add("footprint.ready", jar.readyMillis());
           heap = jar.heapSettings();
           measure(jar, Contender.JAR, intake, e2e, sink, round, results);
@@ -56,22 +51,19 @@ final class AppBench {
         }
         if (config.runs("minimal")) {
           // Same round, tables emptied again, after the jar: its ratios use this round's pgbench ceilings.
-          db.execute("TRUNCATE assistance_request, idempotency_key, job, job_history, outbox_event", "DELETE FROM job_subscription");
-          db.execute("VACUUM ANALYZE", "CHECKPOINT");
+          emptyTables(false);
           Map<String, Integer> keptBefore = new LinkedHashMap<>();
           values.forEach((k, v) -> keptBefore.put(k, v.size()));
-          try (AppProcess minimal = AppProcess.start(AppProcess.Service.MINIMAL, app, db.target(), sink,
-              Path.of("bench/results/minimal-round-" + round + ".log"))) {
+          try (AppProcess minimal = Contender.MINIMAL.start(app, db, sink, round)) {
             measure(minimal, Contender.MINIMAL, intake, e2e, sink, round, results);
           } catch (RuntimeException e) {
             // A reference, not the subject: its failure is reported beside the jar's figures rather than losing them,
             // and the round's partial figures of it are dropped, so each of its rows holds whole rounds only.
             LOG.warn("round {}: the minimal service's measurements stopped", round, e);
             results.note("minimal.failed.round" + round, e.toString());
-            values.entrySet().removeIf(v -> v.getKey().startsWith(Contender.MINIMAL.prefix) && !keptBefore.containsKey(v.getKey()));
-            keptBefore.forEach((k, size) -> {
-              List<Double> kept = values.get(k);
-              kept.subList(size, kept.size()).clear();
+            values.entrySet().removeIf(v -> {
+              v.getValue().subList(keptBefore.getOrDefault(v.getKey(), 0), v.getValue().size()).clear();
+              return v.getValue().isEmpty();
             });
           }
         }
@@ -87,17 +79,36 @@ final class AppBench {
    * minimal service (keys prefixed {@code minimal.}, read against the same round's ceilings; no jobs, so no stages).
    */
   private enum Contender {
-    JAR("", "", "jar"), MINIMAL("minimal.", "minimal service ", "minimal service");
+    JAR(AppProcess.Service.JAR, "", "", "app-round-"),
+    MINIMAL(AppProcess.Service.MINIMAL, "minimal.", "minimal service ", "minimal-round-");
 
+    final AppProcess.Service service;
     final String prefix;
     final String label;
-    final String noun;
+    private final String log;
 
-    Contender(String prefix, String label, String noun) {
+    Contender(AppProcess.Service service, String prefix, String label, String log) {
+      this.service = service;
       this.prefix = prefix;
       this.label = label;
-      this.noun = noun;
+      this.log = log;
     }
+
+    AppProcess start(AppConfig app, BenchDatabase db, Sink sink, int round) throws InterruptedException {
+      return AppProcess.start(service, app, db.target(), sink, Path.of("bench/results/" + log + round + ".log"));
+    }
+  }
+
+  /**
+   * Every contender starts on empty tables, vacuumed and checkpointed; a round's first also on fresh ceiling tables
+   * for the pgbench runs beside it.
+   */
+  private void emptyTables(boolean freshCeiling) {
+    db.execute("TRUNCATE assistance_request, idempotency_key, job, job_history, outbox_event", "DELETE FROM job_subscription");
+    if (freshCeiling && config.runs("intake")) {
+      IntakeBench.createCeilingTables(db);
+    }
+    db.execute("VACUUM ANALYZE", "CHECKPOINT");
   }
 
   private void measure(AppProcess service, Contender who, IntakeBench intake, EndToEndBench e2e, Sink sink, int round,
@@ -190,7 +201,7 @@ final class AppBench {
         long pending = pendingAfter(who.label + "e2e " + rate + "/s", 60);
         if (pending > 0 || !service.alive()) {
           results.note(p + "e2e.stuck.round" + round + ".r" + rate, pending + " accepted requests still pending 60 s after the run"
-              + (service.alive() ? "" : "; the " + who.noun + " had exited") + service.outOfMemory().map(m -> "; its log shows " + m).orElse(""));
+              + (service.alive() ? "" : "; the " + who.service + " had exited") + service.outOfMemory().map(m -> "; its log shows " + m).orElse(""));
           break;
         }
         if (who == Contender.JAR) {

@@ -103,7 +103,7 @@ final class Report {
       row(md, "footprint", "peak RSS = `VmHWM` of the jar's `/proc/<pid>/status` at the end of each round (after rows 1 and 3); "
           + "time to ready = process start → first `200` from `/health/ready` (10 ms polls), external (already migrated) database");
     }
-    if (config.runs("minimal") && (config.runs("intake") || config.runs("e2e"))) {
+    if (config.runs("minimal")) {
       row(md, "minimal service", "`MinimalService` (bench module) in the jar's place, same JVM options, after the jar in each round "
           + "on emptied tables, measured the same way (rows 9) and read against the same round's pgbench (which takes four "
           + "round trips per transaction where it takes one): a minimal service on Javalin, Jackson, HikariCP with pgjdbc and "
