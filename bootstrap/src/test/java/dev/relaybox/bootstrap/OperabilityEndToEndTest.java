@@ -92,9 +92,12 @@ class OperabilityEndToEndTest {
     assertEquals(200, api.get("/v1/assistance-requests/" + ok.getFirst()).statusCode());
 
     Map<String, Double>[] metrics = new Map[1];
-    Await.until("the dead job in the gauges", WAIT, () -> {
+    // The done jobs are counted when their completion batch is written, which may come a batch window after the
+    // dead one: the gauges are awaited for both before anything is asserted.
+    Await.until("the dead job and the done ones in the gauges", WAIT, () -> {
       metrics[0] = scrape();
-      return value(metrics[0], "relaybox_jobs", "state", "dead", "subscription", SUBSCRIPTION) >= 1;
+      return value(metrics[0], "relaybox_jobs", "state", "dead", "subscription", SUBSCRIPTION) >= 1
+          && value(metrics[0], "relaybox_jobs", "state", "done", "subscription", SUBSCRIPTION) >= 4;
     });
     Map<String, Double> m = metrics[0];
     String sub = SUBSCRIPTION;
