@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +48,14 @@ import org.slf4j.LoggerFactory;
  *   <li>If a unit fails, the batch rolls back; that unit runs again alone (so its error is its own) and the others
  *       again together. If the COMMIT fails outright, or a write the units left to {@link JdbiUnitOfWork#write} (held
  *       and sent in bulk, see {@link DeferredWrites}) fails, every unit runs alone.
- *   <li>A COMMIT whose outcome is unknown (the connection broke while it ran) is resolved on a fresh connection with
- *       {@code pg_xact_status} of the batch's transaction id: committed means success for all; aborted means rerun;
- *       still running means the old backend is terminated and asked again. Only when the database cannot be asked
- *       does a caller get {@link CommitOutcomeUnknownException}.
+ *   <li>When everything a batch writes fits one round trip (a lone unit always does), COMMIT goes in that round trip
+ *       too (see {@link DeferredWrites#flushAndCommit}), so whether every caller still waits is checked before the
+ *       writes are sent.
+ *   <li>A COMMIT whose outcome is unknown (the connection broke while it ran) is resolved on a fresh connection by
+ *       the batch's row in {@code group_commit_marker}, which every batch inserts inside its transaction: once the old
+ *       backend is gone (terminated if it is still there), inserting the row again conflicts exactly when the batch
+ *       committed (success for all; otherwise rerun). Only when the database cannot be asked does a caller get
+ *       {@link CommitOutcomeUnknownException}.
  *   <li>An interrupted caller and one arriving during {@link #close()} get {@link NotCommittedException} only when
  *       their work can no longer commit.
  * </ul>
@@ -193,6 +200,8 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
   }
 
   private void write() {
+    BatchMarker marker = new BatchMarker(UUID.randomUUID());
+    marker.deleteStale(unitOfWork.jdbi());
     while (accepting || !queue.isEmpty()) {
       Pending<?> first;
       try {
@@ -207,7 +216,7 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
       arrived.add(first);
       queue.drainTo(arrived, settings.maxBatch() - 1);
       try {
-        commitInTurn(arrived);
+        commitInTurn(arrived, marker);
       } catch (RuntimeException | Error unexpected) {
         LOG.error("group commit writer failed; its callers get an error", unexpected);
         arrived.forEach(p -> p.failIfOpen(new NotCommittedException("intake writer failed", unexpected)));
@@ -217,7 +226,7 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
     }
   }
 
-  private void commitInTurn(List<Pending<?>> arrived) {
+  private void commitInTurn(List<Pending<?>> arrived, BatchMarker marker) {
     Deque<List<Pending<?>>> todo = new ArrayDeque<>();
     todo.add(arrived);
     while (!todo.isEmpty()) {
@@ -229,13 +238,13 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
       }
       if (!batch.isEmpty()) {
         batch.sort(LOCK_ORDER);
-        attempt(batch, todo);
+        attempt(batch, todo, marker);
       }
     }
   }
 
   /** One transaction for {@code batch}; settles its units or queues their reruns on {@code todo}. */
-  private void attempt(List<Pending<?>> batch, Deque<List<Pending<?>>> todo) {
+  private void attempt(List<Pending<?>> batch, Deque<List<Pending<?>>> todo, BatchMarker marker) {
     Instant deadline = batch.stream().map(p -> p.deadline).min(Comparator.naturalOrder()).orElseThrow();
     Handle handle;
     try {
@@ -245,11 +254,14 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
       return;
     }
     try {
-      DeferredWrites.Opening<Transaction> opening =
-          Transaction.opening(Duration.between(clock.instant(), deadline), settings.lockTimeout());
+      long batchNumber = marker.next();
+      DeferredWrites.Opening<Long> opening =
+          marker.opening(batchNumber, Duration.between(clock.instant(), deadline), settings.lockTimeout());
+      int backend;
       try {
+        backend = handle.getConnection().unwrap(PGConnection.class).getBackendPID();
         handle.begin();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | SQLException e) {
         rollbackQuietly(handle);
         batch.forEach(p -> p.failIfOpen(new NotCommittedException("could not start the transaction", e)));
         return;
@@ -275,13 +287,6 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
           return;
         }
       }
-      try {
-        held.flush(handle.getConnection());
-      } catch (DeferredWrites.FlushFailedException failed) {
-        rerunEachAlone(handle, batch, failed, todo);
-        return;
-      }
-      Transaction tx = opening.row();
       List<Pending<?>> committing = new ArrayList<>();
       for (Pending<?> pending : batch) {
         if (pending.startCommit()) {
@@ -295,22 +300,44 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
         todo.addFirst(committing);
         return;
       }
+      InDoubt inDoubt = new InDoubt(marker, batchNumber, backend);
+      boolean committedWithTheWrites;
       try {
         handle.getConnection().setNetworkTimeout(Runnable::run, (int) commitWait(deadline).toMillis());
-        handle.commit();
-      } catch (RuntimeException | SQLException commitFailed) {
-        if (isConnectionLost(commitFailed)) {
-          resolveUnknownCommit(batch, tx, commitFailed, todo);
+        committedWithTheWrites = held.flushAndCommit(handle.getConnection());
+      } catch (DeferredWrites.FlushFailedException failed) {
+        if (failed.withCommit() && isConnectionLost(failed)) {
+          resolveUnknownCommit(batch, inDoubt, failed, todo);
         } else {
-          rollbackQuietly(handle);
           batch.forEach(Pending::backToRunning);
-          if (batch.size() == 1) {
-            batch.getFirst().failIfOpen(translate(commitFailed));
-          } else {
-            batch.forEach(p -> todo.addLast(List.of(p)));
-          }
+          rerunEachAlone(handle, batch, failed, todo);
         }
         return;
+      } catch (SQLException noTimeout) {
+        rollbackQuietly(handle);
+        batch.forEach(Pending::backToRunning);
+        batch.forEach(p -> p.failIfOpen(new NotCommittedException("could not set the commit's wait", noTimeout)));
+        return;
+      }
+      if (committedWithTheWrites) {
+        endCommitted(handle);
+      } else {
+        try {
+          handle.commit();
+        } catch (RuntimeException commitFailed) {
+          if (isConnectionLost(commitFailed)) {
+            resolveUnknownCommit(batch, inDoubt, commitFailed, todo);
+          } else {
+            rollbackQuietly(handle);
+            batch.forEach(Pending::backToRunning);
+            if (batch.size() == 1) {
+              batch.getFirst().failIfOpen(translate(commitFailed));
+            } else {
+              batch.forEach(p -> todo.addLast(List.of(p)));
+            }
+          }
+          return;
+        }
       }
       batch.forEach(Pending::succeed);
     } finally {
@@ -337,26 +364,38 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
     return left.compareTo(SHORTEST_COMMIT_WAIT) < 0 ? SHORTEST_COMMIT_WAIT : left;
   }
 
-  private void resolveUnknownCommit(List<Pending<?>> batch, Transaction tx, Exception cause, Deque<List<Pending<?>>> todo) {
-    LOG.warn("the connection broke during COMMIT of {} intake units ({}); asking the database whether transaction {} committed",
-        batch.size(), cause.toString(), tx.xid());
-    Optional<String> status;
+  /**
+   * Jdbi's end of a transaction whose COMMIT already went with its writes: the driver, seeing none open, sends nothing,
+   * and the handle runs what waited for the commit. The batch committed whatever happens here.
+   */
+  private static void endCommitted(Handle handle) {
     try {
-      status = tx.statusOnFreshConnection(unitOfWork.jdbi());
+      handle.commit();
+    } catch (RuntimeException e) {
+      LOG.error("a batch committed, and what was to run after its commit failed", e);
+    }
+  }
+
+  private void resolveUnknownCommit(List<Pending<?>> batch, InDoubt inDoubt, Exception cause, Deque<List<Pending<?>>> todo) {
+    LOG.warn("the connection broke during COMMIT of {} intake units ({}); asking the database whether {} committed",
+        batch.size(), cause.toString(), inDoubt);
+    Outcome outcome;
+    try {
+      outcome = inDoubt.outcomeOnFreshConnection(unitOfWork.jdbi(), settings.lockTimeout());
     } catch (RuntimeException unreachable) {
-      LOG.error("could not learn whether transaction {} committed", tx.xid(), unreachable);
+      LOG.error("could not learn whether {} committed", inDoubt, unreachable);
       batch.forEach(p -> p.fail(new CommitOutcomeUnknownException(
           "the database did not answer whether the request was stored; retry with the same Idempotency-Key", unreachable)));
       return;
     }
-    LOG.warn("transaction {} of {} intake units: {}", tx.xid(), batch.size(), status.orElse("unknown"));
-    switch (status.orElse("unknown")) {
-      case "committed" -> batch.forEach(Pending::succeed);
-      case "aborted" -> {
+    LOG.warn("{} of {} intake units: {}", inDoubt, batch.size(), outcome);
+    switch (outcome) {
+      case COMMITTED -> batch.forEach(Pending::succeed);
+      case NOT_COMMITTED -> {
         batch.forEach(Pending::backToRunning);
         todo.addFirst(batch);
       }
-      default -> batch.forEach(p -> p.fail(new CommitOutcomeUnknownException(
+      case UNKNOWN -> batch.forEach(p -> p.fail(new CommitOutcomeUnknownException(
           "the database could not tell whether the request was stored; retry with the same Idempotency-Key", cause)));
     }
   }
@@ -445,45 +484,117 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
     deadlines.interrupt();
   }
 
+  private enum Outcome { COMMITTED, NOT_COMMITTED, UNKNOWN }
+
   /**
-   * The batch's transaction id and backend, learnt in the statement that sets its timeouts, which goes ahead of the
-   * batch's first statement in the same round trip.
+   * One writer thread's rows in {@code group_commit_marker} and the number of its next batch. Every batch's opening
+   * inserts the row of its number, so once that batch's transaction has ended the row exists exactly when it committed.
    */
-  private record Transaction(String xid, int backendPid) {
-    static DeferredWrites.Opening<Transaction> opening(Duration untilDeadline, Duration lockTimeout) {
-      long statementMillis = Math.max(1, untilDeadline.toMillis());
-      long lockMillis = Math.max(1, Math.min(statementMillis, lockTimeout.toMillis()));
-      return new DeferredWrites.Opening<>("""
-              SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true),
-                     pg_current_xact_id()::text AS xid, pg_backend_pid() AS pid""",
-              rs -> new Transaction(rs.getString("xid"), rs.getInt("pid")), lockMillis + "ms", statementMillis + "ms");
+  private static final class BatchMarker {
+    /** Every this many batches, the opening also deletes the writer's rows older than as many batches back. */
+    private static final long PRUNE_EVERY = 1_024;
+    private final UUID writer;
+    private long batches;
+
+    BatchMarker(UUID writer) {
+      this.writer = writer;
+    }
+
+    long next() {
+      return ++batches;
     }
 
     /**
-     * {@code committed}, {@code aborted}, or empty when the database cannot tell. A backend that still holds the
-     * transaction open (its client vanished, it did not) is terminated first, so the answer is final.
+     * The opening of batch {@code number}: the batch's lock and statement timeouts, and its marker row, in one
+     * statement (the timeouts apply from the batch's next statement on; no other transaction touches these rows).
      */
-    Optional<String> statusOnFreshConnection(org.jdbi.v3.core.Jdbi jdbi) {
+    DeferredWrites.Opening<Long> opening(long number, Duration untilDeadline, Duration lockTimeout) {
+      long statementMillis = Math.max(1, untilDeadline.toMillis());
+      long lockMillis = Math.max(1, Math.min(statementMillis, lockTimeout.toMillis()));
+      if (number % PRUNE_EVERY == 0) {
+        return new DeferredWrites.Opening<>("""
+                WITH marked AS (INSERT INTO group_commit_marker (writer, batch) VALUES (?, ?) RETURNING batch),
+                     pruned AS (DELETE FROM group_commit_marker WHERE writer = ? AND batch <= ?)
+                SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true),
+                       (SELECT batch FROM marked) AS batch""",
+            rs -> rs.getLong("batch"), writer, number, writer, number - PRUNE_EVERY, lockMillis + "ms", statementMillis + "ms");
+      }
+      return new DeferredWrites.Opening<>("""
+              WITH marked AS (INSERT INTO group_commit_marker (writer, batch) VALUES (?, ?) RETURNING batch)
+              SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true),
+                     (SELECT batch FROM marked) AS batch""",
+          rs -> rs.getLong("batch"), writer, number, lockMillis + "ms", statementMillis + "ms");
+    }
+
+    /** Rows of writers that have written nothing for a week: threads of nodes long gone. */
+    void deleteStale(Jdbi jdbi) {
+      try {
+        jdbi.useHandle(h -> h.createUpdate("""
+            DELETE FROM group_commit_marker WHERE writer IN (
+              SELECT writer FROM group_commit_marker GROUP BY writer HAVING max(written_at) < now() - interval '7 days')""")
+            .execute());
+      } catch (RuntimeException e) {
+        LOG.debug("could not delete stale group commit markers (tried again when a writer next starts): {}", e.toString());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "writer " + writer;
+    }
+  }
+
+  /** A batch whose COMMIT was sent on {@code backend} and whose answer never came back. */
+  private record InDoubt(BatchMarker marker, long batch, int backend) {
+    private static final int ASKS = 20;
+
+    /**
+     * Ends the batch's backend if it is still there (it may not even have read everything that was sent, so it could
+     * still commit), then inserts the batch's marker row again in a transaction it rolls back: that conflicts exactly
+     * when the batch committed (and waits, as a unique index does, should its transaction still run).
+     */
+    Outcome outcomeOnFreshConnection(Jdbi jdbi, Duration lockTimeout) {
       return jdbi.withHandle(h -> {
-        for (int asked = 0; asked < 20; asked++) {
-          Optional<String> status = h.createQuery("SELECT pg_xact_status(CAST(:xid AS xid8))")
-              .bind("xid", xid).mapTo(String.class).findOne();
-          if (status.isEmpty() || !status.get().equals("in progress")) {
-            return status;
+        for (int asked = 0; asked < ASKS; asked++) {
+          if (!backendGone(h)) {
+            continue;
           }
-          h.createQuery("""
-                  SELECT pg_terminate_backend(pid, 1000) FROM pg_stat_activity
-                  WHERE pid = :pid AND backend_xid = xid(CAST(:xid AS xid8))""")
-              .bind("pid", backendPid).bind("xid", xid).mapTo(Boolean.class).findOne();
           try {
-            Thread.sleep(50);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
+            h.begin();
+            try {
+              h.createQuery("SELECT set_config('lock_timeout', :wait, true)")
+                  .bind("wait", Math.max(1, lockTimeout.toMillis()) + "ms").mapTo(String.class).one();
+              int inserted = h.createUpdate("""
+                      INSERT INTO group_commit_marker (writer, batch) VALUES (:writer, :batch) ON CONFLICT DO NOTHING""")
+                  .bind("writer", marker.writer).bind("batch", batch).execute();
+              return inserted == 0 ? Outcome.COMMITTED : Outcome.NOT_COMMITTED;
+            } finally {
+              h.rollback();
+            }
+          } catch (RuntimeException e) {
+            if (!sqlState(e).filter("55P03"::equals).isPresent()) {
+              throw e;
+            }
           }
         }
-        return Optional.empty();
+        return Outcome.UNKNOWN;
       });
+    }
+
+    /**
+     * Whether the batch's backend has exited, terminating it first if it is still connected to this database as this
+     * user (Linux hands out increasing pids until they wrap, so a new backend does not take the pid of one just gone).
+     */
+    private boolean backendGone(Handle h) {
+      return h.createQuery("""
+              SELECT coalesce((SELECT pg_terminate_backend(pid, 1000) FROM pg_stat_activity
+                               WHERE pid = :pid AND datname = current_database() AND usename = current_user), true)""")
+          .bind("pid", backend).mapTo(Boolean.class).one();
+    }
+
+    @Override
+    public String toString() {
+      return "batch " + batch + " of " + marker + " (backend " + backend + ")";
     }
   }
 
