@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A COMMIT whose outcome is unknown (the connection broke while it ran) is resolved on a fresh connection by
  *       the batch's row in {@code group_commit_marker}, which every batch inserts inside its transaction: once the old
  *       backend is gone (terminated if it is still there), inserting the row again conflicts exactly when the batch
- *       committed (success for all; otherwise rerun). Only when the database cannot be asked does a caller get
+ *       committed (success for all; otherwise rerun). A question that fails with its connection is asked again on
+ *       another for up to one request timeout; only when the database cannot be asked does a caller get
  *       {@link CommitOutcomeUnknownException}.
  *   <li>An interrupted caller and one arriving during {@link #close()} get {@link NotCommittedException} only when
  *       their work can no longer commit.
@@ -67,6 +68,7 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitUnitOfWork.class);
   private static final Duration SHORTEST_COMMIT_WAIT = Duration.ofSeconds(1);
   private static final Duration EXPIRY_TICK = Duration.ofMillis(50);
+  private static final Duration ASK_AGAIN_PAUSE = Duration.ofMillis(20);
   private static final Comparator<Pending<?>> LOCK_ORDER = Comparator
       .comparing((Pending<?> p) -> p.contendedKey, Comparator.nullsLast(Comparator.naturalOrder()))
       .thenComparingLong(p -> p.arrival);
@@ -381,7 +383,7 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
         batch.size(), cause.toString(), inDoubt);
     Outcome outcome;
     try {
-      outcome = inDoubt.outcomeOnFreshConnection(unitOfWork.jdbi(), settings.lockTimeout());
+      outcome = askUntilAnswered(inDoubt);
     } catch (RuntimeException unreachable) {
       LOG.error("could not learn whether {} committed", inDoubt, unreachable);
       batch.forEach(p -> p.fail(new CommitOutcomeUnknownException(
@@ -397,6 +399,26 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
       }
       case UNKNOWN -> batch.forEach(p -> p.fail(new CommitOutcomeUnknownException(
           "the database could not tell whether the request was stored; retry with the same Idempotency-Key", cause)));
+    }
+  }
+
+  /**
+   * Asks again, on another connection, while the question fails because a connection did, for up to one request
+   * timeout: whatever broke the batch's connection (an operator ending every session, a proxy resetting them) has
+   * often broken the idle ones in the pool too, and the pool hands those out before it notices.
+   */
+  private Outcome askUntilAnswered(InDoubt inDoubt) {
+    Instant giveUp = clock.instant().plus(settings.requestTimeout());
+    while (true) {
+      try {
+        return inDoubt.outcomeOnFreshConnection(unitOfWork.jdbi(), settings.lockTimeout());
+      } catch (RuntimeException failed) {
+        if (!isConnectionLost(failed) || !clock.instant().isBefore(giveUp)) {
+          throw failed;
+        }
+        LOG.debug("asking whether {} committed failed with its connection ({}); asking on another", inDoubt, failed.toString());
+        LockSupport.parkNanos(ASK_AGAIN_PAUSE.toNanos());
+      }
     }
   }
 

@@ -115,6 +115,13 @@ class GroupCommitUnitOfWorkTest {
     return groupCommit;
   }
 
+  /** Transactions on connections through {@code proxy}, closed after the test. */
+  private JdbiUnitOfWork unitOfWorkThrough(CommitDroppingProxy proxy) {
+    HikariDataSource viaProxy = ConnectionPool.open(proxy.target(database), 4);
+    closeAfter.add(viaProxy);
+    return new JdbiUnitOfWork(Databases.jdbi(viaProxy));
+  }
+
   // ---- units of work
 
   private static int store(JdbiUnitOfWork in, int n, String note) {
@@ -503,9 +510,7 @@ class GroupCommitUnitOfWorkTest {
   @Test
   void aCommitWhoseAnswerIsLostIsFoundCommittedAndAnsweredAsSuccess() throws Exception {
     try (CommitDroppingProxy proxy = CommitDroppingProxy.to(database.jdbcUrl())) {
-      HikariDataSource viaProxy = ConnectionPool.open(proxy.target(database), 4);
-      closeAfter.add(viaProxy);
-      JdbiUnitOfWork proxied = new JdbiUnitOfWork(Databases.jdbi(viaProxy));
+      JdbiUnitOfWork proxied = unitOfWorkThrough(proxy);
       GroupCommitUnitOfWork groupCommit = groupCommit(proxied, DEFAULTS);
       proxy.dropTheNextCommitAnswer();
       List<Call> calls = new ArrayList<>();
@@ -523,9 +528,7 @@ class GroupCommitUnitOfWorkTest {
   @Test
   void aLoneUnitWhoseWritesAndCommitWentInOneRoundTripIsFoundCommittedWhenItsAnswerIsLost() throws Exception {
     try (CommitDroppingProxy proxy = CommitDroppingProxy.to(database.jdbcUrl())) {
-      HikariDataSource viaProxy = ConnectionPool.open(proxy.target(database), 4);
-      closeAfter.add(viaProxy);
-      JdbiUnitOfWork proxied = new JdbiUnitOfWork(Databases.jdbi(viaProxy));
+      JdbiUnitOfWork proxied = unitOfWorkThrough(proxy);
       GroupCommitUnitOfWork groupCommit = groupCommit(proxied, ONE_WRITER);
       proxy.dropTheNextCommitAnswer();
 
@@ -567,6 +570,34 @@ class GroupCommitUnitOfWorkTest {
     assertEquals(List.of("00000000-0000-0000-0000-0000000000ee"), jdbi.withHandle(h -> h.createQuery(
         "SELECT writer::text FROM group_commit_marker WHERE written_at < now() - interval '1 day'").mapTo(String.class).list()),
         "a writer silent for a week is gone, one silent for six days is not");
+  }
+
+  @Test
+  void aCommitInDoubtIsSettledWhenTheConnectionsItIsFirstAskedOnWereEndedWithIt() throws Exception {
+    String app = "in-doubt";
+    HikariDataSource doubtPool = ConnectionPool.open(new JdbcTarget(
+        database.jdbcUrl() + (database.jdbcUrl().contains("?") ? "&" : "?") + "ApplicationName=" + app,
+        database.user(), database.password()), 4);
+    closeAfter.add(doubtPool);
+    JdbiUnitOfWork doubtful = new JdbiUnitOfWork(Databases.jdbi(doubtPool));
+    GroupCommitUnitOfWork groupCommit = groupCommit(doubtful, ONE_WRITER);
+    Call slow = call(groupCommit, 9_700, () -> storeHeld(doubtful, 9_700, "slow-commit"));
+    Await.until("the batch sleeps in its COMMIT", () -> count(jdbi, "SELECT count(*) FROM pg_stat_activity "
+        + "WHERE application_name = '" + app + "' AND wait_event = 'PgSleep'") == 1);
+    // The pool hands out a connection used in the last half second without checking it: use the three others now,
+    // so the question about the COMMIT is first put on connections that end with it, as under an operator's kill-all.
+    List<Handle> others = List.of(doubtful.jdbi().open(), doubtful.jdbi().open(), doubtful.jdbi().open());
+    others.forEach(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+    others.forEach(Handle::close);
+
+    int ended = count(jdbi, "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE application_name = '" + app + "'");
+
+    assertEquals(4, ended, "the batch's connection and the pool's three others");
+    if (!slow.succeeded()) {
+      assertInstanceOf(NotCommittedException.class, slow.error(),
+          "the database could be asked, so the answer is stored or not-taken, never outcome-unknown");
+    }
+    assertStoredExactlyOnceIffAnswered(List.of(slow));
   }
 
   @Test
