@@ -17,8 +17,7 @@ import java.util.Map;
  * as one pipeline of parse, bind and execute messages with one sync at its end; a text written several times goes as
  * one JDBC batch. In a profile of the jar at 1,000 requests/s the group commit's writer spent a third of its CPU in
  * the socket writes of its round trips to PostgreSQL: a batch of one unit (intake at low concurrency) sent four per
- * transaction (its opening, one per write text, the COMMIT) and now sends one, COMMIT included (see
- * {@link #flushAndCommit}).
+ * transaction (its opening, one per write text, the COMMIT) and now sends two.
  *
  * <p>Writes of the same text go together, in the order they were made; texts written once go first, in the order
  * they first appeared, then the others. Two writes of different texts may therefore reach the database in the
@@ -52,25 +51,10 @@ final class DeferredWrites {
    * would have made one shape per batch size (in a lab run, four times the memory per PostgreSQL backend).
    */
   void flush(Connection connection) {
-    send(connection, false);
-  }
-
-  /**
-   * As {@link #flush}, and when everything held goes in the one execution of the opening and the texts written once,
-   * {@code COMMIT} goes at its end, so a lone unit's transaction takes one round trip instead of two. Returns whether
-   * it did; if not, nothing was committed and the caller commits. When it fails, {@link FlushFailedException#withCommit}
-   * says whether the COMMIT was among what was sent.
-   */
-  boolean flushAndCommit(Connection connection) {
-    return send(connection, true);
-  }
-
-  private boolean send(Connection connection, boolean commitIfTogether) {
     boolean opens = !opening.sent;
     if (bySql.isEmpty() && !opens) {
-      return false;
+      return;
     }
-    boolean commits = commitIfTogether && bySql.values().stream().allMatch(rows -> rows.size() == 1);
     List<Map.Entry<String, List<Object[]>>> held = new ArrayList<>(bySql.entrySet());
     bySql.clear();
     opening.sent = true;
@@ -84,22 +68,17 @@ final class DeferredWrites {
         writes++;
       }
     }
-    if (commits) {
-      together.append(";\nCOMMIT");
-    }
     if (!together.isEmpty()) {
-      executeTogether(connection, together.toString(), parameters, opens, writes, commits);
+      executeTogether(connection, together.toString(), parameters, opens, writes);
     }
     for (Map.Entry<String, List<Object[]>> text : held) {
       if (text.getValue().size() > 1) {
         executeBatch(connection, text.getKey(), text.getValue());
       }
     }
-    return commits;
   }
 
-  private void executeTogether(Connection connection, String sql, List<Object> parameters, boolean opens, int writes,
-      boolean commits) {
+  private void executeTogether(Connection connection, String sql, List<Object> parameters, boolean opens, int writes) {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       JdbcStatements.bind(statement, parameters.toArray());
       statement.execute();
@@ -109,7 +88,7 @@ final class DeferredWrites {
         }
       }
     } catch (SQLException e) {
-      throw new FlushFailedException(opens, writes, commits, e);
+      throw new FlushFailedException(opens, writes, e);
     }
   }
 
@@ -121,7 +100,7 @@ final class DeferredWrites {
       }
       statement.executeBatch();
     } catch (SQLException e) {
-      throw new FlushFailedException(false, rows.size(), false, e);
+      throw new FlushFailedException(false, rows.size(), e);
     }
   }
 
@@ -165,17 +144,9 @@ final class DeferredWrites {
    * unit it belonged to is unknown. The cause is the driver's exception (its SQLSTATE is on the cause chain).
    */
   static final class FlushFailedException extends RuntimeException {
-    private final boolean withCommit;
-
-    FlushFailedException(boolean withOpening, int writes, boolean withCommit, SQLException cause) {
-      super(writes + " deferred write(s)" + (withOpening ? " and the transaction's opening query" : "")
-          + (withCommit ? " and COMMIT" : "") + " failed (" + cause.getSQLState() + ")", cause);
-      this.withCommit = withCommit;
-    }
-
-    /** Whether COMMIT was sent with the writes that failed: then a lost connection leaves the outcome unknown. */
-    boolean withCommit() {
-      return withCommit;
+    FlushFailedException(boolean withOpening, int writes, SQLException cause) {
+      super(writes + " deferred write(s)" + (withOpening ? " and the transaction's opening query" : "") + " failed ("
+          + cause.getSQLState() + ")", cause);
     }
   }
 }

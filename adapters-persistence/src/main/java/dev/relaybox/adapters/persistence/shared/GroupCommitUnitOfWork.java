@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -24,8 +23,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,15 +45,11 @@ import org.slf4j.LoggerFactory;
  *   <li>If a unit fails, the batch rolls back; that unit runs again alone (so its error is its own) and the others
  *       again together. If the COMMIT fails outright, or a write the units left to {@link JdbiUnitOfWork#write} (held
  *       and sent in bulk, see {@link DeferredWrites}) fails, every unit runs alone.
- *   <li>When everything a batch writes fits one round trip (a lone unit always does), COMMIT goes in that round trip
- *       too (see {@link DeferredWrites#flushAndCommit}), so whether every caller still waits is checked before the
- *       writes are sent.
- *   <li>A COMMIT whose outcome is unknown (the connection broke while it ran) is resolved on a fresh connection by
- *       the batch's row in {@code group_commit_marker}, which every batch inserts inside its transaction: once the old
- *       backend is gone (terminated if it is still there), inserting the row again conflicts exactly when the batch
- *       committed (success for all; otherwise rerun). A question that fails with its connection is asked again on
- *       another for up to one request timeout; only when the database cannot be asked does a caller get
- *       {@link CommitOutcomeUnknownException}.
+ *   <li>A COMMIT whose outcome is unknown (the connection broke while it ran) is resolved on a fresh connection with
+ *       {@code pg_xact_status} of the batch's transaction id: committed means success for all; aborted means rerun;
+ *       still running means the old backend is terminated and asked again. A question that fails with its connection
+ *       is asked again on another for up to one request timeout; only when the database cannot be asked does a caller
+ *       get {@link CommitOutcomeUnknownException}.
  *   <li>An interrupted caller and one arriving during {@link #close()} get {@link NotCommittedException} only when
  *       their work can no longer commit.
  * </ul>
@@ -202,8 +195,6 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
   }
 
   private void write() {
-    BatchMarker marker = new BatchMarker(UUID.randomUUID());
-    marker.deleteStale(unitOfWork.jdbi());
     while (accepting || !queue.isEmpty()) {
       Pending<?> first;
       try {
@@ -218,7 +209,7 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
       arrived.add(first);
       queue.drainTo(arrived, settings.maxBatch() - 1);
       try {
-        commitInTurn(arrived, marker);
+        commitInTurn(arrived);
       } catch (RuntimeException | Error unexpected) {
         LOG.error("group commit writer failed; its callers get an error", unexpected);
         arrived.forEach(p -> p.failIfOpen(new NotCommittedException("intake writer failed", unexpected)));
@@ -228,7 +219,7 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
     }
   }
 
-  private void commitInTurn(List<Pending<?>> arrived, BatchMarker marker) {
+  private void commitInTurn(List<Pending<?>> arrived) {
     Deque<List<Pending<?>>> todo = new ArrayDeque<>();
     todo.add(arrived);
     while (!todo.isEmpty()) {
@@ -240,13 +231,13 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
       }
       if (!batch.isEmpty()) {
         batch.sort(LOCK_ORDER);
-        attempt(batch, todo, marker);
+        attempt(batch, todo);
       }
     }
   }
 
   /** One transaction for {@code batch}; settles its units or queues their reruns on {@code todo}. */
-  private void attempt(List<Pending<?>> batch, Deque<List<Pending<?>>> todo, BatchMarker marker) {
+  private void attempt(List<Pending<?>> batch, Deque<List<Pending<?>>> todo) {
     Instant deadline = batch.stream().map(p -> p.deadline).min(Comparator.naturalOrder()).orElseThrow();
     Handle handle;
     try {
@@ -256,14 +247,11 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
       return;
     }
     try {
-      long batchNumber = marker.next();
-      DeferredWrites.Opening<Long> opening =
-          marker.opening(batchNumber, Duration.between(clock.instant(), deadline), settings.lockTimeout());
-      int backend;
+      DeferredWrites.Opening<Transaction> opening =
+          Transaction.opening(Duration.between(clock.instant(), deadline), settings.lockTimeout());
       try {
-        backend = handle.getConnection().unwrap(PGConnection.class).getBackendPID();
         handle.begin();
-      } catch (RuntimeException | SQLException e) {
+      } catch (RuntimeException e) {
         rollbackQuietly(handle);
         batch.forEach(p -> p.failIfOpen(new NotCommittedException("could not start the transaction", e)));
         return;
@@ -289,6 +277,13 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
           return;
         }
       }
+      try {
+        held.flush(handle.getConnection());
+      } catch (DeferredWrites.FlushFailedException failed) {
+        rerunEachAlone(handle, batch, failed, todo);
+        return;
+      }
+      Transaction tx = opening.row();
       List<Pending<?>> committing = new ArrayList<>();
       for (Pending<?> pending : batch) {
         if (pending.startCommit()) {
@@ -302,44 +297,22 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
         todo.addFirst(committing);
         return;
       }
-      InDoubt inDoubt = new InDoubt(marker, batchNumber, backend);
-      boolean committedWithTheWrites;
       try {
         handle.getConnection().setNetworkTimeout(Runnable::run, (int) commitWait(deadline).toMillis());
-        committedWithTheWrites = held.flushAndCommit(handle.getConnection());
-      } catch (DeferredWrites.FlushFailedException failed) {
-        if (failed.withCommit() && isConnectionLost(failed)) {
-          resolveUnknownCommit(batch, inDoubt, failed, todo);
+        handle.commit();
+      } catch (RuntimeException | SQLException commitFailed) {
+        if (isConnectionLost(commitFailed)) {
+          resolveUnknownCommit(batch, tx, commitFailed, todo);
         } else {
+          rollbackQuietly(handle);
           batch.forEach(Pending::backToRunning);
-          rerunEachAlone(handle, batch, failed, todo);
-        }
-        return;
-      } catch (SQLException noTimeout) {
-        rollbackQuietly(handle);
-        batch.forEach(Pending::backToRunning);
-        batch.forEach(p -> p.failIfOpen(new NotCommittedException("could not set the commit's wait", noTimeout)));
-        return;
-      }
-      if (committedWithTheWrites) {
-        endCommitted(handle);
-      } else {
-        try {
-          handle.commit();
-        } catch (RuntimeException commitFailed) {
-          if (isConnectionLost(commitFailed)) {
-            resolveUnknownCommit(batch, inDoubt, commitFailed, todo);
+          if (batch.size() == 1) {
+            batch.getFirst().failIfOpen(translate(commitFailed));
           } else {
-            rollbackQuietly(handle);
-            batch.forEach(Pending::backToRunning);
-            if (batch.size() == 1) {
-              batch.getFirst().failIfOpen(translate(commitFailed));
-            } else {
-              batch.forEach(p -> todo.addLast(List.of(p)));
-            }
+            batch.forEach(p -> todo.addLast(List.of(p)));
           }
-          return;
         }
+        return;
       }
       batch.forEach(Pending::succeed);
     } finally {
@@ -366,38 +339,26 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
     return left.compareTo(SHORTEST_COMMIT_WAIT) < 0 ? SHORTEST_COMMIT_WAIT : left;
   }
 
-  /**
-   * Jdbi's end of a transaction whose COMMIT already went with its writes: the driver, seeing none open, sends nothing,
-   * and the handle runs what waited for the commit. The batch committed whatever happens here.
-   */
-  private static void endCommitted(Handle handle) {
+  private void resolveUnknownCommit(List<Pending<?>> batch, Transaction tx, Exception cause, Deque<List<Pending<?>>> todo) {
+    LOG.warn("the connection broke during COMMIT of {} intake units ({}); asking the database whether transaction {} committed",
+        batch.size(), cause.toString(), tx.xid());
+    Optional<String> status;
     try {
-      handle.commit();
-    } catch (RuntimeException e) {
-      LOG.error("a batch committed, and what was to run after its commit failed", e);
-    }
-  }
-
-  private void resolveUnknownCommit(List<Pending<?>> batch, InDoubt inDoubt, Exception cause, Deque<List<Pending<?>>> todo) {
-    LOG.warn("the connection broke during COMMIT of {} intake units ({}); asking the database whether {} committed",
-        batch.size(), cause.toString(), inDoubt);
-    Outcome outcome;
-    try {
-      outcome = askUntilAnswered(inDoubt);
+      status = askUntilAnswered(tx);
     } catch (RuntimeException unreachable) {
-      LOG.error("could not learn whether {} committed", inDoubt, unreachable);
+      LOG.error("could not learn whether transaction {} committed", tx.xid(), unreachable);
       batch.forEach(p -> p.fail(new CommitOutcomeUnknownException(
           "the database did not answer whether the request was stored; retry with the same Idempotency-Key", unreachable)));
       return;
     }
-    LOG.warn("{} of {} intake units: {}", inDoubt, batch.size(), outcome);
-    switch (outcome) {
-      case COMMITTED -> batch.forEach(Pending::succeed);
-      case NOT_COMMITTED -> {
+    LOG.warn("transaction {} of {} intake units: {}", tx.xid(), batch.size(), status.orElse("unknown"));
+    switch (status.orElse("unknown")) {
+      case "committed" -> batch.forEach(Pending::succeed);
+      case "aborted" -> {
         batch.forEach(Pending::backToRunning);
         todo.addFirst(batch);
       }
-      case UNKNOWN -> batch.forEach(p -> p.fail(new CommitOutcomeUnknownException(
+      default -> batch.forEach(p -> p.fail(new CommitOutcomeUnknownException(
           "the database could not tell whether the request was stored; retry with the same Idempotency-Key", cause)));
     }
   }
@@ -405,18 +366,19 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
   /**
    * Asks again, on another connection, while the question fails because a connection did, for up to one request
    * timeout: whatever broke the batch's connection (an operator ending every session, a proxy resetting them) has
-   * often broken the idle ones in the pool too, and the pool hands those out before it notices.
+   * often broken the idle ones in the pool too, and the pool hands out one used in the last half second unchecked.
    */
-  private Outcome askUntilAnswered(InDoubt inDoubt) {
+  private Optional<String> askUntilAnswered(Transaction tx) {
     Instant giveUp = clock.instant().plus(settings.requestTimeout());
     while (true) {
       try {
-        return inDoubt.outcomeOnFreshConnection(unitOfWork.jdbi(), settings.lockTimeout());
+        return tx.statusOnFreshConnection(unitOfWork.jdbi());
       } catch (RuntimeException failed) {
         if (!isConnectionLost(failed) || !clock.instant().isBefore(giveUp)) {
           throw failed;
         }
-        LOG.debug("asking whether {} committed failed with its connection ({}); asking on another", inDoubt, failed.toString());
+        LOG.debug("asking whether transaction {} committed failed with its connection ({}); asking on another",
+            tx.xid(), failed.toString());
         LockSupport.parkNanos(ASK_AGAIN_PAUSE.toNanos());
       }
     }
@@ -506,117 +468,45 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
     deadlines.interrupt();
   }
 
-  private enum Outcome { COMMITTED, NOT_COMMITTED, UNKNOWN }
-
   /**
-   * One writer thread's rows in {@code group_commit_marker} and the number of its next batch. Every batch's opening
-   * inserts the row of its number, so once that batch's transaction has ended the row exists exactly when it committed.
+   * The batch's transaction id and backend, learnt in the statement that sets its timeouts, which goes ahead of the
+   * batch's first statement in the same round trip.
    */
-  private static final class BatchMarker {
-    /** Every this many batches, the opening also deletes the writer's rows older than as many batches back. */
-    private static final long PRUNE_EVERY = 1_024;
-    private final UUID writer;
-    private long batches;
-
-    BatchMarker(UUID writer) {
-      this.writer = writer;
-    }
-
-    long next() {
-      return ++batches;
-    }
-
-    /**
-     * The opening of batch {@code number}: the batch's lock and statement timeouts, and its marker row, in one
-     * statement (the timeouts apply from the batch's next statement on; no other transaction touches these rows).
-     */
-    DeferredWrites.Opening<Long> opening(long number, Duration untilDeadline, Duration lockTimeout) {
+  private record Transaction(String xid, int backendPid) {
+    static DeferredWrites.Opening<Transaction> opening(Duration untilDeadline, Duration lockTimeout) {
       long statementMillis = Math.max(1, untilDeadline.toMillis());
       long lockMillis = Math.max(1, Math.min(statementMillis, lockTimeout.toMillis()));
-      if (number % PRUNE_EVERY == 0) {
-        return new DeferredWrites.Opening<>("""
-                WITH marked AS (INSERT INTO group_commit_marker (writer, batch) VALUES (?, ?) RETURNING batch),
-                     pruned AS (DELETE FROM group_commit_marker WHERE writer = ? AND batch <= ?)
-                SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true),
-                       (SELECT batch FROM marked) AS batch""",
-            rs -> rs.getLong("batch"), writer, number, writer, number - PRUNE_EVERY, lockMillis + "ms", statementMillis + "ms");
-      }
       return new DeferredWrites.Opening<>("""
-              WITH marked AS (INSERT INTO group_commit_marker (writer, batch) VALUES (?, ?) RETURNING batch)
               SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true),
-                     (SELECT batch FROM marked) AS batch""",
-          rs -> rs.getLong("batch"), writer, number, lockMillis + "ms", statementMillis + "ms");
+                     pg_current_xact_id()::text AS xid, pg_backend_pid() AS pid""",
+              rs -> new Transaction(rs.getString("xid"), rs.getInt("pid")), lockMillis + "ms", statementMillis + "ms");
     }
-
-    /** Rows of writers that have written nothing for a week: threads of nodes long gone. */
-    void deleteStale(Jdbi jdbi) {
-      try {
-        jdbi.useHandle(h -> h.createUpdate("""
-            DELETE FROM group_commit_marker WHERE writer IN (
-              SELECT writer FROM group_commit_marker GROUP BY writer HAVING max(written_at) < now() - interval '7 days')""")
-            .execute());
-      } catch (RuntimeException e) {
-        LOG.debug("could not delete stale group commit markers (tried again when a writer next starts): {}", e.toString());
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "writer " + writer;
-    }
-  }
-
-  /** A batch whose COMMIT was sent on {@code backend} and whose answer never came back. */
-  private record InDoubt(BatchMarker marker, long batch, int backend) {
-    private static final int ASKS = 20;
 
     /**
-     * Ends the batch's backend if it is still there (it may not even have read everything that was sent, so it could
-     * still commit), then inserts the batch's marker row again in a transaction it rolls back: that conflicts exactly
-     * when the batch committed (and waits, as a unique index does, should its transaction still run).
+     * {@code committed}, {@code aborted}, or empty when the database cannot tell. A backend that still holds the
+     * transaction open (its client vanished, it did not) is terminated first, so the answer is final.
      */
-    Outcome outcomeOnFreshConnection(Jdbi jdbi, Duration lockTimeout) {
+    Optional<String> statusOnFreshConnection(org.jdbi.v3.core.Jdbi jdbi) {
       return jdbi.withHandle(h -> {
-        for (int asked = 0; asked < ASKS; asked++) {
-          if (!backendGone(h)) {
-            continue;
+        for (int asked = 0; asked < 20; asked++) {
+          Optional<String> status = h.createQuery("SELECT pg_xact_status(CAST(:xid AS xid8))")
+              .bind("xid", xid).mapTo(String.class).findOne();
+          if (status.isEmpty() || !status.get().equals("in progress")) {
+            return status;
           }
+          h.createQuery("""
+                  SELECT pg_terminate_backend(pid, 1000) FROM pg_stat_activity
+                  WHERE pid = :pid AND backend_xid = xid(CAST(:xid AS xid8))""")
+              .bind("pid", backendPid).bind("xid", xid).mapTo(Boolean.class).findOne();
           try {
-            h.begin();
-            try {
-              h.createQuery("SELECT set_config('lock_timeout', :wait, true)")
-                  .bind("wait", Math.max(1, lockTimeout.toMillis()) + "ms").mapTo(String.class).one();
-              int inserted = h.createUpdate("""
-                      INSERT INTO group_commit_marker (writer, batch) VALUES (:writer, :batch) ON CONFLICT DO NOTHING""")
-                  .bind("writer", marker.writer).bind("batch", batch).execute();
-              return inserted == 0 ? Outcome.COMMITTED : Outcome.NOT_COMMITTED;
-            } finally {
-              h.rollback();
-            }
-          } catch (RuntimeException e) {
-            if (!sqlState(e).filter("55P03"::equals).isPresent()) {
-              throw e;
-            }
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
           }
         }
-        return Outcome.UNKNOWN;
+        return Optional.empty();
       });
-    }
-
-    /**
-     * Whether the batch's backend has exited, terminating it first if it is still connected to this database as this
-     * user (Linux hands out increasing pids until they wrap, so a new backend does not take the pid of one just gone).
-     */
-    private boolean backendGone(Handle h) {
-      return h.createQuery("""
-              SELECT coalesce((SELECT pg_terminate_backend(pid, 1000) FROM pg_stat_activity
-                               WHERE pid = :pid AND datname = current_database() AND usename = current_user), true)""")
-          .bind("pid", backend).mapTo(Boolean.class).one();
-    }
-
-    @Override
-    public String toString() {
-      return "batch " + batch + " of " + marker + " (backend " + backend + ")";
     }
   }
 

@@ -89,7 +89,7 @@ class GroupCommitUnitOfWorkTest {
 
   @BeforeEach
   void emptyTables() {
-    jdbi.useHandle(h -> h.execute("TRUNCATE intake_row, intake_key, assistance_request, idempotency_key, outbox_event, group_commit_marker"));
+    jdbi.useHandle(h -> h.execute("TRUNCATE intake_row, intake_key, assistance_request, idempotency_key, outbox_event"));
   }
 
   @AfterEach
@@ -115,24 +115,11 @@ class GroupCommitUnitOfWorkTest {
     return groupCommit;
   }
 
-  /** Transactions on connections through {@code proxy}, closed after the test. */
-  private JdbiUnitOfWork unitOfWorkThrough(CommitDroppingProxy proxy) {
-    HikariDataSource viaProxy = ConnectionPool.open(proxy.target(database), 4);
-    closeAfter.add(viaProxy);
-    return new JdbiUnitOfWork(Databases.jdbi(viaProxy));
-  }
-
   // ---- units of work
 
   private static int store(JdbiUnitOfWork in, int n, String note) {
     in.currentHandle("test").createUpdate("INSERT INTO intake_row (n, note) VALUES (:n, :note)")
         .bind("n", n).bind("note", note).execute();
-    return n;
-  }
-
-  /** As {@link #store(JdbiUnitOfWork, int, String)}, held and sent with the batch's other writes (and its COMMIT). */
-  private static int storeHeld(JdbiUnitOfWork in, int n, String note) {
-    in.write("test", "INSERT INTO intake_row (n, note) VALUES (?, ?)", n, note);
     return n;
   }
 
@@ -510,7 +497,9 @@ class GroupCommitUnitOfWorkTest {
   @Test
   void aCommitWhoseAnswerIsLostIsFoundCommittedAndAnsweredAsSuccess() throws Exception {
     try (CommitDroppingProxy proxy = CommitDroppingProxy.to(database.jdbcUrl())) {
-      JdbiUnitOfWork proxied = unitOfWorkThrough(proxy);
+      HikariDataSource viaProxy = ConnectionPool.open(proxy.target(database), 4);
+      closeAfter.add(viaProxy);
+      JdbiUnitOfWork proxied = new JdbiUnitOfWork(Databases.jdbi(viaProxy));
       GroupCommitUnitOfWork groupCommit = groupCommit(proxied, DEFAULTS);
       proxy.dropTheNextCommitAnswer();
       List<Call> calls = new ArrayList<>();
@@ -526,53 +515,6 @@ class GroupCommitUnitOfWorkTest {
   }
 
   @Test
-  void aLoneUnitWhoseWritesAndCommitWentInOneRoundTripIsFoundCommittedWhenItsAnswerIsLost() throws Exception {
-    try (CommitDroppingProxy proxy = CommitDroppingProxy.to(database.jdbcUrl())) {
-      JdbiUnitOfWork proxied = unitOfWorkThrough(proxy);
-      GroupCommitUnitOfWork groupCommit = groupCommit(proxied, ONE_WRITER);
-      proxy.dropTheNextCommitAnswer();
-
-      Call lone = call(groupCommit, 8_500, () -> storeHeld(proxied, 8_500, ""));
-
-      assertTrue(lone.succeeded(), () -> "the COMMIT happened, so its caller hears success, not " + lone.error());
-      assertTrue(proxy.droppedAnAnswer(), "a COMMIT answer was dropped");
-      assertStoredExactlyOnceIffAnswered(List.of(lone));
-      assertEquals(8_501, groupCommit.inTransaction(() -> store(proxied, 8_501, "")), "the writer goes on afterwards");
-    }
-  }
-
-  @Test
-  void aLoneUnitWhoseBackendIsKilledInTheCommitSentWithItsWritesRunsAgainOrIsRefusedButNeverStoredTwice() throws Exception {
-    GroupCommitUnitOfWork groupCommit = groupCommit(ONE_WRITER);
-
-    Call lone = call(groupCommit, 9_500, () -> storeHeld(unitOfWork, 9_500, "slow-commit"));
-
-    assertTrue(killTheBackendInCommit());
-    lone.succeeded();
-    assertStoredExactlyOnceIffAnswered(List.of(lone));
-  }
-
-  @Test
-  void aWritersMarkerRowsStayFewHoweverManyBatchesItCommitsAndThoseOfLongGoneWritersAreDeleted() {
-    jdbi.useHandle(h -> h.execute("""
-        INSERT INTO group_commit_marker (writer, batch, written_at)
-        VALUES ('00000000-0000-0000-0000-00000000dead', 7, now() - interval '8 days'),
-               ('00000000-0000-0000-0000-0000000000ee', 7, now() - interval '6 days')"""));
-    GroupCommitUnitOfWork groupCommit = groupCommit(ONE_WRITER);
-
-    for (int n = 20_000; n < 22_100; n++) {
-      int unit = n;
-      groupCommit.inTransaction(() -> storeHeld(unitOfWork, unit, ""));
-    }
-
-    int markers = count(jdbi, "SELECT count(*) FROM group_commit_marker WHERE written_at > now() - interval '1 day'");
-    assertTrue(markers > 0 && markers <= 1_100, "markers of the writer's last batches only: " + markers);
-    assertEquals(List.of("00000000-0000-0000-0000-0000000000ee"), jdbi.withHandle(h -> h.createQuery(
-        "SELECT writer::text FROM group_commit_marker WHERE written_at < now() - interval '1 day'").mapTo(String.class).list()),
-        "a writer silent for a week is gone, one silent for six days is not");
-  }
-
-  @Test
   void aCommitInDoubtIsSettledWhenTheConnectionsItIsFirstAskedOnWereEndedWithIt() throws Exception {
     String app = "in-doubt";
     HikariDataSource doubtPool = ConnectionPool.open(new JdbcTarget(
@@ -581,7 +523,7 @@ class GroupCommitUnitOfWorkTest {
     closeAfter.add(doubtPool);
     JdbiUnitOfWork doubtful = new JdbiUnitOfWork(Databases.jdbi(doubtPool));
     GroupCommitUnitOfWork groupCommit = groupCommit(doubtful, ONE_WRITER);
-    Call slow = call(groupCommit, 9_700, () -> storeHeld(doubtful, 9_700, "slow-commit"));
+    Call slow = call(groupCommit, 9_700, () -> store(doubtful, 9_700, "slow-commit"));
     Await.until("the batch sleeps in its COMMIT", () -> count(jdbi, "SELECT count(*) FROM pg_stat_activity "
         + "WHERE application_name = '" + app + "' AND wait_event = 'PgSleep'") == 1);
     // The pool hands out a connection used in the last half second without checking it: use the three others now,
@@ -601,29 +543,6 @@ class GroupCommitUnitOfWorkTest {
   }
 
   @Test
-  void aLoneUnitRefusedByTheCommitSentWithItsWritesGetsThatErrorAndStoresNothing() {
-    GroupCommitUnitOfWork groupCommit = groupCommit(ONE_WRITER);
-
-    Call refused = call(groupCommit, 9_600, () -> storeHeld(unitOfWork, 9_600, "refused-at-commit"));
-
-    assertTrue(messages(refused.error()).contains("refused at commit"), () -> messages(refused.error()));
-    assertStoredExactlyOnceIffAnswered(List.of(refused));
-    assertEquals(9_601, groupCommit.inTransaction(() -> storeHeld(unitOfWork, 9_601, "")), "the writer goes on afterwards");
-    assertEquals(1, stored(9_601));
-  }
-
-  /**
-   * Terminates the backend that sleeps in the deferred trigger of a {@code slow-commit} row, which runs only at COMMIT
-   * (sent alone or at the end of the batch's writes, where the activity shows another statement's text).
-   */
-  private static boolean killTheBackendInCommit() {
-    return Await.until("a backend sits in COMMIT", () -> jdbi.withHandle(h -> h.createQuery("""
-            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-            WHERE datname = current_database() AND state = 'active' AND wait_event = 'PgSleep'""")
-        .mapTo(Boolean.class).findOne().orElse(false)), terminated -> terminated);
-  }
-
-  @Test
   void aBackendKilledDuringCommitIsFoundAbortedAndItsUnitsRunAgainOrAreRefused() throws Exception {
     GroupCommitUnitOfWork groupCommit = groupCommit(ONE_WRITER);
     List<Call> calls = new ArrayList<>();
@@ -632,7 +551,11 @@ class GroupCommitUnitOfWorkTest {
       int unit = n;
       calls.add(call(groupCommit, n, () -> store(unitOfWork, unit, "")));
     }
-    assertTrue(killTheBackendInCommit());
+    boolean killed = Await.until("a backend sits in COMMIT", () -> jdbi.withHandle(h -> h.createQuery("""
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND state = 'active' AND query = 'COMMIT'""")
+        .mapTo(Boolean.class).findOne().orElse(false)), terminated -> terminated);
+    assertTrue(killed);
     calls.forEach(Call::succeeded);
     assertStoredExactlyOnceIffAnswered(calls);
     assertTrue(calls.stream().allMatch(Call::succeeded) || calls.stream().noneMatch(Call::succeeded),
