@@ -437,7 +437,10 @@ class GroupCommitUnitOfWorkTest {
       }
       return 12_000;
     });
-    Await.until("the writer runs the stalling unit", () -> groupCommit.waiting() == 0);
+    // Its connection sits idle in the transaction while it stalls; an empty queue alone could mean the unit was not
+    // yet queued, and the next caller would then go first.
+    Await.until("the writer runs the stalling unit", () -> groupCommit.waiting() == 0 && count(jdbi, "SELECT count(*)"
+        + " FROM pg_stat_activity WHERE state = 'idle in transaction' AND datname = current_database()") == 1);
     Call queued = call(groupCommit, 12_001, () -> store(12_001));
 
     assertInstanceOf(NotCommittedException.class, queued.error());
@@ -524,15 +527,18 @@ class GroupCommitUnitOfWorkTest {
     JdbiUnitOfWork doubtful = new JdbiUnitOfWork(Databases.jdbi(doubtPool));
     GroupCommitUnitOfWork groupCommit = groupCommit(doubtful, ONE_WRITER);
     Call slow = call(groupCommit, 9_700, () -> store(doubtful, 9_700, "slow-commit"));
-    Await.until("the batch sleeps in its COMMIT", () -> count(jdbi, "SELECT count(*) FROM pg_stat_activity "
-        + "WHERE application_name = '" + app + "' AND wait_event = 'PgSleep'") == 1);
+    Await.until("the batch sleeps in its COMMIT", () -> jdbi.withHandle(h -> h.createQuery(
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = :app AND wait_event = 'PgSleep'")
+        .bind("app", app).mapTo(Integer.class).one()) == 1);
     // The pool hands out a connection used in the last half second without checking it: use the three others now,
     // so the question about the COMMIT is first put on connections that end with it, as under an operator's kill-all.
     List<Handle> others = List.of(doubtful.jdbi().open(), doubtful.jdbi().open(), doubtful.jdbi().open());
     others.forEach(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
     others.forEach(Handle::close);
 
-    int ended = count(jdbi, "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE application_name = '" + app + "'");
+    int ended = jdbi.withHandle(h -> h.createQuery(
+        "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE application_name = :app")
+        .bind("app", app).mapTo(Integer.class).one());
 
     assertEquals(4, ended, "the batch's connection and the pool's three others");
     if (!slow.succeeded()) {
