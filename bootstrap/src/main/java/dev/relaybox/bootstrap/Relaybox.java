@@ -122,7 +122,8 @@ public final class Relaybox implements AutoCloseable {
       // Intake and the assistance delivery's records share one group commit: their units are short, repeatable writes,
       // and a busy node then pays one COMMIT (and one WAL flush) per batch of them instead of one per request.
       GroupCommitUnitOfWork groupCommits = new GroupCommitUnitOfWork(unitOfWork,
-          new GroupCommitUnitOfWork.Settings(config.intakeWriters(), 128, config.intakeTimeout(), config.intakeLockTimeout()), clock);
+          new GroupCommitUnitOfWork.Settings(config.intakeWriters(), 128, config.intakeTimeout(), config.intakeLockTimeout()), clock,
+          ConnectionPool.evictAll(pool));
       closeInReverse.push(groupCommits);
       JdbiOutbox outbox = new JdbiOutbox(unitOfWork, json, clock, outboxSignal);
       JdbiJobs jobs = new JdbiJobs(unitOfWork, json, clock);

@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <li>If a unit fails, the batch rolls back; that unit runs again alone (so its error is its own) and the others
  *       again together. If the COMMIT fails outright, or a write the units left to {@link JdbiUnitOfWork#write} (held
  *       and sent in bulk, see {@link DeferredWrites}) fails, every unit runs alone.
+ *   <li>If the connection breaks before the COMMIT is sent, the batch runs again as it was on another connection,
+ *       and the pool is told to replace the connections it holds.
  *   <li>A COMMIT whose outcome is unknown (the connection broke while it ran) is resolved on a fresh connection with
  *       {@code pg_xact_status} of the batch's transaction id: committed means success for all; aborted means rerun;
  *       still running means the old backend is terminated and asked again. A question that fails with its connection
@@ -78,6 +80,7 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
   private final JdbiUnitOfWork unitOfWork;
   private final Settings settings;
   private final Clock clock;
+  private final Runnable evictPooledConnections;
   private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   /** Every unit not yet known to be settled, in arrival order, which is deadline order (one timeout for all). */
   private final ConcurrentLinkedQueue<Pending<?>> unsettled = new ConcurrentLinkedQueue<>();
@@ -87,10 +90,17 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
   private final Object intake = new Object();
   private volatile boolean accepting = true;
 
-  public GroupCommitUnitOfWork(JdbiUnitOfWork unitOfWork, Settings settings, Clock clock) {
+  /**
+   * @param evictPooledConnections makes the pool replace every connection it holds (idle ones now, those in use when
+   *     they come back), called when one broke: what broke it (a restart, an operator ending every session, a proxy
+   *     resetting them) has usually broken the rest, and the pool hands out a connection used in the last half second
+   *     unchecked
+   */
+  public GroupCommitUnitOfWork(JdbiUnitOfWork unitOfWork, Settings settings, Clock clock, Runnable evictPooledConnections) {
     this.unitOfWork = unitOfWork;
     this.settings = settings;
     this.clock = clock;
+    this.evictPooledConnections = evictPooledConnections;
     for (int i = 0; i < settings.writers(); i++) {
       writers.add(Thread.ofPlatform().daemon().name("group-commit-" + i).start(this::write));
     }
@@ -253,7 +263,11 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
         handle.begin();
       } catch (RuntimeException e) {
         rollbackQuietly(handle);
-        batch.forEach(p -> p.failIfOpen(new NotCommittedException("could not start the transaction", e)));
+        if (isConnectionLost(e)) {
+          runAgainOnAnotherConnection(batch, e, todo);
+        } else {
+          batch.forEach(p -> p.failIfOpen(new NotCommittedException("could not start the transaction", e)));
+        }
         return;
       }
       DeferredWrites held = new DeferredWrites(opening);
@@ -266,7 +280,9 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
           return;
         } catch (RuntimeException | Error failed) {
           rollbackQuietly(handle);
-          if (batch.size() == 1) {
+          if (isConnectionLost(failed)) {
+            runAgainOnAnotherConnection(batch, failed, todo);
+          } else if (batch.size() == 1) {
             pending.failIfOpen(translate(failed));
           } else {
             List<Pending<?>> others = new ArrayList<>(batch);
@@ -324,14 +340,33 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
    * A held write failed, and which unit made it is unknown: the batch rolls back and, alone, each unit's own writes are
    * the only ones held, so the one whose write fails gets its own error and the rest commit.
    */
-  private static void rerunEachAlone(Handle handle, List<Pending<?>> batch, DeferredWrites.FlushFailedException failed,
+  private void rerunEachAlone(Handle handle, List<Pending<?>> batch, DeferredWrites.FlushFailedException failed,
       Deque<List<Pending<?>>> todo) {
     rollbackQuietly(handle);
-    if (batch.size() == 1) {
+    if (isConnectionLost(failed)) {
+      runAgainOnAnotherConnection(batch, failed, todo);
+    } else if (batch.size() == 1) {
       batch.getFirst().failIfOpen(translate(failed));
     } else {
       batch.reversed().forEach(p -> todo.addFirst(List.of(p)));
     }
+  }
+
+  /**
+   * The connection broke before the COMMIT was sent, so nothing of the batch is stored and it runs again as it was, on
+   * another connection, until its units' deadlines; a pause between attempts keeps an outage from becoming a busy loop.
+   * A lost connection says nothing about the units, so none of them is singled out.
+   */
+  private void runAgainOnAnotherConnection(List<Pending<?>> batch, Throwable cause, Deque<List<Pending<?>>> todo) {
+    LOG.warn("the connection broke before the COMMIT of {} intake units ({}); running them again on another connection",
+        batch.size(), stateOf(cause));
+    evictPooledConnections.run();
+    LockSupport.parkNanos(ASK_AGAIN_PAUSE.toNanos());
+    todo.addFirst(batch);
+  }
+
+  private static String stateOf(Throwable failure) {
+    return sqlState(failure).map(state -> "SQL state " + state).orElse(failure.getClass().getSimpleName());
   }
 
   private Duration commitWait(Instant deadline) {
@@ -342,6 +377,7 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
   private void resolveUnknownCommit(List<Pending<?>> batch, Transaction tx, Exception cause, Deque<List<Pending<?>>> todo) {
     LOG.warn("the connection broke during COMMIT of {} intake units ({}); asking the database whether transaction {} committed",
         batch.size(), cause.toString(), tx.xid());
+    evictPooledConnections.run();
     Optional<String> status;
     try {
       status = askUntilAnswered(tx);

@@ -56,7 +56,7 @@ class DeferredWritesTest {
         CREATE TABLE request_row (n int PRIMARY KEY);
         CREATE TABLE event_row (n int PRIMARY KEY, kind text NOT NULL)"""));
     unitOfWork = new JdbiUnitOfWork(Databases.jdbi(counting(pool)));
-    groupCommit = new GroupCommitUnitOfWork(unitOfWork, ONE_WRITER, Clock.systemUTC());
+    groupCommit = new GroupCommitUnitOfWork(unitOfWork, ONE_WRITER, Clock.systemUTC(), ConnectionPool.evictAll(pool));
     gate = jdbi.open();
     gate.createQuery("SELECT pg_advisory_lock(42)::text").mapTo(String.class).one();
   }

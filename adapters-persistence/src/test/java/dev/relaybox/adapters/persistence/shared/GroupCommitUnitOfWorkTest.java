@@ -106,11 +106,11 @@ class GroupCommitUnitOfWorkTest {
   }
 
   private GroupCommitUnitOfWork groupCommit(GroupCommitUnitOfWork.Settings settings) {
-    return groupCommit(unitOfWork, settings);
+    return groupCommit(unitOfWork, pool, settings);
   }
 
-  private GroupCommitUnitOfWork groupCommit(JdbiUnitOfWork over, GroupCommitUnitOfWork.Settings settings) {
-    GroupCommitUnitOfWork groupCommit = new GroupCommitUnitOfWork(over, settings, Clock.systemUTC());
+  private GroupCommitUnitOfWork groupCommit(JdbiUnitOfWork over, HikariDataSource itsPool, GroupCommitUnitOfWork.Settings settings) {
+    GroupCommitUnitOfWork groupCommit = new GroupCommitUnitOfWork(over, settings, Clock.systemUTC(), ConnectionPool.evictAll(itsPool));
     closeAfter.add(groupCommit);
     return groupCommit;
   }
@@ -406,7 +406,7 @@ class GroupCommitUnitOfWorkTest {
     Jdbi smallJdbi = Databases.jdbi(small);
     smallJdbi.useHandle(h -> h.execute("CREATE TABLE intake_row (n int NOT NULL, note text NOT NULL DEFAULT '')"));
     JdbiUnitOfWork smallUnitOfWork = new JdbiUnitOfWork(smallJdbi);
-    GroupCommitUnitOfWork groupCommit = groupCommit(smallUnitOfWork, DEFAULTS);
+    GroupCommitUnitOfWork groupCommit = groupCommit(smallUnitOfWork, small, DEFAULTS);
     Handle held1 = smallJdbi.open();
     Handle held2 = smallJdbi.open();
     long started = System.nanoTime();
@@ -503,7 +503,7 @@ class GroupCommitUnitOfWorkTest {
       HikariDataSource viaProxy = ConnectionPool.open(proxy.target(database), 4);
       closeAfter.add(viaProxy);
       JdbiUnitOfWork proxied = new JdbiUnitOfWork(Databases.jdbi(viaProxy));
-      GroupCommitUnitOfWork groupCommit = groupCommit(proxied, DEFAULTS);
+      GroupCommitUnitOfWork groupCommit = groupCommit(proxied, viaProxy, DEFAULTS);
       proxy.dropTheNextCommitAnswer();
       List<Call> calls = new ArrayList<>();
       for (int n = 8_000; n < 8_020; n++) {
@@ -525,7 +525,7 @@ class GroupCommitUnitOfWorkTest {
         database.user(), database.password()), 4);
     closeAfter.add(doubtPool);
     JdbiUnitOfWork doubtful = new JdbiUnitOfWork(Databases.jdbi(doubtPool));
-    GroupCommitUnitOfWork groupCommit = groupCommit(doubtful, ONE_WRITER);
+    GroupCommitUnitOfWork groupCommit = groupCommit(doubtful, doubtPool, ONE_WRITER);
     Call slow = call(groupCommit, 9_700, () -> store(doubtful, 9_700, "slow-commit"));
     Await.until("the batch sleeps in its COMMIT", () -> jdbi.withHandle(h -> h.createQuery(
         "SELECT count(*) FROM pg_stat_activity WHERE application_name = :app AND wait_event = 'PgSleep'")
@@ -546,6 +546,46 @@ class GroupCommitUnitOfWorkTest {
           "the database could be asked, so the answer is stored or not-taken, never outcome-unknown");
     }
     assertStoredExactlyOnceIffAnswered(List.of(slow));
+  }
+
+  @Test
+  void unitsWhoseConnectionWasEndedBeforeTheirCommitAreStoredOnAnotherConnection() throws Exception {
+    String app = "ended-before-commit";
+    HikariDataSource endedPool = ConnectionPool.open(new JdbcTarget(
+        database.jdbcUrl() + (database.jdbcUrl().contains("?") ? "&" : "?") + "ApplicationName=" + app,
+        database.user(), database.password()), 4);
+    closeAfter.add(endedPool);
+    JdbiUnitOfWork ended = new JdbiUnitOfWork(Databases.jdbi(endedPool));
+    GroupCommitUnitOfWork groupCommit = groupCommit(ended, endedPool, ONE_WRITER);
+    // Every pooled connection used just now, so the pool hands them out again unchecked, as under load when a
+    // restart or an operator's kill-all ends them all.
+    List<Handle> all = List.of(ended.jdbi().open(), ended.jdbi().open(), ended.jdbi().open(), ended.jdbi().open());
+    all.forEach(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+    all.forEach(Handle::close);
+    int terminated = jdbi.withHandle(h -> h.createQuery(
+        "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE application_name = :app")
+        .bind("app", app).mapTo(Integer.class).one());
+    assertEquals(4, terminated);
+
+    Call alone = call(groupCommit, 9_800, () -> store(ended, 9_800, ""));
+    assertTrue(alone.succeeded(), () -> "a lone unit is stored, not refused: " + alone.error());
+    all = List.of(ended.jdbi().open(), ended.jdbi().open(), ended.jdbi().open(), ended.jdbi().open());
+    all.forEach(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+    all.forEach(Handle::close);
+    jdbi.useHandle(h -> h.createQuery(
+        "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE application_name = :app")
+        .bind("app", app).mapTo(Integer.class).one());
+    List<Call> together = new ArrayList<>();
+    for (int n = 9_801; n < 9_821; n++) {
+      int unit = n;
+      together.add(call(groupCommit, n, () -> store(ended, unit, "")));
+    }
+
+    assertEquals(20, together.stream().filter(Call::succeeded).count(), () -> "every unit of a batch is stored; the others heard "
+        + together.stream().filter(c -> !c.succeeded()).map(c -> String.valueOf(c.error())).distinct().toList());
+    List<Call> calls = new ArrayList<>(together);
+    calls.add(alone);
+    assertStoredExactlyOnceIffAnswered(calls);
   }
 
   @Test
@@ -620,7 +660,7 @@ class GroupCommitUnitOfWorkTest {
 
   @Test
   void closeFinishesQueuedWorkAndRefusesLaterCallersAtOnce() throws Exception {
-    GroupCommitUnitOfWork groupCommit = new GroupCommitUnitOfWork(unitOfWork, ONE_WRITER, Clock.systemUTC());
+    GroupCommitUnitOfWork groupCommit = new GroupCommitUnitOfWork(unitOfWork, ONE_WRITER, Clock.systemUTC(), ConnectionPool.evictAll(pool));
     Gate gate = closeAtEnd(new Gate(11_000));
     List<Call> calls = new ArrayList<>();
     calls.add(call(groupCommit, 11_000, () -> gate.storeThenWait(11_000)));
