@@ -111,6 +111,15 @@ final class AppBench {
     db.execute("VACUUM ANALYZE", "CHECKPOINT");
   }
 
+  /**
+   * Before every intake window, the jar's and each pgbench run's: the dead rows and dirty pages the previous one left
+   * are vacuumed and flushed now, so none of them pays for another's (pgbench used to run right after the jar's
+   * busiest window and absorbed its autovacuum and checkpoint).
+   */
+  private void settle() {
+    db.execute("VACUUM ANALYZE", "CHECKPOINT");
+  }
+
   private void measure(AppProcess service, Contender who, IntakeBench intake, EndToEndBench e2e, Sink sink, int round,
       Results results) throws Exception {
     String p = who.prefix;
@@ -119,9 +128,11 @@ final class AppBench {
       intake.wrk(service.baseUrl(), 64, app.warmupSeconds());
       awaitDelivered("warm-up");
       for (int c : app.intakeConcurrency()) {
+        settle();
         long before = rows();
         long arrivedBefore = sink.messages();
         JarCpu.Usage cpuBefore = JarCpu.Usage.now(service.pid(), postmaster);
+        JarCpu.JvmThreads jvmBefore = JarCpu.jvmThreads(service.pid());
         IntakeBench.Result w = intake.wrk(service.baseUrl(), c, app.intakeSeconds());
         long windowEnd = System.nanoTime();
         // Accepted faster than delivered, the rest waits in the backlog: the rate at which the jar takes requests
@@ -136,7 +147,10 @@ final class AppBench {
         double drainSeconds = (System.nanoTime() - windowEnd) / 1e9;
         // Over the window and the delivery of its backlog: what taking these requests in and delivering them cost.
         JarCpu.Usage used = JarCpu.Usage.now(service.pid(), postmaster).minus(cpuBefore);
+        JarCpu.JvmThreads jvm = JarCpu.jvmThreads(service.pid()).minus(jvmBefore);
         add(p + "intake.c" + c + ".cpu", 1e6 * used.jarSeconds() / w.count());
+        add(p + "intake.c" + c + ".cpu.compiler", 1e6 * jvm.compilerSeconds() / w.count());
+        add(p + "intake.c" + c + ".cpu.gc", 1e6 * jvm.gcSeconds() / w.count());
         add(p + "intake.c" + c + ".dbcpu", 1e6 * used.serverSeconds() / w.count());
         add(p + "intake.c" + c + ".busy", 100 * used.busyShare());
         long written = rows() - before;
@@ -150,6 +164,7 @@ final class AppBench {
         add(p + "intake.c" + c + ".drain", drainSeconds);
         add(p + "intake.c" + c + ".sustained", sustained);
         if (who == Contender.JAR) {
+          settle();
           JarCpu.Usage ceilingBefore = JarCpu.Usage.now(service.pid(), postmaster);
           IntakeBench.Result ceiling = intake.pgbench(db.target(), c, app.intakeSeconds(), false);
           JarCpu.Usage ceilingUsed = JarCpu.Usage.now(service.pid(), postmaster).minus(ceilingBefore);
@@ -159,6 +174,7 @@ final class AppBench {
           if (ceiling.failed() > 0) {
             results.note("ceiling.failed.round" + round + ".c" + c, ceiling.failed() + " failed transactions");
           }
+          settle();
           IntakeBench.Result n = intake.pgbench(db.target(), c, app.intakeSeconds(), true);
           put("ceiling.notify.c" + c, n);
           if (n.failed() > 0) {

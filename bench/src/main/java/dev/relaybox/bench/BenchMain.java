@@ -72,6 +72,7 @@ public final class BenchMain {
       List<Double> rawRates = new ArrayList<>();
       List<Double> peerRates = new ArrayList<>();
       List<Double> peerDefaultRates = new ArrayList<>();
+      List<Double> peerHighThroughputRates = new ArrayList<>();
       List<Double> growthRates = new ArrayList<>();
       for (int i = 1; i <= config.runs(); i++) {
         if (config.runs("drain") || config.runs("growth")) {
@@ -93,6 +94,7 @@ public final class BenchMain {
         }
         if (config.runs("dbscheduler")) {
           peerRates.add(peer.run(config, config.jobs(), DbSchedulerBench.Setup.TUNED));
+          peerHighThroughputRates.add(peer.run(config, config.jobs(), DbSchedulerBench.Setup.HIGH_THROUGHPUT));
           peerDefaultRates.add(peer.run(config, config.jobs(), DbSchedulerBench.Setup.DEFAULTS));
         }
       }
@@ -100,6 +102,7 @@ public final class BenchMain {
       if (!drainCpu.isEmpty()) results.put("drain.cpu", drainCpu);
       if (!rawRates.isEmpty()) results.put("raw", rawRates);
       if (!peerRates.isEmpty()) results.put("dbscheduler", peerRates);
+      if (!peerHighThroughputRates.isEmpty()) results.put("dbscheduler.highthroughput", peerHighThroughputRates);
       if (!peerDefaultRates.isEmpty()) results.put("dbscheduler.defaults", peerDefaultRates);
       if (!growthRates.isEmpty()) {
         results.put("growth", growthRates);

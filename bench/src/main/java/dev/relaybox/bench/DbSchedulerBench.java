@@ -14,20 +14,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The peer: db-scheduler and a no-op one-time task, draining executions scheduled in advance on the same server, in two
- * set-ups. {@link Setup#TUNED}: what its README recommends above 1,000 executions/s (the lock-and-fetch polling strategy,
+ * The peer: db-scheduler and a no-op one-time task, draining executions scheduled in advance on the same server, in three
+ * set-ups. {@link Setup#TUNED}: the polling strategy its README recommends above 1,000 executions/s (lock-and-fetch,
  * one {@code UPDATE … FOR UPDATE SKIP LOCKED … RETURNING} per poll; immediate execution on) with Relaybox's handler
- * permits as its thread count and Relaybox's claim batch as its fetch size. {@link Setup#DEFAULTS}: {@code
- * Scheduler.create(dataSource, task).build()}, nothing changed. Either way each execution's completion is its own
- * statement (a DELETE), where Relaybox batches completions.
+ * permits as its thread count and the fetch nearest Relaybox's claim batch it allows. {@link Setup#HIGH_THROUGHPUT}:
+ * the same with the limits its README gives "for high throughput (keep threads busy)", which fetch four thread counts.
+ * {@link Setup#DEFAULTS}: {@code Scheduler.create(dataSource, task).build()}, nothing changed. Each execution's
+ * completion is its own statement (a DELETE), where Relaybox batches completions.
  */
 final class DbSchedulerBench {
   private static final Logger LOG = LoggerFactory.getLogger(DbSchedulerBench.class);
   static final String TASK = "bench-noop";
   /** Refill when half the threads are idle (the README's "normal usage" lower bound). */
   static final double LOWER_FRACTION = 0.5;
+  /** The README's limits "for high throughput (keep threads busy)". */
+  static final double HIGH_THROUGHPUT_LOWER = 1.0;
+  static final double HIGH_THROUGHPUT_UPPER = 4.0;
 
-  enum Setup { TUNED, DEFAULTS }
+  enum Setup { TUNED, HIGH_THROUGHPUT, DEFAULTS }
 
   /**
    * Lock-and-fetch fetches {@code upper × threads − executions left}, so a full fetch is one claim batch at {@code
@@ -85,7 +89,7 @@ final class DbSchedulerBench {
         "CHECKPOINT");
     AtomicLong completed = new AtomicLong();
     OneTimeTask<Void> task = Tasks.oneTime(TASK).execute((instance, context) -> { });
-    int threads = setup == Setup.TUNED ? config.concurrency() : DEFAULT_THREADS;
+    int threads = setup == Setup.DEFAULTS ? DEFAULT_THREADS : config.concurrency();
     try (HikariDataSource pool = db.pool(poolSize(threads))) {
       SchedulerBuilder builder = Scheduler.create(pool, task)
           .addSchedulerListener(new AbstractSchedulerListener() {
@@ -93,11 +97,16 @@ final class DbSchedulerBench {
               completed.incrementAndGet();
             }
           });
-      if (setup == Setup.TUNED) {
-        builder.threads(threads)
+      switch (setup) {
+        case TUNED -> builder.threads(threads)
             .pollUsingLockAndFetch(LOWER_FRACTION, upperFraction(config))
             .enableImmediateExecution()
             .pollingInterval(Duration.ofSeconds(1));
+        case HIGH_THROUGHPUT -> builder.threads(threads)
+            .pollUsingLockAndFetch(HIGH_THROUGHPUT_LOWER, HIGH_THROUGHPUT_UPPER)
+            .enableImmediateExecution()
+            .pollingInterval(Duration.ofSeconds(1));
+        case DEFAULTS -> { }
       }
       Scheduler scheduler = builder.build();
       long start = System.nanoTime();

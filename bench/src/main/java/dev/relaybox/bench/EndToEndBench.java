@@ -18,12 +18,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Send→delivered latency at a steady request rate. An open-loop generator fires {@code POST /v1/assistance-requests} on
  * a fixed schedule (each request on its own virtual thread, so a slow answer never delays the next send) and notes when
- * each request was sent; the sink notes when Slack's message for that request id arrived. Both use this JVM's {@link
- * System#nanoTime()}, so intake time is inside the figure. Also the jar's CPU time (utime + stime of its {@code
+ * each request was due; the sink notes when Slack's message for that request id arrived. Both use this JVM's {@link
+ * System#nanoTime()}, so intake time is inside the figure, and so is any delay in sending it (a late virtual thread, a
+ * new connection), which would otherwise hide a stalled service's queue from its own latency. Also the jar's CPU time (utime + stime of its {@code
  * /proc/<pid>/stat}) from just before the first send to the last delivery, per delivered request.
  */
 final class EndToEndBench {
   private static final Logger LOG = LoggerFactory.getLogger(EndToEndBench.class);
+  /** How long the sink keeps counting repeats after the last first arrival. */
+  static final java.time.Duration DUPLICATE_WATCH = java.time.Duration.ofSeconds(5);
 
   record Result(double p50Millis, double p99Millis, double maxMillis, long accepted, long delivered, long failed,
       double achievedRate, long duplicates, double cpuMicrosPerDelivered, double compilerMicrosPerDelivered,
@@ -67,10 +70,9 @@ final class EndToEndBench {
         }
         senders.execute(() -> {
           try {
-            long sent = System.nanoTime();
             OpenLoopClient.Response response = client.post();
             if (response.status() == 202) {
-              accepted.put(id(response.body()), sent);
+              accepted.put(id(response.body()), due);
             } else {
               failed.incrementAndGet();
               failures.computeIfAbsent("HTTP " + response.status(), k -> new AtomicLong()).incrementAndGet();
@@ -93,6 +95,8 @@ final class EndToEndBench {
     JarCpu.Usage used = JarCpu.Usage.now(jarPid, postmaster).minus(before);
     JarCpu.JvmThreads jvm = JarCpu.jvmThreads(jarPid).minus(jvmBefore);
     double benchCpuSeconds = JarCpu.seconds(self) - benchCpuBefore;
+    // A repeat arrives after the first copy: a retry after an answer lost on the way back comes one backoff later.
+    Thread.sleep(DUPLICATE_WATCH.toMillis());
     sink.stopRecording();
     List<Double> latencies = new ArrayList<>(accepted.size());
     long delivered = 0;
@@ -119,6 +123,9 @@ final class EndToEndBench {
         + "PostgreSQL {} µs (all its processes; NaN: not on this machine); the machine was {} % busy (all cores, send to "
         + "last delivery)", rate, fmt(r.benchCpuMicrosPerDelivered()), fmt(r.serverCpuMicrosPerDelivered()),
         fmt(100 * r.machineBusyShare()));
+    if (sink.unparsed() > 0) {
+      LOG.warn("e2e {}/s: {} messages at the sink carried no request id", rate, sink.unparsed());
+    }
     if (!failures.isEmpty()) {
       LOG.info("e2e {}/s: the failed requests were {}", rate, new java.util.TreeMap<>(failures));
     }
