@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A COMMIT whose outcome is unknown (the connection broke while it ran) is resolved on a fresh connection with
  *       {@code pg_xact_status} of the batch's transaction id: committed means success for all; aborted means rerun;
  *       still running means the old backend is terminated and asked again. A question that fails with its connection
- *       is asked again on another for up to one request timeout; only when the database cannot be asked does a caller
- *       get {@link CommitOutcomeUnknownException}.
+ *       is asked again on another for up to one request timeout; only when the database cannot be asked or cannot tell
+ *       does a caller get {@link CommitOutcomeUnknownException}.
  *   <li>An interrupted caller and one arriving during {@link #close()} get {@link NotCommittedException} only when
  *       their work can no longer commit.
  * </ul>
