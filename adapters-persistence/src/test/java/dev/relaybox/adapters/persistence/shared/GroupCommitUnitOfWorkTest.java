@@ -517,28 +517,49 @@ class GroupCommitUnitOfWorkTest {
     }
   }
 
+  private record OverNamedPool(JdbiUnitOfWork unitOfWork, GroupCommitUnitOfWork groupCommit) {}
+
+  /** One writer over a pool of four whose sessions carry {@code app} as their application name, so a test can end them all. */
+  private OverNamedPool oneWriterOverPoolNamed(String app) {
+    HikariDataSource named = ConnectionPool.open(new JdbcTarget(
+        database.jdbcUrl() + (database.jdbcUrl().contains("?") ? "&" : "?") + "ApplicationName=" + app,
+        database.user(), database.password()), 4);
+    closeAfter.add(named);
+    JdbiUnitOfWork over = new JdbiUnitOfWork(Databases.jdbi(named));
+    return new OverNamedPool(over, groupCommit(over, named, ONE_WRITER));
+  }
+
+  /** Takes {@code connections} from the pool at once and runs a query on each, so the pool counts them as just used. */
+  private static void useAtOnce(JdbiUnitOfWork over, int connections) {
+    List<Handle> held = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      held.add(over.jdbi().open());
+    }
+    held.forEach(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+    held.forEach(Handle::close);
+  }
+
+  private static int endSessionsOf(String app) {
+    return jdbi.withHandle(h -> h.createQuery(
+        "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE application_name = :app")
+        .bind("app", app).mapTo(Integer.class).one());
+  }
+
   @Test
   void aCommitInDoubtIsSettledWhenTheConnectionsItIsFirstAskedOnWereEndedWithIt() throws Exception {
     String app = "in-doubt";
-    HikariDataSource doubtPool = ConnectionPool.open(new JdbcTarget(
-        database.jdbcUrl() + (database.jdbcUrl().contains("?") ? "&" : "?") + "ApplicationName=" + app,
-        database.user(), database.password()), 4);
-    closeAfter.add(doubtPool);
-    JdbiUnitOfWork doubtful = new JdbiUnitOfWork(Databases.jdbi(doubtPool));
-    GroupCommitUnitOfWork groupCommit = groupCommit(doubtful, doubtPool, ONE_WRITER);
+    OverNamedPool over = oneWriterOverPoolNamed(app);
+    JdbiUnitOfWork doubtful = over.unitOfWork();
+    GroupCommitUnitOfWork groupCommit = over.groupCommit();
     Call slow = call(groupCommit, 9_700, () -> store(doubtful, 9_700, "slow-commit"));
     Await.until("the batch sleeps in its COMMIT", () -> jdbi.withHandle(h -> h.createQuery(
         "SELECT count(*) FROM pg_stat_activity WHERE application_name = :app AND wait_event = 'PgSleep'")
         .bind("app", app).mapTo(Integer.class).one()) == 1);
     // The pool hands out a connection used in the last half second without checking it: use the three others now,
     // so the question about the COMMIT is first put on connections that end with it, as under an operator's kill-all.
-    List<Handle> others = List.of(doubtful.jdbi().open(), doubtful.jdbi().open(), doubtful.jdbi().open());
-    others.forEach(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
-    others.forEach(Handle::close);
+    useAtOnce(doubtful, 3);
 
-    int ended = jdbi.withHandle(h -> h.createQuery(
-        "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE application_name = :app")
-        .bind("app", app).mapTo(Integer.class).one());
+    int ended = endSessionsOf(app);
 
     assertEquals(4, ended, "the batch's connection and the pool's three others");
     if (!slow.succeeded()) {
@@ -551,30 +572,19 @@ class GroupCommitUnitOfWorkTest {
   @Test
   void unitsWhoseConnectionWasEndedBeforeTheirCommitAreStoredOnAnotherConnection() throws Exception {
     String app = "ended-before-commit";
-    HikariDataSource endedPool = ConnectionPool.open(new JdbcTarget(
-        database.jdbcUrl() + (database.jdbcUrl().contains("?") ? "&" : "?") + "ApplicationName=" + app,
-        database.user(), database.password()), 4);
-    closeAfter.add(endedPool);
-    JdbiUnitOfWork ended = new JdbiUnitOfWork(Databases.jdbi(endedPool));
-    GroupCommitUnitOfWork groupCommit = groupCommit(ended, endedPool, ONE_WRITER);
+    OverNamedPool over = oneWriterOverPoolNamed(app);
+    JdbiUnitOfWork ended = over.unitOfWork();
+    GroupCommitUnitOfWork groupCommit = over.groupCommit();
     // Every pooled connection used just now, so the pool hands them out again unchecked, as under load when a
     // restart or an operator's kill-all ends them all.
-    List<Handle> all = List.of(ended.jdbi().open(), ended.jdbi().open(), ended.jdbi().open(), ended.jdbi().open());
-    all.forEach(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
-    all.forEach(Handle::close);
-    int terminated = jdbi.withHandle(h -> h.createQuery(
-        "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE application_name = :app")
-        .bind("app", app).mapTo(Integer.class).one());
+    useAtOnce(ended, 4);
+    int terminated = endSessionsOf(app);
     assertEquals(4, terminated);
 
     Call alone = call(groupCommit, 9_800, () -> store(ended, 9_800, ""));
     assertTrue(alone.succeeded(), () -> "a lone unit is stored, not refused: " + alone.error());
-    all = List.of(ended.jdbi().open(), ended.jdbi().open(), ended.jdbi().open(), ended.jdbi().open());
-    all.forEach(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
-    all.forEach(Handle::close);
-    jdbi.useHandle(h -> h.createQuery(
-        "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity WHERE application_name = :app")
-        .bind("app", app).mapTo(Integer.class).one());
+    useAtOnce(ended, 4);
+    endSessionsOf(app);
     List<Call> together = new ArrayList<>();
     for (int n = 9_801; n < 9_821; n++) {
       int unit = n;
