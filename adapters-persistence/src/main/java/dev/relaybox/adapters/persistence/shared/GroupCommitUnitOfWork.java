@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -505,17 +506,26 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
   }
 
   /**
-   * The batch's transaction id and backend, learnt in the statement that sets its timeouts, which goes ahead of the
-   * batch's first statement in the same round trip.
+   * The batch's transaction id and backend, and when the server's shared statistics were last reset, learnt in the
+   * statement that sets its timeouts, which goes ahead of the batch's first statement in the same round trip.
+   *
+   * <p>The statistics' reset time marks a crash: recovering from one, PostgreSQL discards them and resets the time
+   * (a backend killed, the server stopped with {@code -m immediate}, the host lost; a clean restart keeps them). After
+   * a crash it also hands out again every transaction id it had not yet written to the WAL, so the status of this
+   * batch's id may be a later transaction's: a lost batch read as committed, seen by an attacker after immediate
+   * restarts under load. An id whose COMMIT reached the WAL is never handed out again, so only a "committed" after a
+   * crash is in doubt; anything else means this batch's COMMIT did not survive.
    */
-  private record Transaction(String xid, int backendPid) {
+  private record Transaction(String xid, int backendPid, String statsReset) {
     static DeferredWrites.Opening<Transaction> opening(Duration untilDeadline, Duration lockTimeout) {
       long statementMillis = Math.max(1, untilDeadline.toMillis());
       long lockMillis = Math.max(1, Math.min(statementMillis, lockTimeout.toMillis()));
       return new DeferredWrites.Opening<>("""
               SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true),
-                     pg_current_xact_id()::text AS xid, pg_backend_pid() AS pid""",
-              rs -> new Transaction(rs.getString("xid"), rs.getInt("pid")), lockMillis + "ms", statementMillis + "ms");
+                     pg_current_xact_id()::text AS xid, pg_backend_pid() AS pid,
+                     pg_stat_get_bgwriter_stat_reset_time()::text AS stats_reset""",
+              rs -> new Transaction(rs.getString("xid"), rs.getInt("pid"), rs.getString("stats_reset")),
+              lockMillis + "ms", statementMillis + "ms");
     }
 
     /**
@@ -525,10 +535,20 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
     Optional<String> statusOnFreshConnection(org.jdbi.v3.core.Jdbi jdbi) {
       return jdbi.withHandle(h -> {
         for (int asked = 0; asked < 20; asked++) {
-          Optional<String> status = h.createQuery("SELECT pg_xact_status(CAST(:xid AS xid8))")
-              .bind("xid", xid).mapTo(String.class).findOne();
-          if (status.isEmpty() || !status.get().equals("in progress")) {
-            return status;
+          Status now = h.createQuery("""
+                  SELECT CASE WHEN CAST(:xid AS xid8) >= pg_snapshot_xmax(pg_current_snapshot()) THEN 'not yet assigned'
+                              ELSE pg_xact_status(CAST(:xid AS xid8)) END AS status,
+                         pg_stat_get_bgwriter_stat_reset_time()::text AS stats_reset""")
+              .bind("xid", xid)
+              .map((rs, ctx) -> new Status(Optional.ofNullable(rs.getString("status")), rs.getString("stats_reset")))
+              .one();
+          if (!Objects.equals(statsReset, now.statsReset())) {
+            LOG.warn("the database crashed or reset its statistics since transaction {} began; its status reads {}",
+                xid, now.status().orElse("unknown"));
+            return now.status().filter(status -> !status.equals("committed")).map(status -> "aborted");
+          }
+          if (now.status().isEmpty() || !now.status().get().equals("in progress")) {
+            return now.status().filter(status -> !status.equals("not yet assigned"));
           }
           h.createQuery("""
                   SELECT pg_terminate_backend(pid, 1000) FROM pg_stat_activity
@@ -544,6 +564,8 @@ public final class GroupCommitUnitOfWork implements UnitOfWork, AutoCloseable {
         return Optional.empty();
       });
     }
+
+    private record Status(Optional<String> status, String statsReset) {}
   }
 
   /**

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * A TCP proxy in front of PostgreSQL that, once armed, forwards the next COMMIT to the server and then cuts the
  * client's connection before the answer comes back: the transaction commits, and the client cannot know it. This is
- * the "connection lost during COMMIT" case group commit must resolve.
+ * the "connection lost during COMMIT" case group commit must resolve. It can also hold new connections back (accepted,
+ * not yet forwarded) until released, so a test can act on the server before the client's next connection reaches it.
  */
 final class CommitDroppingProxy implements AutoCloseable {
   private static final Pattern HOST_PORT = Pattern.compile("^jdbc:postgresql://([^:/]+):(\\d+)/");
@@ -25,6 +27,7 @@ final class CommitDroppingProxy implements AutoCloseable {
   private final int serverPort;
   private final AtomicBoolean armed = new AtomicBoolean();
   private final AtomicBoolean dropped = new AtomicBoolean();
+  private volatile CountDownLatch newConnections = new CountDownLatch(0);
 
   private CommitDroppingProxy(String serverHost, int serverPort) throws IOException {
     this.serverHost = serverHost;
@@ -57,15 +60,38 @@ final class CommitDroppingProxy implements AutoCloseable {
     return dropped.get();
   }
 
+  /** Connections accepted from now on wait, unforwarded, until {@link #releaseNewConnections()}. */
+  void holdNewConnections() {
+    newConnections = new CountDownLatch(1);
+  }
+
+  void releaseNewConnections() {
+    newConnections.countDown();
+  }
+
   private void accept() {
     while (!listener.isClosed()) {
       try {
         Socket client = listener.accept();
-        Socket server = new Socket(serverHost, serverPort);
-        Thread.ofVirtual().start(() -> clientToServer(client, server));
-        Thread.ofVirtual().start(() -> pump(server, client));
+        CountDownLatch gate = newConnections;
+        Thread.ofVirtual().start(() -> forwardWhenLetThrough(client, gate));
       } catch (IOException e) {
         return;
+      }
+    }
+  }
+
+  private void forwardWhenLetThrough(Socket client, CountDownLatch gate) {
+    try {
+      gate.await();
+      Socket server = new Socket(serverHost, serverPort);
+      Thread.ofVirtual().start(() -> clientToServer(client, server));
+      Thread.ofVirtual().start(() -> pump(server, client));
+    } catch (IOException | InterruptedException e) {
+      try {
+        client.close();
+      } catch (IOException ignored) {
+        // the client is gone either way
       }
     }
   }
