@@ -175,6 +175,6 @@ public final class DeliverAssistanceRequest implements JobHandler {
     String traceparent = job.header(OutboxEvent.TRACEPARENT_HEADER).flatMap(Traceparent::parse)
         .map(parent -> parent.child(random).toString()).orElse("");
     return new Notification(request.id(), request.topic().value(), request.description().value(), request.metadataJson(),
-        request.createdAt(), request.correlationId(), traceparent);
+        request.createdAt(), request.correlationId(), traceparent, job.leaseUntil());
   }
 }

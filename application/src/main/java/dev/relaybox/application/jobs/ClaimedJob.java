@@ -8,6 +8,9 @@ import java.util.UUID;
 /**
  * A job this node holds a lease on. {@code attempt} starts at 1 and only counts attempts for the retry policy;
  * {@code leaseToken} is the fencing token of this claim, unique across all claims, and fences every write about it.
+ * {@code leaseUntil} is when the claim's lease runs out unless a heartbeat extends it: after it another node may have
+ * taken the job over, so a side effect that cannot be fenced (a send) should not start later than that without
+ * checking the lease again.
  */
 public record ClaimedJob(
     long id,
@@ -19,7 +22,8 @@ public record ClaimedJob(
     Map<String, String> headers,
     int attempt,
     long leaseToken,
-    Instant createdAt) {
+    Instant createdAt,
+    Instant leaseUntil) {
 
   public ClaimedJob {
     headers = Map.copyOf(headers);

@@ -75,7 +75,7 @@ class DeliverAssistanceRequestTest {
 
   private static ClaimedJob job(UUID id, int attempt) {
     return new ClaimedJob(1, DeliverAssistanceRequest.SUBSCRIPTION, Optional.of(UUID.randomUUID()), Optional.of("assistance.requested"),
-        Optional.of(id.toString()), "{}", Map.of(), attempt, 100L + attempt, CLOCK.instant());
+        Optional.of(id.toString()), "{}", Map.of(), attempt, 100L + attempt, CLOCK.instant(), CLOCK.instant().plusSeconds(30));
   }
 
   @Test

@@ -149,12 +149,12 @@ public final class JdbiJobStore implements JobStore {
   @Override
   public List<ClaimedJob> claim(ClaimRequest request) {
     if (!request.fifoPerKey()) {
-      return jdbi.withHandle(h -> bindClaim(h.createQuery(CLAIM), request).map((rs, ctx) -> claimedJob(rs)).list());
+      return jdbi.withHandle(h -> bindClaim(h.createQuery(CLAIM), request).map((rs, ctx) -> claimedJob(rs, request)).list());
     }
     return jdbi.inTransaction(h -> {
       // As claim_jobs for an unordered subscription: without sequential scans, whatever the statistics say.
       h.execute("SET LOCAL enable_seqscan = off");
-      return bindClaim(h.createQuery(CLAIM_FIFO), request).map((rs, ctx) -> claimedJob(rs)).list();
+      return bindClaim(h.createQuery(CLAIM_FIFO), request).map((rs, ctx) -> claimedJob(rs, request)).list();
     });
   }
 
@@ -458,7 +458,7 @@ public final class JdbiJobStore implements JobStore {
   }
 
   /** Reads the columns of {@link #CLAIMED_COLUMNS} by position (no name lookup per column and row). */
-  private ClaimedJob claimedJob(ResultSet rs) throws SQLException {
+  private ClaimedJob claimedJob(ResultSet rs, ClaimRequest request) throws SQLException {
     return new ClaimedJob(
         rs.getLong(1),
         rs.getString(2),
@@ -469,6 +469,7 @@ public final class JdbiJobStore implements JobStore {
         headers.read(rs.getString(7)),
         rs.getInt(8),
         rs.getLong(9),
-        rs.getObject(10, OffsetDateTime.class).toInstant());
+        rs.getObject(10, OffsetDateTime.class).toInstant(),
+        request.leaseUntil());
   }
 }

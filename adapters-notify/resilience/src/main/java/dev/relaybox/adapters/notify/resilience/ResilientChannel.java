@@ -12,6 +12,7 @@ import dev.relaybox.application.assistance.port.out.Notification;
 import dev.relaybox.application.assistance.port.out.NotificationChannel;
 import dev.relaybox.application.jobs.Outcome;
 import dev.relaybox.application.jobs.port.out.SendPermits;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -65,11 +66,13 @@ public final class ResilientChannel implements NotificationChannel {
   private final SendPermits permits;
   private final SendPermits.Rate rate;
   private final FailsafeExecutor<Outcome> executor;
+  private final Clock clock;
   /** When the calling thread's current call began; read by the circuit, which judges the call on the same thread. */
   private final ThreadLocal<Long> callStartedNanos = new ThreadLocal<>();
 
-  public ResilientChannel(NotificationChannel delegate, ResilienceSettings settings, SendPermits permits) {
+  public ResilientChannel(NotificationChannel delegate, ResilienceSettings settings, SendPermits permits, Clock clock) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.settings = Objects.requireNonNull(settings, "settings");
     String name = delegate.name();
     this.circuitBreaker = CircuitBreaker.<Outcome>builder()
@@ -94,7 +97,8 @@ public final class ResilientChannel implements NotificationChannel {
    * taken from {@code permits} under the channel's name.
    */
   public static ResilientChannel wrap(NotificationChannel delegate, ChannelSettings settings, SendPermits permits) {
-    ResilientChannel channel = new ResilientChannel(delegate, ResilienceSettings.fromEnvironment(delegate.name(), settings), permits);
+    ResilientChannel channel = new ResilientChannel(delegate, ResilienceSettings.fromEnvironment(delegate.name(), settings), permits,
+        settings.clock());
     channel.applyRate();
     return channel;
   }
@@ -133,6 +137,11 @@ public final class ResilientChannel implements NotificationChannel {
       Duration wait = permit(notification);
       if (wait.isPositive()) {
         return Outcome.defer(wait, "rate limited: " + name() + " allows " + rate.perSecond() + "/s, burst " + rate.burst());
+      }
+      // The waits above (a slot, a permit) and any pause of this node (GC, SIGSTOP) may have outlasted the job's lease;
+      // another node may then have taken the job over and sent it. Checked last, so nothing but the call follows.
+      if (!clock.instant().isBefore(notification.sendBefore())) {
+        return Outcome.defer(Duration.ZERO, "the job's lease ran out before " + name() + " could be called; nothing was sent");
       }
       return limited(notification);
     } finally {

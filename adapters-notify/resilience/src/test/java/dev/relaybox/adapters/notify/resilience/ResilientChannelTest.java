@@ -213,6 +213,40 @@ class ResilientChannelTest {
     assertEquals(CircuitState.CLOSED, channel.circuitState());
   }
 
+  @Test
+  void aSendWhoseJobLeaseRanOutWhileItWaitedForASlotIsNotMade() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ResilientChannel channel = resilient(fake(() -> {
+      calls.incrementAndGet();
+      entered.countDown();
+      try {
+        release.await(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Outcome.done();
+    }), relaxed().withBulkhead(1, Duration.ofSeconds(10)));
+    Instant leaseEnds = clock.instant().plusSeconds(30);
+    Notification waiting = new Notification(UUID.randomUUID(), "sales", "help", "{}", clock.instant(), "c-2", "", leaseEnds);
+
+    CompletableFuture<Outcome> first = CompletableFuture.supplyAsync(() -> channel.send(notification()));
+    assertTrue(entered.await(5, TimeUnit.SECONDS));
+    CompletableFuture<Outcome> second = CompletableFuture.supplyAsync(() -> channel.send(waiting));
+    Thread.sleep(100); // the second call waits for the only slot
+    clock.advance(Duration.ofSeconds(40)); // as a SIGSTOP past the lease would, while it waits
+    release.countDown();
+
+    Outcome.Defer deferred = assertInstanceOf(Outcome.Defer.class, second.get(5, TimeUnit.SECONDS),
+        "another node may have taken the job over and sent it");
+    assertTrue(deferred.reason().contains("lease ran out"), deferred.reason());
+    assertEquals(Outcome.done(), first.get(5, TimeUnit.SECONDS));
+    assertEquals(1, calls.get(), "only the first call reached the channel");
+    assertEquals(Outcome.done(), channel.send(new Notification(UUID.randomUUID(), "sales", "help", "{}", clock.instant(), "c-3",
+        "", clock.instant().plusSeconds(30))), "a send within its lease goes");
+  }
+
   /** With a wait, too: Failsafe 3.3.2's own Bulkhead loses a slot each time such a wait times out (#393). */
   @ParameterizedTest
   @ValueSource(longs = {0, 50})
@@ -246,7 +280,7 @@ class ResilientChannelTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
 
   private ResilientChannel resilient(NotificationChannel channel, ResilienceSettings settings) {
-    return new ResilientChannel(channel, settings, new LocalSendPermits(clock));
+    return new ResilientChannel(channel, settings, new LocalSendPermits(clock), clock);
   }
 
   private static Notification notification() {
