@@ -2,7 +2,6 @@ package dev.relaybox.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -151,14 +150,8 @@ class AssistanceEndToEndTest {
       smtp.start();
       slack.clear(marker);
     }
-    JsonNode dead = TestApi.json(admin.get("/admin/jobs?state=dead&subscription=assistance.delivery&limit=500"));
-    long jobId = -1;
-    for (JsonNode job : dead.get("jobs")) {
-      if (id.equals(job.path("key").asText())) {
-        jobId = job.get("id").asLong();
-      }
-    }
-    assertNotEquals(-1, jobId, "the failed request shows as a dead job: " + dead);
+    // The request turns failed in the handler's own transaction; its job turns dead in the engine's next completion batch.
+    long jobId = awaitJob(id, "dead");
     JsonNode detail = TestApi.json(admin.get("/admin/jobs/" + jobId));
     assertTrue(detail.get("history").size() >= 1, detail.toString());
 
