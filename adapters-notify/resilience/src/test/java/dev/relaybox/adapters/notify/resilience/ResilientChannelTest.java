@@ -220,13 +220,7 @@ class ResilientChannelTest {
     CountDownLatch release = new CountDownLatch(1);
     ResilientChannel channel = resilient(fake(() -> {
       calls.incrementAndGet();
-      entered.countDown();
-      try {
-        release.await(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return Outcome.done();
+      return heldUntil(entered, release);
     }), relaxed().withBulkhead(1, Duration.ofSeconds(10)));
     Instant leaseEnds = clock.instant().plusSeconds(30);
     Notification waiting = new Notification(UUID.randomUUID(), "sales", "help", "{}", clock.instant(), "c-2", "", leaseEnds);
@@ -253,15 +247,8 @@ class ResilientChannelTest {
   void bulkheadRefusesCallsBeyondMaxConcurrencyAndGetsItsSlotBack(long maxWaitMillis) throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    ResilientChannel channel = resilient(fake(() -> {
-      entered.countDown();
-      try {
-        release.await(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return Outcome.done();
-    }), relaxed().withBulkhead(1, Duration.ofMillis(maxWaitMillis)));
+    ResilientChannel channel = resilient(fake(() -> heldUntil(entered, release)),
+        relaxed().withBulkhead(1, Duration.ofMillis(maxWaitMillis)));
 
     CompletableFuture<Outcome> first = CompletableFuture.supplyAsync(() -> channel.send(NOTIFICATION));
     assertTrue(entered.await(5, TimeUnit.SECONDS));
@@ -281,6 +268,17 @@ class ResilientChannelTest {
 
   private ResilientChannel resilient(NotificationChannel channel, ResilienceSettings settings) {
     return new ResilientChannel(channel, settings, new LocalSendPermits(clock), clock);
+  }
+
+  /** A call that says it has begun, then holds its slot until released (at most 5 s), and succeeds. */
+  private static Outcome heldUntil(CountDownLatch entered, CountDownLatch release) {
+    entered.countDown();
+    try {
+      release.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Outcome.done();
   }
 
   private static Notification notification() {
