@@ -97,16 +97,12 @@ final class DbSchedulerBench {
               completed.incrementAndGet();
             }
           });
-      switch (setup) {
-        case TUNED -> builder.threads(threads)
-            .pollUsingLockAndFetch(LOWER_FRACTION, upperFraction(config))
+      if (setup != Setup.DEFAULTS) {
+        boolean high = setup == Setup.HIGH_THROUGHPUT;
+        builder.threads(threads)
+            .pollUsingLockAndFetch(high ? HIGH_THROUGHPUT_LOWER : LOWER_FRACTION, high ? HIGH_THROUGHPUT_UPPER : upperFraction(config))
             .enableImmediateExecution()
             .pollingInterval(Duration.ofSeconds(1));
-        case HIGH_THROUGHPUT -> builder.threads(threads)
-            .pollUsingLockAndFetch(HIGH_THROUGHPUT_LOWER, HIGH_THROUGHPUT_UPPER)
-            .enableImmediateExecution()
-            .pollingInterval(Duration.ofSeconds(1));
-        case DEFAULTS -> { }
       }
       Scheduler scheduler = builder.build();
       long start = System.nanoTime();

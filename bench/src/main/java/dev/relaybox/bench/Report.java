@@ -335,9 +335,8 @@ final class Report {
 
   /** db-scheduler's better tuned median: the drain target is read against it. */
   private Optional<Double> fasterPeer() {
-    Optional<Double> tuned = median("dbscheduler");
-    Optional<Double> high = median("dbscheduler.highthroughput");
-    return tuned.isEmpty() ? high : high.map(h -> Math.max(h, tuned.get())).or(() -> tuned);
+    return java.util.stream.Stream.of(median("dbscheduler"), median("dbscheduler.highthroughput"))
+        .flatMap(Optional::stream).max(Double::compare);
   }
 
   private Optional<Double> median(String key) {
