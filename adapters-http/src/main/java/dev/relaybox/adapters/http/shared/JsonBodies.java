@@ -2,14 +2,20 @@ package dev.relaybox.adapters.http.shared;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -22,10 +28,20 @@ public final class JsonBodies {
   private static final Pattern LIBRARY_WORDS = Pattern.compile(
       "`|Feature|[Jj]ackson|Constraints|Source:|\\b(?:com|java|javax|jdk|sun|org|io)\\.[a-z]|\\b[A-Z][A-Za-z0-9]*\\.[A-Za-z_]");
 
+  /** A caller's field name is echoed in a problem only this long: the body limit alone would allow a 64 KiB name. */
+  private static final int MAX_ECHOED_NAME = 100;
+
   private final ObjectMapper json;
+  /**
+   * Refuses a name given twice in one object while parsing, where the parser still knows which name and where: which
+   * of two values a reader keeps differs between parsers, so a body that one filter in front of us reads one way
+   * must not be stored as the other.
+   */
+  private final ObjectReader strictTrees;
 
   public JsonBodies(ObjectMapper json) {
     this.json = json;
+    this.strictTrees = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
   }
 
   public <T> T read(Context ctx, Class<T> type) {
@@ -35,7 +51,7 @@ public final class JsonBodies {
       throw ProblemException.badRequest("the request body is empty; send a JSON object");
     }
     try {
-      var tree = json.readTree(body);
+      var tree = strictTrees.readTree(body);
       if (tree == null || !tree.isObject()) {
         throw ProblemException.badRequest("the request body must be a JSON object");
       }
@@ -44,6 +60,9 @@ public final class JsonBodies {
     } catch (StreamConstraintsException e) {
       throw ProblemException.badRequest("the request body is nested too deeply or holds a value that is too long");
     } catch (JsonParseException e) {
+      if (e.getProcessor() instanceof JsonParser parser && isDuplicateName(e)) {
+        throw ProblemException.invalid(fieldAt(parser.getParsingContext()), "appears more than once in its object; send each field once");
+      }
       throw ProblemException.badRequest("the request body is not valid JSON: " + plain(e.getOriginalMessage()) + at(e.getLocation()));
     } catch (MismatchedInputException e) {
       String field = path(e);
@@ -88,6 +107,31 @@ public final class JsonBodies {
       return "the JSON is malformed";
     }
     return first.length() > 200 ? first.substring(0, 200) + "…" : first;
+  }
+
+  private static boolean isDuplicateName(JsonParseException e) {
+    return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field '");
+  }
+
+  /** The path of the name the parser stopped at, written as the other problems write fields ({@code lines[0].sku}). */
+  private static String fieldAt(JsonStreamContext context) {
+    Deque<String> parts = new ArrayDeque<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inArray()) {
+        parts.addFirst("[" + c.getCurrentIndex() + "]");
+      } else if (c.getCurrentName() != null) {
+        String name = c.getCurrentName();
+        parts.addFirst(name.length() > MAX_ECHOED_NAME ? name.substring(0, MAX_ECHOED_NAME) + "…" : name);
+      }
+    }
+    StringBuilder path = new StringBuilder();
+    for (String part : parts) {
+      if (!path.isEmpty() && !part.startsWith("[")) {
+        path.append('.');
+      }
+      path.append(part);
+    }
+    return path.isEmpty() ? "body" : path.toString();
   }
 
   private static String at(JsonLocation location) {

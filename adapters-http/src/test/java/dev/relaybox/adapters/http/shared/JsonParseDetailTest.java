@@ -26,6 +26,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every way a JSON body can be malformed gets a 4xx whose detail names no Java or Jackson class, package or setting. */
@@ -85,5 +86,21 @@ class JsonParseDetailTest {
 
     assertEquals(400, response.statusCode());
     assertTrue(JSON.readTree(response.body()).path("detail").asText().contains("line 1, column"), response.body());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"customerId\":\"a\",\"customerId\":\"b\"}|customerId",
+      "{\"lines\":[{\"sku\":\"a\"},{\"sku\":\"a\",\"sku\":\"b\"}]}|lines[1].sku",
+      "{\"extra\":{\"x\":{\"y\":1,\"y\":1}}}|extra.x.y"})
+  void aNameGivenTwiceInOneObjectIsA422NamingItsPath(String body, String field) throws Exception {
+    var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/things"))
+        .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(422, response.statusCode(), response.body());
+    JsonNode problem = JSON.readTree(response.body());
+    assertEquals(field, problem.path("errors").path(0).path("field").asText(), response.body());
+    assertTrue(problem.path("detail").asText().contains("more than once"), response.body());
   }
 }
