@@ -14,7 +14,8 @@
 # Knobs (environment): BENCH_RUNS, BENCH_JOBS, BENCH_CONCURRENCY, BENCH_CLAIM_BATCH, BENCH_POOL, BENCH_HISTORY,
 # BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS, BENCH_RAW_JOBS (per sweep cell, 20000), BENCH_SCENARIOS, BENCH_JAVA_OPTS (bench JVM),
 # BENCH_APP_JAVA_OPTS (the jar and the minimal service, default -Xmx256m), BENCH_APP_ENV (space-separated RELAYBOX_*=value for the jar only, printed in the report), BENCH_INTAKE_CONCURRENCY (1,16,64), BENCH_INTAKE_SECONDS (15),
-# BENCH_E2E_RATES (200,1000), BENCH_E2E_SECONDS (60), BENCH_APP_WARMUP_SECONDS (60, at c64, before the first measurement of the jar and of the minimal service).
+# BENCH_E2E_RATES (200,1000), BENCH_E2E_SECONDS (60), BENCH_APP_WARMUP_SECONDS (60, at c64, before the first measurement of the jar and of the minimal service),
+# BENCH_INTAKE_WARMUP_SECONDS (5, unrecorded at each intake window's concurrency right before it; 0: none).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"

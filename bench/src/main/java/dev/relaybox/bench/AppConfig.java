@@ -20,12 +20,13 @@ import java.util.Optional;
  * @param warmupSeconds load at c64 (and the delivery of it) before the first measurement of a freshly started jar: the
  *     JIT takes about a minute of load on 2 cores to compile the intake and delivery paths, and a shorter warm-up
  *     measured the compiler, not the jar
+ * @param intakeWarmupSeconds unrecorded load at each intake window's concurrency right before it (and its delivery)
  * @param apiKey the bench's API key for {@code /v1}
  * @param appEnv {@code RELAYBOX_*} settings passed to the jar over the bench's own, from {@code BENCH_APP_ENV}
  *     ({@code NAME=value} separated by spaces), in the order given
  */
 record AppConfig(Path jar, List<String> javaOpts, List<Integer> intakeConcurrency, int intakeSeconds, List<Integer> e2eRates,
-    int e2eSeconds, int warmupSeconds, String apiKey, Map<String, String> appEnv) {
+    int e2eSeconds, int warmupSeconds, int intakeWarmupSeconds, String apiKey, Map<String, String> appEnv) {
 
   static final String DEFAULT_JAVA_OPTS = "-Xmx256m";
 
@@ -43,6 +44,7 @@ record AppConfig(Path jar, List<String> javaOpts, List<Integer> intakeConcurrenc
         ints(env("BENCH_E2E_RATES").orElse("200,1000")),
         Integer.parseInt(env("BENCH_E2E_SECONDS").orElse("60")),
         Integer.parseInt(env("BENCH_APP_WARMUP_SECONDS").orElse("60")),
+        Integer.parseInt(env("BENCH_INTAKE_WARMUP_SECONDS").orElse("5")),
         "rbx_bench_key_0123456789abcdef",
         settings(env("BENCH_APP_ENV").orElse("")));
   }

@@ -88,7 +88,8 @@ final class Report {
           + (app.appEnv().isEmpty() ? "" : "; overridden by `BENCH_APP_ENV`: `" + app.appEnv().entrySet().stream()
               .map(setting -> setting.getKey() + "=" + setting.getValue()).collect(java.util.stream.Collectors.joining(" ")) + "`"));
       row(md, "intake", "`" + IntakeBench.wrkVersion() + "`, `-t min(2,c) -c c -d " + app.intakeSeconds() + "s`, closed loop, the POST "
-          + "of the README walkthrough (no Idempotency-Key), after a " + app.warmupSeconds() + " s warm-up at c64 and its delivery; the jar delivers what it accepts "
+          + "of the README walkthrough (no Idempotency-Key), after a " + app.warmupSeconds() + " s warm-up at c64 and its delivery, and before each window " + app.intakeWarmupSeconds()
+          + " s unrecorded at the window's concurrency and its delivery; the jar delivers what it accepts "
           + "meanwhile, and the bench waits until every request is delivered before the next measurement. Accepted and delivered/s = "
           + "accepted ÷ (the window + the time until the sink had a Slack message for each, checked every 10 ms, with no query to "
           + "the database until then): what the jar took in and "
