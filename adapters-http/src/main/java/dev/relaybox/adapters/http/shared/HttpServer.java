@@ -11,6 +11,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +56,9 @@ public final class HttpServer implements AutoCloseable {
   private final HeaderDeadline headerDeadline;
   private final PauseDetector pauses = new PauseDetector();
   private static final String ADDRESS_SLOT = "relaybox.addressSlot";
+  /** Headers that carry one value each; {@code traceparent} restarts the trace on its own when repeated (W3C). */
+  private static final List<String> SINGLE_VALUED_HEADERS = List.of("Authorization", "Content-Type", "Idempotency-Key",
+      RequestIds.HEADER);
   private volatile boolean draining;
   private volatile RoutePatterns patterns = new RoutePatterns(List.of());
   private Javalin app;
@@ -294,6 +298,7 @@ public final class HttpServer implements AutoCloseable {
       throw overloaded("more than " + settings.maxInFlightPerAddress() + " requests from one client address are in flight");
     }
     checkStorableParameters(ctx);
+    checkSingleValuedHeaders(ctx);
     if (draining && !ctx.path().startsWith("/health/")) {
       ctx.header("Connection", "close");
       throw new ProblemException(Problem.of(503, "shutting-down", "Service unavailable",
@@ -311,6 +316,22 @@ public final class HttpServer implements AutoCloseable {
       return;
     } else if (path.startsWith("/admin/") || path.equals("/admin")) {
       authenticator.require(ctx, ApiScope.ADMIN);
+    }
+  }
+
+  /**
+   * A header that names one thing, sent twice, is refused: which copy wins differs between servers and proxies, so a
+   * request that a proxy in front authorised or keyed by one copy must not be served by the other.
+   */
+  private static void checkSingleValuedHeaders(Context ctx) {
+    for (String name : SINGLE_VALUED_HEADERS) {
+      Enumeration<String> values = ctx.req().getHeaders(name);
+      if (values != null && values.hasMoreElements()) {
+        values.nextElement();
+        if (values.hasMoreElements()) {
+          throw ProblemException.badRequest("the " + name + " header is sent more than once; send it once");
+        }
+      }
     }
   }
 
@@ -352,7 +373,8 @@ public final class HttpServer implements AutoCloseable {
   }
 
   static Problem unsupportedCharset() {
-    return Problem.of(415, "unsupported-charset", "Unsupported media type", "unsupported charset; send UTF-8");
+    return Problem.of(415, "unsupported-charset", "Unsupported media type",
+        "unsupported charset: JSON bodies are UTF-8 (RFC 8259); send UTF-8, declared as charset=utf-8 or not at all");
   }
 
   /**

@@ -7,16 +7,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.math.BigInteger;
+import java.time.temporal.Temporal;
+import java.util.Collection;
+import java.util.UUID;
 import java.util.List;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -41,7 +48,9 @@ public final class JsonBodies {
 
   public JsonBodies(ObjectMapper json) {
     this.json = json;
-    this.strictTrees = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    // Trailing content is looked for here rather than by the mapper, which reports a second document as a type mismatch.
+    this.strictTrees = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   public <T> T read(Context ctx, Class<T> type) {
@@ -50,10 +59,14 @@ public final class JsonBodies {
     if (strictUtf8(body).isBlank()) {
       throw ProblemException.badRequest("the request body is empty; send a JSON object");
     }
-    try {
-      var tree = strictTrees.readTree(body);
+    try (JsonParser parser = strictTrees.createParser(body)) {
+      JsonNode tree = strictTrees.readTree(parser);
       if (tree == null || !tree.isObject()) {
         throw ProblemException.badRequest("the request body must be a JSON object");
+      }
+      if (parser.nextToken() != null) {
+        throw ProblemException.badRequest("the request body is not valid JSON: more follows the object; send one JSON object"
+            + at(parser.currentTokenLocation()));
       }
       StorableInput.check(tree, "");
       return json.treeToValue(tree, type);
@@ -66,7 +79,7 @@ public final class JsonBodies {
       throw ProblemException.badRequest("the request body is not valid JSON: " + plain(e.getOriginalMessage()) + at(e.getLocation()));
     } catch (MismatchedInputException e) {
       String field = path(e);
-      throw ProblemException.invalid(field.isEmpty() ? "body" : field, "has the wrong type or shape");
+      throw ProblemException.invalid(field.isEmpty() ? "body" : field, expected(e.getTargetType()));
     } catch (JsonMappingException e) {
       Throwable cause = e.getCause();
       String field = path(e);
@@ -109,6 +122,33 @@ public final class JsonBodies {
     return first.length() > 200 ? first.substring(0, 200) + "…" : first;
   }
 
+  /** What a field of this Java type must be, in JSON's words. */
+  static String expected(Class<?> type) {
+    if (type == null) {
+      return "has the wrong type or shape";
+    }
+    if (CharSequence.class.isAssignableFrom(type) || type == UUID.class || type.isEnum()) {
+      return type == UUID.class ? "must be a UUID string" : "must be a string";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class || type == Short.class
+        || type == short.class || type == BigInteger.class) {
+      return "must be a whole number";
+    }
+    if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+      return "must be a number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "must be true or false";
+    }
+    if (Temporal.class.isAssignableFrom(type)) {
+      return "must be a date-time string such as 2026-01-31T12:00:00Z";
+    }
+    if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+      return "must be an array";
+    }
+    return "must be an object";
+  }
+
   private static boolean isDuplicateName(JsonParseException e) {
     return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field '");
   }
@@ -146,6 +186,29 @@ public final class JsonBodies {
       throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
           "send the body as application/json" + (contentType == null ? "" : ", not " + contentType)));
     }
+    declaredCharset(contentType).filter(charset -> !charset.equals("utf-8") && !charset.equals("utf8")).ifPresent(charset -> {
+      throw new ProblemException(HttpServer.unsupportedCharset());
+    });
+  }
+
+  /**
+   * The {@code charset} parameter, lower-cased and unquoted. JSON between systems is UTF-8 (RFC 8259) and the body is
+   * read as UTF-8 whatever is declared, so a body declared as another charset would be stored as other text than its
+   * sender meant: it is refused instead.
+   */
+  private static Optional<String> declaredCharset(String contentType) {
+    String[] parts = contentType.split(";");
+    for (int i = 1; i < parts.length; i++) {
+      int eq = parts[i].indexOf('=');
+      if (eq > 0 && parts[i].substring(0, eq).strip().equalsIgnoreCase("charset")) {
+        String value = parts[i].substring(eq + 1).strip();
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+          value = value.substring(1, value.length() - 1);
+        }
+        return Optional.of(value.toLowerCase(Locale.ROOT));
+      }
+    }
+    return Optional.empty();
   }
 
   private static String path(JsonMappingException e) {

@@ -439,6 +439,35 @@ class HostileInputTest {
   }
 
   @Test
+  void aBodyDeclaredInAKnownCharsetOtherThanUtf8IsA415AndNothingIsStored() throws Exception {
+    int before = STORED.get();
+    for (String charset : List.of("iso-8859-1", "utf-16", "\"windows-1252\"")) {
+      Raw post = exchange(post("/v1/notes", "{\"text\":\"x\"}").replace("application/json", "application/json; charset=" + charset));
+      assertProblem(post, 415);
+      assertTrue(post.body().contains("send UTF-8"), post.text());
+    }
+    assertEquals(before, STORED.get());
+    Raw bare = exchange(post("/v1/notes", "{\"text\":\"x\"}").replace("application/json", "application/json; charset=UTF8"));
+    assertEquals(201, bare.status(), bare.text());
+  }
+
+  @Test
+  void aHeaderThatCarriesOneValueSentTwiceIsA400AndNothingIsStored() throws Exception {
+    int before = STORED.get();
+    String twice = post("/v1/notes", "{\"text\":\"x\"}");
+    for (String extra : List.of("Authorization: Bearer wrong-key-0123456789", "Content-Type: text/plain",
+        "Idempotency-Key: second", "X-Request-Id: second")) {
+      String withFirst = extra.startsWith("Idempotency") ? twice.replace("\r\nConnection", "\r\nIdempotency-Key: first\r\nConnection")
+          : extra.startsWith("X-Request") ? twice.replace("\r\nConnection", "\r\nX-Request-Id: first\r\nConnection") : twice;
+      Raw answer = exchange(withFirst.replace("\r\nConnection", "\r\n" + extra + "\r\nConnection"));
+      assertProblem(answer, 400);
+      String name = extra.substring(0, extra.indexOf(':'));
+      assertTrue(answer.body().contains("the " + name + " header is sent more than once"), answer.text());
+    }
+    assertEquals(before, STORED.get());
+  }
+
+  @Test
   void aContentEncodedBodyIsA415NamingIdentityAndNothingIsStored() throws Exception {
     int before = STORED.get();
     for (String coding : List.of("gzip", "br", "deflate, gzip")) {

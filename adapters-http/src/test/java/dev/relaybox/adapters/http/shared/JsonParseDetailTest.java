@@ -103,4 +103,35 @@ class JsonParseDetailTest {
     assertEquals(field, problem.path("errors").path(0).path("field").asText(), response.body());
     assertTrue(problem.path("detail").asText().contains("more than once"), response.body());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"customerId\":\"a\"}{\"b\":2}", "{\"customerId\":\"a\"} {}", "{} []"})
+  void aSecondJsonValueAfterTheObjectIsA400SayingSo(String body) throws Exception {
+    var response = post(body);
+
+    assertEquals(400, response.statusCode(), response.body());
+    assertTrue(JSON.readTree(response.body()).path("detail").asText().contains("more follows the object"), response.body());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"customerId\":{}}|customerId|must be a string",
+      "{\"amount\":\"ten\"}|amount|must be a whole number",
+      "{\"lines\":{\"sku\":\"a\"}}|lines|must be an array",
+      "{\"lines\":[\"a\"]}|lines[0]|must be an object",
+      "{\"id\":[1]}|id|must be a UUID string"})
+  void aValueOfTheWrongTypeIsA422SayingWhatTheFieldMustBe(String body, String field, String message) throws Exception {
+    var response = post(body);
+
+    assertEquals(422, response.statusCode(), response.body());
+    JsonNode error = JSON.readTree(response.body()).path("errors").path(0);
+    assertEquals(field, error.path("field").asText(), response.body());
+    assertEquals(message, error.path("message").asText(), response.body());
+  }
+
+  private static HttpResponse<String> post(String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/things"))
+        .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
 }
