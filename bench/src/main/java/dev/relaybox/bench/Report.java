@@ -104,7 +104,8 @@ final class Report {
           + "columns, defaults, constraints and indexes) that nothing consumes, so the ceiling is just inserting the rows; "
           + "p50/p99/max from pgbench's per-transaction log");
       row(md, "end to end", "open loop: " + app.e2eRates() + " requests/s for " + app.e2eSeconds() + " s each after "
-          + app.e2eWarmupSeconds() + " s at " + AppBench.E2E_WARMUP_RATE + "/s unrecorded, one "
+          + app.e2eWarmupSeconds() + " s at " + AppBench.E2E_WARMUP_RATE + "/s unrecorded, on the tables as the intake windows "
+          + "and the earlier rates left them (not emptied: every row they took in, delivered), one "
           + "virtual thread per request over kept-alive HTTP/1.1 (the bench's own client and sink, `Http1`), latency = "
           + "the sink's arrival time of the Slack message − the time its POST was due on the open-loop schedule (so "
           + "intake, and any delay in sending, is inside it), same JVM clock; delivered counted by request id at the sink, lost = accepted − delivered, "
