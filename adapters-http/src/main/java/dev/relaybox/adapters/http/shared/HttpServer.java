@@ -445,7 +445,7 @@ public final class HttpServer implements AutoCloseable {
     try {
       ctx.status(problem.status())
           .contentType(Problem.MEDIA_TYPE)
-          .result(json.writeValueAsString(problem.at(ctx.path(), RequestIds.of(ctx))));
+          .result(json.writeValueAsBytes(problem.at(ctx.path(), RequestIds.of(ctx)))); // bytes: a String result is sent as ISO-8859-1
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -21,9 +21,9 @@ import java.util.Collection;
 import java.util.UUID;
 import java.util.List;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -47,9 +47,9 @@ public final class JsonBodies {
   private final ObjectReader strictTrees;
 
   public JsonBodies(ObjectMapper json) {
-    this.json = json;
+    this.json = JsonSupport.forRequestBodies(json);
     // Trailing content is looked for here rather than by the mapper, which reports a second document as a type mismatch.
-    this.strictTrees = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+    this.strictTrees = this.json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
@@ -186,18 +186,19 @@ public final class JsonBodies {
       throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
           "send the body as application/json" + (contentType == null ? "" : ", not " + contentType)));
     }
-    declaredCharset(contentType).filter(charset -> !charset.equals("utf-8") && !charset.equals("utf8")).ifPresent(charset -> {
+    if (declaredCharsets(contentType).stream().anyMatch(charset -> !charset.equals("utf-8") && !charset.equals("utf8"))) {
       throw new ProblemException(HttpServer.unsupportedCharset());
-    });
+    }
   }
 
   /**
-   * The {@code charset} parameter, lower-cased and unquoted. JSON between systems is UTF-8 (RFC 8259) and the body is
-   * read as UTF-8 whatever is declared, so a body declared as another charset would be stored as other text than its
-   * sender meant: it is refused instead.
+   * Every {@code charset} parameter, lower-cased and unquoted (a second one must not slip another charset past the
+   * first). JSON between systems is UTF-8 (RFC 8259) and the body is read as UTF-8 whatever is declared, so a body
+   * declared as another charset would be stored as other text than its sender meant: it is refused instead.
    */
-  private static Optional<String> declaredCharset(String contentType) {
+  private static List<String> declaredCharsets(String contentType) {
     String[] parts = contentType.split(";");
+    List<String> charsets = new ArrayList<>();
     for (int i = 1; i < parts.length; i++) {
       int eq = parts[i].indexOf('=');
       if (eq > 0 && parts[i].substring(0, eq).strip().equalsIgnoreCase("charset")) {
@@ -205,10 +206,10 @@ public final class JsonBodies {
         if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
           value = value.substring(1, value.length() - 1);
         }
-        return Optional.of(value.toLowerCase(Locale.ROOT));
+        charsets.add(value.toLowerCase(Locale.ROOT));
       }
     }
-    return Optional.empty();
+    return charsets;
   }
 
   private static String path(JsonMappingException e) {

@@ -2,6 +2,7 @@ package dev.relaybox.adapters.http.shared;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -48,6 +49,34 @@ public final class JsonSupport {
         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
     return mapper;
+  }
+
+  /**
+   * The mapper for what callers send: {@code base} where an instant must be written as text. The base mapper reads a
+   * number as epoch seconds, which stored payloads never hold but a caller's {@code "since": 12345} would become
+   * 1970-01-01T03:25:45Z and act on it.
+   */
+  static ObjectMapper forRequestBodies(ObjectMapper base) {
+    return base.copy().registerModule(new SimpleModule("relaybox-request-instants")
+        .addDeserializer(Instant.class, new TextInstantDeserializer()));
+  }
+
+  /** {@link BoundedInstantDeserializer} for a JSON string only. */
+  static final class TextInstantDeserializer extends StdDeserializer<Instant> {
+    private static final long serialVersionUID = 1L;
+    private final BoundedInstantDeserializer bounded = new BoundedInstantDeserializer();
+
+    TextInstantDeserializer() {
+      super(Instant.class);
+    }
+
+    @Override
+    public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+      if (!parser.hasToken(JsonToken.VALUE_STRING)) {
+        return (Instant) context.handleUnexpectedToken(Instant.class, parser);
+      }
+      return bounded.deserialize(parser, context);
+    }
   }
 
   /** Java's {@link Instant} parsing, refusing instants outside 0001-01-01 .. 9999-12-31 (UTC). */

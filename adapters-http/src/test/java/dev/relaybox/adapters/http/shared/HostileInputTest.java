@@ -441,7 +441,7 @@ class HostileInputTest {
   @Test
   void aBodyDeclaredInAKnownCharsetOtherThanUtf8IsA415AndNothingIsStored() throws Exception {
     int before = STORED.get();
-    for (String charset : List.of("iso-8859-1", "utf-16", "\"windows-1252\"")) {
+    for (String charset : List.of("iso-8859-1", "utf-16", "\"windows-1252\"", "utf-8; charset=latin1", "UTF-8; CHARSET=utf-16")) {
       Raw post = exchange(post("/v1/notes", "{\"text\":\"x\"}").replace("application/json", "application/json; charset=" + charset));
       assertProblem(post, 415);
       assertTrue(post.body().contains("send UTF-8"), post.text());

@@ -25,6 +25,7 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -127,6 +128,29 @@ class JsonParseDetailTest {
     JsonNode error = JSON.readTree(response.body()).path("errors").path(0);
     assertEquals(field, error.path("field").asText(), response.body());
     assertEquals(message, error.path("message").asText(), response.body());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"at\":12345}", "{\"at\":1.5}", "{\"at\":1e20}", "{\"at\":true}"})
+  void anInstantWrittenAsANumberIsA422AskingForADateTimeString(String body) throws Exception {
+    var response = post(body);
+
+    assertEquals(422, response.statusCode(), response.body());
+    JsonNode error = JSON.readTree(response.body()).path("errors").path(0);
+    assertEquals("at", error.path("field").asText(), response.body());
+    assertTrue(error.path("message").asText().startsWith("must be a date-time string"), response.body());
+  }
+
+  @Test
+  void aProblemThatEchoesTextOutsideAsciiIsSentAsUtf8() throws Exception {
+    var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/things"))
+            .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"extra\":{\"café😀\":1,\"café😀\":2}}")).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+
+    assertEquals(422, response.statusCode());
+    String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(response.body())).toString();
+    assertEquals("extra.café😀", JSON.readTree(text).path("errors").path(0).path("field").asText(), text);
   }
 
   private static HttpResponse<String> post(String body) throws Exception {
