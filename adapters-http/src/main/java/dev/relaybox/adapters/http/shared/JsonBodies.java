@@ -17,13 +17,13 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.temporal.Temporal;
-import java.util.Collection;
-import java.util.UUID;
-import java.util.List;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
