@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /** Reads a JSON request body into a request record, turning every way it can be wrong into a precise 4xx problem. */
 public final class JsonBodies {
@@ -78,14 +77,12 @@ public final class JsonBodies {
       }
       throw ProblemException.badRequest("the request body is not valid JSON: " + plain(e.getOriginalMessage()) + at(e.getLocation()));
     } catch (MismatchedInputException e) {
-      String field = path(e);
-      throw ProblemException.invalid(field.isEmpty() ? "body" : field, expected(e.getTargetType()));
+      throw ProblemException.invalid(path(e), expected(e.getTargetType()));
     } catch (JsonMappingException e) {
       Throwable cause = e.getCause();
-      String field = path(e);
       String message = cause instanceof IllegalArgumentException && cause.getMessage() != null
           && !LIBRARY_WORDS.matcher(cause.getMessage()).find() ? cause.getMessage() : "is not valid";
-      throw ProblemException.invalid(field.isEmpty() ? "body" : field, message);
+      throw ProblemException.invalid(path(e), message);
     } catch (JsonProcessingException e) {
       throw ProblemException.badRequest("the request body is not valid JSON");
     } catch (IOException e) {
@@ -127,8 +124,11 @@ public final class JsonBodies {
     if (type == null) {
       return "has the wrong type or shape";
     }
-    if (CharSequence.class.isAssignableFrom(type) || type == UUID.class || type.isEnum()) {
-      return type == UUID.class ? "must be a UUID string" : "must be a string";
+    if (type == UUID.class) {
+      return "must be a UUID string";
+    }
+    if (CharSequence.class.isAssignableFrom(type) || type.isEnum()) {
+      return "must be a string";
     }
     if (type == Integer.class || type == int.class || type == Long.class || type == long.class || type == Short.class
         || type == short.class || type == BigInteger.class) {
@@ -164,14 +164,7 @@ public final class JsonBodies {
         parts.addFirst(name.length() > MAX_ECHOED_NAME ? name.substring(0, MAX_ECHOED_NAME) + "…" : name);
       }
     }
-    StringBuilder path = new StringBuilder();
-    for (String part : parts) {
-      if (!path.isEmpty() && !part.startsWith("[")) {
-        path.append('.');
-      }
-      path.append(part);
-    }
-    return path.isEmpty() ? "body" : path.toString();
+    return joined(List.copyOf(parts));
   }
 
   private static String at(JsonLocation location) {
@@ -181,23 +174,24 @@ public final class JsonBodies {
 
   static void requireJsonContentType(Context ctx) {
     String contentType = ctx.contentType();
-    String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    String[] parts = contentType == null ? new String[] {""} : contentType.split(";");
+    String mediaType = parts[0].strip().toLowerCase(Locale.ROOT);
     if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
       throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
           "send the body as application/json" + (contentType == null ? "" : ", not " + contentType)));
     }
-    if (declaredCharsets(contentType).stream().anyMatch(charset -> !charset.equals("utf-8") && !charset.equals("utf8"))) {
+    if (declaredCharsets(parts).stream().anyMatch(charset -> !charset.equals("utf-8") && !charset.equals("utf8"))) {
       throw new ProblemException(HttpServer.unsupportedCharset());
     }
   }
 
   /**
-   * Every {@code charset} parameter, lower-cased and unquoted (a second one must not slip another charset past the
-   * first). JSON between systems is UTF-8 (RFC 8259) and the body is read as UTF-8 whatever is declared, so a body
-   * declared as another charset would be stored as other text than its sender meant: it is refused instead.
+   * Every {@code charset} parameter of a Content-Type split at its semicolons, lower-cased and unquoted (a second one
+   * must not slip another charset past the first). JSON between systems is UTF-8 (RFC 8259) and the body is read as
+   * UTF-8 whatever is declared, so a body declared as another charset would be stored as other text than its sender
+   * meant: it is refused instead.
    */
-  private static List<String> declaredCharsets(String contentType) {
-    String[] parts = contentType.split(";");
+  private static List<String> declaredCharsets(String[] parts) {
     List<String> charsets = new ArrayList<>();
     for (int i = 1; i < parts.length; i++) {
       int eq = parts[i].indexOf('=');
@@ -213,10 +207,20 @@ public final class JsonBodies {
   }
 
   private static String path(JsonMappingException e) {
-    List<JsonMappingException.Reference> refs = e.getPath();
-    return refs.stream()
+    return joined(e.getPath().stream()
         .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-        .collect(Collectors.joining("."))
-        .replace(".[", "[");
+        .toList());
+  }
+
+  /** Names and {@code [i]} indexes as a field path ({@code lines[0].sku}); the body itself is {@code body}. */
+  private static String joined(List<String> parts) {
+    StringBuilder path = new StringBuilder();
+    for (String part : parts) {
+      if (!path.isEmpty() && !part.startsWith("[")) {
+        path.append('.');
+      }
+      path.append(part);
+    }
+    return path.isEmpty() ? "body" : path.toString();
   }
 }
