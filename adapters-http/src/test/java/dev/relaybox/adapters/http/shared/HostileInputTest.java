@@ -425,7 +425,7 @@ class HostileInputTest {
   void anUnknownOrIllegalCharsetIsA415ProblemOnEveryRoute() throws Exception {
     int before = STORED.get();
     for (String charset : List.of("ebcdic", "@@", "\"\"")) {
-      Raw post = exchange(post("/v1/notes", "{\"text\":\"x\"}").replace("application/json", "application/json; charset=" + charset));
+      Raw post = exchange(noteDeclaredAs("application/json; charset=" + charset));
       assertProblem(post, 415);
       assertTrue(post.body().contains("send UTF-8"), post.text());
       assertTrue(post.body().contains("/v1/notes"), post.text());
@@ -434,7 +434,7 @@ class HostileInputTest {
       assertProblem(get, 415);
     }
     assertEquals(before, STORED.get());
-    Raw known = exchange(post("/v1/notes", "{\"text\":\"x\"}").replace("application/json", "application/json; charset=\"utf-8\""));
+    Raw known = exchange(noteDeclaredAs("application/json; charset=\"utf-8\""));
     assertEquals(201, known.status(), known.text());
   }
 
@@ -442,27 +442,28 @@ class HostileInputTest {
   void aBodyDeclaredInAKnownCharsetOtherThanUtf8IsA415AndNothingIsStored() throws Exception {
     int before = STORED.get();
     for (String charset : List.of("iso-8859-1", "utf-16", "\"windows-1252\"", "utf-8; charset=latin1", "UTF-8; CHARSET=utf-16")) {
-      Raw post = exchange(post("/v1/notes", "{\"text\":\"x\"}").replace("application/json", "application/json; charset=" + charset));
+      Raw post = exchange(noteDeclaredAs("application/json; charset=" + charset));
       assertProblem(post, 415);
       assertTrue(post.body().contains("send UTF-8"), post.text());
     }
     assertEquals(before, STORED.get());
-    Raw bare = exchange(post("/v1/notes", "{\"text\":\"x\"}").replace("application/json", "application/json; charset=UTF8"));
+    Raw bare = exchange(noteDeclaredAs("application/json; charset=UTF8"));
     assertEquals(201, bare.status(), bare.text());
   }
 
   @Test
   void aHeaderThatCarriesOneValueSentTwiceIsA400AndNothingIsStored() throws Exception {
     int before = STORED.get();
-    String twice = post("/v1/notes", "{\"text\":\"x\"}");
-    for (String extra : List.of("Authorization: Bearer wrong-key-0123456789", "Content-Type: text/plain",
-        "Idempotency-Key: second", "X-Request-Id: second")) {
-      String withFirst = extra.startsWith("Idempotency") ? twice.replace("\r\nConnection", "\r\nIdempotency-Key: first\r\nConnection")
-          : extra.startsWith("X-Request") ? twice.replace("\r\nConnection", "\r\nX-Request-Id: first\r\nConnection") : twice;
-      Raw answer = exchange(withFirst.replace("\r\nConnection", "\r\n" + extra + "\r\nConnection"));
+    // Added to a request that already carries its Authorization and Content-Type once.
+    Map<String, String> added = Map.of(
+        "Authorization", "Authorization: Bearer wrong-key-0123456789",
+        "Content-Type", "Content-Type: text/plain",
+        "Idempotency-Key", "Idempotency-Key: first\r\nIdempotency-Key: second",
+        "X-Request-Id", "X-Request-Id: first\r\nX-Request-Id: second");
+    for (var header : added.entrySet()) {
+      Raw answer = exchange(post("/v1/notes", "{\"text\":\"x\"}").replace("\r\nConnection", "\r\n" + header.getValue() + "\r\nConnection"));
       assertProblem(answer, 400);
-      String name = extra.substring(0, extra.indexOf(':'));
-      assertTrue(answer.body().contains("the " + name + " header is sent more than once"), answer.text());
+      assertTrue(answer.body().contains("the " + header.getKey() + " header is sent more than once"), answer.text());
     }
     assertEquals(before, STORED.get());
   }
@@ -618,6 +619,11 @@ class HostileInputTest {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
     return "POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
         + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + bytes.length + "\r\n\r\n" + json;
+  }
+
+  /** The note POST with {@code contentType} in place of {@code application/json}. */
+  private static String noteDeclaredAs(String contentType) {
+    return post("/v1/notes", "{\"text\":\"x\"}").replace("application/json", contentType);
   }
 
   private static byte[] postBytes(String path, byte[] body) {

@@ -66,9 +66,7 @@ class JsonParseDetailTest {
       "{\"lines\":{\"sku\":1}}", "{\"lines\":[{\"quantity\":\"x\"}]}", "{\"customerId\":{}}", "{\"a\":\"\u0001\"}",
       "{\"amount\":99999999999999999999999}", "{\"a\":1}{\"b\":2}"})
   void aMalformedBodyGetsA4xxWhoseDetailNamesNoJavaOrJacksonType(String body) throws Exception {
-    var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/things"))
-        .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    var response = post(body);
 
     assertTrue(response.statusCode() >= 400 && response.statusCode() < 500, body + " -> " + response.statusCode() + " " + response.body());
     JsonNode problem = JSON.readTree(response.body());
@@ -81,9 +79,7 @@ class JsonParseDetailTest {
   @ParameterizedTest
   @ValueSource(strings = {"{\"customerId\":NaN}", "{"})
   void theAttackersBodiesStillSayWhereTheJsonBreaks(String body) throws Exception {
-    var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/things"))
-        .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    var response = post(body);
 
     assertEquals(400, response.statusCode());
     assertTrue(JSON.readTree(response.body()).path("detail").asText().contains("line 1, column"), response.body());
@@ -95,9 +91,7 @@ class JsonParseDetailTest {
       "{\"lines\":[{\"sku\":\"a\"},{\"sku\":\"a\",\"sku\":\"b\"}]}|lines[1].sku",
       "{\"extra\":{\"x\":{\"y\":1,\"y\":1}}}|extra.x.y"})
   void aNameGivenTwiceInOneObjectIsA422NamingItsPath(String body, String field) throws Exception {
-    var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/things"))
-        .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    var response = post(body);
 
     assertEquals(422, response.statusCode(), response.body());
     JsonNode problem = JSON.readTree(response.body());
@@ -143,10 +137,7 @@ class JsonParseDetailTest {
 
   @Test
   void aProblemThatEchoesTextOutsideAsciiIsSentAsUtf8() throws Exception {
-    var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/things"))
-            .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"extra\":{\"café😀\":1,\"café😀\":2}}")).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    var response = post("{\"extra\":{\"café😀\":1,\"café😀\":2}}", HttpResponse.BodyHandlers.ofByteArray());
 
     assertEquals(422, response.statusCode());
     String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(response.body())).toString();
@@ -154,8 +145,12 @@ class JsonParseDetailTest {
   }
 
   private static HttpResponse<String> post(String body) throws Exception {
+    return post(body, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static <T> HttpResponse<T> post(String body, HttpResponse.BodyHandler<T> answer) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/things"))
         .header("Authorization", "Bearer " + API_KEY).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), answer);
   }
 }
