@@ -292,6 +292,28 @@ class AssistanceEndToEndTest {
   }
 
   @Test
+  void aRetryWithTheMetadataMembersInAnotherOrderIsTheSameRequest() {
+    String key = "bot-msg-" + TestApi.marker();
+    String first = "{\"topic\":\"sales\",\"description\":\"reordered " + key + "\","
+        + "\"metadata\":{\"a\":1,\"b\":{\"x\":[1,2],\"y\":\"z\"}}}";
+    String reordered = "{\"metadata\": {\"b\": {\"y\": \"z\", \"x\": [1, 2]}, \"a\": 1},"
+        + " \"description\": \"reordered " + key + "\", \"topic\": \"sales\"}";
+    var accepted = api.postWithHeader("/v1/assistance-requests", first, "Idempotency-Key", key);
+    assertEquals(202, accepted.statusCode(), accepted.body());
+
+    var retried = api.postWithHeader("/v1/assistance-requests", reordered, "Idempotency-Key", key);
+    assertEquals(202, retried.statusCode(), retried.body());
+    assertEquals(accepted.body(), retried.body());
+    assertEquals("true", retried.headers().firstValue("Idempotent-Replayed").orElseThrow());
+
+    for (String different : List.of(reordered.replace("[1, 2]", "[2, 1]"), reordered.replace("\"a\": 1", "\"a\": 2"),
+        reordered.replace("\"topic\": \"sales\"", "\"topic\": \"pricing\""))) {
+      var refused = api.postWithHeader("/v1/assistance-requests", different, "Idempotency-Key", key);
+      assertEquals(422, refused.statusCode(), different + " -> " + refused.body());
+    }
+  }
+
+  @Test
   void badInputGets4xxProblemsAndStoresNothing() {
     int before = count();
     ObjectNode tooLong = TestApi.JSON.createObjectNode().put("topic", "sales").put("description", "x".repeat(4_001));

@@ -66,7 +66,7 @@ public final class AssistanceService
             command.caller().isEmpty() ? IDEMPOTENCY_SCOPE : IDEMPOTENCY_SCOPE + ":" + command.caller(),
             command.idempotencyKey().get(), fingerprint, id);
         if (earlier.isPresent()) {
-          return replay(earlier.get(), fingerprint);
+          return replay(earlier.get(), command, fingerprint);
         }
       }
       AssistanceRequest request = AssistanceRequest.received(id, command.topic(), command.description(), command.metadataJson(),
@@ -90,14 +90,23 @@ public final class AssistanceService
         : Map.of(OutboxEvent.CORRELATION_HEADER, command.correlationId(), OutboxEvent.TRACEPARENT_HEADER, command.traceparent());
   }
 
-  private AssistanceReceipt replay(IdempotencyKeys.Use earlier, byte[] fingerprint) {
-    if (!MessageDigest.isEqual(earlier.fingerprint(), fingerprint)) {
-      throw ValidationException.of("Idempotency-Key", "was already used with a different request body");
-    }
+  private AssistanceReceipt replay(IdempotencyKeys.Use earlier, RequestAssistanceCommand command, byte[] fingerprint) {
     AssistanceRequest existing = requests.find(earlier.resourceId())
         .orElseThrow(() -> new IllegalStateException("idempotency key points at missing request " + earlier.resourceId()));
+    if (!MessageDigest.isEqual(earlier.fingerprint(), fingerprint) && !sameRequest(existing, command)) {
+      throw ValidationException.of("Idempotency-Key", "was already used with a different request body");
+    }
     // The first answer again, byte for byte: the receipt of intake says pending, whatever happened since.
     return new AssistanceReceipt(existing.id(), AssistanceStatus.PENDING, existing.topic(), true);
+  }
+
+  /**
+   * The fingerprint hashes the metadata as the client ordered its members; a retry that orders them differently is the
+   * same request, so a fingerprint that differs is settled against the stored request, by JSON value.
+   */
+  private boolean sameRequest(AssistanceRequest existing, RequestAssistanceCommand command) {
+    return existing.topic().equals(command.topic()) && existing.description().equals(command.description())
+        && requests.hasMetadata(existing.id(), command.metadataJson());
   }
 
   @Override

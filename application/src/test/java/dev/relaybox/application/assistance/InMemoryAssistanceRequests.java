@@ -40,6 +40,12 @@ final class InMemoryAssistanceRequests implements AssistanceRequests {
     return Optional.ofNullable(rows.get(id));
   }
 
+  /** Compares the text: this fake has no JSON parser, so member order counts here (the SQL repository's does not). */
+  @Override
+  public boolean hasMetadata(UUID id, String metadataJson) {
+    return find(id).map(r -> r.metadataJson().equals(metadataJson)).orElse(false);
+  }
+
   @Override
   public Optional<AssistanceRequest> findWhileHeld(UUID id, JobRef lease) {
     Optional<AssistanceRequest> found = find(id);

@@ -79,6 +79,17 @@ public final class JdbiAssistanceRequests implements AssistanceRequests {
   }
 
   @Override
+  public boolean hasMetadata(UUID id, String metadataJson) {
+    // jsonb equality: members compared by name whatever their order, numbers by value.
+    return unitOfWork.read(h -> h.createQuery("SELECT metadata = CAST(:metadata AS jsonb) FROM assistance_request WHERE id = :id")
+        .bind("metadata", metadataJson)
+        .bind("id", id)
+        .mapTo(Boolean.class)
+        .findOne()
+        .orElse(false));
+  }
+
+  @Override
   public Optional<AssistanceRequest> findWhileHeld(UUID id, JobRef lease) {
     // Inside a transaction the read must see its uncommitted rows, so it runs there; outside one (every delivery's
     // first read) it joins the reads of the deliveries started with it.

@@ -17,6 +17,12 @@ public interface AssistanceRequests {
   Optional<AssistanceRequest> find(UUID id);
 
   /**
+   * Whether the request's metadata is {@code metadataJson} as a JSON value: the same members with the same values, in
+   * any order and spacing.
+   */
+  boolean hasMetadata(UUID id, String metadataJson);
+
+  /**
    * The request, read in the same round trip that checks the delivery job's {@code lease} is still held: the one
    * look-up a delivery makes before it sends.
    *
