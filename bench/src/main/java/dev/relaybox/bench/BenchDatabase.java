@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class BenchDatabase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BenchDatabase.class);
   static final String SUBSCRIPTION = "bench.noop";
+  static final Path SERVER_LOG = Path.of("bench/results/postgres.log");
 
   private final JdbcTarget target;
   private final Optional<EmbeddedDatabase> embedded;
@@ -47,12 +49,30 @@ final class BenchDatabase implements AutoCloseable {
     }
     try {
       Path dir = Files.createTempDirectory("relaybox-bench-pg");
+      EmbeddedDatabase first = EmbeddedDatabase.start(dir.resolve("data"));
+      new BenchDatabase(first.target(), Optional.empty(), Optional.empty()).logWhatStalls();
+      first.close(); // the log collector starts with the server only
       EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("data"));
-      LOG.info("benchmarking against the embedded PostgreSQL in {}", dir);
+      LOG.info("benchmarking against the embedded PostgreSQL in {}; its log goes to {}", dir, SERVER_LOG);
       return new BenchDatabase(db.target(), Optional.of(db), Optional.of(dir));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A latency outlier needs its cause on record: the embedded server's log, kept as {@link #SERVER_LOG}, names every
+   * autovacuum and checkpoint, lock waits and statements slower than 100 ms, with times to lay beside the jar's log.
+   * Logging settings only; they change no plan and no write. The server writes the file in its data directory (it runs
+   * as another user, who may not write here); {@link #close()} copies it out.
+   */
+  private void logWhatStalls() {
+    execute("ALTER SYSTEM SET logging_collector = on", "ALTER SYSTEM SET log_directory = 'log'",
+        "ALTER SYSTEM SET log_filename = 'postgres.log'", "ALTER SYSTEM SET log_rotation_age = 0",
+        "ALTER SYSTEM SET log_rotation_size = 0", "ALTER SYSTEM SET log_autovacuum_min_duration = 0",
+        "ALTER SYSTEM SET log_checkpoints = on", "ALTER SYSTEM SET log_lock_waits = on",
+        "ALTER SYSTEM SET log_min_duration_statement = '100ms'", "ALTER SYSTEM SET log_parameter_max_length = 0",
+        "ALTER SYSTEM SET log_line_prefix = '%m [%p] '");
   }
 
   /** Another database on the same server (created if missing), sharing nothing but the server with this one. */
@@ -85,7 +105,7 @@ final class BenchDatabase implements AutoCloseable {
     Map<String, String> settings = new LinkedHashMap<>();
     try (Connection c = target.connect("relaybox-bench"); Statement s = c.createStatement()) {
       for (String name : new String[] {"server_version", "shared_buffers", "synchronous_commit", "fsync", "max_connections",
-          "wal_level", "max_wal_size", "work_mem", "effective_cache_size", "autovacuum"}) {
+          "wal_level", "max_wal_size", "work_mem", "effective_cache_size", "autovacuum", "log_min_duration_statement"}) {
         try (var rs = s.executeQuery("SHOW " + name)) {
           rs.next();
           settings.put(name, rs.getString(1));
@@ -175,7 +195,19 @@ final class BenchDatabase implements AutoCloseable {
   @Override
   public void close() {
     embedded.ifPresent(EmbeddedDatabase::close);
-    dataDirectory.ifPresent(BenchDatabase::deleteRecursively);
+    dataDirectory.ifPresent(dir -> {
+      keepServerLog(dir.resolve("data/log/postgres.log"));
+      deleteRecursively(dir);
+    });
+  }
+
+  private static void keepServerLog(Path log) {
+    try {
+      Files.createDirectories(SERVER_LOG.getParent());
+      Files.copy(log, SERVER_LOG, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      LOG.warn("could not keep the server's log {}: {}", log, e.toString());
+    }
   }
 
   private static void deleteRecursively(Path dir) {
