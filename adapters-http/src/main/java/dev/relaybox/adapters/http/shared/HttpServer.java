@@ -13,6 +13,7 @@ import io.javalin.json.JavalinJackson;
 import java.time.Duration;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -55,6 +56,7 @@ public final class HttpServer implements AutoCloseable {
   private final PerAddressConnectionLimit connectionLimit;
   private final HeaderDeadline headerDeadline;
   private final PauseDetector pauses = new PauseDetector();
+  private final LongSupplier stalledNanos;
   private static final String ADDRESS_SLOT = "relaybox.addressSlot";
   /** Headers that carry one value each; {@code traceparent} restarts the trace on its own when repeated (W3C). */
   private static final List<String> SINGLE_VALUED_HEADERS = List.of("Authorization", "Content-Type", "Idempotency-Key",
@@ -70,6 +72,13 @@ public final class HttpServer implements AutoCloseable {
 
   public HttpServer(HttpSettings settings, ObjectMapper json, RequestIds requestIds, ApiKeyAuthenticator authenticator,
       List<RouteModule> modules, RequestObserver observer) {
+    this(settings, json, requestIds, authenticator, modules, observer, null);
+  }
+
+  /** @param stalledNanos the server's own pauses as the body deadlines see them; {@code null}: measured here */
+  HttpServer(HttpSettings settings, ObjectMapper json, RequestIds requestIds, ApiKeyAuthenticator authenticator,
+      List<RouteModule> modules, RequestObserver observer, LongSupplier stalledNanos) {
+    this.stalledNanos = stalledNanos == null ? pauses : stalledNanos;
     this.observer = observer;
     this.settings = settings;
     this.json = json;
@@ -98,7 +107,7 @@ public final class HttpServer implements AutoCloseable {
       config.jetty.modifyServer(server -> {
         // Javalin mounts its servlet context inside a handler already set, so the gate sees every request first.
         server.setHandler(new WholeBodyGate(settings.maxBodyBytes(), settings.requestDeadline(), settings.minBytesPerSecond(),
-            pauses, connectionLimit));
+            stalledNanos, connectionLimit));
         server.setErrorHandler(new ProblemErrorHandler(json, SECURITY_HEADERS));
         // Past the limit the acceptor pauses and connections wait in the listen queue: an accept that failed for want
         // of a file descriptor instead took the node's database and outbound sockets with it.

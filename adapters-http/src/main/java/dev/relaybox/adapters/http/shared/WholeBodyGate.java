@@ -231,7 +231,10 @@ final class WholeBodyGate extends Handler.Wrapper {
       }
       boolean late = now - deadlineNanos - paused() >= 0;
       if (!late && !behindRate(now)) {
-        // Bytes arrived since this check was scheduled; the reader has scheduled the next one.
+        // Bytes arrived since this check was scheduled, or the detector counted a pause since (on a busy machine it
+        // counts small ones all the time): the client's time is not up yet, so look again when it is. Returning here
+        // without a next check left a body stalled for good with its connection open.
+        scheduleCheck();
         return;
       }
       if (!finished.compareAndSet(false, true)) {

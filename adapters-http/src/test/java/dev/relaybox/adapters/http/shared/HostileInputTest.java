@@ -62,6 +62,11 @@ class HostileInputTest {
 
   private static HttpServer server(Duration requestDeadline, int connectionsPerAddress, long minBytesPerSecond,
       int maxConnections) {
+    return server(requestDeadline, connectionsPerAddress, minBytesPerSecond, maxConnections, null);
+  }
+
+  private static HttpServer server(Duration requestDeadline, int connectionsPerAddress, long minBytesPerSecond,
+      int maxConnections, java.util.function.LongSupplier stalledNanos) {
     var keys = new ApiKeyRing(List.of(new StoredApiKey(ApiKeyHash.of(API_KEY), Set.of(ApiScope.API), "api")));
     JsonBodies bodies = new JsonBodies(JSON);
     RouteModule routes = r -> {
@@ -90,7 +95,7 @@ class HostileInputTest {
     return new HttpServer(new HttpSettings("127.0.0.1", 0, 65_536, Duration.ofSeconds(1), 16,
         requestDeadline, minBytesPerSecond, connectionsPerAddress, 16, Duration.ZERO, maxConnections), JSON,
         new RequestIds(new TimeOrderedIds(Clock.systemUTC(), new SplittableRandom())), new ApiKeyAuthenticator(keys),
-        List.of(routes));
+        List.of(routes), RequestObserver.NONE, stalledNanos);
   }
 
   /** Sockets a test holds open against a server, every one closed when the test ends (before the server). */
@@ -257,6 +262,22 @@ class HostileInputTest {
           + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
       Raw answer = readAll(socket);
       assertProblem(answer, 408);
+    }
+  }
+
+  @Test
+  void aStalledBodyIs408AlsoWhileTheServerKeepsSeeingPausesOfItsOwn() throws Exception {
+    // On a busy machine the pause detector counts a small stall now and then; here one on every look. Each credits the
+    // client, but only up to one deadline in all: the body still gets its 408, at the latest two deadlines in.
+    java.util.concurrent.atomic.AtomicLong stalled = new java.util.concurrent.atomic.AtomicLong();
+    HttpServer busy = server(Duration.ofSeconds(2), 16, 0, 1_000,
+        () -> stalled.addAndGet(Duration.ofMillis(30).toNanos())).start();
+    try (Socket socket = connect(busy)) {
+      socket.getOutputStream().write(("POST /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + API_KEY
+          + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+      assertProblem(readAll(socket), 408);
+    } finally {
+      busy.close();
     }
   }
 
