@@ -265,6 +265,22 @@ class AssistanceEndToEndTest {
   }
 
   @Test
+  void numbersInTheMetadataReachTheChannelAsSent() throws Exception {
+    String body = "{\"topic\":\"pricing\",\"description\":\"exact " + TestApi.marker() + "\","
+        + "\"metadata\":{\"at\":1733443200.123456789,\"ratio\":0.10000000000000001}}";
+    String key = "test-" + UUID.randomUUID();
+    HttpResponse<String> response = TestApi.resendingOn503(21,
+        () -> api.postWithHeader("/v1/assistance-requests", body, "Idempotency-Key", key));
+    assertEquals(202, response.statusCode(), response.body());
+    String id = TestApi.json(response).get("id").asText();
+    api.awaitAssistanceStatus(id, "delivered", WAIT);
+    String mail = html(mailFor(id));
+    // Read as doubles they arrived as 1733443200.1234567 and 0.1.
+    assertTrue(mail.contains("1733443200.123456789"), mail);
+    assertTrue(mail.contains("0.10000000000000001"), mail);
+  }
+
+  @Test
   void emojiSurviveTheTrip() {
     String marker = TestApi.marker();
     String id = accepted("sales", "help 🙏🏽 ünïcødé " + marker);
@@ -295,8 +311,8 @@ class AssistanceEndToEndTest {
   void aRetryWithTheMetadataMembersInAnotherOrderIsTheSameRequest() {
     String key = "bot-msg-" + TestApi.marker();
     String first = "{\"topic\":\"sales\",\"description\":\"reordered " + key + "\","
-        + "\"metadata\":{\"a\":1,\"b\":{\"x\":[1,2],\"y\":\"z\"}}}";
-    String reordered = "{\"metadata\": {\"b\": {\"y\": \"z\", \"x\": [1, 2]}, \"a\": 1},"
+        + "\"metadata\":{\"a\":1,\"b\":{\"x\":[1,2],\"y\":\"z\"},\"at\":1733443200.123456789}}";
+    String reordered = "{\"metadata\": {\"at\": 1733443200.1234567890, \"b\": {\"y\": \"z\", \"x\": [1, 2]}, \"a\": 1},"
         + " \"description\": \"reordered " + key + "\", \"topic\": \"sales\"}";
     var accepted = api.postWithHeader("/v1/assistance-requests", first, "Idempotency-Key", key);
     assertEquals(202, accepted.statusCode(), accepted.body());
@@ -306,7 +322,9 @@ class AssistanceEndToEndTest {
     assertEquals(accepted.body(), retried.body());
     assertEquals("true", retried.headers().firstValue("Idempotent-Replayed").orElseThrow());
 
+    // A double holds neither 1733443200.123456789 nor ...790: read as doubles, the two were one number.
     for (String different : List.of(reordered.replace("[1, 2]", "[2, 1]"), reordered.replace("\"a\": 1", "\"a\": 2"),
+        reordered.replace("1733443200.1234567890", "1733443200.123456790"),
         reordered.replace("\"topic\": \"sales\"", "\"topic\": \"pricing\""))) {
       var refused = api.postWithHeader("/v1/assistance-requests", different, "Idempotency-Key", key);
       assertEquals(422, refused.statusCode(), different + " -> " + refused.body());

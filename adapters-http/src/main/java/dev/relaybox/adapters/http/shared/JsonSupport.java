@@ -52,13 +52,17 @@ public final class JsonSupport {
   }
 
   /**
-   * The mapper for what callers send: {@code base} where an instant must be written as text. The base mapper reads a
-   * number as epoch seconds, which stored payloads never hold but a caller's {@code "since": 12345} would become
-   * 1970-01-01T03:25:45Z and act on it.
+   * The mapper for what callers send: {@code base} where an instant must be written as text, and a number with a
+   * fraction or an exponent is read exactly. The base mapper reads a number as epoch seconds, which stored payloads
+   * never hold but a caller's {@code "since": 12345} would become 1970-01-01T03:25:45Z and act on it; and it reads
+   * such a number as a {@code double}, so free-form JSON kept as sent ({@code metadata}) was stored rounded
+   * (1733443200.123456789 as 1733443200.1234567) and two different numbers were one to the idempotency check.
    */
   static ObjectMapper forRequestBodies(ObjectMapper base) {
-    return base.copy().registerModule(new SimpleModule("relaybox-request-instants")
+    ObjectMapper mapper = base.copy().registerModule(new SimpleModule("relaybox-request-instants")
         .addDeserializer(Instant.class, new TextInstantDeserializer()));
+    mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    return mapper;
   }
 
   /** {@link BoundedInstantDeserializer} for a JSON string only. */

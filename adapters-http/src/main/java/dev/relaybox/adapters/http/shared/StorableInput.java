@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Input that parses but that PostgreSQL cannot store: a NUL character ({@code text} and {@code jsonb} refuse it), an
- * unpaired UTF-16 surrogate (not valid UTF-8), or a number beyond what a {@code bigint} or a {@code double} holds.
+ * unpaired UTF-16 surrogate (not valid UTF-8), or a number beyond what a {@code bigint} or a {@code double} holds (too large, or too small and not 0).
  * Checked once for every JSON body and query parameter, so no route can pass such a value down to the database and
  * answer 500; the problem names the field.
  */
@@ -16,6 +16,7 @@ public final class StorableInput {
   private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
   private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
   private static final BigDecimal DOUBLE_MAX = new BigDecimal(Double.MAX_VALUE);
+  private static final BigDecimal DOUBLE_MIN = new BigDecimal(Double.MIN_VALUE);
 
   private StorableInput() {}
 
@@ -34,8 +35,9 @@ public final class StorableInput {
     } else if (node.isBigDecimal() || node.isDouble() || node.isFloat()) {
       BigDecimal value = node.isBigDecimal() ? node.decimalValue() : null;
       double asDouble = node.doubleValue();
-      if (Double.isInfinite(asDouble) || Double.isNaN(asDouble) || (value != null && value.abs().compareTo(DOUBLE_MAX) > 0)) {
-        throw ProblemException.invalid(name(prefix), "is out of range");
+      if (Double.isInfinite(asDouble) || Double.isNaN(asDouble) || (value != null && outsideDoubleRange(value))) {
+        throw ProblemException.invalid(name(prefix), "is out of range (a number must be 0 or between 4.9E-324 and "
+            + "1.8E308 in size)");
       }
     } else if (node.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
@@ -49,6 +51,15 @@ public final class StorableInput {
         check(node.get(i), prefix + "[" + i + "]");
       }
     }
+  }
+
+  /**
+   * Read exactly, a number may be far smaller than a {@code double} holds (PostgreSQL's numeric keeps at most 16,383
+   * digits after the point) or larger; within a double's range every client's parser can read it back.
+   */
+  private static boolean outsideDoubleRange(BigDecimal value) {
+    BigDecimal size = value.abs();
+    return size.compareTo(DOUBLE_MAX) > 0 || (value.signum() != 0 && size.compareTo(DOUBLE_MIN) < 0);
   }
 
   /** Refuses NUL and unpaired surrogates in a body value {@code value} (422), naming {@code field}. */

@@ -599,6 +599,11 @@ class HostileInputTest {
     assertEquals("extra.n", field(big));
     Raw huge = exchange(post("/v1/notes", "{\"extra\":{\"n\":1e400}}"));
     assertProblem(huge, 422);
+    for (String tiny : List.of("1e-400", "-1e-20000", "1e-2147483647")) {
+      Raw answer = exchange(post("/v1/notes", "{\"extra\":{\"n\":" + tiny + "}}"));
+      assertProblem(answer, 422);
+      assertEquals("extra.n", field(answer), tiny + " -> " + answer.text());
+    }
     assertEquals(before, STORED.get());
     assertEquals(201, exchange(post("/v1/notes", "{\"at\":\"2026-12-01T00:00:00Z\",\"text\":\"fine \\ud83d\\ude00\"}")).status());
   }
