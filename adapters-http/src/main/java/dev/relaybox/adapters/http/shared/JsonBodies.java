@@ -59,7 +59,7 @@ public final class JsonBodies {
       throw ProblemException.badRequest("the request body is empty; send a JSON object");
     }
     try (JsonParser parser = strictTrees.createParser(body)) {
-      JsonNode tree = strictTrees.readTree(parser);
+      JsonNode tree = readTree(parser);
       if (tree == null || !tree.isObject()) {
         throw ProblemException.badRequest("the request body must be a JSON object");
       }
@@ -154,6 +154,16 @@ public final class JsonBodies {
   }
 
   /** The path of the name the parser stopped at, written as the other problems write fields ({@code lines[0].sku}). */
+  private JsonNode readTree(JsonParser parser) throws IOException {
+    try {
+      return strictTrees.readTree(parser);
+    } catch (NumberFormatException e) {
+      // A number read exactly whose exponent does not fit in an int (1e-2147483649): the parser throws this bare,
+      // not as one of its own exceptions.
+      throw ProblemException.invalid(fieldAt(parser.getParsingContext()), StorableInput.OUT_OF_RANGE);
+    }
+  }
+
   private static String fieldAt(JsonStreamContext context) {
     Deque<String> parts = new ArrayDeque<>();
     for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {

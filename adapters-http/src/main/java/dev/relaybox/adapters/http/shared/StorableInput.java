@@ -1,7 +1,6 @@
 package dev.relaybox.adapters.http.shared;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Iterator;
 import java.util.Map;
@@ -15,8 +14,7 @@ import java.util.Map;
 public final class StorableInput {
   private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
   private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
-  private static final BigDecimal DOUBLE_MAX = new BigDecimal(Double.MAX_VALUE);
-  private static final BigDecimal DOUBLE_MIN = new BigDecimal(Double.MIN_VALUE);
+  static final String OUT_OF_RANGE = "is out of range (a number must be 0 or between about 4.9E-324 and 1.8E308 in size)";
 
   private StorableInput() {}
 
@@ -33,11 +31,13 @@ public final class StorableInput {
         throw ProblemException.invalid(name(prefix), "is out of range (a whole number must fit in 64 bits)");
       }
     } else if (node.isBigDecimal() || node.isDouble() || node.isFloat()) {
-      BigDecimal value = node.isBigDecimal() ? node.decimalValue() : null;
       double asDouble = node.doubleValue();
-      if (Double.isInfinite(asDouble) || Double.isNaN(asDouble) || (value != null && outsideDoubleRange(value))) {
-        throw ProblemException.invalid(name(prefix), "is out of range (a number must be 0 or between 4.9E-324 and "
-            + "1.8E308 in size)");
+      // Read exactly, a number may hold far more than a double (PostgreSQL's numeric keeps at most 16,383 digits after
+      // the point): it must read as a finite double, and one that is not 0 must not read as 0, so every client's
+      // parser can read it back.
+      boolean underflows = asDouble == 0 && node.isBigDecimal() && node.decimalValue().signum() != 0;
+      if (Double.isInfinite(asDouble) || Double.isNaN(asDouble) || underflows) {
+        throw ProblemException.invalid(name(prefix), OUT_OF_RANGE);
       }
     } else if (node.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
@@ -51,15 +51,6 @@ public final class StorableInput {
         check(node.get(i), prefix + "[" + i + "]");
       }
     }
-  }
-
-  /**
-   * Read exactly, a number may be far smaller than a {@code double} holds (PostgreSQL's numeric keeps at most 16,383
-   * digits after the point) or larger; within a double's range every client's parser can read it back.
-   */
-  private static boolean outsideDoubleRange(BigDecimal value) {
-    BigDecimal size = value.abs();
-    return size.compareTo(DOUBLE_MAX) > 0 || (value.signum() != 0 && size.compareTo(DOUBLE_MIN) < 0);
   }
 
   /** Refuses NUL and unpaired surrogates in a body value {@code value} (422), naming {@code field}. */

@@ -599,12 +599,16 @@ class HostileInputTest {
     assertEquals("extra.n", field(big));
     Raw huge = exchange(post("/v1/notes", "{\"extra\":{\"n\":1e400}}"));
     assertProblem(huge, 422);
-    for (String tiny : List.of("1e-400", "-1e-20000", "1e-2147483647")) {
+    for (String tiny : List.of("1e-400", "-1e-20000", "1e-2147483647", "2e-324", "1.8e308", "1e-2147483649",
+        "1e99999999999", "0.1e-2147483648")) {
       Raw answer = exchange(post("/v1/notes", "{\"extra\":{\"n\":" + tiny + "}}"));
       assertProblem(answer, 422);
       assertEquals("extra.n", field(answer), tiny + " -> " + answer.text());
     }
     assertEquals(before, STORED.get());
+    for (String edge : List.of("4.9e-324", "1.7976931348623158e308", "0e-2147483647", "-0.0")) {
+      assertEquals(201, exchange(post("/v1/notes", "{\"extra\":{\"n\":" + edge + "}}")).status(), edge);
+    }
     assertEquals(201, exchange(post("/v1/notes", "{\"at\":\"2026-12-01T00:00:00Z\",\"text\":\"fine \\ud83d\\ude00\"}")).status());
   }
 

@@ -2,7 +2,9 @@ package dev.relaybox.adapters.notify.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookSigningException;
@@ -36,7 +38,8 @@ public final class WebhookChannel implements NotificationChannel {
 
   public static final String NAME = "webhook";
   public static final String EVENT_TYPE = "assistance.requested";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Reads the stored metadata's numbers exactly: as doubles, 0.1000000000000000055511 went out as 0.1. */
+  private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
   private static final int MAX_ERROR_CHARS = 200;
   private static final int MAX_ANSWER_BYTES = 4096;
 

@@ -118,6 +118,18 @@ class WebhookChannelTest {
   }
 
   @Test
+  void metadataNumbersGoOutWithEveryDigitStored() throws Exception {
+    Notification n = new Notification(UUID.randomUUID(), "pricing", "exact", "{\"d\": 0.1000000000000000055511151231257827, "
+        + "\"b\": 9007199254740993.5}", Instant.parse("2026-03-01T10:00:00Z"), "corr-10");
+
+    assertEquals(Outcome.done(), channel(SECRET).send(n));
+
+    String body = deliveries.get(0).body();
+    assertTrue(body.contains("0.1000000000000000055511151231257827"), body);
+    assertTrue(body.contains("9007199254740993.5"), body);
+  }
+
+  @Test
   void keepsTheSameWebhookIdWhenARetryIsDelivered() {
     synchronized (script) {
       script.add(503);
