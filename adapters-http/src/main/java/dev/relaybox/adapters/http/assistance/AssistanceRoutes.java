@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.relaybox.adapters.http.shared.ApiKeyAuthenticator;
 import dev.relaybox.adapters.http.shared.JsonBodies;
 import dev.relaybox.adapters.http.shared.Problem;
@@ -38,7 +39,7 @@ public final class AssistanceRoutes implements RouteModule {
   private final GetAssistanceRequestUseCase lookup;
   private final ListAssistanceRequestsUseCase listing;
   private final JsonBodies bodies;
-  private final ObjectMapper json;
+  private final ObjectWriter metadataWriter;
 
   public AssistanceRoutes(RequestAssistanceUseCase intake, GetAssistanceRequestUseCase lookup,
       ListAssistanceRequestsUseCase listing, JsonBodies bodies, ObjectMapper json) {
@@ -46,7 +47,9 @@ public final class AssistanceRoutes implements RouteModule {
     this.lookup = lookup;
     this.listing = listing;
     this.bodies = bodies;
-    this.json = json;
+    // Plain digits, as PostgreSQL's jsonb stores and sends them: the 8 KiB limit then measures what channels deliver
+    // (1,000 x 1e308 is 6 KB as sent and 310 KB written out).
+    this.metadataWriter = json.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
   }
 
   record IntakeBody(String topic, String description, JsonNode metadata) {}
@@ -110,9 +113,7 @@ public final class AssistanceRoutes implements RouteModule {
       return "{}";
     }
     try {
-      // Plain digits, as PostgreSQL's jsonb stores and sends them: the 8 KiB limit then measures what channels deliver
-      // (1,000 x 1e308 is 6 KB as sent and 310 KB written out).
-      return json.writer().with(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN).writeValueAsString(metadata);
+      return metadataWriter.writeValueAsString(metadata);
     } catch (JsonProcessingException e) {
       throw ValidationException.of("metadata", "is not serialisable");
     }
