@@ -176,8 +176,8 @@ public final class OrderRoutes implements RouteModule {
     } catch (DependencyUnavailableException e) {
       long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
       throw new ProblemException(Problem.of(503, "dependency-unavailable", "Service unavailable",
-          "the " + e.dependency() + " did not answer; the order was not placed (an attempt already stored shows as canceled, "
-              + "its stock released and nothing charged). Retry with the same Idempotency-Key"),
+          "no answer from the " + e.dependency() + "; the order was not placed (an attempt already stored shows as canceled, "
+              + "and a background job releases its stock and voids any authorisation). Retry with the same Idempotency-Key"),
           Map.of("Retry-After", Long.toString(seconds)));
     }
   }
