@@ -465,6 +465,11 @@ public final class HttpServer implements AutoCloseable {
     return connectionLimit.openFrom(address);
   }
 
+  /** Connections from {@code address} the per-address limit holds now, served and turned away. */
+  int connectionsHeldFrom(String address) {
+    return connectionLimit.heldFrom(address);
+  }
+
   /**
    * Refuses new requests (readiness 503, the rest {@code 503 shutting-down}) with the listener open for the readiness
    * delay, waits for in-flight ones up to the drain timeout, then stops the server.

@@ -104,6 +104,12 @@ final class PerAddressConnectionLimit implements Connection.Listener {
     return held == null ? 0 : held.served();
   }
 
+  /** Connections from {@code address} held now, served and turned away. */
+  int heldFrom(String address) {
+    Held held = open.get(address);
+    return held == null ? 0 : held.served() + held.turnedAway();
+  }
+
   private static String address(SocketAddress remote) {
     return remote instanceof InetSocketAddress inet && inet.getAddress() != null
         ? inet.getAddress().getHostAddress()
