@@ -153,7 +153,6 @@ public final class JsonBodies {
     return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field '");
   }
 
-  /** The path of the name the parser stopped at, written as the other problems write fields ({@code lines[0].sku}). */
   private JsonNode readTree(JsonParser parser) throws IOException {
     try {
       return strictTrees.readTree(parser);
@@ -164,6 +163,7 @@ public final class JsonBodies {
     }
   }
 
+  /** The path of the name the parser stopped at, written as the other problems write fields ({@code lines[0].sku}). */
   private static String fieldAt(JsonStreamContext context) {
     Deque<String> parts = new ArrayDeque<>();
     for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {

@@ -7,9 +7,9 @@ import java.util.Map;
 
 /**
  * Input that parses but that PostgreSQL cannot store: a NUL character ({@code text} and {@code jsonb} refuse it), an
- * unpaired UTF-16 surrogate (not valid UTF-8), or a number beyond what a {@code bigint} or a {@code double} holds (too large, or too small and not 0).
- * Checked once for every JSON body and query parameter, so no route can pass such a value down to the database and
- * answer 500; the problem names the field.
+ * unpaired UTF-16 surrogate (not valid UTF-8), or a number beyond what a {@code bigint} or a {@code double} holds (too
+ * large, or too small and not 0). Checked once for every JSON body and query parameter, so no route can pass such a
+ * value down to the database and answer 500; the problem names the field.
  */
 public final class StorableInput {
   private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
