@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.time.temporal.Temporal;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
@@ -190,30 +189,11 @@ public final class JsonBodies {
       throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
           "send the body as application/json" + (contentType == null ? "" : ", not " + contentType)));
     }
-    if (declaredCharsets(parts).stream().anyMatch(charset -> !charset.equals("utf-8") && !charset.equals("utf8"))) {
+    // JSON between systems is UTF-8 (RFC 8259) and the body is read as UTF-8 whatever is declared, so a body declared
+    // as another charset would be stored as other text than its sender meant: it is refused instead.
+    if (DeclaredCharsets.in(parts).stream().anyMatch(charset -> !charset.equals("utf-8") && !charset.equals("utf8"))) {
       throw new ProblemException(HttpServer.unsupportedCharset());
     }
-  }
-
-  /**
-   * Every {@code charset} parameter of a Content-Type split at its semicolons, lower-cased and unquoted (a second one
-   * must not slip another charset past the first). JSON between systems is UTF-8 (RFC 8259) and the body is read as
-   * UTF-8 whatever is declared, so a body declared as another charset would be stored as other text than its sender
-   * meant: it is refused instead.
-   */
-  private static List<String> declaredCharsets(String[] parts) {
-    List<String> charsets = new ArrayList<>();
-    for (int i = 1; i < parts.length; i++) {
-      int eq = parts[i].indexOf('=');
-      if (eq > 0 && parts[i].substring(0, eq).strip().equalsIgnoreCase("charset")) {
-        String value = parts[i].substring(eq + 1).strip();
-        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-          value = value.substring(1, value.length() - 1);
-        }
-        charsets.add(value.toLowerCase(Locale.ROOT));
-      }
-    }
-    return charsets;
   }
 
   private static String path(JsonMappingException e) {

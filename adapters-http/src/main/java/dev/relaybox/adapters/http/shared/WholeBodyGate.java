@@ -121,15 +121,7 @@ final class WholeBodyGate extends Handler.Wrapper {
     if (contentType == null) {
       return true;
     }
-    for (String parameter : contentType.split(";")) {
-      int equals = parameter.indexOf('=');
-      if (equals < 0 || !parameter.substring(0, equals).strip().equalsIgnoreCase("charset")) {
-        continue;
-      }
-      String name = parameter.substring(equals + 1).strip();
-      if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
-        name = name.substring(1, name.length() - 1);
-      }
+    for (String name : DeclaredCharsets.in(contentType.split(";"))) {
       try {
         if (name.isEmpty() || !java.nio.charset.Charset.isSupported(name)) {
           return false;
